@@ -1,0 +1,191 @@
+//! The one error type of every recast library: what went wrong, and where.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where in the input an error is: file, 1-based line and column (0 when unknown), and
+/// the 1-based record number when the error concerns a whole record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub file: Option<Arc<Path>>,
+    pub line: u64,
+    pub column: u64,
+    pub record: Option<u64>,
+}
+
+impl Location {
+    pub fn new(file: Option<Arc<Path>>, line: u64, column: u64) -> Location {
+        Location {
+            file,
+            line,
+            column,
+            record: None,
+        }
+    }
+
+    /// Moves a location found inside an embedded text (front matter) to the file's
+    /// coordinates: `line_offset` lines were before the embedded text.
+    pub fn shifted(mut self, line_offset: u64) -> Location {
+        if self.line > 0 {
+            self.line += line_offset;
+        }
+        self
+    }
+}
+
+/// `file:line:column`, leaving out what is unknown; `<stdin>` when there is no file.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(path) => write!(f, "{}", path.display())?,
+            None => f.write_str("<stdin>")?,
+        }
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        if let Some(record) = self.record {
+            write!(f, " (record {record})")?;
+        }
+        Ok(())
+    }
+}
+
+/// What kind of failure an error is; the command line maps each to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is not well-formed in its format (bad YAML, JSON, XML, CSV).
+    Syntax,
+    /// The input is not valid UTF-8 (or its declared encoding).
+    Encoding,
+    /// The input is well-formed but does not fit: a duplicate key, a value a format
+    /// cannot carry, a record that is not a map.
+    Data,
+    /// A safety budget was exceeded: nesting depth, alias expansion, record size.
+    Limit,
+    /// Reading or writing failed in the operating system.
+    Io,
+}
+
+/// An error with its location and a message that says what was expected.
+///
+/// ```
+/// use recast_model::{Error, ErrorKind, Location};
+/// let at = Location::new(Some(std::path::Path::new("a.md").into()), 3, 7);
+/// let error = Error::new(ErrorKind::Syntax, at, "expected ':' after a mapping key");
+/// assert_eq!(error.to_string(), "a.md:3:7: expected ':' after a mapping key");
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub location: Location,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, location: Location, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            location,
+            message: message.into(),
+        }
+    }
+
+    pub fn syntax(location: Location, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Syntax, location, message)
+    }
+
+    pub fn data(location: Location, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Data, location, message)
+    }
+
+    pub fn limit(location: Location, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Limit, location, message)
+    }
+
+    /// An I/O error on a file (or the standard streams when `file` is `None`).
+    pub fn io(file: Option<Arc<Path>>, error: &std::io::Error) -> Error {
+        Error::new(ErrorKind::Io, Location::new(file, 0, 0), error.to_string())
+    }
+
+    /// Sets the file when the error does not name one yet (a parser that saw only text).
+    pub fn in_file(mut self, file: Option<&Arc<Path>>) -> Error {
+        if self.location.file.is_none() {
+            self.location.file = file.cloned();
+        }
+        self
+    }
+
+    /// Sets the record number when the error does not carry one yet.
+    pub fn in_record(mut self, record: u64) -> Error {
+        self.location.record.get_or_insert(record);
+        self
+    }
+}
+
+/// recast's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Finds the 1-based line and column of a byte offset in a text, counting columns in
+/// characters. Readers whose parsers report only offsets use it.
+pub fn line_column(text: &[u8], offset: usize) -> (u64, u64) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    // Count characters, not bytes: continuation bytes (0b10xx_xxxx) do not start one.
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count() as u64
+        + 1;
+    (line, column)
+}
+
+/// Checks that bytes are UTF-8, with an error giving the line and column of the first
+/// bad byte (the standard library's error gives only an offset).
+pub fn check_utf8<'a>(bytes: &'a [u8], file: Option<&Arc<Path>>) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(bytes, e.valid_up_to());
+        Error::new(
+            ErrorKind::Encoding,
+            Location::new(file.cloned(), line, column),
+            format!(
+                "invalid UTF-8 (byte 0x{:02X}); expected UTF-8 text",
+                bytes[e.valid_up_to()]
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let text = "ab\ncdé€f\n".as_bytes();
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        let f = text.iter().position(|&b| b == b'f').unwrap();
+        assert_eq!(line_column(text, f), (2, 5));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let file: Arc<Path> = Path::new("x.md").into();
+        let error = check_utf8(b"ok\nab\xFFc", Some(&file)).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Encoding);
+        assert!(
+            error.to_string().starts_with("x.md:2:3: invalid UTF-8"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! The streaming traits every format implements: records go in and out one at a time.
+
+use crate::error::Result;
+use crate::record::{Channel, Record};
+
+/// A source of records, read one at a time so that any input size streams.
+///
+/// Every reader is an iterator of `Result<Record>`; after an error a reader may go on
+/// with the next record when it can resynchronise (JSON Lines, a folder's next file),
+/// or end.
+pub trait RecordReader: Iterator<Item = Result<Record>> {
+    /// Feed-level metadata, when the source carries it (a feed's channel). Readers of
+    /// formats without one return `None`.
+    fn channel(&self) -> Option<&Channel> {
+        None
+    }
+}
+
+/// A sink of records. Records are written one at a time; `finish` completes the
+/// output (closes a JSON array, writes a feed's sorted items) and must be called once,
+/// after the last record: a writer dropped without it leaves its output incomplete.
+pub trait RecordWriter {
+    fn write_record(&mut self, record: &Record) -> Result<()>;
+
+    fn finish(&mut self) -> Result<()>;
+}
+
+impl<W: RecordWriter + ?Sized> RecordWriter for Box<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        (**self).write_record(record)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        (**self).finish()
+    }
+}
