@@ -17,8 +17,9 @@ pub trait RecordReader: Iterator<Item = Result<Record>> {
 }
 
 /// A sink of records. Records are written one at a time; `finish` completes the
-/// output (closes a JSON array, writes a feed's sorted items) and must be called once,
-/// after the last record: a writer dropped without it leaves its output incomplete.
+/// output (closes a JSON array, writes a feed's sorted items), **flushes it** and
+/// reports any write error, and must be called once, after the last record: a writer
+/// dropped without it leaves its output incomplete.
 pub trait RecordWriter {
     fn write_record(&mut self, record: &Record) -> Result<()>;
 
