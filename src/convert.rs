@@ -1,0 +1,214 @@
+//! `recast convert`: read every input, write every record, in order.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use recast_model::template::Template;
+use recast_model::{Channel, Record, RecordWriter};
+
+use crate::cli::{ConvertArgs, OutputArgs};
+use crate::format::{Format, ReadOptions, WriteOptions, open_writer};
+use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
+use crate::output::{AtomicFile, OutDir, stdout};
+use crate::report::Reporter;
+
+/// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
+pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let inputs = Inputs::collect(&args.input.inputs, args.input.from)?;
+    for warning in &inputs.warnings {
+        reporter.warn(warning);
+    }
+    let mut channel = Channel::default();
+    if let Some(index) = inputs.index_channel()? {
+        channel.fill_from(&index);
+    }
+    let format = output_format(&args.output)?;
+    let mut sink = Sink::open(&args.output, format)?;
+    let options = ReadOptions {
+        select: args.input.select.clone(),
+    };
+    let progress = reporter.progress(inputs.files.len());
+    let stream = RecordStream::start(inputs.files, options, progress.clone());
+    let mut failed = 0;
+    for message in stream {
+        match message {
+            Message::Channel(found) => channel.fill_from(&found),
+            Message::Records(items) => {
+                for item in items {
+                    match item {
+                        Ok(record) => sink.write(&record, &channel)?,
+                        Err(error) if args.input.keep_going => {
+                            reporter.error(&error);
+                            failed += 1;
+                        }
+                        Err(error) => return Err(error.into()),
+                    }
+                }
+            }
+        }
+    }
+    progress.finish_and_clear();
+    sink.finish(&channel)?;
+    Ok(failed)
+}
+
+/// `--to`, else `-o`'s extension, else Markdown for `--out-dir` and JSON for stdout.
+pub fn output_format(args: &OutputArgs) -> anyhow::Result<Format> {
+    if let Some(format) = args.to {
+        return Ok(format);
+    }
+    match (&args.output, &args.out_dir) {
+        (Some(path), _) => Format::from_extension(path).with_context(|| {
+            format!(
+                "cannot tell the output format from {}; use --to",
+                path.display()
+            )
+        }),
+        (None, Some(_)) => Ok(Format::Md),
+        (None, None) => Ok(Format::Json),
+    }
+}
+
+/// Where records go: one stream (stdout or an atomically replaced file), or one file per
+/// record in a folder.
+enum Sink {
+    Stream {
+        format: Format,
+        target: Option<(PathBuf, AtomicFile)>,
+        /// Opened at the first record, when the inputs' channel is known.
+        writer: Option<Box<dyn RecordWriter>>,
+        records: u64,
+    },
+    Folder {
+        format: Format,
+        out: OutDir,
+        template: Template,
+    },
+}
+
+impl Sink {
+    fn open(args: &OutputArgs, format: Format) -> anyhow::Result<Sink> {
+        if let Some(dir) = &args.out_dir {
+            let template = Template::parse(&args.name)
+                .map_err(|message| anyhow::anyhow!("--name: {message}"))?;
+            return Ok(Sink::Folder {
+                format,
+                out: OutDir::create(dir)?,
+                template,
+            });
+        }
+        let target = match &args.output {
+            Some(path) if path.as_os_str() != "-" => {
+                Some((path.clone(), AtomicFile::create(path)?))
+            }
+            _ => None,
+        };
+        Ok(Sink::Stream {
+            format,
+            target,
+            writer: None,
+            records: 0,
+        })
+    }
+
+    fn write(&mut self, record: &Record, channel: &Channel) -> anyhow::Result<()> {
+        match self {
+            Sink::Stream {
+                format,
+                target,
+                writer,
+                records,
+            } => {
+                *records += 1;
+                if *format == Format::Md && *records > 1 {
+                    bail!(
+                        "Markdown output holds one record per file and there are more; \
+                         use --out-dir DIR, or --to yaml for one stream"
+                    );
+                }
+                if writer.is_none() {
+                    *writer = Some(open_stream_writer(*format, target, channel)?);
+                }
+                let writer = writer.as_mut().expect("opened above");
+                writer.write_record(record)?;
+            }
+            Sink::Folder {
+                format,
+                out,
+                template,
+            } => {
+                let path = out.reserve(&template.render(&record.fields), format.extension())?;
+                write_file(*format, path, channel, std::slice::from_ref(record))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, channel: &Channel) -> anyhow::Result<()> {
+        match self {
+            Sink::Stream {
+                format,
+                mut target,
+                writer,
+                ..
+            } => {
+                let mut writer = match writer {
+                    Some(writer) => writer,
+                    None => open_stream_writer(format, &mut target, channel)?,
+                };
+                writer.finish()?;
+                drop(writer);
+                if let Some((_, file)) = target {
+                    file.commit()?;
+                }
+            }
+            Sink::Folder {
+                format, mut out, ..
+            } => {
+                // A feed's channel travels with a Markdown folder as Hugo's `_index.md`.
+                if format == Format::Md && !channel.is_empty() {
+                    let path = out.reserve_exact(INDEX_FILE.into())?;
+                    let index = Record::new(channel.to_map(), Default::default());
+                    write_file(format, path, channel, &[index])?;
+                }
+                out.commit()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn open_stream_writer(
+    format: Format,
+    target: &mut Option<(PathBuf, AtomicFile)>,
+    channel: &Channel,
+) -> anyhow::Result<Box<dyn RecordWriter>> {
+    let output = match target {
+        Some((_, file)) => Box::new(file.writer()?),
+        None => stdout(),
+    };
+    let options = WriteOptions {
+        channel: channel.clone(),
+    };
+    Ok(open_writer(format, output, &options)?)
+}
+
+fn write_file(
+    format: Format,
+    path: PathBuf,
+    channel: &Channel,
+    records: &[Record],
+) -> anyhow::Result<()> {
+    let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    let options = WriteOptions {
+        channel: channel.clone(),
+    };
+    let mut writer = open_writer(format, Box::new(BufWriter::new(file)), &options)?;
+    for record in records {
+        writer.write_record(record)?;
+    }
+    writer.finish()?;
+    Ok(())
+}

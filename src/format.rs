@@ -1,0 +1,190 @@
+//! The formats recast knows: how each is recognised, and which reader and writer serve it.
+//! This is the only module that knows every format crate.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::ValueEnum;
+use recast_model::{Channel, RecordReader, RecordWriter, Result};
+
+/// A format name as `--from`/`--to` take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum Format {
+    /// Markdown files with YAML front matter, one record each.
+    Md,
+    /// YAML: one document per record (`---` between them), or a document holding a list.
+    Yaml,
+    /// A JSON array of objects (or one object).
+    Json,
+    /// JSON Lines: one object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file name's extension stands for.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "md" | "markdown" => Format::Md,
+            "yaml" | "yml" => Format::Yaml,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            _ => return None,
+        })
+    }
+
+    /// The extension files of this format are written with.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// Guesses the format from the first bytes of the content (a BOM and leading
+    /// whitespace skipped): `---` is front matter or YAML, `[` JSON, `{` JSON or JSON Lines.
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+        let text = &head[start..];
+        if text.starts_with(b"---") {
+            return Some(if looks_like_front_matter(text) {
+                Format::Md
+            } else {
+                Format::Yaml
+            });
+        }
+        match text[0] {
+            b'[' => Some(Format::Json),
+            b'{' => {
+                // JSON Lines puts a whole object on the first line; pretty JSON does not.
+                let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+                let first_line = first_line.trim_ascii_end();
+                let more_lines = text.len() > first_line.len() + 1;
+                Some(if first_line.ends_with(b"}") && more_lines {
+                    Format::Jsonl
+                } else {
+                    Format::Json
+                })
+            }
+            _ if text.contains(&b':') => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// Front matter is one YAML block between `---` lines followed by text that is not
+/// another YAML document (a Markdown body), or by nothing.
+fn looks_like_front_matter(text: &[u8]) -> bool {
+    let mut lines = text.split(|&b| b == b'\n').skip(1);
+    if !lines.any(|line| line.trim_ascii_end() == b"---") {
+        return false;
+    }
+    match lines.find(|line| !line.trim_ascii().is_empty()) {
+        None => true,
+        Some(line) => {
+            let line = line.trim_ascii();
+            // A YAML stream's next document starts with a key or a list item.
+            let key = line.split(|&b| b == b':').next().unwrap_or_default();
+            let is_mapping_key = line.contains(&b':')
+                && !key.is_empty()
+                && key
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'"'));
+            !(is_mapping_key || line.starts_with(b"- "))
+        }
+    }
+}
+
+/// What readers need besides their input.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// JSON pointer to the records inside a JSON document.
+    pub select: Option<String>,
+}
+
+/// What writers need besides their output.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Feed-level metadata (from flags, `_index.md`, or an input feed).
+    pub channel: Channel,
+}
+
+/// A reader that can move to a worker thread.
+pub type BoxedReader<'a> = Box<dyn RecordReader + Send + 'a>;
+
+/// Builds the reader of `format` over `input`; `file` names it in messages.
+pub fn open_reader<'a>(
+    format: Format,
+    input: Box<dyn BufRead + Send + 'a>,
+    file: Option<Arc<Path>>,
+    options: &ReadOptions,
+) -> Result<BoxedReader<'a>> {
+    Ok(match format {
+        Format::Md => Box::new(recast_yaml::MarkdownReader::new(input, file)),
+        Format::Yaml => Box::new(recast_yaml::YamlReader::new(input, file)),
+        Format::Json => {
+            let reader = recast_json::JsonReader::new(input, file);
+            match &options.select {
+                Some(pointer) => Box::new(reader.select(pointer)?),
+                None => Box::new(reader),
+            }
+        }
+        Format::Jsonl => Box::new(recast_json::JsonLinesReader::new(input, file)),
+    })
+}
+
+/// Builds the writer of `format` over `output`.
+pub fn open_writer<'a>(
+    format: Format,
+    output: Box<dyn Write + 'a>,
+    options: &WriteOptions,
+) -> Result<Box<dyn RecordWriter + 'a>> {
+    let _ = &options.channel;
+    Ok(match format {
+        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output)),
+        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output)),
+        Format::Json => Box::new(recast_json::JsonWriter::new(output)),
+        Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_each_format() {
+        let md = b"---\ntitle: x\n---\n\nBody text.\n";
+        let yaml = b"---\ntitle: x\n---\ntitle: y\n";
+        let single_md = b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\n";
+        assert_eq!(Format::sniff(md), Some(Format::Md));
+        assert_eq!(Format::sniff(single_md), Some(Format::Md));
+        assert_eq!(Format::sniff(yaml), Some(Format::Yaml));
+        assert_eq!(Format::sniff(b"title: x\n"), Some(Format::Yaml));
+        assert_eq!(Format::sniff(b"  [\n {}]"), Some(Format::Json));
+        assert_eq!(Format::sniff(b"{\n  \"a\": 1\n}\n"), Some(Format::Json));
+        assert_eq!(
+            Format::sniff(b"{\"a\": 1}\n{\"a\": 2}\n"),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(Format::sniff(b"{\"a\": 1}\n"), Some(Format::Json));
+        assert_eq!(Format::sniff(b""), None);
+    }
+
+    #[test]
+    fn extensions_name_formats() {
+        assert_eq!(
+            Format::from_extension(Path::new("a/b.MD")),
+            Some(Format::Md)
+        );
+        assert_eq!(
+            Format::from_extension(Path::new("x.ndjson")),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(Format::from_extension(Path::new("x.txt")), None);
+    }
+}

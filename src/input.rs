@@ -1,0 +1,321 @@
+//! Finding the inputs (files, folders walked in name order, standard input) and reading
+//! them into one ordered stream of records: small files parse in parallel on a worker
+//! thread while the caller writes, large files and standard input stream.
+
+use std::collections::VecDeque;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use anyhow::{Context, bail};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use recast_model::{Channel, Error, Record, Result};
+
+use crate::format::{Format, ReadOptions, open_reader};
+
+/// Files at most this large are read whole and parsed in parallel; larger ones stream.
+const WHOLE_FILE_LIMIT: u64 = 8 << 20;
+/// How many small files one parallel batch parses.
+const FILES_PER_BATCH: usize = 512;
+/// How many records of a streamed file travel to the writer together.
+const RECORDS_PER_CHUNK: usize = 256;
+/// The name of a folder's metadata file (Hugo's convention): its front matter is the
+/// channel, and it is not a record.
+pub const INDEX_FILE: &str = "_index.md";
+
+/// One input: a file, or standard input when `path` is `None`.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: Option<Arc<Path>>,
+    pub format: Format,
+    pub size: u64,
+    /// Standard input without `--from`: the format is sniffed when the stream opens.
+    pub sniff: bool,
+}
+
+/// The inputs of a run, in order, and the channel of the first folder that has an
+/// `_index.md`.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<Input>,
+    pub index_files: Vec<PathBuf>,
+    /// Warnings found while walking (skipped links), for the caller to print.
+    pub warnings: Vec<String>,
+}
+
+impl Inputs {
+    /// Expands the command line's inputs: `-` (or none) is standard input, a folder is
+    /// walked for files of known formats, a file is taken as it is.
+    pub fn collect(paths: &[PathBuf], from: Option<Format>) -> anyhow::Result<Inputs> {
+        let mut inputs = Inputs::default();
+        if paths.is_empty() {
+            inputs.push_stdin(from)?;
+        }
+        for path in paths {
+            if path.as_os_str() == "-" {
+                inputs.push_stdin(from)?;
+                continue;
+            }
+            let meta =
+                fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+            if meta.is_dir() {
+                let root = fs::canonicalize(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                if path.join(INDEX_FILE).is_file() {
+                    inputs.index_files.push(path.join(INDEX_FILE));
+                }
+                inputs.walk(path, &root, from)?;
+            } else {
+                let format = match from.or_else(|| Format::from_extension(path)) {
+                    Some(format) => format,
+                    None => sniff_file(path)?,
+                };
+                inputs.files.push(Input {
+                    path: Some(path.as_path().into()),
+                    format,
+                    size: meta.len(),
+                    sniff: false,
+                });
+            }
+        }
+        Ok(inputs)
+    }
+
+    fn push_stdin(&mut self, from: Option<Format>) -> anyhow::Result<()> {
+        if self.files.iter().any(|input| input.path.is_none()) {
+            bail!("standard input (-) is named twice");
+        }
+        self.files.push(Input {
+            path: None,
+            format: from.unwrap_or(Format::Json),
+            size: u64::MAX,
+            sniff: from.is_none(),
+        });
+        Ok(())
+    }
+
+    /// Walks a folder in name order, taking files with a known extension. Hidden
+    /// entries are skipped; a symbolic link is followed only when it points inside
+    /// `root`, so a walk never leaves the input tree.
+    fn walk(&mut self, dir: &Path, root: &Path, from: Option<Format>) -> anyhow::Result<()> {
+        let mut entries = fs::read_dir(dir)
+            .with_context(|| format!("cannot read folder {}", dir.display()))?
+            .collect::<io::Result<Vec<_>>>()
+            .with_context(|| format!("cannot read folder {}", dir.display()))?;
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') || name == INDEX_FILE {
+                continue;
+            }
+            let path = entry.path();
+            let mut file_type = entry.file_type()?;
+            if file_type.is_symlink() {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(root) => {
+                        file_type = fs::metadata(&target)?.file_type();
+                    }
+                    _ => {
+                        self.warnings.push(format!(
+                            "{}: skipped: a symbolic link that leaves the input folder",
+                            path.display()
+                        ));
+                        continue;
+                    }
+                }
+            }
+            if file_type.is_dir() {
+                self.walk(&path, root, from)?;
+            } else if let Some(format) = Format::from_extension(&path) {
+                let size = fs::metadata(&path)?.len();
+                self.files.push(Input {
+                    path: Some(path.into()),
+                    format: from.unwrap_or(format),
+                    size,
+                    sniff: false,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The channel of the first walked folder with an `_index.md`.
+    pub fn index_channel(&self) -> anyhow::Result<Option<Channel>> {
+        let Some(path) = self.index_files.first() else {
+            return Ok(None);
+        };
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let record = recast_yaml::read_markdown(&bytes, Some(path.as_path().into()))?;
+        Ok(Some(Channel::from_map(record.fields)))
+    }
+}
+
+fn sniff_file(path: &Path) -> anyhow::Result<Format> {
+    let mut head = Vec::with_capacity(4096);
+    fs::File::open(path)
+        .and_then(|file| file.take(4096).read_to_end(&mut head))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Format::sniff(&head).with_context(|| {
+        format!(
+            "{}: cannot tell the format from the extension or the content; use --from",
+            path.display()
+        )
+    })
+}
+
+/// What the reading thread sends the writer.
+pub enum Message {
+    /// Records (or errors) in input order.
+    Records(Vec<Result<Record>>),
+    /// An input's channel, sent before its records.
+    Channel(Box<Channel>),
+}
+
+/// The ordered stream of records from all inputs, parsed on a worker thread.
+pub struct RecordStream {
+    receiver: Receiver<Message>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl RecordStream {
+    /// Starts reading. Small files are parsed in parallel batches on rayon's pool.
+    pub fn start(inputs: Vec<Input>, options: ReadOptions, progress: ProgressBar) -> RecordStream {
+        // A few batches in flight keep both sides busy and memory bounded.
+        let (sender, receiver) = sync_channel(4);
+        let worker = std::thread::spawn(move || read_all(inputs, &options, &sender, &progress));
+        RecordStream {
+            receiver,
+            worker: Some(worker),
+        }
+    }
+}
+
+impl Iterator for RecordStream {
+    type Item = Message;
+
+    fn next(&mut self) -> Option<Message> {
+        let message = self.receiver.recv().ok();
+        if message.is_none()
+            && let Some(worker) = self.worker.take()
+            && let Err(panic) = worker.join()
+        {
+            std::panic::resume_unwind(panic);
+        }
+        message
+    }
+}
+
+fn read_all(
+    inputs: Vec<Input>,
+    options: &ReadOptions,
+    sender: &SyncSender<Message>,
+    progress: &ProgressBar,
+) {
+    let mut queue: VecDeque<Input> = inputs.into();
+    while let Some(input) = queue.pop_front() {
+        let sent = if input.size <= WHOLE_FILE_LIMIT {
+            let mut batch = vec![input];
+            while batch.len() < FILES_PER_BATCH
+                && queue.front().is_some_and(|next| next.size <= WHOLE_FILE_LIMIT)
+            {
+                batch.extend(queue.pop_front());
+            }
+            let parsed: Vec<Vec<Result<Record>>> = batch
+                .par_iter()
+                .map(|input| read_whole(input, options))
+                .collect();
+            progress.inc(batch.len() as u64);
+            sender
+                .send(Message::Records(parsed.into_iter().flatten().collect()))
+                .is_ok()
+        } else {
+            let sent = stream_file(&input, options, sender, progress);
+            progress.inc(1);
+            sent
+        };
+        if !sent {
+            return; // The writer stopped listening (it failed); stop reading.
+        }
+    }
+}
+
+/// Reads a small file whole and parses all of it.
+fn read_whole(input: &Input, options: &ReadOptions) -> Vec<Result<Record>> {
+    let path = input.path.as_ref().expect("standard input is never read whole");
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![Err(Error::io(Some(path.clone()), &e))],
+    };
+    match open_reader(
+        input.format,
+        Box::new(Cursor::new(bytes)),
+        Some(path.clone()),
+        options,
+    ) {
+        Ok(reader) => reader.collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
+/// Streams a large file or standard input in chunks. Returns false when the writer
+/// has gone.
+fn stream_file(
+    input: &Input,
+    options: &ReadOptions,
+    sender: &SyncSender<Message>,
+    progress: &ProgressBar,
+) -> bool {
+    let opened = open_stream(input).and_then(|(format, source)| {
+        open_reader(format, source, input.path.clone(), options)
+    });
+    let mut reader = match opened {
+        Ok(reader) => reader,
+        Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
+    };
+    let first = reader.next();
+    if let Some(channel) = reader.channel()
+        && sender
+            .send(Message::Channel(Box::new(channel.clone())))
+            .is_err()
+    {
+        return false;
+    }
+    let mut chunk = Vec::with_capacity(RECORDS_PER_CHUNK);
+    for item in first.into_iter().chain(reader) {
+        chunk.push(item);
+        if chunk.len() == RECORDS_PER_CHUNK {
+            progress.tick();
+            if sender.send(Message::Records(std::mem::take(&mut chunk))).is_err() {
+                return false;
+            }
+        }
+    }
+    chunk.is_empty() || sender.send(Message::Records(chunk)).is_ok()
+}
+
+type Source = Box<dyn BufRead + Send>;
+
+/// Opens a file or standard input; standard input's format is sniffed from its first
+/// bytes unless `--from` named it.
+fn open_stream(input: &Input) -> Result<(Format, Source)> {
+    const BUFFER: usize = 256 << 10;
+    match &input.path {
+        Some(path) => {
+            let file = fs::File::open(path).map_err(|e| Error::io(Some(path.clone()), &e))?;
+            Ok((input.format, Box::new(BufReader::with_capacity(BUFFER, file))))
+        }
+        None => {
+            let mut stdin = BufReader::with_capacity(BUFFER, io::stdin());
+            let head = stdin.fill_buf().map_err(|e| Error::io(None, &e))?;
+            let format = match input.sniff {
+                true => Format::sniff(head).unwrap_or(input.format),
+                false => input.format,
+            };
+            Ok((format, Box::new(stdin)))
+        }
+    }
+}

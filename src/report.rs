@@ -1,0 +1,43 @@
+//! What recast tells the person at the terminal: warnings and skipped records on stderr,
+//! and a progress bar for long runs. Standard output carries data only.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Runs with at least this many input files show a progress bar on a terminal.
+const PROGRESS_MIN_FILES: usize = 1000;
+
+pub struct Reporter {
+    quiet: bool,
+}
+
+impl Reporter {
+    pub fn new(quiet: bool) -> Reporter {
+        Reporter { quiet }
+    }
+
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("recast: warning: {message}");
+        }
+    }
+
+    /// A record or file that failed and was skipped (`--keep-going`): always shown.
+    pub fn error(&self, error: &dyn std::fmt::Display) {
+        eprintln!("recast: error: {error}");
+    }
+
+    /// A bar counting input files, drawn only on a terminal for large jobs.
+    pub fn progress(&self, files: usize) -> ProgressBar {
+        if self.quiet || files < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+                .expect("the template is valid"),
+        );
+        bar
+    }
+}
