@@ -220,7 +220,9 @@ fn read_all(
         let sent = if input.size <= WHOLE_FILE_LIMIT {
             let mut batch = vec![input];
             while batch.len() < FILES_PER_BATCH
-                && queue.front().is_some_and(|next| next.size <= WHOLE_FILE_LIMIT)
+                && queue
+                    .front()
+                    .is_some_and(|next| next.size <= WHOLE_FILE_LIMIT)
             {
                 batch.extend(queue.pop_front());
             }
@@ -245,7 +247,10 @@ fn read_all(
 
 /// Reads a small file whole and parses all of it.
 fn read_whole(input: &Input, options: &ReadOptions) -> Vec<Result<Record>> {
-    let path = input.path.as_ref().expect("standard input is never read whole");
+    let path = input
+        .path
+        .as_ref()
+        .expect("standard input is never read whole");
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => return vec![Err(Error::io(Some(path.clone()), &e))],
@@ -269,9 +274,8 @@ fn stream_file(
     sender: &SyncSender<Message>,
     progress: &ProgressBar,
 ) -> bool {
-    let opened = open_stream(input).and_then(|(format, source)| {
-        open_reader(format, source, input.path.clone(), options)
-    });
+    let opened = open_stream(input)
+        .and_then(|(format, source)| open_reader(format, source, input.path.clone(), options));
     let mut reader = match opened {
         Ok(reader) => reader,
         Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
@@ -289,7 +293,10 @@ fn stream_file(
         chunk.push(item);
         if chunk.len() == RECORDS_PER_CHUNK {
             progress.tick();
-            if sender.send(Message::Records(std::mem::take(&mut chunk))).is_err() {
+            if sender
+                .send(Message::Records(std::mem::take(&mut chunk)))
+                .is_err()
+            {
                 return false;
             }
         }
@@ -306,7 +313,10 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
     match &input.path {
         Some(path) => {
             let file = fs::File::open(path).map_err(|e| Error::io(Some(path.clone()), &e))?;
-            Ok((input.format, Box::new(BufReader::with_capacity(BUFFER, file))))
+            Ok((
+                input.format,
+                Box::new(BufReader::with_capacity(BUFFER, file)),
+            ))
         }
         None => {
             let mut stdin = BufReader::with_capacity(BUFFER, io::stdin());

@@ -36,7 +36,10 @@ impl AtomicFile {
 
     /// A buffered writer into the temporary file.
     pub fn writer(&self) -> anyhow::Result<BufWriter<fs::File>> {
-        let file = self.temp.reopen().context("cannot reopen the temporary file")?;
+        let file = self
+            .temp
+            .reopen()
+            .context("cannot reopen the temporary file")?;
         Ok(BufWriter::with_capacity(256 << 10, file))
     }
 
@@ -142,7 +145,12 @@ fn safe_relative_path(rendered: &str) -> PathBuf {
             })
             .collect();
         let cleaned = cleaned.trim().trim_start_matches('.');
-        if cleaned.is_empty() || !matches!(Path::new(cleaned).components().next(), Some(Component::Normal(_))) {
+        if cleaned.is_empty()
+            || !matches!(
+                Path::new(cleaned).components().next(),
+                Some(Component::Normal(_))
+            )
+        {
             continue;
         }
         path.push(truncate_bytes(cleaned, MAX_NAME_BYTES));
@@ -175,7 +183,10 @@ mod tests {
 
     #[test]
     fn names_never_leave_the_folder() {
-        assert_eq!(safe_relative_path("../../etc/passwd"), PathBuf::from("etc/passwd"));
+        assert_eq!(
+            safe_relative_path("../../etc/passwd"),
+            PathBuf::from("etc/passwd")
+        );
         assert_eq!(safe_relative_path("/abs/x"), PathBuf::from("abs/x"));
         assert_eq!(safe_relative_path(".."), PathBuf::from("untitled"));
         assert_eq!(safe_relative_path(""), PathBuf::from("untitled"));
@@ -196,7 +207,13 @@ mod tests {
         fs::write(&b, "b").unwrap();
         assert!(!dir.path().join("2020-01-01-x.md").exists());
         assert_eq!(out.commit().unwrap(), 2);
-        assert_eq!(fs::read_to_string(dir.path().join("2020-01-01-x.md")).unwrap(), "a");
-        assert_eq!(fs::read_to_string(dir.path().join("2020-01-01-x-2.md")).unwrap(), "b");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("2020-01-01-x.md")).unwrap(),
+            "a"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("2020-01-01-x-2.md")).unwrap(),
+            "b"
+        );
     }
 }
