@@ -1,1 +1,56 @@
-//! placeholder
+//! recast-yaml: YAML documents, multi-document YAML streams, and Markdown files with YAML
+//! front matter, read into and written from recast's record model.
+//!
+//! ```
+//! use recast_model::Value;
+//! use recast_yaml::{read_markdown, to_markdown_string};
+//!
+//! let file = b"---\ntitle: \"2024\"\nquality: 39\npublished: false\nzip: 007\n---\n\nHello.\n";
+//! let record = read_markdown(file, None)?;
+//!
+//! // Types are YAML 1.2's, numbers exact; leading-zero numbers and dates stay strings.
+//! assert_eq!(record.fields["title"], Value::from("2024"));
+//! assert_eq!(record.fields["quality"].type_name(), "integer");
+//! assert_eq!(record.fields["published"], Value::Bool(false));
+//! assert_eq!(record.fields["zip"], Value::from("007"));
+//! assert_eq!(record.body(), Some("Hello.\n"));
+//!
+//! // Writing quotes whatever another reader could mistype, and gives the body back.
+//! assert_eq!(to_markdown_string(&record), "---\ntitle: \"2024\"\nquality: 39\npublished: false\nzip: \"007\"\n---\n\nHello.\n");
+//! # Ok::<(), recast_model::Error>(())
+//! ```
+//!
+//! # What is where
+//!
+//! - [`read_markdown`], [`MarkdownReader`], [`MarkdownWriter`], [`to_markdown_string`]:
+//!   one `.md` file is one record; the body is the field `body`.
+//! - [`YamlReader`], [`YamlWriter`]: a stream of `---`-separated documents, each a record
+//!   (or a list of records). The reader cuts the stream into documents with a
+//!   [`DocumentSplitter`] and parses each with [`parse_document`], so memory stays flat
+//!   and a caller may parse documents in parallel.
+//! - [`parse_value`], [`to_yaml_string`], [`write_value`]: single values.
+//! - [`parse_scalar`]: how one plain scalar resolves (`--set draft=false`).
+//!
+//! # Reading rules
+//!
+//! YAML 1.2 core schema, with recast's choices (see [`parse_scalar`]): `007` and other
+//! leading-zero numbers, `yes`/`no`/`on`/`off`, and dates stay strings; numbers keep
+//! their exact text. Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are
+//! honoured; other tags are ignored. Anchors and aliases are expanded within a node
+//! budget; nesting is bounded ([`ReadOptions`]); duplicate keys and non-scalar keys are
+//! errors; `<<` is an ordinary key (merge keys are YAML 1.1 only). Every error names the
+//! file, line and column.
+
+mod front_matter;
+mod read;
+mod scalar;
+mod stream;
+mod write;
+
+pub use front_matter::{
+    MarkdownReader, MarkdownWriter, read_markdown, read_markdown_with, to_markdown_string,
+};
+pub use read::{Document, ReadOptions, parse_document, parse_value};
+pub use scalar::parse_scalar;
+pub use stream::{DocumentSplitter, DocumentText, YamlReader};
+pub use write::{YamlWriter, to_yaml_string, write_value};

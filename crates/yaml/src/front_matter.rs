@@ -1,0 +1,258 @@
+//! Markdown files with YAML front matter: one file, one record.
+//!
+//! ```text
+//! ---                      first line: `---` (trailing blanks and CRLF allowed; a BOM before it)
+//! title: "AI revolution"   front matter: a YAML mapping, the record's fields
+//! ---                      closing line: `---` or `...`
+//!                          one blank separator line, not part of the body
+//! Body text…               the body: the field `body`, byte for byte, appended last
+//! ```
+//!
+//! Decisions:
+//! - Nothing after the closing line (not even a line break) → no `body` field; a blank
+//!   line only → `body: ""`.
+//! - A file that does not start with a `---` line is all body: a record whose only
+//!   field is `body` (Hugo and pandoc read such files as content without metadata).
+//! - Front matter holding a `body` key when the file also has a body is an error: one
+//!   would silently replace the other.
+//! - `---` lines and fenced YAML after the closing line are body text.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use recast_model::{
+    BODY, Error, ErrorKind, Location, Map, Origin, Record, RecordReader, RecordWriter, Result,
+    Value, check_utf8,
+};
+
+use crate::read::{ReadOptions, parse_documents};
+use crate::write::record_fields;
+
+/// Reads one Markdown file with YAML front matter into a record.
+///
+/// ```
+/// use recast_yaml::read_markdown;
+/// let file = b"---\r\ntitle: \"2024\"\r\n---\r\n\r\nHello.\r\n";
+/// let record = read_markdown(file, None).unwrap();
+/// assert_eq!(record.fields["title"], "2024".into());
+/// assert_eq!(record.body(), Some("Hello.\r\n"));
+/// ```
+pub fn read_markdown(bytes: &[u8], file: Option<Arc<Path>>) -> Result<Record> {
+    read_markdown_with(bytes, file, &ReadOptions::default())
+}
+
+/// [`read_markdown`] with explicit budgets.
+pub fn read_markdown_with(
+    bytes: &[u8],
+    file: Option<Arc<Path>>,
+    options: &ReadOptions,
+) -> Result<Record> {
+    let text = check_utf8(bytes, file.as_ref())?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let origin = Origin::new(file.clone(), 1);
+
+    let Some(after_open) = marker_line(text, false) else {
+        let mut fields = Map::new();
+        fields.insert(BODY.to_owned(), Value::String(text.to_owned()));
+        return Ok(Record::new(fields, origin));
+    };
+    let front_start = text.len() - after_open.len();
+    // Find the closing line: the first line after the opening one that is a marker.
+    let mut offset = front_start;
+    let mut line_number = 2u64;
+    let (front, rest) = loop {
+        let line_text = &text[offset..];
+        if let Some(after_close) = marker_line(line_text, true) {
+            break (&text[front_start..offset], after_close);
+        }
+        match line_text.find('\n') {
+            Some(end) => {
+                offset += end + 1;
+                line_number += 1;
+            }
+            None => {
+                return Err(Error::syntax(
+                    Location::new(file, line_number, 1),
+                    "front matter is not closed; expected a `---` line after it",
+                ));
+            }
+        }
+    };
+
+    let mut documents = parse_documents(front, file.as_ref(), 2, options)?;
+    if documents.len() > 1 {
+        let second = &documents[1];
+        return Err(Error::data(
+            Location::new(file, second.line, second.column),
+            "front matter holds more than one YAML document; expected one mapping",
+        ));
+    }
+    let (mut fields, body_key) = match documents.pop() {
+        None => (Map::new(), None),
+        Some(document) => match document.value {
+            Value::Map(map) => (map, document.body_key),
+            other => {
+                return Err(Error::data(
+                    Location::new(file, document.line, document.column),
+                    format!(
+                        "front matter is a {}; expected a mapping of fields",
+                        other.type_name()
+                    ),
+                ));
+            }
+        },
+    };
+
+    if !rest.is_empty() {
+        let body = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+            .unwrap_or(rest);
+        if fields.contains_key(BODY) {
+            let (line, column) = body_key.unwrap_or((line_number, 1));
+            return Err(Error::new(
+                ErrorKind::Data,
+                Location::new(file, line, column),
+                "front matter has a `body` field and the file has a body after the closing `---`; expected one or the other",
+            ));
+        }
+        fields.insert(BODY.to_owned(), Value::String(body.to_owned()));
+    }
+    Ok(Record::new(fields, origin))
+}
+
+/// When `text` starts with a marker line (`---`, or `...` if `closing`), followed only by
+/// spaces or tabs, returns the text after its line break (empty at the end of the text).
+fn marker_line(text: &str, closing: bool) -> Option<&str> {
+    let rest = text
+        .strip_prefix("---")
+        .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return Some(rest);
+    }
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Reads the one record of a Markdown file from any reader.
+///
+/// ```
+/// use recast_yaml::MarkdownReader;
+/// let file = "---\ntitle: Hello\n---\n";
+/// let records: Vec<_> = MarkdownReader::new(file.as_bytes(), None).collect();
+/// assert_eq!(records.len(), 1);
+/// assert_eq!(records[0].as_ref().unwrap().body(), None);
+/// ```
+pub struct MarkdownReader<R> {
+    input: Option<R>,
+    file: Option<Arc<Path>>,
+    options: ReadOptions,
+}
+
+impl<R: BufRead> MarkdownReader<R> {
+    /// A reader of one file; `file` names it in errors and in the record's origin.
+    pub fn new(input: R, file: Option<Arc<Path>>) -> Self {
+        Self::with_options(input, file, ReadOptions::default())
+    }
+
+    /// A reader with explicit budgets.
+    pub fn with_options(input: R, file: Option<Arc<Path>>, options: ReadOptions) -> Self {
+        MarkdownReader {
+            input: Some(input),
+            file,
+            options,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for MarkdownReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut input = self.input.take()?;
+        let mut bytes = Vec::new();
+        if let Err(e) = input.read_to_end(&mut bytes) {
+            return Some(Err(Error::io(self.file.clone(), &e)));
+        }
+        Some(read_markdown_with(&bytes, self.file.clone(), &self.options))
+    }
+}
+
+impl<R: BufRead> RecordReader for MarkdownReader<R> {}
+
+/// Writes a record as a Markdown file: its fields as front matter, its string `body`
+/// after the closing `---` and one blank line. A record without a body ends at the
+/// closing line. A `body` that is not a string stays in the front matter.
+///
+/// ```
+/// use recast_model::{Record, Value};
+/// let mut record = Record::default();
+/// record.fields.insert("title".into(), Value::from("Hello"));
+/// record.set_body("Text.\n".into());
+/// assert_eq!(recast_yaml::to_markdown_string(&record), "---\ntitle: Hello\n---\n\nText.\n");
+/// ```
+pub fn to_markdown_string(record: &Record) -> String {
+    let mut out = String::new();
+    out.push_str("---\n");
+    match record.fields.get(BODY) {
+        Some(Value::String(body)) => {
+            let mut fields = record.fields.clone();
+            fields.shift_remove(BODY);
+            if !fields.is_empty() {
+                record_fields(&mut out, &fields);
+            }
+            out.push_str("---\n\n");
+            out.push_str(body);
+        }
+        _ => {
+            if !record.fields.is_empty() {
+                record_fields(&mut out, &record.fields);
+            }
+            out.push_str("---\n");
+        }
+    }
+    out
+}
+
+/// Writes one record as one Markdown file (the command line makes a file per record).
+///
+/// A second record is refused: concatenated Markdown files could not be read back.
+pub struct MarkdownWriter<W: Write> {
+    output: W,
+    file: Option<Arc<Path>>,
+    written: bool,
+}
+
+impl<W: Write> MarkdownWriter<W> {
+    /// A writer to `output`; `file` names it in errors (`None` is stdout).
+    pub fn new(output: W, file: Option<Arc<Path>>) -> Self {
+        MarkdownWriter {
+            output,
+            file,
+            written: false,
+        }
+    }
+}
+
+impl<W: Write> RecordWriter for MarkdownWriter<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        if self.written {
+            return Err(Error::data(
+                Location::new(self.file.clone(), 0, 0),
+                "a Markdown file holds one record; expected one output file per record",
+            ));
+        }
+        self.written = true;
+        self.output
+            .write_all(to_markdown_string(record).as_bytes())
+            .map_err(|e| Error::io(self.file.clone(), &e))
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.output
+            .flush()
+            .map_err(|e| Error::io(self.file.clone(), &e))
+    }
+}
