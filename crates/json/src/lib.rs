@@ -1,1 +1,111 @@
-//! placeholder
+//! recast-json: records in JSON — an array of objects (read as a stream), an object
+//! inside an API dump picked by a JSON pointer, and JSON Lines.
+//!
+//! ```
+//! use recast_json::{JsonLinesWriter, JsonReader};
+//! use recast_model::{RecordWriter, Result};
+//!
+//! let dump = r#"{"status": "ok",
+//!   "news": [{"title": "Café", "score": 1.0}, {"title": "B", "id": 12345678901234567890123}]}"#;
+//!
+//! let mut out = Vec::new();
+//! let mut writer = JsonLinesWriter::new(&mut out);
+//! for record in JsonReader::new(dump.as_bytes(), None).select("/news")? {
+//!     writer.write_record(&record?)?;
+//! }
+//! writer.finish()?;
+//!
+//! // Key order, UTF-8 text and every number's spelling are kept.
+//! assert_eq!(
+//!     String::from_utf8(out).unwrap(),
+//!     "{\"title\":\"Café\",\"score\":1.0}\n{\"title\":\"B\",\"id\":12345678901234567890123}\n"
+//! );
+//! # Ok::<(), recast_model::Error>(())
+//! ```
+//!
+//! # Decisions
+//!
+//! - **Parser.** A small hand-written byte-level parser, not serde_json: it streams the
+//!   elements of the top-level (or selected) array one at a time, skips unselected
+//!   members without building them, reports the line and column of every error, and
+//!   builds recast [`Value`]s directly with numbers kept as their text.
+//! - **Numbers** keep their text exactly (`1.0`, `-0.0`, `1.5e300`, integers of any
+//!   size) and are written back as that text.
+//! - **Duplicate keys** in an object are a `Data` error naming the key (RFC 8259 leaves
+//!   them undefined and tools disagree on which one wins; silently dropping data is
+//!   worse than asking). The record is skipped, the reader goes on with the next.
+//! - **Strings** must be UTF-8 (`Encoding` error with line and column otherwise); a
+//!   `\u` escape of a lone surrogate, which no UTF-8 text can hold, is an `Encoding`
+//!   error too.
+//! - **Limits** ([`Limits`]): nesting depth 128 and records of 256 MiB by default, both
+//!   `Limit` errors; nesting is parsed without recursion, so no input overflows the
+//!   stack.
+//! - **Empty input** (only whitespace) is an array of no records.
+//! - **Writing**: only `"`, `\` and control characters are escaped; the body is the
+//!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`
+//!   error naming the record and the field.
+
+mod parser;
+mod pointer;
+mod read;
+mod write;
+
+pub use parser::Limits;
+pub use read::{JsonLinesReader, JsonReader};
+pub use write::{JsonLinesWriter, JsonWriter, Spacing};
+
+use recast_model::{Result, Value};
+
+use crate::parser::Parser;
+use crate::write::Layout;
+
+/// Parses one JSON value (the CLI's `--set key=JSON`, a profile's defaults): numbers
+/// exact, key order kept, duplicate keys refused, nothing but whitespace after it.
+///
+/// ```
+/// let value = recast_json::parse_value(r#"{"tags": ["a", "b"], "score": 1.0}"#)?;
+/// assert_eq!(value.to_string(), r#"{"tags": ["a", "b"], "score": 1.0}"#);
+/// assert!(recast_json::parse_value("[1, 2").is_err());
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn parse_value(text: &str) -> Result<Value> {
+    // The whole text fits in one read, so the buffer need not be bigger.
+    let mut parser = Parser::with_capacity(
+        text.as_bytes(),
+        None,
+        Limits::default(),
+        false,
+        text.len() + 1,
+    );
+    parser.begin_record();
+    let value = parser.value(0)?;
+    parser.end_record()?;
+    parser.skip_ws()?;
+    match parser.peek()? {
+        None => Ok(value),
+        Some(_) => Err(parser.unexpected("expected end of input after the value")),
+    }
+}
+
+/// Writes one value as JSON text: pretty (two-space indentation, as [`JsonWriter`]) or
+/// compact (no whitespace, as [`JsonLinesWriter`]), with no final line break. Fails
+/// only for numbers JSON cannot carry (`inf`, `nan`).
+///
+/// ```
+/// use recast_model::Value;
+/// let value = Value::List(vec![Value::from("é\n"), Value::Null]);
+/// assert_eq!(recast_json::to_json_string(&value, false)?, r#"["é\n",null]"#);
+/// assert_eq!(recast_json::to_json_string(&value, true)?, "[\n  \"é\\n\",\n  null\n]");
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn to_json_string(value: &Value, pretty: bool) -> Result<String> {
+    let layout = if pretty {
+        Layout::Pretty
+    } else {
+        Layout::Compact
+    };
+    let mut out = Vec::new();
+    write::write_value(&mut out, value, layout, 0).map_err(|bad| bad.into_value_error())?;
+    // Built from `str`s and ASCII only.
+    Ok(String::from_utf8(out).expect("the serializer writes UTF-8"))
+}

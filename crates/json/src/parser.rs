@@ -1,0 +1,860 @@
+//! The byte-level JSON parser both readers are built on.
+//!
+//! Hand-written rather than serde_json because the readers need three things serde's
+//! model does not give cheaply: streaming *inside* the top-level array (one element at
+//! a time, skipping unwanted members without building them), the exact line and
+//! column of every error, and `Value`s built directly with numbers kept as their text.
+//!
+//! The parser owns a fixed-size buffer that it refills from the reader; only the bytes
+//! of the token in progress are ever kept across a refill (a split UTF-8 character, a
+//! `\u` escape), so memory stays flat however long a line or a document is. Nesting is
+//! handled with an explicit stack, never recursion, so depth cannot overflow the stack;
+//! the depth limit is a budget, not a guard.
+
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use recast_model::{Error, ErrorKind, Location, Map, Number, Result, Value};
+
+/// Safety budgets for reading JSON, shared by [`JsonReader`](crate::JsonReader) and
+/// [`JsonLinesReader`](crate::JsonLinesReader).
+///
+/// ```
+/// use recast_json::Limits;
+/// let limits = Limits { max_depth: 32, ..Limits::default() };
+/// assert_eq!(limits.max_record_bytes, 256 * 1024 * 1024);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The deepest nesting of arrays and objects, counted from the top of the document
+    /// (a record in a top-level array is at depth 2). Deeper input is a `Limit` error.
+    /// Default 128, as serde_json.
+    pub max_depth: usize,
+    /// The largest record, in bytes of input text. A bigger one is a `Limit` error that
+    /// trips while reading it, so a multi-gigabyte line is never held in memory.
+    /// Default 256 MiB.
+    pub max_record_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 128,
+            max_record_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// How much input is read at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// The message for a place where any JSON value may start.
+pub(crate) const EXPECTED_VALUE: &str =
+    "expected a value (an object, array, string, number, true, false or null)";
+
+/// Bytes that end a plain run inside a string: the closing quote, an escape, and the
+/// control characters JSON forbids unescaped.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = true;
+        i += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// A position remembered before a token is read, to report an error at the token's
+/// start after the buffer may have moved on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    base: u64,
+    index: usize,
+    pub(crate) line: u64,
+}
+
+/// An open container while a value is being built.
+enum Frame {
+    List(Vec<Value>),
+    /// The map and the index of the member whose value is being read (inserted as a
+    /// placeholder when its key was read, so the duplicate check costs one hash).
+    Map(Map, usize),
+}
+
+pub(crate) struct Parser<R> {
+    reader: R,
+    pub(crate) file: Option<Arc<Path>>,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    eof: bool,
+    /// Offset in the input of `buf[0]`.
+    base: u64,
+    /// 1-based line of `pos`.
+    pub(crate) line: u64,
+    /// Where the current line starts in `buf`; `None` when it started before `buf[0]`,
+    /// with `carried` characters of it already discarded. Columns are counted only when
+    /// an error needs one, so the hot path tracks nothing but line breaks.
+    line_start: Option<usize>,
+    carried: u64,
+    /// JSON Lines: a line break ends a record, so it is not whitespace inside one.
+    lines: bool,
+    pub(crate) limits: Limits,
+    /// Input offset where the current record began, while one is being read.
+    record_start: Option<u64>,
+    /// The first recoverable problem in the value being read (a duplicate key): the
+    /// value is still read to its end so the reader can go on with the next record.
+    soft_error: Option<Error>,
+}
+
+impl<R: Read> Parser<R> {
+    pub(crate) fn new(reader: R, file: Option<Arc<Path>>, limits: Limits, lines: bool) -> Self {
+        Parser::with_capacity(reader, file, limits, lines, CHUNK)
+    }
+
+    pub(crate) fn with_capacity(
+        reader: R,
+        file: Option<Arc<Path>>,
+        limits: Limits,
+        lines: bool,
+        capacity: usize,
+    ) -> Self {
+        Parser {
+            reader,
+            file,
+            // Room for the few bytes a token may keep across a refill, plus new input.
+            buf: vec![0; capacity.max(16)],
+            pos: 0,
+            end: 0,
+            eof: false,
+            base: 0,
+            line: 1,
+            line_start: Some(0),
+            carried: 0,
+            lines,
+            limits,
+            record_start: None,
+            soft_error: None,
+        }
+    }
+
+    // ---- the buffer ----
+
+    /// Discards the consumed bytes and reads more. Returns how many bytes were added
+    /// (0 at the end of the input). Also where the record-size budget is enforced:
+    /// often enough to stop a huge record after one buffer, rarely enough to cost nothing.
+    fn refill(&mut self) -> Result<usize> {
+        if let Some(start) = self.record_start {
+            let at = self.base + self.pos as u64;
+            if at.saturating_sub(start) > self.limits.max_record_bytes {
+                self.record_start = None;
+                return Err(self.too_large());
+            }
+        }
+        if self.eof {
+            return Ok(0);
+        }
+        let consumed = self.pos;
+        if consumed > 0 {
+            match self.line_start {
+                Some(start) if start >= consumed => self.line_start = Some(start - consumed),
+                Some(start) => {
+                    self.carried = count_chars(&self.buf[start..consumed]);
+                    self.line_start = None;
+                }
+                None => self.carried += count_chars(&self.buf[..consumed]),
+            }
+            self.buf.copy_within(consumed..self.end, 0);
+            self.end -= consumed;
+            self.pos = 0;
+            self.base += consumed as u64;
+        }
+        if self.end == self.buf.len() {
+            // Only a tiny token tail is ever kept, so this is a safety net, not a path.
+            let len = self.buf.len();
+            self.buf.resize(len * 2, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(0);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(self.file.clone(), &e)),
+            }
+        }
+    }
+
+    /// The next byte, without consuming it; `None` at the end of the input.
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Result<Option<u8>> {
+        if self.pos < self.end {
+            return Ok(Some(self.buf[self.pos]));
+        }
+        self.peek_slow()
+    }
+
+    #[cold]
+    fn peek_slow(&mut self) -> Result<Option<u8>> {
+        while self.pos >= self.end {
+            if self.refill()? == 0 {
+                return Ok(None);
+            }
+        }
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    /// Consumes the byte `peek` just returned (never a line break: see `newline`).
+    #[inline]
+    pub(crate) fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    /// Makes at least `n` bytes available at `pos`; false if the input ends first.
+    fn fill_to(&mut self, n: usize) -> Result<bool> {
+        while self.end - self.pos < n {
+            if self.refill()? == 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Consumes a line break at `pos`.
+    pub(crate) fn newline(&mut self) {
+        self.pos += 1;
+        self.line += 1;
+        self.line_start = Some(self.pos);
+        self.carried = 0;
+    }
+
+    /// Skips a UTF-8 byte order mark at the very start of the input.
+    pub(crate) fn skip_bom(&mut self) -> Result<()> {
+        if self.base == 0 && self.pos == 0 && self.fill_to(3)? && self.buf[..3] == *b"\xEF\xBB\xBF"
+        {
+            self.pos = 3;
+            // Editors do not count the mark as a column.
+            self.line_start = Some(3);
+        }
+        Ok(())
+    }
+
+    /// Skips whitespace: space, tab, CR, and LF except in JSON Lines.
+    #[inline]
+    pub(crate) fn skip_ws(&mut self) -> Result<()> {
+        loop {
+            while self.pos < self.end {
+                match self.buf[self.pos] {
+                    b' ' | b'\t' | b'\r' => self.pos += 1,
+                    b'\n' if !self.lines => self.newline(),
+                    _ => return Ok(()),
+                }
+            }
+            if self.refill()? == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Skips the rest of the current line, its line break included, without keeping
+    /// it: how JSON Lines resynchronises after a bad record, however long the line.
+    pub(crate) fn skip_line(&mut self) -> Result<()> {
+        self.record_start = None;
+        loop {
+            if let Some(i) = self.buf[self.pos..self.end]
+                .iter()
+                .position(|&b| b == b'\n')
+            {
+                self.pos += i;
+                self.newline();
+                return Ok(());
+            }
+            self.pos = self.end;
+            if self.refill()? == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    // ---- positions and errors ----
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            base: self.base,
+            index: self.pos,
+            line: self.line,
+        }
+    }
+
+    /// The location of a mark: exact while its bytes are still in the buffer and on the
+    /// current line (nearly always), else its line with the column unknown.
+    pub(crate) fn location_of(&self, mark: Mark) -> Location {
+        let offset = mark.base + mark.index as u64;
+        if mark.line == self.line && offset >= self.base && offset <= self.base + self.end as u64 {
+            self.location_at((offset - self.base) as usize)
+        } else {
+            Location::new(self.file.clone(), mark.line, 0)
+        }
+    }
+
+    pub(crate) fn location(&self) -> Location {
+        self.location_at(self.pos)
+    }
+
+    fn location_at(&self, index: usize) -> Location {
+        let (from, before) = match self.line_start {
+            Some(start) => (start, 0),
+            None => (0, self.carried),
+        };
+        let index = index.clamp(from, self.end);
+        let column = before + count_chars(&self.buf[from..index]) + 1;
+        Location::new(self.file.clone(), self.line, column)
+    }
+
+    fn too_large(&self) -> Error {
+        Error::limit(
+            self.location(),
+            format!(
+                "record larger than {} bytes (the record-size limit); expected smaller records",
+                self.limits.max_record_bytes
+            ),
+        )
+    }
+
+    fn invalid_utf8(&self, index: usize) -> Error {
+        let byte = self.buf.get(index).copied().unwrap_or(0);
+        Error::new(
+            ErrorKind::Encoding,
+            self.location_at(index),
+            format!("invalid UTF-8 (byte 0x{byte:02X}); expected UTF-8 text"),
+        )
+    }
+
+    /// The error for an unexpected byte at `pos` (or the end of the input): says what
+    /// was expected and what was found. A byte that is not UTF-8 is an `Encoding` error.
+    pub(crate) fn unexpected(&mut self, expected: &str) -> Error {
+        // Look a little ahead to show a whole word or character; a failure to read
+        // more only shortens what is shown.
+        let _ = self.fill_to(16);
+        let rest = &self.buf[self.pos..self.end];
+        let found = match rest.first() {
+            None => "end of input".to_owned(),
+            Some(b'\n') => "end of line".to_owned(),
+            Some(b) if b.is_ascii_alphanumeric() => {
+                let word: String = rest
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                    .take(16)
+                    .map(|&b| b as char)
+                    .collect();
+                format!("'{word}'")
+            }
+            Some(&b) if b.is_ascii_graphic() => format!("'{}'", b as char),
+            Some(&b) if b < 0x80 => format!("control character U+{b:04X}"),
+            Some(_) => {
+                let head = &rest[..rest.len().min(4)];
+                let valid = match std::str::from_utf8(head) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+                };
+                match valid.chars().next() {
+                    Some(c) => format!("'{c}'"),
+                    None => return self.invalid_utf8(self.pos),
+                }
+            }
+        };
+        Error::syntax(self.location(), format!("{expected}, found {found}"))
+    }
+
+    // ---- records ----
+
+    /// Starts a record here: the size budget counts from this byte.
+    pub(crate) fn begin_record(&mut self) {
+        self.record_start = Some(self.base + self.pos as u64);
+        self.soft_error = None;
+    }
+
+    /// Ends the record: the recoverable error found in it, if any, or the size check
+    /// for a record too small to have met a refill.
+    pub(crate) fn end_record(&mut self) -> Result<()> {
+        let start = self.record_start.take();
+        if let Some(error) = self.soft_error.take() {
+            return Err(error);
+        }
+        match start {
+            Some(start)
+                if (self.base + self.pos as u64).saturating_sub(start)
+                    > self.limits.max_record_bytes =>
+            {
+                Err(self.too_large())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The error for opening a container at nesting `level` (0 = top level), if it is
+    /// one level too deep.
+    pub(crate) fn open(&self, level: usize) -> Result<()> {
+        if level >= self.limits.max_depth {
+            return Err(Error::limit(
+                self.location(),
+                format!(
+                    "nesting deeper than {} levels (the depth limit); expected flatter data",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    // ---- values ----
+
+    /// Reads one value starting at the next non-space byte, with `level` containers
+    /// already open around it.
+    pub(crate) fn value(&mut self, level: usize) -> Result<Value> {
+        let mut stack: Vec<Frame> = Vec::new();
+        'value: loop {
+            self.skip_ws()?;
+            let Some(byte) = self.peek()? else {
+                return Err(self.unexpected(EXPECTED_VALUE));
+            };
+            let mut value = match byte {
+                b'{' => {
+                    self.open(level + stack.len())?;
+                    self.bump();
+                    self.skip_ws()?;
+                    if self.peek()? == Some(b'}') {
+                        self.bump();
+                        Value::Map(Map::new())
+                    } else {
+                        let mut map = Map::new();
+                        let index = self.member(&mut map, "expected a string key or '}'")?;
+                        stack.push(Frame::Map(map, index));
+                        continue 'value;
+                    }
+                }
+                b'[' => {
+                    self.open(level + stack.len())?;
+                    self.bump();
+                    self.skip_ws()?;
+                    if self.peek()? == Some(b']') {
+                        self.bump();
+                        Value::List(Vec::new())
+                    } else {
+                        stack.push(Frame::List(Vec::new()));
+                        continue 'value;
+                    }
+                }
+                b'"' => {
+                    let mut text = String::new();
+                    self.string(&mut text, true)?;
+                    Value::String(text)
+                }
+                b'-' | b'0'..=b'9' => Value::Number(self.number()?),
+                b't' => {
+                    self.literal(b"true")?;
+                    Value::Bool(true)
+                }
+                b'f' => {
+                    self.literal(b"false")?;
+                    Value::Bool(false)
+                }
+                b'n' => {
+                    self.literal(b"null")?;
+                    Value::Null
+                }
+                _ => return Err(self.unexpected(EXPECTED_VALUE)),
+            };
+            // A value is complete: hand it to the containers it closes, innermost first.
+            loop {
+                match stack.last_mut() {
+                    None => return Ok(value),
+                    Some(Frame::List(items)) => {
+                        items.push(value);
+                        self.skip_ws()?;
+                        match self.peek()? {
+                            Some(b',') => {
+                                self.bump();
+                                continue 'value;
+                            }
+                            Some(b']') => {
+                                self.bump();
+                                let items = std::mem::take(items);
+                                stack.pop();
+                                value = Value::List(items);
+                            }
+                            _ => {
+                                return Err(
+                                    self.unexpected("expected ',' or ']' after an array element")
+                                );
+                            }
+                        }
+                    }
+                    Some(Frame::Map(map, index)) => {
+                        if let Some((_, slot)) = map.get_index_mut(*index) {
+                            *slot = value;
+                        }
+                        self.skip_ws()?;
+                        match self.peek()? {
+                            Some(b',') => {
+                                self.bump();
+                                *index = self.member(map, "expected a string key after ','")?;
+                                continue 'value;
+                            }
+                            Some(b'}') => {
+                                self.bump();
+                                let map = std::mem::take(map);
+                                stack.pop();
+                                value = Value::Map(map);
+                            }
+                            _ => {
+                                return Err(
+                                    self.unexpected("expected ',' or '}' after an object member")
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads `"key":` into `map` with a placeholder value and returns its index. A key
+    /// seen before is a soft error: the record is rejected, the parse goes on.
+    fn member(&mut self, map: &mut Map, expected: &str) -> Result<usize> {
+        let mut key = String::new();
+        let mark = self.key(&mut key, expected)?;
+        let (index, old) = map.insert_full(key, Value::Null);
+        if old.is_some() && self.soft_error.is_none() {
+            let key = map.get_index(index).map_or("", |(k, _)| k.as_str());
+            self.soft_error = Some(Error::data(
+                self.location_of(mark),
+                format!("duplicate key {key:?} in an object; expected unique keys"),
+            ));
+        }
+        Ok(index)
+    }
+
+    /// Reads `"key":` (after optional whitespace) into `out`; returns where the key
+    /// started.
+    pub(crate) fn key(&mut self, out: &mut String, expected: &str) -> Result<Mark> {
+        self.skip_ws()?;
+        if self.peek()? != Some(b'"') {
+            return Err(self.unexpected(expected));
+        }
+        let mark = self.mark();
+        self.string(out, true)?;
+        self.skip_ws()?;
+        if self.peek()? != Some(b':') {
+            return Err(self.unexpected("expected ':' after an object key"));
+        }
+        self.bump();
+        Ok(mark)
+    }
+
+    /// Reads a string whose opening quote is at `pos`, appending its text to `out`
+    /// when `keep` (else only checking it).
+    fn string(&mut self, out: &mut String, keep: bool) -> Result<()> {
+        self.bump();
+        loop {
+            let start = self.pos;
+            let stop = self.buf[start..self.end]
+                .iter()
+                .position(|&b| STRING_STOP[b as usize])
+                .map(|i| start + i);
+            let run_end = stop.unwrap_or(self.end);
+            match std::str::from_utf8(&self.buf[start..run_end]) {
+                Ok(text) => {
+                    if keep {
+                        out.push_str(text);
+                    }
+                    self.pos = run_end;
+                }
+                // A character split by the buffer's end: keep its first bytes for the
+                // refill to complete.
+                Err(e) if stop.is_none() && e.error_len().is_none() => {
+                    let valid = start + e.valid_up_to();
+                    if keep {
+                        out.push_str(
+                            std::str::from_utf8(&self.buf[start..valid])
+                                .expect("from_utf8 checked this prefix"),
+                        );
+                    }
+                    self.pos = valid;
+                    if self.refill()? == 0 {
+                        return Err(self.invalid_utf8(self.pos));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(self.invalid_utf8(start + e.valid_up_to())),
+            }
+            let Some(stop) = stop else {
+                if self.refill()? == 0 {
+                    return Err(
+                        self.unexpected("expected '\"' to close the string or more of its text")
+                    );
+                }
+                continue;
+            };
+            match self.buf[stop] {
+                b'"' => {
+                    self.pos = stop + 1;
+                    return Ok(());
+                }
+                b'\\' => self.escape(out, keep)?,
+                b'\n' => {
+                    return Err(Error::syntax(
+                        self.location(),
+                        "line break inside a string; expected '\"' to close it, or \\n for a line break in the text",
+                    ));
+                }
+                control => {
+                    return Err(Error::syntax(
+                        self.location(),
+                        format!(
+                            "control character U+{control:04X} inside a string; expected it escaped as \\u{control:04x}"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads an escape sequence whose backslash is at `pos`. On an error nothing past
+    /// the bad byte is consumed, so JSON Lines can resynchronise at the line's end.
+    fn escape(&mut self, out: &mut String, keep: bool) -> Result<()> {
+        if !self.fill_to(2)? {
+            self.bump();
+            return Err(self.unexpected("expected an escape character after '\\'"));
+        }
+        let c = match self.buf[self.pos + 1] {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4(2)?;
+                if (0xDC00..0xE000).contains(&high) {
+                    return Err(self.lone_surrogate(high));
+                }
+                if (0xD800..0xDC00).contains(&high) {
+                    let paired = self.fill_to(12)?
+                        && self.buf[self.pos + 6] == b'\\'
+                        && self.buf[self.pos + 7] == b'u';
+                    if !paired {
+                        return Err(self.lone_surrogate(high));
+                    }
+                    let low = self.hex4(8)?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(self.lone_surrogate(high));
+                    }
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    self.pos += 12;
+                    if keep {
+                        out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    }
+                    return Ok(());
+                }
+                self.pos += 6;
+                if keep {
+                    // Surrogates were handled above, so every other code is a char.
+                    out.push(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER));
+                }
+                return Ok(());
+            }
+            _ => {
+                self.bump();
+                return Err(self.unexpected(
+                    "expected an escape character after '\\' (one of \" \\ / b f n r t u)",
+                ));
+            }
+        };
+        self.pos += 2;
+        if keep {
+            out.push(c);
+        }
+        Ok(())
+    }
+
+    /// The four hex digits at `pos + offset`.
+    fn hex4(&mut self, offset: usize) -> Result<u32> {
+        let have = self.fill_to(offset + 4)?;
+        let available = if have {
+            4
+        } else {
+            self.end - self.pos - offset
+        };
+        let mut code = 0;
+        for i in 0..available {
+            let b = self.buf[self.pos + offset + i];
+            match (b as char).to_digit(16) {
+                Some(d) => code = code * 16 + d,
+                None => {
+                    self.pos += offset + i;
+                    return Err(self.unexpected("expected four hex digits after '\\u'"));
+                }
+            }
+        }
+        if !have {
+            self.pos = self.end;
+            return Err(self.unexpected("expected four hex digits after '\\u'"));
+        }
+        Ok(code)
+    }
+
+    fn lone_surrogate(&self, code: u32) -> Error {
+        Error::new(
+            ErrorKind::Encoding,
+            self.location(),
+            format!(
+                "lone surrogate \\u{code:04X} in a string; expected a high surrogate (\\uD800-\\uDBFF) followed by a low one (\\uDC00-\\uDFFF)"
+            ),
+        )
+    }
+
+    /// Reads a number starting at `pos`, keeping its text. The run taken is every byte
+    /// that could belong to a number or a word, so `01`, `1.` and `-Infinity` are
+    /// reported whole as invalid numbers.
+    fn number(&mut self) -> Result<Number> {
+        let mark = self.mark();
+        let start = self.pos;
+        let run = self.buf[start..self.end]
+            .iter()
+            .position(|&b| !is_number_byte(b));
+        if let Some(len) = run {
+            // The common case: the whole number is in the buffer.
+            let number = parse_number(&self.buf[start..start + len]);
+            return match number {
+                Some(number) => {
+                    self.pos = start + len;
+                    Ok(number)
+                }
+                None => Err(self.invalid_number(mark, &self.buf[start..start + len])),
+            };
+        }
+        let mut text = Vec::new();
+        loop {
+            let len = self.buf[self.pos..self.end]
+                .iter()
+                .position(|&b| !is_number_byte(b));
+            let run_end = len.map_or(self.end, |len| self.pos + len);
+            text.extend_from_slice(&self.buf[self.pos..run_end]);
+            self.pos = run_end;
+            if text.len() as u64 > self.limits.max_record_bytes {
+                return Err(self.too_large());
+            }
+            if len.is_some() || self.refill()? == 0 {
+                break;
+            }
+        }
+        parse_number(&text).ok_or_else(|| self.invalid_number(mark, &text))
+    }
+
+    fn invalid_number(&self, mark: Mark, text: &[u8]) -> Error {
+        let shown: String = String::from_utf8_lossy(text).chars().take(40).collect();
+        Error::syntax(
+            self.location_of(mark),
+            format!(
+                "invalid number '{shown}'; expected a JSON number such as -12, 3.5 or 1e-7 (no leading zeros, Infinity or NaN)"
+            ),
+        )
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.fill_to(word.len())? && self.buf[self.pos..self.pos + word.len()] == *word {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.unexpected(EXPECTED_VALUE))
+        }
+    }
+
+    /// Checks one value without building it (members a JSON pointer passes over).
+    pub(crate) fn skip_value(&mut self, level: usize) -> Result<()> {
+        // The closing bracket of each open container.
+        let mut closers: Vec<u8> = Vec::new();
+        let mut scratch = String::new();
+        'value: loop {
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(open @ (b'{' | b'[')) => {
+                    self.open(level + closers.len())?;
+                    self.bump();
+                    self.skip_ws()?;
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.peek()? == Some(close) {
+                        self.bump();
+                    } else {
+                        if open == b'{' {
+                            scratch.clear();
+                            self.key(&mut scratch, "expected a string key or '}'")?;
+                        }
+                        closers.push(close);
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => self.string(&mut scratch, false)?,
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                }
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                _ => return Err(self.unexpected(EXPECTED_VALUE)),
+            }
+            while let Some(&close) = closers.last() {
+                self.skip_ws()?;
+                match self.peek()? {
+                    Some(b',') => {
+                        self.bump();
+                        if close == b'}' {
+                            scratch.clear();
+                            self.key(&mut scratch, "expected a string key after ','")?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b) if b == close => {
+                        self.bump();
+                        closers.pop();
+                    }
+                    _ => return Err(self.unexpected(after_member(close))),
+                }
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// What may follow a member of the container that `close` ends.
+pub(crate) fn after_member(close: u8) -> &'static str {
+    if close == b']' {
+        "expected ',' or ']' after an array element"
+    } else {
+        "expected ',' or '}' after an object member"
+    }
+}
+
+fn is_number_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.' | b'_')
+}
+
+fn parse_number(text: &[u8]) -> Option<Number> {
+    std::str::from_utf8(text).ok().and_then(Number::parse)
+}
+
+/// Characters, not bytes: UTF-8 continuation bytes (0b10xx_xxxx) do not start one.
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}

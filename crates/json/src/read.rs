@@ -1,0 +1,497 @@
+//! [`JsonReader`] (a JSON array of records, streamed) and [`JsonLinesReader`].
+
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::Arc;
+
+use recast_model::{Error, Origin, Record, RecordReader, Result, Value};
+
+use crate::parser::{EXPECTED_VALUE, Limits, Parser, after_member};
+use crate::pointer::{Pointer, array_index};
+
+/// Reads records from a JSON document: a top-level array of objects, read one element
+/// at a time so memory stays flat however long the array is, or a single object (one
+/// record). [`select`](JsonReader::select) picks the array inside an API dump.
+///
+/// An empty input (only whitespace) has no records. Each record's origin line is the
+/// line its `{` is on.
+///
+/// After a record-level problem (an element that is not an object, a duplicate key)
+/// the reader goes on with the next element; after a syntax, encoding, size or I/O
+/// error it ends, because the rest of the document cannot be trusted.
+///
+/// ```
+/// use recast_json::JsonReader;
+/// let dump = r#"{"status": "ok", "news": [{"title": "A"}, {"title": "B"}], "page": 1}"#;
+/// let titles: Vec<String> = JsonReader::new(dump.as_bytes(), None)
+///     .select("/news")?
+///     .map(|r| r.map(|r| r.fields["title"].to_string()))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(titles, [r#""A""#, r#""B""#]);
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub struct JsonReader<R> {
+    parser: Parser<R>,
+    pointer: Pointer,
+    state: State,
+    /// The closing bracket of each container around the selected value, outermost
+    /// first: after the records, the rest of each is checked and skipped.
+    enclosing: Vec<u8>,
+    records: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Start,
+    Array { first: bool },
+    Single,
+    Closing,
+    Done,
+}
+
+impl<R: BufRead> JsonReader<R> {
+    /// A reader of `reader`; `file` names it in records' origins and in errors
+    /// (`None` = standard input).
+    pub fn new(reader: R, file: Option<Arc<Path>>) -> JsonReader<R> {
+        JsonReader {
+            parser: Parser::new(reader, file, Limits::default(), false),
+            pointer: Pointer::default(),
+            state: State::Start,
+            enclosing: Vec::new(),
+            records: 0,
+        }
+    }
+
+    /// Reads the records at a JSON pointer (RFC 6901) instead of the top level: an
+    /// array of objects (each a record) or one object. `/news` picks the member
+    /// `news`, `/data/items` a nested one, `/results/0` an array element; `~1` stands
+    /// for `/` and `~0` for `~` in a key. The members around it are checked but not
+    /// built. `""` is the whole document. A pointer that is not valid syntax is an error
+    /// here; one that names nothing in the document is an error from the first `next`.
+    pub fn select(mut self, pointer: &str) -> Result<JsonReader<R>> {
+        self.pointer = Pointer::parse(pointer)?;
+        Ok(self)
+    }
+
+    /// Replaces the default [`Limits`] (nesting depth, record size).
+    pub fn limits(mut self, limits: Limits) -> JsonReader<R> {
+        self.parser.limits = limits;
+        self
+    }
+
+    /// Finds the records: skips to the selected value and decides between an array of
+    /// records and a single one.
+    fn start(&mut self) -> Result<()> {
+        let p = &mut self.parser;
+        p.skip_bom()?;
+        p.skip_ws()?;
+        if p.peek()?.is_none() && self.pointer.tokens.is_empty() {
+            self.state = State::Done;
+            return Ok(());
+        }
+        self.navigate()?;
+        let p = &mut self.parser;
+        p.skip_ws()?;
+        match p.peek()? {
+            Some(b'[') => {
+                p.open(self.enclosing.len())?;
+                p.bump();
+                self.state = State::Array { first: true };
+                Ok(())
+            }
+            Some(b'{') => {
+                self.state = State::Single;
+                Ok(())
+            }
+            Some(b) if starts_value(b) => {
+                let what = json_type_of(b);
+                let at = if self.pointer.tokens.is_empty() {
+                    "at the top level".to_owned()
+                } else {
+                    format!("at {}", self.pointer.prefix(self.pointer.tokens.len()))
+                };
+                Err(Error::data(
+                    p.location(),
+                    format!("expected an array of objects or an object {at}, found {what}"),
+                ))
+            }
+            _ => Err(p.unexpected(EXPECTED_VALUE)),
+        }
+    }
+
+    /// Walks the pointer's tokens, skipping everything before the selected value and
+    /// stopping at its first byte.
+    fn navigate(&mut self) -> Result<()> {
+        let mut key = String::new();
+        for (depth, token) in self.pointer.tokens.iter().enumerate() {
+            let p = &mut self.parser;
+            let here = self.pointer.prefix(depth);
+            p.skip_ws()?;
+            match p.peek()? {
+                Some(b'{') => {
+                    p.open(self.enclosing.len())?;
+                    p.bump();
+                    p.skip_ws()?;
+                    let missing = |p: &Parser<R>| {
+                        Error::data(
+                            p.location(),
+                            format!(
+                                "no member {token:?} in the object at {here} (selecting {:?})",
+                                self.pointer.text
+                            ),
+                        )
+                    };
+                    if p.peek()? == Some(b'}') {
+                        return Err(missing(p));
+                    }
+                    loop {
+                        key.clear();
+                        p.key(&mut key, "expected a string key or '}'")?;
+                        if key == *token {
+                            break;
+                        }
+                        p.skip_value(self.enclosing.len() + 1)?;
+                        p.skip_ws()?;
+                        match p.peek()? {
+                            Some(b',') => p.bump(),
+                            Some(b'}') => return Err(missing(p)),
+                            _ => return Err(p.unexpected(after_member(b'}'))),
+                        }
+                    }
+                    self.enclosing.push(b'}');
+                }
+                Some(b'[') => {
+                    let Some(index) = array_index(token) else {
+                        return Err(Error::data(
+                            p.location(),
+                            format!(
+                                "{here} is an array; expected an index such as 0 in the JSON pointer, found {token:?} (selecting {:?})",
+                                self.pointer.text
+                            ),
+                        ));
+                    };
+                    p.open(self.enclosing.len())?;
+                    p.bump();
+                    p.skip_ws()?;
+                    let missing = |p: &Parser<R>, len: u64| {
+                        Error::data(
+                            p.location(),
+                            format!(
+                                "no element {index} in the array at {here}, which has {len} (selecting {:?})",
+                                self.pointer.text
+                            ),
+                        )
+                    };
+                    if p.peek()? == Some(b']') {
+                        return Err(missing(p, 0));
+                    }
+                    for passed in 0..index {
+                        p.skip_value(self.enclosing.len() + 1)?;
+                        p.skip_ws()?;
+                        match p.peek()? {
+                            Some(b',') => p.bump(),
+                            Some(b']') => return Err(missing(p, passed + 1)),
+                            _ => return Err(p.unexpected(after_member(b']'))),
+                        }
+                    }
+                    self.enclosing.push(b']');
+                }
+                Some(b) if starts_value(b) => {
+                    return Err(Error::data(
+                        p.location(),
+                        format!(
+                            "{here} is {}, not an object or array, so it has no {token:?} (selecting {:?})",
+                            json_type_of(b),
+                            self.pointer.text
+                        ),
+                    ));
+                }
+                _ => return Err(p.unexpected(EXPECTED_VALUE)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks and skips what follows the records: the rest of each enclosing container,
+    /// then nothing but whitespace.
+    fn close(&mut self) -> Result<()> {
+        let p = &mut self.parser;
+        let mut key = String::new();
+        while let Some(close) = self.enclosing.pop() {
+            loop {
+                p.skip_ws()?;
+                match p.peek()? {
+                    Some(b) if b == close => {
+                        p.bump();
+                        break;
+                    }
+                    Some(b',') => {
+                        p.bump();
+                        if close == b'}' {
+                            key.clear();
+                            p.key(&mut key, "expected a string key after ','")?;
+                        }
+                        p.skip_value(self.enclosing.len() + 1)?;
+                    }
+                    _ => return Err(p.unexpected(after_member(close))),
+                }
+            }
+        }
+        p.skip_ws()?;
+        match p.peek()? {
+            None => Ok(()),
+            Some(_) => Err(p.unexpected("expected end of input after the top-level value")),
+        }
+    }
+
+    /// The next element of the records' array: `Ok(None)` at its end, `Err` for an error
+    /// that ends the reader, `Ok(Some(Err))` for one that skips only this record.
+    fn element(&mut self, first: bool) -> Result<Option<Result<Record>>> {
+        let p = &mut self.parser;
+        p.skip_ws()?;
+        match p.peek()? {
+            Some(b']') => {
+                p.bump();
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                p.bump();
+            }
+            _ if first => {}
+            _ => return Err(p.unexpected(after_member(b']'))),
+        }
+        self.state = State::Array { first: false };
+        self.records += 1;
+        let record = self.record(self.enclosing.len() + 1)?;
+        Ok(Some(record))
+    }
+
+    /// One record at the next value. The outer error is fatal, the inner one is not.
+    fn record(&mut self, level: usize) -> Result<Result<Record>> {
+        let number = self.records;
+        match read_record(&mut self.parser, level) {
+            Ok(record) => Ok(record.map_err(|e| e.in_record(number))),
+            Err(error) => Err(error.in_record(number)),
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        loop {
+            let result = match self.state {
+                State::Done => return None,
+                State::Start => self.start().map(|()| None),
+                State::Array { first } => match self.element(first) {
+                    Ok(None) => {
+                        self.state = State::Closing;
+                        continue;
+                    }
+                    other => other,
+                },
+                State::Single => {
+                    self.records += 1;
+                    self.state = State::Closing;
+                    self.record(self.enclosing.len()).map(Some)
+                }
+                State::Closing => {
+                    self.state = State::Done;
+                    self.close().map(|()| None)
+                }
+            };
+            match result {
+                Ok(Some(record)) => return Some(record),
+                Ok(None) => {}
+                Err(error) => {
+                    self.state = State::Done;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+impl<R: BufRead> RecordReader for JsonReader<R> {}
+
+/// Reads JSON Lines (also called NDJSON): one object per line, each a record. Blank
+/// lines are skipped. A line break always ends a record, even inside a value.
+///
+/// After a bad line the reader reports it and goes on with the next line, so
+/// `--keep-going` can skip it; only an I/O error ends the reader. A line longer than
+/// the record-size limit is an error once that many bytes have been read, and the rest
+/// of it is skipped without being kept.
+///
+/// ```
+/// use recast_json::JsonLinesReader;
+/// let text = "{\"title\": \"A\"}\n\n{\"title\": oops}\n{\"title\": \"C\"}\n";
+/// let results: Vec<_> = JsonLinesReader::new(text.as_bytes(), None).collect();
+/// assert_eq!(results.len(), 3);
+/// assert!(results[1].as_ref().unwrap_err().to_string().starts_with("<stdin>:3:11"));
+/// assert_eq!(results[2].as_ref().unwrap().origin.line, 4);
+/// ```
+pub struct JsonLinesReader<R> {
+    parser: Parser<R>,
+    started: bool,
+    done: bool,
+    records: u64,
+}
+
+impl<R: BufRead> JsonLinesReader<R> {
+    /// A reader of `reader`; `file` names it in records' origins and in errors
+    /// (`None` = standard input).
+    pub fn new(reader: R, file: Option<Arc<Path>>) -> JsonLinesReader<R> {
+        JsonLinesReader {
+            parser: Parser::new(reader, file, Limits::default(), true),
+            started: false,
+            done: false,
+            records: 0,
+        }
+    }
+
+    /// Replaces the default [`Limits`] (nesting depth, record size).
+    pub fn limits(mut self, limits: Limits) -> JsonLinesReader<R> {
+        self.parser.limits = limits;
+        self
+    }
+
+    /// Skips blank lines; false at the end of the input.
+    fn next_line(&mut self) -> Result<bool> {
+        let p = &mut self.parser;
+        if !self.started {
+            self.started = true;
+            p.skip_bom()?;
+        }
+        loop {
+            p.skip_ws()?;
+            match p.peek()? {
+                None => return Ok(false),
+                Some(b'\n') => p.newline(),
+                Some(_) => return Ok(true),
+            }
+        }
+    }
+
+    /// The record on the current line, its line break consumed when it is good.
+    fn line(&mut self) -> Result<Record> {
+        let p = &mut self.parser;
+        let line = p.line;
+        let mark = p.mark();
+        p.begin_record();
+        let value = p.value(0)?;
+        p.skip_ws()?;
+        match p.peek()? {
+            None => {}
+            Some(b'\n') => p.newline(),
+            Some(_) => return Err(p.unexpected("expected end of line after the record")),
+        }
+        p.end_record()?;
+        into_record(p, value, mark, line)
+    }
+}
+
+impl<R: BufRead> Iterator for JsonLinesReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        if self.done {
+            return None;
+        }
+        match self.next_line() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Err(error) => {
+                self.done = true;
+                return Some(Err(error));
+            }
+        }
+        self.records += 1;
+        let line = self.parser.line;
+        match self.line() {
+            Ok(record) => Some(Ok(record)),
+            Err(error) => {
+                // Resynchronise at the next line, unless the bad record's line break
+                // was already read (a record that parsed but does not fit).
+                let resync = if self.parser.line == line {
+                    self.parser.skip_line()
+                } else {
+                    Ok(())
+                };
+                if error.kind == recast_model::ErrorKind::Io || resync.is_err() {
+                    self.done = true;
+                }
+                Some(Err(error.in_record(self.records)))
+            }
+        }
+    }
+}
+
+impl<R: BufRead> RecordReader for JsonLinesReader<R> {}
+
+/// Reads one value as a record: the outer error is fatal (the input cannot be followed
+/// any further), the inner one concerns only this record.
+fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Record>> {
+    p.skip_ws()?;
+    let line = p.line;
+    let mark = p.mark();
+    p.begin_record();
+    let value = p.value(level)?;
+    if let Err(error) = p.end_record() {
+        return Ok(Err(error));
+    }
+    Ok(into_record(p, value, mark, line))
+}
+
+/// A record from a value that should be an object.
+fn into_record<R: BufRead>(
+    p: &Parser<R>,
+    value: Value,
+    mark: crate::parser::Mark,
+    line: u64,
+) -> Result<Record> {
+    match value {
+        Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
+        other => Err(Error::data(
+            p.location_of(mark),
+            format!(
+                "expected an object (a record), found {}",
+                json_type_name(&other)
+            ),
+        )),
+    }
+}
+
+fn starts_value(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+    )
+}
+
+/// The JSON name of the value starting with `b`, for messages.
+fn json_type_of(b: u8) -> &'static str {
+    match b {
+        b'{' => "an object",
+        b'[' => "an array",
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        _ => "a number",
+    }
+}
+
+/// The JSON name of a value's type, for messages (JSON says array, not list).
+fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::List(_) => "an array",
+        Value::Map(_) => "an object",
+    }
+}
