@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use recast_model::{Error, Origin, Record, RecordReader, Result, Value};
+use recast_model::{Error, Location, Origin, Record, RecordReader, Result, Value};
 
 use crate::parser::{EXPECTED_VALUE, Limits, Parser, after_member};
 use crate::pointer::{Pointer, array_index};
@@ -380,6 +380,8 @@ impl<R: BufRead> JsonLinesReader<R> {
         let mark = p.mark();
         p.begin_record();
         let value = p.value(0)?;
+        // Located now, while the mark is on the current line.
+        let misfit = (!matches!(value, Value::Map(_))).then(|| p.location_of(mark));
         p.skip_ws()?;
         match p.peek()? {
             None => {}
@@ -387,7 +389,10 @@ impl<R: BufRead> JsonLinesReader<R> {
             Some(_) => return Err(p.unexpected("expected end of line after the record")),
         }
         p.end_record()?;
-        into_record(p, value, mark, line)
+        match (value, misfit) {
+            (Value::Map(fields), _) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
+            (other, location) => Err(not_an_object(location.unwrap_or_default(), &other)),
+        }
     }
 }
 
@@ -455,14 +460,18 @@ fn into_record<R: BufRead>(
 ) -> Result<Record> {
     match value {
         Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
-        other => Err(Error::data(
-            p.location_of(mark),
-            format!(
-                "expected an object (a record), found {}",
-                json_type_name(&other)
-            ),
-        )),
+        other => Err(not_an_object(p.location_of(mark), &other)),
     }
+}
+
+fn not_an_object(location: Location, value: &Value) -> Error {
+    Error::data(
+        location,
+        format!(
+            "expected an object (a record), found {}",
+            json_type_name(value)
+        ),
+    )
 }
 
 fn starts_value(b: u8) -> bool {
