@@ -1,0 +1,648 @@
+//! One migration step, [`Edit`], and the record test of `where`, [`Condition`].
+//!
+//! Paths are dotted [`FieldPath`]s (`provider.name`, `images.0.url`, `a\.b` for a key
+//! with a dot). Every edit leaves the key order of what it does not touch as it was.
+//!
+//! Rename rules (the position a moved field takes):
+//! - within one map (`title=headline`, `provider.name=provider.label`): the key is
+//!   replaced where it stands;
+//! - out of a nested map into one of its ancestors (`provider.name=source`): the field
+//!   goes just before the branch it came from, so `source` stands where `provider` was;
+//! - into a map that exists (`source=provider.name`): the field goes last in it; into a
+//!   map that does not exist yet, that map is created where the field was;
+//! - a target that already exists is replaced, in its own position (the source wins);
+//! - a missing source changes nothing, so running a rename twice is harmless; a
+//!   source's parent that becomes empty stays as an empty map.
+
+use recast_model::date::DateTime;
+use recast_model::path::FieldPath;
+use recast_model::template::Template;
+use recast_model::{Map, Value, strict_eq};
+
+/// One migration step.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// Moves a field to another path (see the module docs for where it lands).
+    Rename { from: FieldPath, to: FieldPath },
+    /// Removes a field (a map key, or a list item by index).
+    Delete(FieldPath),
+    /// Sets a field, creating maps on the way; an existing field keeps its position.
+    Set { path: FieldPath, value: Value },
+    /// Sets a field only where it is missing (a field holding null is not missing).
+    Default { path: FieldPath, value: Value },
+    /// Reformats a date string with strftime directives, in the date's own offset.
+    /// Values that are not dates are left as they are.
+    Date { path: FieldPath, format: String },
+    /// Keeps only the records that match; the edits after it see only those.
+    Where(Condition),
+    /// Sets a field to a template rendered from the record (`{title|slug}`).
+    Template {
+        path: FieldPath,
+        template: Template,
+        source: String,
+    },
+}
+
+/// What `where` tests.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// `field=value`: the field is a string equal to the text, or equals the value the
+    /// text reads as in YAML (`draft=false` matches the boolean, `quality=39` the number).
+    Equals {
+        path: FieldPath,
+        text: String,
+        value: Value,
+    },
+    /// `field!=value`: the negation of `Equals` (a missing field matches).
+    NotEquals {
+        path: FieldPath,
+        text: String,
+        value: Value,
+    },
+    /// `field`: the field exists (null counts).
+    Exists(FieldPath),
+    /// `!field`: the field does not exist.
+    Missing(FieldPath),
+    /// `field<DATE`: the field is a date before DATE. A field that is not a date fails.
+    Before { path: FieldPath, date: DateTime },
+    /// `field>DATE`: the field is a date after DATE. A field that is not a date fails.
+    After { path: FieldPath, date: DateTime },
+}
+
+impl Condition {
+    /// Parses the flag form: `field=value`, `field!=value`, `field<DATE`, `field>DATE`,
+    /// `field` (exists), `!field` (missing). `scalar` reads a value as YAML would.
+    ///
+    /// ```
+    /// use recast_migrate::Condition;
+    /// use recast_model::Value;
+    /// let c = Condition::parse("publishedDateTime<2022-01-01", &|t| Value::from(t)).unwrap();
+    /// assert!(matches!(c, Condition::Before { .. }));
+    /// assert!(Condition::parse("date<yesterday", &|t| Value::from(t)).is_err());
+    /// ```
+    pub fn parse(text: &str, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, String> {
+        let text = text.trim();
+        let date = |field: &str, date: &str| -> Result<(FieldPath, DateTime), String> {
+            let path = field_path(field)?;
+            let date = DateTime::parse(date).ok_or_else(|| {
+                format!("{date:?} is not a date; expected RFC 3339 or YYYY-MM-DD")
+            })?;
+            Ok((path, date))
+        };
+        if let Some((field, value)) = text.split_once("!=") {
+            return Ok(Condition::NotEquals {
+                path: field_path(field)?,
+                text: value.to_owned(),
+                value: scalar(value),
+            });
+        }
+        if let Some(at) = text.find(['=', '<', '>']) {
+            let (field, rest) = text.split_at(at);
+            let operand = &rest[1..];
+            return Ok(match rest.as_bytes()[0] {
+                b'=' => Condition::Equals {
+                    path: field_path(field)?,
+                    text: operand.to_owned(),
+                    value: scalar(operand),
+                },
+                b'<' => {
+                    let (path, date) = date(field, operand)?;
+                    Condition::Before { path, date }
+                }
+                _ => {
+                    let (path, date) = date(field, operand)?;
+                    Condition::After { path, date }
+                }
+            });
+        }
+        match text.strip_prefix('!') {
+            Some(field) => Ok(Condition::Missing(field_path(field)?)),
+            None => Ok(Condition::Exists(field_path(text)?)),
+        }
+    }
+
+    /// True when the record's fields match.
+    pub fn matches(&self, fields: &Map) -> bool {
+        let equals = |path: &FieldPath, text: &str, value: &Value| match path.get(fields) {
+            Some(Value::String(s)) if s == text => true,
+            Some(found) => strict_eq(found, value),
+            None => false,
+        };
+        let date_of = |path: &FieldPath| {
+            path.get(fields)
+                .and_then(Value::as_str)
+                .and_then(DateTime::parse)
+        };
+        match self {
+            Condition::Equals { path, text, value } => equals(path, text, value),
+            Condition::NotEquals { path, text, value } => !equals(path, text, value),
+            Condition::Exists(path) => path.get(fields).is_some(),
+            Condition::Missing(path) => path.get(fields).is_none(),
+            Condition::Before { path, date } => date_of(path).is_some_and(|d| d < *date),
+            Condition::After { path, date } => date_of(path).is_some_and(|d| d > *date),
+        }
+    }
+}
+
+/// A path from user text; empty paths and empty segments are refused.
+pub(crate) fn field_path(text: &str) -> Result<FieldPath, String> {
+    let text = text.trim();
+    let path = FieldPath::parse(text);
+    if text.is_empty() || path.segments().iter().any(String::is_empty) {
+        return Err(format!(
+            "{text:?} is not a field path; expected names like provider.name"
+        ));
+    }
+    Ok(path)
+}
+
+impl Edit {
+    /// A rename from two dotted paths.
+    pub fn rename(from: &str, to: &str) -> Edit {
+        Edit::Rename {
+            from: FieldPath::parse(from),
+            to: FieldPath::parse(to),
+        }
+    }
+
+    /// A date reformat; the format must have at least one directive.
+    pub fn date(path: &str, format: &str) -> Result<Edit, String> {
+        if !format.contains('%') {
+            return Err(format!(
+                "date format {format:?} has no % directive; expected strftime like %Y-%m-%d"
+            ));
+        }
+        Ok(Edit::Date {
+            path: field_path(path)?,
+            format: format.to_owned(),
+        })
+    }
+
+    /// A computed field from a template text.
+    pub fn template(path: &str, template: &str) -> Result<Edit, String> {
+        Ok(Edit::Template {
+            path: field_path(path)?,
+            template: Template::parse(template)?,
+            source: template.to_owned(),
+        })
+    }
+
+    /// Parses the argument of a command-line flag: `--rename OLD=NEW`, `--delete FIELD`,
+    /// `--set FIELD=VALUE`, `--default FIELD=VALUE`, `--date FIELD=FORMAT`,
+    /// `--where CONDITION`, `--template FIELD=TEMPLATE`. `kind` is the flag's name
+    /// without dashes; `scalar` reads a value as YAML would (`false` is a boolean).
+    pub fn from_flag(
+        kind: &str,
+        arg: &str,
+        scalar: &dyn Fn(&str) -> Value,
+    ) -> Result<Edit, String> {
+        let pair = || {
+            arg.split_once('=')
+                .ok_or_else(|| format!("--{kind} {arg:?}: expected FIELD=VALUE"))
+        };
+        let in_flag = |e: String| format!("--{kind} {arg:?}: {e}");
+        Ok(match kind {
+            "rename" => {
+                let (from, to) = pair()?;
+                Edit::Rename {
+                    from: field_path(from).map_err(in_flag)?,
+                    to: field_path(to).map_err(in_flag)?,
+                }
+            }
+            "delete" => Edit::Delete(field_path(arg).map_err(in_flag)?),
+            "set" | "default" => {
+                let (field, value) = pair()?;
+                let path = field_path(field).map_err(in_flag)?;
+                let value = scalar(value);
+                match kind {
+                    "set" => Edit::Set { path, value },
+                    _ => Edit::Default { path, value },
+                }
+            }
+            "date" => {
+                let (field, format) = pair()?;
+                Edit::date(field, format).map_err(in_flag)?
+            }
+            "template" => {
+                let (field, template) = pair()?;
+                Edit::template(field, template).map_err(in_flag)?
+            }
+            "where" => Edit::Where(Condition::parse(arg, scalar).map_err(in_flag)?),
+            other => return Err(format!("unknown edit {other:?}")),
+        })
+    }
+
+    /// Applies the edit; returns whether the record changed, or `None` when a `where`
+    /// drops it.
+    pub fn apply(&self, fields: &mut Map) -> Option<bool> {
+        Some(match self {
+            Edit::Rename { from, to } => rename(fields, from, to),
+            Edit::Delete(path) => delete(fields, path),
+            Edit::Set { path, value } => set(fields, path, value.clone()),
+            Edit::Default { path, value } => {
+                path.get(fields).is_none() && set(fields, path, value.clone())
+            }
+            Edit::Date { path, format } => match path.get_mut(fields) {
+                Some(Value::String(text)) => match DateTime::parse(text) {
+                    Some(date) => {
+                        let formatted = date.strftime(format);
+                        let changed = *text != formatted;
+                        *text = formatted;
+                        changed
+                    }
+                    None => false,
+                },
+                _ => false,
+            },
+            Edit::Where(condition) => {
+                if !condition.matches(fields) {
+                    return None;
+                }
+                false
+            }
+            Edit::Template { path, template, .. } => {
+                let rendered = template.render(fields);
+                set(fields, path, Value::String(rendered))
+            }
+        })
+    }
+}
+
+/// The map at `segments` below `fields` (the record itself for none).
+fn map_at<'a>(fields: &'a mut Map, segments: &[String]) -> Option<&'a mut Map> {
+    if segments.is_empty() {
+        return Some(fields);
+    }
+    FieldPath::from_keys(segments.iter().cloned())
+        .get_mut(fields)?
+        .as_map_mut()
+}
+
+fn set(fields: &mut Map, path: &FieldPath, value: Value) -> bool {
+    if path.get(fields).is_some_and(|old| strict_eq(old, &value)) {
+        return false;
+    }
+    // Through a list (`images.0.width`) `FieldPath::insert` cannot go; set in place.
+    if let Some(slot) = path.get_mut(fields) {
+        *slot = value;
+        return true;
+    }
+    path.insert(fields, value)
+}
+
+fn delete(fields: &mut Map, path: &FieldPath) -> bool {
+    let Some((last, parents)) = path.segments().split_last() else {
+        return false;
+    };
+    let parent = if parents.is_empty() {
+        return fields.shift_remove(last).is_some();
+    } else {
+        FieldPath::from_keys(parents.iter().cloned()).get_mut(fields)
+    };
+    match parent {
+        Some(Value::Map(map)) => map.shift_remove(last).is_some(),
+        Some(Value::List(items)) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn rename(fields: &mut Map, from: &FieldPath, to: &FieldPath) -> bool {
+    if from == to || from.get(fields).is_none() {
+        return false;
+    }
+    let (Some((from_key, from_parent)), Some((to_key, to_parent))) =
+        (from.segments().split_last(), to.segments().split_last())
+    else {
+        return false;
+    };
+    // A field cannot move inside itself (`a=a.b`).
+    if to.segments().starts_with(from.segments()) {
+        return false;
+    }
+    if from_parent == to_parent {
+        let Some(map) = map_at(fields, from_parent) else {
+            return false;
+        };
+        let Some(index) = map.get_index_of(from_key) else {
+            return false;
+        };
+        let Some((_, value)) = map.shift_remove_index(index) else {
+            return false;
+        };
+        match map.get_index_of(to_key) {
+            Some(existing) => {
+                map[existing] = value;
+            }
+            None => {
+                let index = index.min(map.len());
+                map.shift_insert(index, to_key.clone(), value);
+            }
+        }
+        return true;
+    }
+    // Where the field stood: its parent map and its index there.
+    let from_index = map_at(fields, from_parent).and_then(|m| m.get_index_of(from_key));
+    let Some(value) = from.get(fields).cloned() else {
+        return false;
+    };
+    // Check the target can take a key before changing anything.
+    if !can_insert(fields, to_parent) {
+        return false;
+    }
+    let Some(removed) = map_at(fields, from_parent).and_then(|m| m.shift_remove(from_key)) else {
+        return false;
+    };
+    debug_assert!(strict_eq(&removed, &value));
+    // Out into an ancestor: just before the branch the field came from.
+    if from_parent.starts_with(to_parent) {
+        let branch = &from_parent[to_parent.len()];
+        if let Some(map) = map_at(fields, to_parent) {
+            if let Some(existing) = map.get_index_of(to_key) {
+                map[existing] = removed;
+            } else {
+                let index = map.get_index_of(branch).unwrap_or(map.len());
+                map.shift_insert(index, to_key.clone(), removed);
+            }
+            return true;
+        }
+    }
+    // Into a map that does not exist yet under the source's parent: it is created where
+    // the field was.
+    if to_parent.starts_with(from_parent)
+        && let Some(first_new) = to_parent.get(from_parent.len())
+        && let Some(index) = from_index
+        && let Some(map) = map_at(fields, from_parent)
+        && !map.contains_key(first_new)
+    {
+        let index = index.min(map.len());
+        map.shift_insert(index, first_new.clone(), Value::Map(Map::new()));
+    }
+    to.insert(fields, removed)
+}
+
+/// True when a key can be inserted under `parents`: every existing step is a map.
+fn can_insert(fields: &Map, parents: &[String]) -> bool {
+    let mut current = fields;
+    for segment in parents {
+        match current.get(segment) {
+            None => return true,
+            Some(Value::Map(m)) => current = m,
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Map {
+        let mut provider = Map::new();
+        provider.insert("name".into(), "Harvard".into());
+        provider.insert("domain".into(), "harvard.edu".into());
+        let mut image = Map::new();
+        image.insert("url".into(), "https://x.org/a.jpg".into());
+        image.insert("width".into(), 945i64.into());
+        let mut fields = Map::new();
+        fields.insert("title".into(), "AI revolution in medicine".into());
+        fields.insert(
+            "publishedDateTime".into(),
+            "2021-05-12T01:00:00+09:00".into(),
+        );
+        fields.insert("provider".into(), Value::Map(provider));
+        fields.insert("images".into(), Value::List(vec![Value::Map(image)]));
+        fields.insert("published".into(), false.into());
+        fields
+    }
+
+    fn keys(map: &Map) -> Vec<&str> {
+        map.keys().map(String::as_str).collect()
+    }
+
+    fn yaml_ish(text: &str) -> Value {
+        match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => match text.parse::<i64>() {
+                Ok(n) => n.into(),
+                Err(_) => text.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn rename_in_one_map_keeps_the_position() {
+        let mut fields = record();
+        assert_eq!(
+            Edit::rename("title", "headline").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(&fields),
+            [
+                "headline",
+                "publishedDateTime",
+                "provider",
+                "images",
+                "published"
+            ]
+        );
+        assert_eq!(
+            Edit::rename("title", "headline").apply(&mut fields),
+            Some(false)
+        );
+        assert_eq!(
+            Edit::rename("provider.name", "provider.label").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(fields["provider"].as_map().unwrap()),
+            ["label", "domain"]
+        );
+    }
+
+    #[test]
+    fn rename_out_of_nesting_takes_the_branch_position() {
+        let mut fields = record();
+        assert_eq!(
+            Edit::rename("provider.name", "source").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(&fields),
+            [
+                "title",
+                "publishedDateTime",
+                "source",
+                "provider",
+                "images",
+                "published"
+            ]
+        );
+        assert_eq!(fields["source"], Value::from("Harvard"));
+        assert_eq!(keys(fields["provider"].as_map().unwrap()), ["domain"]);
+    }
+
+    #[test]
+    fn rename_into_nesting() {
+        let mut fields = record();
+        // Into an existing map: last there.
+        assert_eq!(
+            Edit::rename("title", "provider.title").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(fields["provider"].as_map().unwrap()),
+            ["name", "domain", "title"]
+        );
+        // Into a new map: the map takes the field's place.
+        let mut fields = record();
+        assert_eq!(
+            Edit::rename("publishedDateTime", "dates.published").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(&fields),
+            ["title", "dates", "provider", "images", "published"]
+        );
+        // Not through a scalar, and not into itself.
+        assert_eq!(
+            Edit::rename("title", "published.x").apply(&mut fields),
+            Some(false)
+        );
+        assert_eq!(
+            Edit::rename("provider", "provider.inner").apply(&mut fields),
+            Some(false)
+        );
+        assert_eq!(fields["title"], Value::from("AI revolution in medicine"));
+    }
+
+    #[test]
+    fn rename_onto_an_existing_field_replaces_it_in_place() {
+        let mut fields = record();
+        assert_eq!(
+            Edit::rename("title", "published").apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(&fields),
+            ["publishedDateTime", "provider", "images", "published"]
+        );
+        assert_eq!(
+            fields["published"],
+            Value::from("AI revolution in medicine")
+        );
+    }
+
+    #[test]
+    fn delete_keys_and_list_items() {
+        let mut fields = record();
+        assert_eq!(
+            Edit::Delete(FieldPath::parse("provider.domain")).apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            Edit::Delete(FieldPath::parse("images.0")).apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(fields["images"], Value::List(vec![]));
+        assert_eq!(
+            Edit::Delete(FieldPath::parse("nothing.here")).apply(&mut fields),
+            Some(false)
+        );
+        assert_eq!(
+            Edit::Delete(FieldPath::parse("provider")).apply(&mut fields),
+            Some(true)
+        );
+        assert_eq!(
+            keys(&fields),
+            ["title", "publishedDateTime", "images", "published"]
+        );
+    }
+
+    #[test]
+    fn set_and_default() {
+        let mut fields = record();
+        let set = Edit::from_flag("set", "published=true", &yaml_ish).unwrap();
+        assert_eq!(set.apply(&mut fields), Some(true));
+        assert_eq!(fields["published"], Value::Bool(true));
+        assert_eq!(set.apply(&mut fields), Some(false));
+        let nested = Edit::from_flag("set", "images.0.width=600", &yaml_ish).unwrap();
+        assert_eq!(nested.apply(&mut fields), Some(true));
+        assert_eq!(
+            FieldPath::parse("images.0.width").get(&fields),
+            Some(&600i64.into())
+        );
+        let default = Edit::from_flag("default", "category=news", &yaml_ish).unwrap();
+        assert_eq!(default.apply(&mut fields), Some(true));
+        assert_eq!(keys(&fields).last(), Some(&"category"));
+        let default = Edit::from_flag("default", "title=Untitled", &yaml_ish).unwrap();
+        assert_eq!(default.apply(&mut fields), Some(false));
+        assert_eq!(fields["title"], Value::from("AI revolution in medicine"));
+    }
+
+    #[test]
+    fn date_keeps_the_instants_own_offset() {
+        let mut fields = record();
+        let edit = Edit::date("publishedDateTime", "%Y-%m-%d").unwrap();
+        assert_eq!(edit.apply(&mut fields), Some(true));
+        assert_eq!(fields["publishedDateTime"], Value::from("2021-05-12"));
+        assert_eq!(edit.apply(&mut fields), Some(false));
+        // Not a date: left alone.
+        assert_eq!(
+            Edit::date("title", "%Y").unwrap().apply(&mut fields),
+            Some(false)
+        );
+        assert!(Edit::date("x", "Y-m-d").is_err());
+        // Unknown directives do not panic.
+        let mut fields = record();
+        let odd = Edit::date("publishedDateTime", "%Q %").unwrap();
+        assert_eq!(odd.apply(&mut fields), Some(true));
+    }
+
+    #[test]
+    fn where_conditions() {
+        let fields = record();
+        let check = |text: &str| Condition::parse(text, &yaml_ish).unwrap().matches(&fields);
+        assert!(check("published=false"));
+        assert!(!check("published=true"));
+        assert!(check("published!=true"));
+        assert!(check("provider.name=Harvard"));
+        assert!(check("provider.name"));
+        assert!(check("!category"));
+        assert!(!check("category"));
+        assert!(check("publishedDateTime<2021-05-12"));
+        assert!(check("publishedDateTime>2021-05-11T15:59:59Z"));
+        assert!(!check("title<2021-05-12"));
+        assert!(Condition::parse("x>soon", &yaml_ish).is_err());
+        assert!(Condition::parse("=x", &yaml_ish).is_err());
+        let mut fields = record();
+        let edit = Edit::Where(Condition::parse("category=news", &yaml_ish).unwrap());
+        assert_eq!(edit.apply(&mut fields), None);
+    }
+
+    #[test]
+    fn template_computes_a_field() {
+        let mut fields = record();
+        let edit = Edit::from_flag("template", "slug={title|slug}", &yaml_ish).unwrap();
+        assert_eq!(edit.apply(&mut fields), Some(true));
+        assert_eq!(fields["slug"], Value::from("ai-revolution-in-medicine"));
+        assert_eq!(edit.apply(&mut fields), Some(false));
+        assert!(Edit::from_flag("template", "slug={title", &yaml_ish).is_err());
+    }
+
+    #[test]
+    fn bad_flags_say_what_was_expected() {
+        let error = Edit::from_flag("rename", "title", &yaml_ish).unwrap_err();
+        assert!(error.contains("expected FIELD=VALUE"), "{error}");
+        assert!(Edit::from_flag("rename", "a..b=c", &yaml_ish).is_err());
+        assert!(Edit::from_flag("delete", "", &yaml_ish).is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! recast-migrate: what `recast migrate`, `recast inspect` and `recast validate` do to
+//! records, apart from files and formats.
+//!
+//! - [`Plan`]: a list of [`Edit`]s (rename, delete, set, default, date, where, template),
+//!   built from command-line flags or from a plan file's value, applied to one record at
+//!   a time.
+//! - [`ArchiveStats`]: the archive at a glance (`inspect`): field paths, types, presence,
+//!   examples, date ranges.
+//! - [`Validator`] with a [`Profile`]: the checks of `validate` (required fields, dates,
+//!   URLs, duplicates), each [`Problem`] with where its record came from.
+//!
+//! ```
+//! use recast_migrate::{Edit, Plan};
+//! use recast_model::{Map, Record, Value};
+//! use recast_model::path::FieldPath;
+//!
+//! let mut provider = Map::new();
+//! provider.insert("name".into(), "Nature".into());
+//! let mut record = Record::default();
+//! record.fields.insert("title".into(), "Proteins".into());
+//! record.fields.insert("provider".into(), Value::Map(provider));
+//! record.fields.insert("published".into(), "2021-05-12T01:00:00+09:00".into());
+//!
+//! let plan = Plan::new(vec![
+//!     Edit::rename("provider.name", "source"),
+//!     Edit::Delete(FieldPath::parse("provider")),
+//!     Edit::date("published", "%Y-%m-%d").unwrap(),
+//! ]);
+//! let outcome = plan.apply(&mut record);
+//! assert!(outcome.kept && outcome.changed);
+//! // `source` took the place of `provider`; the date keeps its own offset.
+//! assert_eq!(record.fields.keys().collect::<Vec<_>>(), ["title", "source", "published"]);
+//! assert_eq!(record.fields["published"], Value::from("2021-05-12"));
+//! ```
+
+pub mod edit;
+pub mod plan;
+pub mod stats;
+pub mod validate;
+
+pub use edit::{Condition, Edit};
+pub use plan::{Outcome, Plan, PlanError};
+pub use stats::{ArchiveStats, DateRange, FieldStats};
+pub use validate::{Problem, Profile, Validator};

@@ -1,0 +1,433 @@
+//! [`Plan`]: the edits of one migration, in order, from flags or from a plan file.
+//!
+//! A plan file is a YAML list; each item has one key, the edit's kind:
+//!
+//! ```yaml
+//! - rename: {from: provider.name, to: source}   # or: rename: provider.name=source
+//! - delete: provider                            # or a list: delete: [a, b]
+//! - set: {field: draft, value: false}
+//! - default: {field: category, value: news}
+//! - date: {field: publishedDateTime, format: "%Y-%m-%d"}
+//! - where: "publishedDateTime>2021-01-01"       # or {field: x, equals: v} / exists / missing / before / after
+//! - template: {field: slug, template: "{title|slug}"}
+//! ```
+
+use std::fmt;
+
+use recast_model::{Map, Record, Value};
+
+use crate::edit::{Condition, Edit, field_path};
+
+/// The edits of a migration, applied in order to each record.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub edits: Vec<Edit>,
+}
+
+/// What applying a plan did to one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// False when a `where` dropped the record (the edits after it were not applied).
+    pub kept: bool,
+    /// True when some edit changed a field.
+    pub changed: bool,
+}
+
+/// A plan file that cannot be used: which edit (1-based) and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    /// The 1-based position of the edit in the list, when the error is about one.
+    pub edit: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.edit {
+            Some(n) => write!(f, "edit {n}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+impl Plan {
+    pub fn new(edits: Vec<Edit>) -> Plan {
+        Plan { edits }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+
+    /// Applies every edit in order to the record's fields.
+    pub fn apply(&self, record: &mut Record) -> Outcome {
+        let mut changed = false;
+        for edit in &self.edits {
+            match edit.apply(&mut record.fields) {
+                Some(c) => changed |= c,
+                None => {
+                    return Outcome {
+                        kept: false,
+                        changed,
+                    };
+                }
+            }
+        }
+        Outcome {
+            kept: true,
+            changed,
+        }
+    }
+
+    /// Builds a plan from a plan file's value (a list of one-key maps, see the module
+    /// docs). `scalar` reads the text of `where` conditions as YAML would.
+    pub fn from_value(value: &Value, scalar: &dyn Fn(&str) -> Value) -> Result<Plan, PlanError> {
+        let items = match value {
+            Value::List(items) => items.as_slice(),
+            Value::Null => &[],
+            other => {
+                return Err(PlanError {
+                    edit: None,
+                    message: format!(
+                        "the plan is a {}; expected a list of edits (`- rename: {{from: a, to: b}}`)",
+                        other.type_name()
+                    ),
+                });
+            }
+        };
+        let mut edits = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = |message: String| PlanError {
+                edit: Some(i + 1),
+                message,
+            };
+            let Some((kind, spec)) = item
+                .as_map()
+                .filter(|m| m.len() == 1)
+                .and_then(|m| m.first())
+            else {
+                return Err(at(format!(
+                    "expected a map with one key (the edit: rename, delete, set, default, date, where, template), found {item}"
+                )));
+            };
+            parse_edit(kind, spec, scalar, &mut edits).map_err(|m| at(format!("{kind}: {m}")))?;
+        }
+        Ok(Plan { edits })
+    }
+}
+
+fn parse_edit(
+    kind: &str,
+    spec: &Value,
+    scalar: &dyn Fn(&str) -> Value,
+    edits: &mut Vec<Edit>,
+) -> Result<(), String> {
+    let text = |name: &str, map: &Map| -> Result<String, String> {
+        match map.get(name) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(format!(
+                "`{name}` is a {}; expected text",
+                other.type_name()
+            )),
+            None => Err(format!("missing `{name}`")),
+        }
+    };
+    let fields = |spec: &Value, names: &[&str]| -> Result<Map, String> {
+        let map = spec
+            .as_map()
+            .ok_or_else(|| format!("expected {{{}}}, found {spec}", names.join(", ")))?;
+        if let Some(unknown) = map.keys().find(|k| !names.contains(&k.as_str())) {
+            return Err(format!(
+                "unknown key `{unknown}`; expected {}",
+                names.join(", ")
+            ));
+        }
+        Ok(map.clone())
+    };
+    match kind {
+        "rename" => match spec {
+            Value::String(s) => edits.push(Edit::from_flag("rename", s, scalar)?),
+            _ => {
+                let map = fields(spec, &["from", "to"])?;
+                edits.push(Edit::Rename {
+                    from: field_path(&text("from", &map)?)?,
+                    to: field_path(&text("to", &map)?)?,
+                });
+            }
+        },
+        "delete" => match spec {
+            Value::String(s) => edits.push(Edit::Delete(field_path(s)?)),
+            Value::List(items) => {
+                for item in items {
+                    let s = item
+                        .as_str()
+                        .ok_or_else(|| format!("expected field names, found {item}"))?;
+                    edits.push(Edit::Delete(field_path(s)?));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "expected a field name or a list of them, found {other}"
+                ));
+            }
+        },
+        "set" | "default" => {
+            let map = fields(spec, &["field", "value"])?;
+            let path = field_path(&text("field", &map)?)?;
+            let value = map.get("value").cloned().ok_or("missing `value`")?;
+            edits.push(match kind {
+                "set" => Edit::Set { path, value },
+                _ => Edit::Default { path, value },
+            });
+        }
+        "date" => {
+            let map = fields(spec, &["field", "format"])?;
+            edits.push(Edit::date(&text("field", &map)?, &text("format", &map)?)?);
+        }
+        "template" => {
+            let map = fields(spec, &["field", "template"])?;
+            edits.push(Edit::template(
+                &text("field", &map)?,
+                &text("template", &map)?,
+            )?);
+        }
+        "where" => edits.push(Edit::Where(condition(spec, scalar)?)),
+        other => {
+            return Err(format!(
+                "unknown edit {other:?}; expected rename, delete, set, default, date, where or template"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `where: "field=value"` or `where: {field: f, equals|not_equals|exists|missing|before|after: ...}`.
+fn condition(spec: &Value, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, String> {
+    if let Value::String(text) = spec {
+        return Condition::parse(text, scalar);
+    }
+    let map = spec
+        .as_map()
+        .ok_or_else(|| format!("expected a condition like \"field=value\", found {spec}"))?;
+    let field = match map.get("field") {
+        Some(Value::String(s)) => field_path(s)?,
+        _ => return Err("missing `field`".into()),
+    };
+    let tests: Vec<(&String, &Value)> = map.iter().filter(|(k, _)| *k != "field").collect();
+    let [(test, operand)] = tests.as_slice() else {
+        return Err(
+            "expected `field` and one of equals, not_equals, exists, missing, before, after".into(),
+        );
+    };
+    let as_text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let date = |v: &Value| {
+        let text = as_text(v);
+        recast_model::date::DateTime::parse(&text)
+            .ok_or_else(|| format!("{text:?} is not a date; expected RFC 3339 or YYYY-MM-DD"))
+    };
+    Ok(match test.as_str() {
+        "equals" => Condition::Equals {
+            path: field,
+            text: as_text(operand),
+            value: (*operand).clone(),
+        },
+        "not_equals" => Condition::NotEquals {
+            path: field,
+            text: as_text(operand),
+            value: (*operand).clone(),
+        },
+        "exists" | "missing" => {
+            let flag = operand
+                .as_bool()
+                .ok_or_else(|| format!("`{test}` takes true or false"))?;
+            if flag == (test.as_str() == "exists") {
+                Condition::Exists(field)
+            } else {
+                Condition::Missing(field)
+            }
+        }
+        "before" => Condition::Before {
+            path: field,
+            date: date(operand)?,
+        },
+        "after" => Condition::After {
+            path: field,
+            date: date(operand)?,
+        },
+        other => {
+            return Err(format!(
+                "unknown test `{other}`; expected equals, not_equals, exists, missing, before or after"
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recast_model::path::FieldPath;
+
+    fn entry(kind: &str, spec: Value) -> Value {
+        let mut map = Map::new();
+        map.insert(kind.into(), spec);
+        Value::Map(map)
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn plain(text: &str) -> Value {
+        Value::from(text)
+    }
+
+    #[test]
+    fn the_issue_example_plan() {
+        let plan = Value::List(vec![
+            entry(
+                "rename",
+                obj(&[("from", "provider.name".into()), ("to", "source".into())]),
+            ),
+            entry("delete", "provider".into()),
+            entry(
+                "date",
+                obj(&[
+                    ("field", "publishedDateTime".into()),
+                    ("format", "%Y-%m-%d".into()),
+                ]),
+            ),
+            entry("where", "publishedDateTime>2020-01-01".into()),
+            entry(
+                "set",
+                obj(&[("field", "draft".into()), ("value", false.into())]),
+            ),
+            entry(
+                "template",
+                obj(&[
+                    ("field", "slug".into()),
+                    ("template", "{title|slug}".into()),
+                ]),
+            ),
+        ]);
+        let plan = Plan::from_value(&plan, &plain).unwrap();
+        assert_eq!(plan.edits.len(), 6);
+
+        let mut provider = Map::new();
+        provider.insert("name".into(), "Nature".into());
+        let mut record = Record::default();
+        record
+            .fields
+            .insert("title".into(), "Proteins, folded".into());
+        record
+            .fields
+            .insert("provider".into(), Value::Map(provider));
+        record.fields.insert(
+            "publishedDateTime".into(),
+            "2021-05-12T01:00:00+09:00".into(),
+        );
+        let outcome = plan.apply(&mut record);
+        assert_eq!(
+            outcome,
+            Outcome {
+                kept: true,
+                changed: true
+            }
+        );
+        assert_eq!(
+            record.fields.keys().collect::<Vec<_>>(),
+            ["title", "source", "publishedDateTime", "draft", "slug"]
+        );
+        assert_eq!(record.fields["slug"], Value::from("proteins-folded"));
+        // A second run changes nothing.
+        assert_eq!(
+            plan.apply(&mut record),
+            Outcome {
+                kept: true,
+                changed: false
+            }
+        );
+    }
+
+    #[test]
+    fn where_drops_records_and_stops_the_edits() {
+        let plan = Value::List(vec![
+            entry(
+                "where",
+                obj(&[("field", "category".into()), ("equals", "news".into())]),
+            ),
+            entry("set", obj(&[("field", "x".into()), ("value", 1i64.into())])),
+        ]);
+        let plan = Plan::from_value(&plan, &plain).unwrap();
+        let mut record = Record::default();
+        record.fields.insert("category".into(), "opinion".into());
+        assert_eq!(
+            plan.apply(&mut record),
+            Outcome {
+                kept: false,
+                changed: false
+            }
+        );
+        assert!(!record.fields.contains_key("x"));
+    }
+
+    #[test]
+    fn errors_name_the_edit() {
+        let bad = |plan: Value| Plan::from_value(&plan, &plain).unwrap_err().to_string();
+        assert_eq!(
+            bad(Value::List(vec![
+                entry("delete", "a".into()),
+                entry("date", obj(&[("field", "d".into())])),
+            ])),
+            "edit 2: date: missing `format`"
+        );
+        assert!(
+            bad(Value::List(vec![entry("frobnicate", "a".into())]))
+                .starts_with("edit 1: frobnicate: unknown edit")
+        );
+        assert!(bad(obj(&[("rename", "a=b".into())])).contains("expected a list of edits"));
+        assert!(
+            bad(Value::List(vec![Value::from("rename")]))
+                .starts_with("edit 1: expected a map with one key")
+        );
+        assert!(
+            bad(Value::List(vec![entry(
+                "rename",
+                obj(&[("from", "a".into()), ("too", "b".into())])
+            )]))
+            .contains("unknown key `too`")
+        );
+        assert!(
+            bad(Value::List(vec![entry(
+                "where",
+                obj(&[("field", "d".into()), ("before", "soon".into())])
+            )]))
+            .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn short_forms() {
+        let plan = Value::List(vec![
+            entry("rename", "a=b".into()),
+            entry("delete", Value::List(vec!["c".into(), "d.e".into()])),
+            entry(
+                "where",
+                obj(&[("field", "f".into()), ("missing", true.into())]),
+            ),
+        ]);
+        let plan = Plan::from_value(&plan, &plain).unwrap();
+        assert_eq!(plan.edits.len(), 4);
+        assert!(matches!(&plan.edits[2], Edit::Delete(p) if *p == FieldPath::parse("d.e")));
+        assert!(Plan::from_value(&Value::Null, &plain).unwrap().is_empty());
+    }
+}
