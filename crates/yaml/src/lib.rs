@@ -50,7 +50,7 @@ mod write;
 pub use front_matter::{
     MarkdownReader, MarkdownWriter, read_markdown, read_markdown_with, to_markdown_string,
 };
-pub use read::{Document, ReadOptions, parse_document, parse_value};
+pub use read::{ReadOptions, parse_document, parse_value};
 pub use scalar::parse_scalar;
 pub use stream::{DocumentSplitter, DocumentText, YamlReader};
 pub use write::{YamlWriter, to_yaml_string, write_value};

@@ -46,10 +46,10 @@ impl Default for ReadOptions {
 /// One top-level value of a YAML text and where it starts (1-based line of the file,
 /// 1-based column).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    pub value: Value,
-    pub line: u64,
-    pub column: u64,
+pub(crate) struct Document {
+    pub(crate) value: Value,
+    pub(crate) line: u64,
+    pub(crate) column: u64,
     /// Where the root mapping's `body` key is, if it has one (for front-matter messages).
     pub(crate) body_key: Option<(u64, u64)>,
     /// Where each item of a root list starts (file line, column), for records' origins.

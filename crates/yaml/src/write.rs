@@ -101,8 +101,9 @@ fn map_entries(out: &mut String, map: &Map, n: usize, first_inline: bool, spaced
                 }
             }
         }
-        // A keep-chomped block scalar (`|+`) owns the blank lines after it: none added.
-        if spaced && block {
+        // A keep-chomped block scalar (`|+`) ending the block owns the blank lines after
+        // it (the only way the output already ends with one): adding one would change it.
+        if spaced && block && !out.ends_with("\n\n") {
             out.push('\n');
         }
     }
@@ -551,6 +552,28 @@ mod tests {
         assert_eq!(yaml(&Value::List(vec![])), "[]\n");
         assert_eq!(yaml(&Value::Map(Map::new())), "{}\n");
         assert_eq!(yaml(&Value::Null), "null\n");
+    }
+
+    #[test]
+    fn long_keys_are_explicit() {
+        // YAML caps implicit keys at 1024 characters; longer ones need `? key`.
+        let long = "k".repeat(2000);
+        let mut inner = Map::new();
+        inner.insert("a".into(), Value::List(vec![1i64.into()]));
+        let mut item = Map::new();
+        item.insert(long.clone(), " x".into());
+        let mut map = Map::new();
+        map.insert(long.clone(), 1i64.into());
+        map.insert(format!("{long}x"), Value::Map(inner));
+        map.insert("list".into(), Value::List(vec![Value::Map(item)]));
+        let value = Value::Map(map);
+        let written = yaml(&value);
+        assert!(
+            written.starts_with(&format!("? \"{long}\"\n: 1\n")),
+            "{written}"
+        );
+        let back = crate::parse_value(&written, None, 1, &Default::default()).unwrap();
+        assert!(recast_model::strict_eq(&back, &value), "{written}");
     }
 
     #[test]
