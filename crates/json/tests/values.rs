@@ -1,0 +1,90 @@
+//! What the readers make of values: exact numbers, unescaped strings, ordered keys.
+
+mod common;
+
+use common::*;
+use recast_json::{JsonReader, parse_value};
+use recast_model::Value;
+
+#[test]
+fn numbers_keep_their_text_and_kind() {
+    let cases = [
+        ("1.0", "float"),
+        ("-0.0", "float"),
+        ("0", "integer"),
+        ("-0", "integer"),
+        ("12345678901234567890123", "integer"),
+        ("-9223372036854775808", "integer"),
+        ("18446744073709551615", "integer"),
+        ("1.5e300", "float"),
+        ("1E+2", "float"),
+        ("1e400", "float"),
+    ];
+    for (text, kind) in cases {
+        let value = parse_value(text).unwrap();
+        assert_eq!(value.as_number().map(|n| n.as_str()), Some(text));
+        assert_eq!(value.type_name(), kind, "{text}");
+    }
+    let records = all_ok(read_json(b"[{\"a\": 1.10, \"b\": \"1.10\", \"c\": -1e-7}]"));
+    assert_eq!(records[0].fields["a"].to_string(), "1.10");
+    assert_eq!(records[0].fields["b"], Value::from("1.10"));
+    assert_eq!(records[0].fields["c"].to_string(), "-1e-7");
+}
+
+#[test]
+fn strings_are_fully_unescaped() {
+    let value =
+        parse_value(r#""q\" b\\ s\/ \b\f\n\r\t \u0041\u00e9\u20AC\uD83D\uDE00 \u0000""#).unwrap();
+    assert_eq!(
+        value.as_str(),
+        Some("q\" b\\ s/ \u{8}\u{c}\n\r\t Aé€😀 \u{0}")
+    );
+    // Escapes split over the reader's buffer boundary still decode.
+    let long = format!("{}\\uD83D\\uDE00", "x".repeat(64 * 1024 - 5));
+    let value = parse_value(&format!("\"{long}\"")).unwrap();
+    assert!(value.as_str().unwrap().ends_with("x😀"));
+}
+
+#[test]
+fn key_order_is_kept_and_a_top_level_object_is_one_record() {
+    let records = all_ok(read_json(b"{\"z\": 1, \"a\": {\"y\": 1, \"b\": 2}}"));
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].fields.keys().collect::<Vec<_>>(), ["z", "a"]);
+    let inner = records[0].fields["a"].as_map().unwrap();
+    assert_eq!(inner.keys().collect::<Vec<_>>(), ["y", "b"]);
+}
+
+#[test]
+fn whitespace_bom_and_crlf_are_accepted() {
+    let text = b"\xEF\xBB\xBF\r\n[\r\n\t{ \"a\" : 1 } ,\r\n {}\r\n]\r\n\n";
+    let records = all_ok(read_json(text));
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1].origin.line, 4);
+    let records = all_ok(read_jsonl(
+        b"\xEF\xBB\xBF{\"a\": 1}\r\n\r\n  {\"b\": 2}  \r\n",
+    ));
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1].origin.line, 3);
+    // An error's column does not count the byte order mark.
+    let error = JsonReader::new(&b"\xEF\xBB\xBF[x]"[..], None)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(error.to_string().starts_with("<stdin>:1:2 "), "{error}");
+}
+
+#[test]
+fn empty_input_has_no_records() {
+    assert!(read_json(b"").is_empty());
+    assert!(read_json(b" \n\t ").is_empty());
+    assert!(read_json(b"[]").is_empty());
+    assert!(read_jsonl(b"\n\n").is_empty());
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let error = read_json("[{\"é€😀\": x}]".as_bytes())
+        .remove(0)
+        .unwrap_err();
+    assert!(error.to_string().starts_with("<stdin>:1:10 "), "{error}");
+}
