@@ -1,0 +1,239 @@
+//! Atom entries and feeds into the archive's field names.
+
+use recast_model::{Channel, Map, Value};
+
+use crate::extension::CATEGORY_SCHEME;
+use crate::profile::Profile;
+use crate::read::{Media, archive_date, other_text_elements, put};
+use crate::xml::read::Element;
+
+/// Entry elements the mapping takes (names without the `atom:` prefix).
+const TAKEN: &[&str] = &[
+    "title",
+    "link",
+    "id",
+    "summary",
+    "content",
+    "published",
+    "updated",
+    "author",
+    "category",
+    "contributor",
+    "source",
+    "rights",
+    "issued",
+    "modified",
+    "created",
+];
+
+/// An Atom element's name without its prefix (`atom:title` → `title`); Atom 0.3 feeds
+/// and namespace-less ones use plain names.
+fn local(element: &Element) -> &str {
+    element.name.strip_prefix("atom:").unwrap_or(&element.name)
+}
+
+fn child<'e>(element: &'e Element, name: &str) -> Option<&'e Element> {
+    element.elements().find(|e| local(e) == name)
+}
+
+fn children<'e>(element: &'e Element, name: &'e str) -> impl Iterator<Item = &'e Element> {
+    element.elements().filter(move |e| local(e) == name)
+}
+
+/// The value of an Atom text construct: text or html as written; xhtml as markup (the
+/// wrapping `div` left out).
+fn text_construct(element: &Element) -> Option<String> {
+    let text = if element.attr("type") == Some("xhtml") {
+        match element
+            .elements()
+            .find(|e| e.name == "xhtml:div" || e.name == "div")
+        {
+            Some(div) => div.inner_xml(),
+            None => element.inner_xml(),
+        }
+    } else {
+        element.text()
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn child_text(element: &Element, name: &str) -> Option<String> {
+    let text = child(element, name)?.text();
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// A domain from an author URI: `https://harvard.edu/` → `harvard.edu`.
+fn domain(uri: &str) -> String {
+    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    rest.trim_end_matches('/').to_owned()
+}
+
+/// The fields of an Atom entry, named by the profile.
+pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
+    let name = |candidates: &[String]| Profile::name(candidates).to_owned();
+    let mut fields = Map::new();
+    put(
+        &mut fields,
+        &name(&profile.title),
+        child(entry, "title").and_then(text_construct),
+    );
+    put(
+        &mut fields,
+        &name(&profile.description),
+        child(entry, "summary").and_then(text_construct),
+    );
+    let published = child_text(entry, "published").or_else(|| child_text(entry, "issued"));
+    let updated = child_text(entry, "updated").or_else(|| child_text(entry, "modified"));
+    put(
+        &mut fields,
+        &name(&profile.published),
+        published
+            .as_ref()
+            .or(updated.as_ref())
+            .map(|d| archive_date(d)),
+    );
+    put(
+        &mut fields,
+        &name(&profile.updated),
+        updated.map(|d| archive_date(&d)),
+    );
+
+    let mut media = Media::default();
+    let mut related = Vec::new();
+    let mut link = None;
+    for element in children(entry, "link") {
+        let Some(href) = element.attr("href").filter(|h| !h.trim().is_empty()) else {
+            continue;
+        };
+        let href = element.resolve(href);
+        match element.attr("rel").unwrap_or("alternate") {
+            "alternate" if link.is_none() => link = Some(href),
+            "enclosure" => media.add_enclosure(href, element.attr("type"), element.attr("length")),
+            "related" => {
+                let mut map = Map::new();
+                if let Some(title) = element.attr("title") {
+                    map.insert("title".into(), Value::from(title));
+                }
+                map.insert("webUrl".into(), Value::from(href));
+                related.push(Value::Map(map));
+            }
+            _ => {}
+        }
+    }
+    put(&mut fields, &name(&profile.link), link);
+    put(&mut fields, &name(&profile.id), child_text(entry, "id"));
+    if let Some(author) = child(entry, "author") {
+        let mut map = Map::new();
+        if let Some(author_name) = child_text(author, "name") {
+            map.insert("name".into(), Value::from(author_name));
+        }
+        if let Some(uri) = child_text(author, "uri") {
+            map.insert("domain".into(), Value::from(domain(&uri)));
+        }
+        if !map.is_empty() {
+            fields.insert(name(&profile.provider), Value::Map(map));
+        }
+    }
+    let mut topics = Vec::new();
+    for category in children(entry, "category") {
+        let Some(term) = category
+            .attr("term")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            continue;
+        };
+        if category.attr("scheme") == Some(CATEGORY_SCHEME) {
+            fields.insert(name(&profile.category), Value::from(term));
+        } else {
+            topics.push(Value::from(term));
+        }
+    }
+    if !topics.is_empty() {
+        fields.insert(name(&profile.categories), Value::List(topics));
+    }
+    for element in entry.elements() {
+        media.add_media_element(element);
+    }
+    if !media.images.is_empty() {
+        fields.insert(name(&profile.images), Value::List(media.images));
+    }
+    if !media.enclosures.is_empty() {
+        fields.insert("enclosures".into(), Value::List(media.enclosures));
+    }
+    if !related.is_empty() {
+        fields.insert(name(&profile.related), Value::List(related));
+    }
+    let mut others = Map::new();
+    other_text_elements(entry, &[], &mut others);
+    for (key, value) in others {
+        if !TAKEN.contains(&key.strip_prefix("atom:").unwrap_or(&key)) && !fields.contains_key(&key)
+        {
+            fields.insert(key, value);
+        }
+    }
+    if let Some(body) = child(entry, "content").and_then(text_construct) {
+        fields.insert(name(&profile.content), Value::from(body));
+    }
+    fields
+}
+
+/// Takes one child of `<feed>` into the channel.
+pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
+    let set = |slot: &mut Option<String>, value: Option<String>| {
+        if slot.is_none() {
+            *slot = value;
+        }
+    };
+    let text = || text_construct(element);
+    match local(element) {
+        "title" => set(&mut channel.title, text()),
+        "subtitle" | "tagline" => set(&mut channel.description, text()),
+        "updated" | "modified" => set(&mut channel.updated, text().map(|d| archive_date(&d))),
+        "generator" => set(&mut channel.generator, text()),
+        "logo" | "icon" => set(&mut channel.image, text().map(|u| element.resolve(&u))),
+        "link" => {
+            let href = element.attr("href").map(|h| element.resolve(h));
+            match element.attr("rel").unwrap_or("alternate") {
+                "self" => set(&mut channel.self_url, href),
+                "alternate" => set(&mut channel.link, href),
+                _ => {}
+            }
+        }
+        "author" => {
+            if channel.extra.contains_key("author") {
+                return;
+            }
+            let name = child_text(element, "name");
+            let uri = child_text(element, "uri");
+            let email = child_text(element, "email");
+            let value = match (name, uri, email) {
+                (Some(name), None, None) => Value::from(name),
+                (name, uri, email) => {
+                    let mut map = Map::new();
+                    for (key, value) in [("name", name), ("uri", uri), ("email", email)] {
+                        if let Some(value) = value {
+                            map.insert(key.into(), Value::from(value));
+                        }
+                    }
+                    if map.is_empty() {
+                        return;
+                    }
+                    Value::Map(map)
+                }
+            };
+            channel.extra.insert("author".into(), value);
+        }
+        name if element.elements().next().is_none() => {
+            if let Some(text) = text()
+                && !channel.extra.contains_key(name)
+            {
+                channel.extra.insert(name.to_owned(), Value::from(text));
+            }
+        }
+        _ => {}
+    }
+}

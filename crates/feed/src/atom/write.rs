@@ -1,0 +1,266 @@
+//! [`AtomWriter`]: Atom 1.0 from records.
+
+use std::io::Write;
+
+use recast_model::date::DateTime;
+use recast_model::{Channel, Record, RecordWriter, Result, Value};
+
+use crate::article::Article;
+use crate::extension::{self, CATEGORY_SCHEME};
+use crate::order::NewestFirst;
+use crate::profile::map_text;
+use crate::xml::write::XmlOut;
+use crate::{FeedWriteOptions, missing_channel};
+
+/// Writes Atom 1.0 (RFC 4287), newest first, like [`crate::RssWriter`].
+///
+/// Atom requires a feed id, title, updated date and author, and an id, title and
+/// updated date in every entry. recast fills them so the output is always valid:
+///
+/// - feed `id`: the channel's `id` extra field, else `--feed-self-url`, else
+///   `--feed-link` (one of the two is required; the error names them);
+/// - feed `title`: `--feed-title` (required);
+/// - feed `updated`: the channel's `updated`, else the newest entry's date, else now;
+/// - feed `author`: the channel's `author` extra field (a name, or a map with `name`,
+///   `uri`, `email`); else, when some entry has no provider, the feed title;
+/// - entry `id`: the profile's `id` (`id`, `originalUrl`, `webUrl`), else a stable
+///   `urn:recast:item:` hash of title, link and date;
+/// - entry `updated`: `updatedDateTime`, else `publishedDateTime`, else the feed's.
+///
+/// Dates are written in RFC 3339 in their own offset; the exact original strings travel
+/// in the extension namespace.
+pub struct AtomWriter<W: Write> {
+    output: Option<W>,
+    channel: Channel,
+    options: FeedWriteOptions,
+    items: NewestFirst,
+}
+
+impl<W: Write> AtomWriter<W> {
+    pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> AtomWriter<W> {
+        AtomWriter {
+            output: Some(output),
+            items: NewestFirst::new(options.limit),
+            channel,
+            options,
+        }
+    }
+
+    /// The channel, to fill in after construction.
+    pub fn channel_mut(&mut self) -> &mut Channel {
+        &mut self.channel
+    }
+}
+
+/// The current time, for a feed with no date anywhere (Atom requires `updated`).
+fn now() -> DateTime {
+    DateTime {
+        timestamp: jiff::Timestamp::now(),
+        offset: jiff::tz::Offset::UTC,
+    }
+}
+
+impl<W: Write> RecordWriter for AtomWriter<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        let profile = &self.options.profile;
+        let date = profile.text(&profile.published, record);
+        self.items.push(date.as_deref(), record.clone());
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        let Some(output) = self.output.take() else {
+            return Ok(());
+        };
+        let channel = &self.channel;
+        let options = &self.options;
+        let title = channel
+            .title
+            .as_deref()
+            .ok_or_else(|| missing_channel("Atom", "title", "--feed-title"))?;
+        let id = channel
+            .extra
+            .get("id")
+            .and_then(Value::as_str)
+            .or(channel.self_url.as_deref())
+            .or(channel.link.as_deref())
+            .ok_or_else(|| missing_channel("Atom", "id", "--feed-self-url or --feed-link"))?;
+        let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
+        let articles: Vec<Article> = items
+            .iter()
+            .map(|(_, _, record)| Article::new(record, &options.profile))
+            .collect();
+        let newest = articles
+            .iter()
+            .filter_map(|a| {
+                a.updated
+                    .as_ref()
+                    .and_then(|d| d.parsed)
+                    .or(a.published.as_ref().and_then(|d| d.parsed))
+            })
+            .max_by_key(|d| d.timestamp);
+        let updated = channel
+            .updated
+            .as_deref()
+            .and_then(DateTime::parse_lenient)
+            .or(newest)
+            .unwrap_or_else(now);
+
+        let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
+        out.declaration()?;
+        let mut root = vec![
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xmlns:media", "http://search.yahoo.com/mrss/"),
+            ("xmlns:recast", extension::NAMESPACE),
+        ];
+        if let Some(language) = &channel.language {
+            root.push(("xml:lang", language));
+        }
+        out.open("feed", &root)?;
+        out.leaf("id", &[], id)?;
+        out.leaf("title", &[], title)?;
+        if let Some(description) = &channel.description {
+            out.leaf("subtitle", &[], description)?;
+        }
+        if let Some(link) = &channel.link {
+            out.empty("link", &[("rel", "alternate"), ("href", link)])?;
+        }
+        if let Some(self_url) = &channel.self_url {
+            out.empty(
+                "link",
+                &[
+                    ("rel", "self"),
+                    ("href", self_url),
+                    ("type", "application/atom+xml"),
+                ],
+            )?;
+        }
+        out.leaf("updated", &[], &updated.to_rfc3339())?;
+        match channel.extra.get("author") {
+            Some(Value::String(name)) => write_author(&mut out, Some(name), None, None)?,
+            Some(Value::Map(map)) => write_author(
+                &mut out,
+                map_text(map, "name").as_deref(),
+                map_text(map, "uri").as_deref(),
+                map_text(map, "email").as_deref(),
+            )?,
+            _ if articles.iter().any(|a| a.provider_name.is_none()) => {
+                write_author(&mut out, Some(title), None, None)?;
+            }
+            _ => {}
+        }
+        if let Some(generator) = &channel.generator {
+            out.leaf("generator", &[], generator)?;
+        }
+        if let Some(image) = &channel.image {
+            out.leaf("logo", &[], image)?;
+        }
+        if options.lossless && !channel.is_empty() {
+            extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
+        }
+        for ((number, _, record), article) in items.iter().zip(&articles) {
+            write_entry(&mut out, options, *number, record, article, updated)?;
+        }
+        out.close("feed")?;
+        out.end_document()
+    }
+}
+
+fn write_author<W: Write>(
+    out: &mut XmlOut<W>,
+    name: Option<&str>,
+    uri: Option<&str>,
+    email: Option<&str>,
+) -> Result<()> {
+    out.open("author", &[])?;
+    out.leaf("name", &[], name.unwrap_or(""))?;
+    if let Some(uri) = uri {
+        out.leaf("uri", &[], uri)?;
+    }
+    if let Some(email) = email {
+        out.leaf("email", &[], email)?;
+    }
+    out.close("author")
+}
+
+fn write_entry<W: Write>(
+    out: &mut XmlOut<W>,
+    options: &FeedWriteOptions,
+    number: u64,
+    record: &Record,
+    article: &Article,
+    feed_updated: DateTime,
+) -> Result<()> {
+    out.context = article.describe(number);
+    out.record = Some(number);
+    out.open("entry", &[])?;
+    let id = article.id.clone().unwrap_or_else(|| article.derived_id());
+    out.leaf("id", &[], &id)?;
+    out.leaf("title", &[], article.title.as_deref().unwrap_or(""))?;
+    let published = article.published.as_ref().and_then(|d| d.parsed);
+    let updated = article
+        .updated
+        .as_ref()
+        .and_then(|d| d.parsed)
+        .or(published)
+        .unwrap_or(feed_updated);
+    out.leaf("updated", &[], &updated.to_rfc3339())?;
+    if let Some(published) = published {
+        out.leaf("published", &[], &published.to_rfc3339())?;
+    }
+    if let Some(name) = &article.provider_name {
+        let uri = article.provider_domain.as_ref().map(|domain| {
+            if domain.contains("://") {
+                domain.clone()
+            } else {
+                format!("https://{domain}")
+            }
+        });
+        write_author(out, Some(name), uri.as_deref(), None)?;
+    }
+    if let Some(link) = &article.link {
+        out.empty("link", &[("rel", "alternate"), ("href", link)])?;
+    }
+    for image in &article.images {
+        out.empty("link", &[("rel", "enclosure"), ("href", &image.url)])?;
+    }
+    for related in &article.related {
+        let mut attrs = vec![("rel", "related"), ("href", related.href.as_str())];
+        if let Some(title) = &related.title {
+            attrs.push(("title", title));
+        }
+        out.empty("link", &attrs)?;
+    }
+    if let Some(description) = &article.description {
+        out.leaf("summary", &[], description)?;
+    }
+    match &article.content_html {
+        Some(html) => out.leaf("content", &[("type", "html")], html)?,
+        // An entry needs content or an alternate link.
+        None if article.link.is_none() => out.leaf("content", &[], "")?,
+        None => {}
+    }
+    for topic in &article.categories {
+        out.empty("category", &[("term", topic)])?;
+    }
+    if let Some(category) = &article.category {
+        out.empty(
+            "category",
+            &[("term", category), ("scheme", CATEGORY_SCHEME)],
+        )?;
+    }
+    for image in &article.images {
+        let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
+        if let Some(width) = &image.width {
+            attrs.push(("width", width));
+        }
+        if let Some(height) = &image.height {
+            attrs.push(("height", height));
+        }
+        out.empty("media:content", &attrs)?;
+    }
+    if options.lossless {
+        extension::write_map(out, "recast:record", &record.fields)?;
+    }
+    out.close("entry")
+}

@@ -1,0 +1,129 @@
+//! recast-feed: RSS 2.0 and Atom 1.0 written from archives, losslessly; RSS 0.9x, 1.0,
+//! 2.0 and Atom 1.0 read from the real world.
+//!
+//! Writers take records one at a time and write the feed at [`RecordWriter::finish`],
+//! newest first (with a limit, holding only that many items). Every item carries the
+//! standard elements feed readers show *and* the exact record in recast's own extension
+//! namespace ([`extension`]), so archive → feed → archive loses nothing: types, key
+//! order, nesting, exact date strings, the Markdown body.
+//!
+//! ```
+//! use recast_feed::{FeedReader, FeedWriteOptions, RssWriter};
+//! use recast_model::{Channel, Record, RecordReader, RecordWriter, Value};
+//!
+//! let mut record = Record::default();
+//! record.fields.insert("title".into(), Value::from("AI revolution in medicine"));
+//! record.fields.insert("webUrl".into(), Value::from("https://news.example/ai"));
+//! record.fields.insert("publishedDateTime".into(), Value::from("2020-11-11T16:36:00Z"));
+//! record.fields.insert("quality".into(), Value::from(39i64));
+//! record.set_body("It *may* lift personalized treatment.\n".into());
+//!
+//! let channel = Channel {
+//!     title: Some("Gazette".into()),
+//!     link: Some("https://news.example/".into()),
+//!     description: Some("Science news".into()),
+//!     ..Channel::default()
+//! };
+//! let mut xml = Vec::new();
+//! let mut writer = RssWriter::new(&mut xml, channel.clone(), FeedWriteOptions::default());
+//! writer.write_record(&record).unwrap();
+//! writer.finish().unwrap();
+//! drop(writer);
+//!
+//! let text = String::from_utf8(xml.clone()).unwrap();
+//! assert!(text.contains("<pubDate>Wed, 11 Nov 2020 16:36:00 +0000</pubDate>"));
+//! assert!(text.contains("&lt;em&gt;may&lt;/em&gt;"));
+//!
+//! let mut reader = FeedReader::new(&xml[..], None).unwrap();
+//! assert_eq!(reader.next().unwrap().unwrap(), record);
+//! assert_eq!(reader.channel().unwrap().title, channel.title);
+//! ```
+
+use std::sync::Arc;
+
+mod article;
+pub mod atom;
+pub mod extension;
+mod order;
+pub mod profile;
+pub mod read;
+pub mod rss;
+pub mod url;
+mod xml;
+
+pub use atom::AtomWriter;
+pub use profile::Profile;
+pub use read::{FeedKind, FeedReadOptions, FeedReader};
+pub use rss::RssWriter;
+
+#[doc(no_inline)]
+pub use recast_model::{RecordReader, RecordWriter};
+
+/// Receives warnings (a dropped control character, a guessed encoding). The default
+/// prints them to standard error.
+pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The default [`Warn`]: `recast: warning: ...` on standard error.
+pub fn warn_to_stderr() -> Warn {
+    Arc::new(|message: &str| eprintln!("recast: warning: {message}"))
+}
+
+/// What a writer does with characters XML 1.0 cannot carry (control characters other
+/// than tab and line ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvalidChars {
+    /// Drop them from the standard elements, with a warning naming the record. The
+    /// exact text still travels in the extension namespace (escaped), so recast reads
+    /// it back unchanged.
+    #[default]
+    Drop,
+    /// Refuse the record with an error naming it.
+    Refuse,
+}
+
+/// Options of [`RssWriter`] and [`AtomWriter`].
+#[derive(Clone)]
+pub struct FeedWriteOptions {
+    /// Keep only the newest N items (and hold only N in memory).
+    pub limit: Option<usize>,
+    /// Which record fields fill which feed elements.
+    pub profile: Profile,
+    pub invalid_chars: InvalidChars,
+    /// Write each record in the extension namespace (default true). Without it the feed
+    /// has the standard elements only, and reading it back is lossy.
+    pub lossless: bool,
+    pub warn: Warn,
+}
+
+impl Default for FeedWriteOptions {
+    fn default() -> FeedWriteOptions {
+        FeedWriteOptions {
+            limit: None,
+            profile: Profile::default(),
+            invalid_chars: InvalidChars::Drop,
+            lossless: true,
+            warn: warn_to_stderr(),
+        }
+    }
+}
+
+impl std::fmt::Debug for FeedWriteOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedWriteOptions")
+            .field("limit", &self.limit)
+            .field("profile", &self.profile)
+            .field("invalid_chars", &self.invalid_chars)
+            .field("lossless", &self.lossless)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The error for a channel element that is required and missing, naming its flag.
+pub(crate) fn missing_channel(format: &str, element: &str, flag: &str) -> recast_model::Error {
+    recast_model::Error::data(
+        recast_model::Location::default(),
+        format!(
+            "{format} needs a channel {element}: give {flag}, or set it in the archive folder's _index.md"
+        ),
+    )
+}

@@ -1,0 +1,199 @@
+//! [`Profile`]: which record fields fill which feed elements ("the article profile").
+
+use recast_model::{Map, Record, Value};
+
+/// The feed elements a profile maps, with the names `--map` and profile files use.
+pub const FEED_FIELDS: [&str; 11] = [
+    "title",
+    "link",
+    "id",
+    "description",
+    "content",
+    "published",
+    "updated",
+    "provider",
+    "categories",
+    "category",
+    "images",
+];
+
+/// Maps record fields to feed elements. Each feed element has a list of candidate
+/// record fields; the first one a record has (as a non-empty value) is used. Readers of
+/// feeds name their fields after the first candidate.
+///
+/// The default is the archive schema of `samples/`:
+///
+/// | feed field | record fields |
+/// |---|---|
+/// | `title` | `title` |
+/// | `link` | `webUrl`, `originalUrl`, `url`, `link` |
+/// | `id` | `id`, `originalUrl`, `webUrl` |
+/// | `description` | `excerpt`, `description`, `summary` |
+/// | `content` | `body` (Markdown) |
+/// | `published` | `publishedDateTime` |
+/// | `updated` | `updatedDateTime` |
+/// | `provider` | `provider` (a map with `name`, `domain`) |
+/// | `categories` | `topics` (a list) |
+/// | `category` | `category` |
+/// | `images` | `images` (a list of maps with `url`, `width`, `height`) |
+/// | `related` | `related` (a list of maps with `title`, `webUrl`) |
+///
+/// ```
+/// use recast_feed::Profile;
+/// let mut profile = Profile::default();
+/// profile.set("link", "permalink").unwrap();
+/// profile.apply_text("published: date\n# comment\ncategories = tags\n").unwrap();
+/// assert_eq!(profile.link, ["permalink"]);
+/// assert_eq!(profile.published, ["date"]);
+/// assert_eq!(profile.categories, ["tags"]);
+/// assert!(profile.set("colour", "x").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub title: Vec<String>,
+    pub link: Vec<String>,
+    pub id: Vec<String>,
+    pub description: Vec<String>,
+    pub content: Vec<String>,
+    pub published: Vec<String>,
+    pub updated: Vec<String>,
+    pub provider: Vec<String>,
+    pub categories: Vec<String>,
+    pub category: Vec<String>,
+    pub images: Vec<String>,
+    pub related: Vec<String>,
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            title: names(&["title"]),
+            link: names(&["webUrl", "originalUrl", "url", "link"]),
+            id: names(&["id", "originalUrl", "webUrl"]),
+            description: names(&["excerpt", "description", "summary"]),
+            content: names(&["body"]),
+            published: names(&["publishedDateTime"]),
+            updated: names(&["updatedDateTime"]),
+            provider: names(&["provider"]),
+            categories: names(&["topics"]),
+            category: names(&["category"]),
+            images: names(&["images"]),
+            related: names(&["related"]),
+        }
+    }
+}
+
+impl Profile {
+    fn slot(&mut self, feed_field: &str) -> Option<&mut Vec<String>> {
+        Some(match feed_field {
+            "title" => &mut self.title,
+            "link" => &mut self.link,
+            "id" | "guid" => &mut self.id,
+            "description" | "summary" | "excerpt" => &mut self.description,
+            "content" | "body" => &mut self.content,
+            "published" | "pubDate" | "date" => &mut self.published,
+            "updated" => &mut self.updated,
+            "provider" | "author" => &mut self.provider,
+            "categories" | "topics" | "tags" => &mut self.categories,
+            "category" => &mut self.category,
+            "images" | "image" => &mut self.images,
+            "related" => &mut self.related,
+            _ => return None,
+        })
+    }
+
+    /// Maps a feed field to record fields (`--map link=permalink`; several fallbacks
+    /// separated by commas: `link=permalink,url`).
+    pub fn set(&mut self, feed_field: &str, record_fields: &str) -> Result<(), String> {
+        let fields: Vec<String> = record_fields
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if fields.is_empty() {
+            return Err(format!("--map {feed_field}= names no record field"));
+        }
+        let slot = self.slot(feed_field.trim()).ok_or_else(|| {
+            format!(
+                "unknown feed field {feed_field:?} in --map; expected one of {}, related",
+                FEED_FIELDS.join(", ")
+            )
+        })?;
+        *slot = fields;
+        Ok(())
+    }
+
+    /// Applies one `feedfield=recordfield` mapping, as `--map` gives it.
+    pub fn apply_mapping(&mut self, mapping: &str) -> Result<(), String> {
+        let (feed, record) = mapping
+            .split_once('=')
+            .ok_or_else(|| format!("--map {mapping:?}: expected feedfield=recordfield"))?;
+        self.set(feed, record)
+    }
+
+    /// Applies a profile file: one `feedfield: recordfield` (or `=`) per line, `#`
+    /// comments and blank lines ignored. The same text is valid YAML.
+    pub fn apply_text(&mut self, text: &str) -> Result<(), String> {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split(" #").next().unwrap_or("").trim();
+            if line.is_empty() || line.starts_with('#') || line == "---" {
+                continue;
+            }
+            let at = line
+                .find([':', '='])
+                .ok_or_else(|| format!("line {}: expected `feedfield: recordfield`", n + 1))?;
+            let value = line[at + 1..].trim().trim_matches(['"', '\'', '[', ']']);
+            self.set(&line[..at], value)
+                .map_err(|e| format!("line {}: {e}", n + 1))?;
+        }
+        Ok(())
+    }
+
+    /// The first candidate field the record has, with its name.
+    pub(crate) fn pick<'r>(
+        &self,
+        candidates: &'r [String],
+        record: &'r Record,
+    ) -> Option<(&'r str, &'r Value)> {
+        candidates.iter().find_map(|name| {
+            let value = record.fields.get(name)?;
+            let present = match value {
+                Value::Null => false,
+                Value::String(s) => !s.trim().is_empty(),
+                Value::List(l) => !l.is_empty(),
+                Value::Map(m) => !m.is_empty(),
+                _ => true,
+            };
+            present.then_some((name.as_str(), value))
+        })
+    }
+
+    /// The first candidate field as text (strings, numbers and booleans).
+    pub(crate) fn text<'r>(&self, candidates: &'r [String], record: &'r Record) -> Option<String> {
+        match self.pick(candidates, record)?.1 {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The record field name a reader uses for a feed field: the first candidate.
+    pub(crate) fn name(candidates: &[String]) -> &str {
+        candidates.first().map_or("", String::as_str)
+    }
+}
+
+/// Text of a map entry, for nested values (`provider.name`, `images[].url`).
+pub(crate) fn map_text(map: &Map, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,421 @@
+//! [`FeedReader`]: RSS 0.90–2.0 and Atom 1.0 into records, one item at a time.
+//!
+//! A feed recast wrote is rebuilt exactly from its extension namespace. Any other feed
+//! is mapped to the archive's field names (the [`Profile`]'s first candidates):
+//!
+//! | RSS | Atom | field |
+//! |---|---|---|
+//! | `title` | `title` | `title` |
+//! | `description` | `summary` | `excerpt` |
+//! | `pubDate`, else `dc:date` | `published`, else `updated` | `publishedDateTime` |
+//! | — | `updated` | `updatedDateTime` |
+//! | `link` (else a permalink `guid`) | `link rel="alternate"` | `webUrl` |
+//! | `guid`, else `rdf:about` | `id` | `id` |
+//! | `dc:creator`, `author` | — | `author` |
+//! | `dc:publisher`, `source` | `author` (`name`, `uri`) | `provider` (`name`, `domain`) |
+//! | `category`, `dc:subject` | `category term` | `topics` |
+//! | `media:content`, `media:thumbnail`, image enclosures | the same, `link rel="enclosure"` | `images` (`url`, `width`, `height`) |
+//! | other `enclosure`s | other enclosure links | `enclosures` (`url`, `type`, `length`) |
+//! | — | `link rel="related"` | `related` (`webUrl`, `title`) |
+//! | `content:encoded` | `content` (xhtml written back as markup) | `body` |
+//! | any other element holding text only | the same | its name (`comments`, `itunes:duration`) |
+//!
+//! Dates in RFC 822 become RFC 3339 in their own offset (`Wed, 11 Nov 2020 11:36:00
+//! -0500` → `2020-11-11T11:36:00-05:00`); RFC 3339 dates are kept as written; a date
+//! that cannot be read is kept as its original string, never invented. Relative links
+//! are resolved against `xml:base`.
+//!
+//! The input is decoded from its declared encoding (or BOM) as it streams; a feed that
+//! declares nothing and is not UTF-8 is read as windows-1252, with a warning. Entities
+//! other than XML's five are never expanded or fetched: a DOCTYPE declaring any is
+//! refused, and an undeclared one (`&nbsp;`) stays as written.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::Arc;
+
+use recast_model::date::DateTime;
+use recast_model::{Channel, Error, Map, Number, Origin, Record, RecordReader, Result, Value};
+
+use crate::xml::read::{Element, Step, XmlSource};
+use crate::{Profile, Warn, extension};
+
+/// The kinds of feed the reader detects from the root element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    /// `<rss version="2.0">` (and `<rss>` without a version).
+    Rss2,
+    /// `<rss version="0.91">` or `"0.92"`.
+    Rss09,
+    /// `<rdf:RDF>`: RSS 1.0 and 0.90.
+    Rss1,
+    /// `<feed>` in the Atom namespace (or none).
+    Atom,
+}
+
+/// Options of [`FeedReader`].
+#[derive(Clone)]
+pub struct FeedReadOptions {
+    /// Names the fields of records read from feeds recast did not write.
+    pub profile: Profile,
+    pub warn: Warn,
+}
+
+impl Default for FeedReadOptions {
+    fn default() -> FeedReadOptions {
+        FeedReadOptions {
+            profile: Profile::default(),
+            warn: crate::warn_to_stderr(),
+        }
+    }
+}
+
+/// Reads a feed's items as records, streaming; see the [module docs](self) for the
+/// mapping. The channel (everything before the first item) is read by `new`, so
+/// [`RecordReader::channel`] is ready at once; channel elements after the items are
+/// added as they are met.
+pub struct FeedReader<R: BufRead> {
+    source: XmlSource<R>,
+    kind: FeedKind,
+    channel: Channel,
+    /// The channel came from the extension namespace: exact, not to be overwritten.
+    exact_channel: bool,
+    /// Open elements outside items: (name, base URI).
+    open: Vec<(String, Option<String>)>,
+    pending: Option<(Element, u64)>,
+    options: FeedReadOptions,
+    file: Option<Arc<Path>>,
+    count: u64,
+    done: bool,
+}
+
+impl<R: BufRead> FeedReader<R> {
+    /// Opens a feed with the default profile, warnings to standard error.
+    pub fn new(input: R, file: Option<Arc<Path>>) -> Result<FeedReader<R>> {
+        FeedReader::with_options(input, file, FeedReadOptions::default())
+    }
+
+    pub fn with_options(
+        input: R,
+        file: Option<Arc<Path>>,
+        options: FeedReadOptions,
+    ) -> Result<FeedReader<R>> {
+        let source = XmlSource::new(input, file.clone(), options.warn.clone())?;
+        let mut reader = FeedReader {
+            source,
+            kind: FeedKind::Rss2,
+            channel: Channel::default(),
+            exact_channel: false,
+            open: Vec::new(),
+            pending: None,
+            options,
+            file,
+            count: 0,
+            done: false,
+        };
+        reader.pending = reader.next_item()?;
+        if reader.pending.is_none() {
+            reader.done = true;
+        }
+        Ok(reader)
+    }
+
+    /// The kind of feed, from its root element.
+    pub fn kind(&self) -> FeedKind {
+        self.kind
+    }
+
+    fn base(&self) -> Option<&str> {
+        self.open.last().and_then(|(_, base)| base.as_deref())
+    }
+
+    /// Steps to the next item and reads it whole, taking in channel elements on the way.
+    fn next_item(&mut self) -> Result<Option<(Element, u64)>> {
+        loop {
+            match self.source.step()? {
+                Step::Open(head) => {
+                    let base = head
+                        .attrs
+                        .iter()
+                        .find(|(k, _)| k == "xml:base")
+                        .map(|(_, b)| crate::url::resolve(self.base(), b.trim()))
+                        .or_else(|| self.base().map(str::to_owned));
+                    if self.open.is_empty() {
+                        self.kind = match head.name.as_str() {
+                            "rss" => match head.attrs.iter().find(|(k, _)| k == "version") {
+                                Some((_, v)) if v.starts_with("0.9") => FeedKind::Rss09,
+                                _ => FeedKind::Rss2,
+                            },
+                            "rdf:RDF" => FeedKind::Rss1,
+                            "atom:feed" | "feed" => FeedKind::Atom,
+                            other => {
+                                return Err(Error::syntax(
+                                    self.source.here(),
+                                    format!(
+                                        "expected a feed (<rss>, <rdf:RDF> or <feed>), found <{other}>"
+                                    ),
+                                ));
+                            }
+                        };
+                        if self.kind == FeedKind::Atom
+                            && let Some((_, lang)) =
+                                head.attrs.iter().find(|(k, _)| k == "xml:lang")
+                            && !lang.trim().is_empty()
+                        {
+                            self.channel.language = Some(lang.trim().to_owned());
+                        }
+                        if !head.empty {
+                            self.open.push((head.name, base));
+                        }
+                        continue;
+                    }
+                    let line = self.source.here().line;
+                    let is_item = match self.kind {
+                        FeedKind::Atom => head.name == "atom:entry" || head.name == "entry",
+                        _ => head.name == "item",
+                    };
+                    if is_item {
+                        let element = self.source.subtree(head, base.as_deref())?;
+                        return Ok(Some((element, line)));
+                    }
+                    if head.name == "channel" && self.kind != FeedKind::Atom && !head.empty {
+                        self.open.push((head.name, base));
+                        continue;
+                    }
+                    let element = self.source.subtree(head, base.as_deref())?;
+                    self.take_channel_element(&element);
+                }
+                Step::Close => {
+                    self.open.pop();
+                }
+                Step::Text(_) => {}
+                Step::Eof => {
+                    if !self.open.is_empty() {
+                        return Err(Error::syntax(
+                            self.source.here(),
+                            format!(
+                                "the document ends inside <{}>",
+                                self.open.last().map_or("", |(n, _)| n)
+                            ),
+                        ));
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    fn take_channel_element(&mut self, element: &Element) {
+        if element.name == "recast:channel" {
+            if let Ok(map) = extension::read_map(element) {
+                self.channel = Channel::from_map(map);
+                self.exact_channel = true;
+            }
+            return;
+        }
+        if self.exact_channel {
+            return;
+        }
+        match self.kind {
+            FeedKind::Atom => crate::atom::read::apply_channel(&mut self.channel, element),
+            _ => crate::rss::read::apply_channel(&mut self.channel, element),
+        }
+    }
+
+    fn record(&self, item: Element, line: u64) -> Result<Record> {
+        let origin = Origin::new(self.file.clone(), line);
+        if let Some(exact) = item.child("recast:record") {
+            let fields = extension::read_map(exact).map_err(|e| {
+                Error::data(
+                    self.source.location(0).with_line(line),
+                    format!("the recast:record of this item is damaged: {e}"),
+                )
+            })?;
+            return Ok(Record::new(fields, origin));
+        }
+        let profile = &self.options.profile;
+        let fields = match self.kind {
+            FeedKind::Atom => crate::atom::read::fields(&item, profile),
+            _ => crate::rss::read::fields(&item, profile),
+        };
+        Ok(Record::new(fields, origin))
+    }
+}
+
+trait WithLine {
+    fn with_line(self, line: u64) -> Self;
+}
+
+impl WithLine for recast_model::Location {
+    fn with_line(mut self, line: u64) -> Self {
+        self.line = line;
+        self.column = 0;
+        self
+    }
+}
+
+impl<R: BufRead> Iterator for FeedReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        if self.done && self.pending.is_none() {
+            return None;
+        }
+        let next = match self.pending.take() {
+            Some(item) => Ok(Some(item)),
+            None => self.next_item(),
+        };
+        self.count += 1;
+        let number = self.count;
+        match next {
+            Ok(Some((item, line))) => {
+                Some(self.record(item, line).map_err(|e| e.in_record(number)))
+            }
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e.in_record(number)))
+            }
+        }
+    }
+}
+
+impl<R: BufRead> RecordReader for FeedReader<R> {
+    fn channel(&self) -> Option<&Channel> {
+        Some(&self.channel)
+    }
+}
+
+// ---- What the RSS and Atom mappings share ----
+
+/// A feed date as an archive keeps it: RFC 3339 text as written; RFC 822 (however
+/// loose) as RFC 3339 in its own offset; anything else as its original string.
+pub(crate) fn archive_date(text: &str) -> String {
+    let text = text.trim();
+    if text.as_bytes().first().is_some_and(u8::is_ascii_digit) && DateTime::parse(text).is_some() {
+        return text.to_owned();
+    }
+    match DateTime::parse_lenient(text) {
+        Some(date) => date.to_rfc3339(),
+        None => text.to_owned(),
+    }
+}
+
+/// A number's text as an integer value, else a string.
+fn integer_or_text(text: &str) -> Value {
+    let text = text.trim();
+    match Number::parse(text).filter(Number::is_integer) {
+        Some(n) if !text.starts_with('0') || text == "0" => Value::Number(n),
+        _ => Value::from(text),
+    }
+}
+
+/// The media of an item: images (`media:content`, `media:thumbnail`, also inside
+/// `media:group`; image enclosures) and other enclosures.
+#[derive(Default)]
+pub(crate) struct Media {
+    pub images: Vec<Value>,
+    pub enclosures: Vec<Value>,
+}
+
+impl Media {
+    pub fn add_media_element(&mut self, element: &Element) {
+        match element.name.as_str() {
+            "media:group" => {
+                for child in element.elements() {
+                    self.add_media_element(child);
+                }
+            }
+            "media:content" | "media:thumbnail" => {
+                let Some(url) = element.attr("url").filter(|u| !u.trim().is_empty()) else {
+                    return;
+                };
+                let medium = element.attr("medium").unwrap_or("");
+                let kind = element.attr("type").unwrap_or("");
+                let image = element.name == "media:thumbnail"
+                    || medium == "image"
+                    || kind.starts_with("image/")
+                    || (medium.is_empty() && kind.is_empty());
+                if image {
+                    self.add_image(
+                        element.resolve(url),
+                        element.attr("width"),
+                        element.attr("height"),
+                    );
+                } else {
+                    self.add_enclosure(
+                        element.resolve(url),
+                        element.attr("type"),
+                        element.attr("fileSize"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn add_image(&mut self, url: String, width: Option<&str>, height: Option<&str>) {
+        if self
+            .images
+            .iter()
+            .any(|i| i.as_map().and_then(|m| m.get("url")) == Some(&Value::from(url.as_str())))
+        {
+            return;
+        }
+        let mut map = Map::new();
+        map.insert("url".into(), Value::from(url));
+        if let Some(w) = width.filter(|w| !w.trim().is_empty()) {
+            map.insert("width".into(), integer_or_text(w));
+        }
+        if let Some(h) = height.filter(|h| !h.trim().is_empty()) {
+            map.insert("height".into(), integer_or_text(h));
+        }
+        self.images.push(Value::Map(map));
+    }
+
+    pub fn add_enclosure(&mut self, url: String, kind: Option<&str>, length: Option<&str>) {
+        if kind.is_some_and(|k| k.starts_with("image/")) {
+            return self.add_image(url, None, None);
+        }
+        let mut map = Map::new();
+        map.insert("url".into(), Value::from(url));
+        if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
+            map.insert("type".into(), Value::from(kind.trim()));
+        }
+        if let Some(length) = length.filter(|l| !l.trim().is_empty()) {
+            map.insert("length".into(), integer_or_text(length));
+        }
+        self.enclosures.push(Value::Map(map));
+    }
+}
+
+/// Elements holding text only that no mapping took: kept under their own names.
+pub(crate) fn other_text_elements(item: &Element, taken: &[&str], fields: &mut Map) {
+    for child in item.elements() {
+        if taken.contains(&child.name.as_str())
+            || child.name.starts_with("media:")
+            || child.name.starts_with("recast:")
+            || child.elements().next().is_some()
+            || fields.contains_key(&child.name)
+        {
+            continue;
+        }
+        let text = child.text();
+        let text = text.trim();
+        if !text.is_empty() {
+            fields.insert(child.name.clone(), Value::from(text));
+        }
+    }
+}
+
+/// Inserts a string field when the text is not empty.
+pub(crate) fn put(fields: &mut Map, name: &str, text: Option<String>) {
+    if let Some(text) = text.filter(|t| !t.is_empty())
+        && !name.is_empty()
+    {
+        fields.insert(name.to_owned(), Value::from(text));
+    }
+}

@@ -1,0 +1,204 @@
+//! RSS items and channels (0.90–2.0) into the archive's field names.
+
+use recast_model::{Channel, Map, Value};
+
+use crate::extension::CATEGORY_SCHEME;
+use crate::profile::Profile;
+use crate::read::{Media, archive_date, other_text_elements, put};
+use crate::xml::read::Element;
+
+/// Item elements the mapping takes; the rest that hold text keep their own names.
+const TAKEN: &[&str] = &[
+    "title",
+    "dc:title",
+    "link",
+    "guid",
+    "description",
+    "content:encoded",
+    "pubDate",
+    "dc:date",
+    "dc:creator",
+    "author",
+    "dc:publisher",
+    "source",
+    "category",
+    "dc:subject",
+    "enclosure",
+    "atom:link",
+    "atom:updated",
+];
+
+/// The fields of an RSS item, named by the profile.
+pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
+    let name = |candidates: &[String]| Profile::name(candidates).to_owned();
+    let mut fields = Map::new();
+    put(
+        &mut fields,
+        &name(&profile.title),
+        item.child_text("title")
+            .or_else(|| item.child_text("dc:title")),
+    );
+    put(
+        &mut fields,
+        &name(&profile.description),
+        item.child_text("description"),
+    );
+    let published = item
+        .child_text("pubDate")
+        .or_else(|| item.child_text("dc:date"))
+        .map(|d| archive_date(&d));
+    put(&mut fields, &name(&profile.published), published);
+    put(
+        &mut fields,
+        &name(&profile.updated),
+        item.child_text("atom:updated").map(|d| archive_date(&d)),
+    );
+
+    let guid = item.child("guid").and_then(|g| {
+        let text = g.text();
+        let text = text.trim();
+        (!text.is_empty()).then(|| {
+            (
+                text.to_owned(),
+                g.attr("isPermaLink").map(str::trim) != Some("false"),
+                g,
+            )
+        })
+    });
+    let link = item
+        .child("link")
+        .and_then(|l| {
+            let text = l.text();
+            let text = text.trim();
+            (!text.is_empty()).then(|| l.resolve(text))
+        })
+        .or_else(|| {
+            item.children_named("atom:link")
+                .find(|l| l.attr("rel").is_none_or(|r| r == "alternate"))
+                .and_then(|l| l.attr("href").map(|h| l.resolve(h)))
+        })
+        .or_else(|| {
+            guid.as_ref()
+                .filter(|(_, permalink, _)| *permalink)
+                .map(|(text, _, g)| g.resolve(text))
+        });
+    put(&mut fields, &name(&profile.link), link);
+    let id = guid
+        .map(|(text, _, _)| text)
+        .or_else(|| item.attr("rdf:about").map(str::to_owned));
+    put(&mut fields, &name(&profile.id), id);
+    put(
+        &mut fields,
+        "author",
+        item.child_text("dc:creator")
+            .or_else(|| item.child_text("author")),
+    );
+    let provider = item
+        .child_text("dc:publisher")
+        .or_else(|| item.child_text("source"));
+    if let Some(provider) = provider {
+        let mut map = Map::new();
+        map.insert("name".into(), Value::from(provider));
+        if let Some(url) = item.child("source").and_then(|s| s.attr("url")) {
+            map.insert("url".into(), Value::from(url));
+        }
+        fields.insert(name(&profile.provider), Value::Map(map));
+    }
+
+    let mut topics = Vec::new();
+    for element in item.elements() {
+        if element.name != "category" && element.name != "dc:subject" {
+            continue;
+        }
+        let text = element.text();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if element.attr("domain") == Some(CATEGORY_SCHEME) {
+            fields.insert(name(&profile.category), Value::from(text));
+        } else {
+            topics.push(Value::from(text));
+        }
+    }
+    if !topics.is_empty() {
+        fields.insert(name(&profile.categories), Value::List(topics));
+    }
+
+    let mut media = Media::default();
+    for element in item.elements() {
+        if element.name == "enclosure"
+            && let Some(url) = element.attr("url").filter(|u| !u.trim().is_empty())
+        {
+            media.add_enclosure(
+                element.resolve(url),
+                element.attr("type"),
+                element.attr("length"),
+            );
+        } else {
+            media.add_media_element(element);
+        }
+    }
+    if !media.images.is_empty() {
+        fields.insert(name(&profile.images), Value::List(media.images));
+    }
+    if !media.enclosures.is_empty() {
+        fields.insert("enclosures".into(), Value::List(media.enclosures));
+    }
+    other_text_elements(item, TAKEN, &mut fields);
+    if let Some(body) = item.child("content:encoded") {
+        let body = body.text();
+        if !body.trim().is_empty() {
+            fields.insert(name(&profile.content), Value::from(body.trim().to_owned()));
+        }
+    }
+    fields
+}
+
+/// Takes one child of `<channel>` (or of `<rdf:RDF>`) into the channel.
+pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
+    let text = || {
+        let t = element.text();
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    };
+    let set = |slot: &mut Option<String>, value: Option<String>| {
+        if slot.is_none() {
+            *slot = value;
+        }
+    };
+    match element.name.as_str() {
+        "title" => set(&mut channel.title, text()),
+        "link" => set(&mut channel.link, text().map(|l| element.resolve(&l))),
+        "description" => set(&mut channel.description, text()),
+        "language" | "dc:language" => set(&mut channel.language, text()),
+        "lastBuildDate" | "dc:date" => set(&mut channel.updated, text().map(|d| archive_date(&d))),
+        "generator" => set(&mut channel.generator, text()),
+        "atom:link" => {
+            let href = element.attr("href").map(|h| element.resolve(h));
+            match element.attr("rel") {
+                Some("self") => set(&mut channel.self_url, href),
+                None | Some("alternate") => set(&mut channel.link, href),
+                _ => {}
+            }
+        }
+        "image" => set(
+            &mut channel.image,
+            element.child_text("url").map(|u| element.resolve(&u)),
+        ),
+        "items" | "textinput" | "textInput" | "cloud" | "skipHours" | "skipDays" => {}
+        name if element.elements().next().is_none() => {
+            if let Some(text) = text()
+                && !channel.extra.contains_key(name)
+            {
+                let value = if name == "pubDate" {
+                    archive_date(&text)
+                } else {
+                    text
+                };
+                channel.extra.insert(name.to_owned(), Value::from(value));
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,188 @@
+//! [`RssWriter`]: RSS 2.0 from records.
+
+use std::io::Write;
+
+use recast_model::date::DateTime;
+use recast_model::{Channel, Record, RecordWriter, Result};
+
+use crate::article::{Article, is_web_url};
+use crate::extension::{self, CATEGORY_SCHEME};
+use crate::order::NewestFirst;
+use crate::xml::write::XmlOut;
+use crate::{FeedWriteOptions, missing_channel};
+
+/// Writes RSS 2.0: records go in one at a time, and [`RecordWriter::finish`] writes the
+/// feed, newest first (by the profile's `published` field; undated items last, in
+/// arrival order).
+///
+/// The channel needs a title, link and description (`--feed-title`, `--feed-link`,
+/// `--feed-description`); `finish` names the missing one. Each item has `title`,
+/// `link`, `guid`, `description`, `content:encoded` (the Markdown body as HTML),
+/// `pubDate` (RFC 822), `dc:publisher`, `category` and `media:content`, then the exact
+/// record in the [`extension`] namespace.
+pub struct RssWriter<W: Write> {
+    output: Option<W>,
+    channel: Channel,
+    options: FeedWriteOptions,
+    items: NewestFirst,
+}
+
+impl<W: Write> RssWriter<W> {
+    pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> RssWriter<W> {
+        RssWriter {
+            output: Some(output),
+            items: NewestFirst::new(options.limit),
+            channel,
+            options,
+        }
+    }
+
+    /// The channel, to fill in after construction (from a feed read later, say).
+    pub fn channel_mut(&mut self) -> &mut Channel {
+        &mut self.channel
+    }
+}
+
+impl<W: Write> RecordWriter for RssWriter<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        let profile = &self.options.profile;
+        let date = profile.text(&profile.published, record);
+        self.items.push(date.as_deref(), record.clone());
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        let Some(output) = self.output.take() else {
+            return Ok(());
+        };
+        let channel = &self.channel;
+        let title = channel
+            .title
+            .as_deref()
+            .ok_or_else(|| missing_channel("RSS", "title", "--feed-title"))?;
+        let link = channel
+            .link
+            .as_deref()
+            .ok_or_else(|| missing_channel("RSS", "link", "--feed-link"))?;
+        let description = channel
+            .description
+            .as_deref()
+            .ok_or_else(|| missing_channel("RSS", "description", "--feed-description"))?;
+        let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
+        let options = &self.options;
+        let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
+        out.declaration()?;
+        out.open(
+            "rss",
+            &[
+                ("version", "2.0"),
+                ("xmlns:atom", "http://www.w3.org/2005/Atom"),
+                ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
+                ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+                ("xmlns:media", "http://search.yahoo.com/mrss/"),
+                ("xmlns:recast", extension::NAMESPACE),
+            ],
+        )?;
+        out.open("channel", &[])?;
+        out.leaf("title", &[], title)?;
+        out.leaf("link", &[], link)?;
+        out.leaf("description", &[], description)?;
+        if let Some(language) = &channel.language {
+            out.leaf("language", &[], language)?;
+        }
+        if let Some(self_url) = &channel.self_url {
+            out.empty(
+                "atom:link",
+                &[
+                    ("href", self_url),
+                    ("rel", "self"),
+                    ("type", "application/rss+xml"),
+                ],
+            )?;
+        }
+        if let Some(image) = &channel.image {
+            out.open("image", &[])?;
+            out.leaf("url", &[], image)?;
+            out.leaf("title", &[], title)?;
+            out.leaf("link", &[], link)?;
+            out.close("image")?;
+        }
+        let newest = items.iter().find_map(|(_, date, _)| *date);
+        let build_date = channel
+            .updated
+            .as_deref()
+            .and_then(DateTime::parse_lenient)
+            .or(newest);
+        if let Some(date) = build_date {
+            out.leaf("lastBuildDate", &[], &date.to_rfc2822())?;
+        }
+        if let Some(generator) = &channel.generator {
+            out.leaf("generator", &[], generator)?;
+        }
+        if options.lossless && !channel.is_empty() {
+            extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
+        }
+        for (number, date, record) in &items {
+            write_item(&mut out, options, *number, *date, record)?;
+        }
+        out.close("channel")?;
+        out.close("rss")?;
+        out.end_document()
+    }
+}
+
+fn write_item<W: Write>(
+    out: &mut XmlOut<W>,
+    options: &FeedWriteOptions,
+    number: u64,
+    date: Option<DateTime>,
+    record: &Record,
+) -> Result<()> {
+    let article = Article::new(record, &options.profile);
+    out.context = article.describe(number);
+    out.record = Some(number);
+    out.open("item", &[])?;
+    // RSS wants a title or a description in every item.
+    if article.title.is_some() || article.description.is_none() {
+        out.leaf("title", &[], article.title.as_deref().unwrap_or(""))?;
+    }
+    if let Some(link) = &article.link {
+        out.leaf("link", &[], link)?;
+    }
+    if let Some(description) = &article.description {
+        out.leaf("description", &[], description)?;
+    }
+    if let Some(html) = &article.content_html {
+        out.leaf("content:encoded", &[], html)?;
+    }
+    if let Some(id) = &article.id {
+        let permalink = if is_web_url(id) { "true" } else { "false" };
+        out.leaf("guid", &[("isPermaLink", permalink)], id)?;
+    }
+    if let Some(date) = date {
+        out.leaf("pubDate", &[], &date.to_rfc2822())?;
+    }
+    if let Some(name) = &article.provider_name {
+        out.leaf("dc:publisher", &[], name)?;
+    }
+    for topic in &article.categories {
+        out.leaf("category", &[], topic)?;
+    }
+    if let Some(category) = &article.category {
+        out.leaf("category", &[("domain", CATEGORY_SCHEME)], category)?;
+    }
+    for image in &article.images {
+        let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
+        if let Some(width) = &image.width {
+            attrs.push(("width", width));
+        }
+        if let Some(height) = &image.height {
+            attrs.push(("height", height));
+        }
+        out.empty("media:content", &attrs)?;
+    }
+    if options.lossless {
+        extension::write_map(out, "recast:record", &record.fields)?;
+    }
+    out.close("item")
+}
