@@ -125,7 +125,11 @@ pub fn open_reader<'a>(
 ) -> Result<BoxedReader<'a>> {
     Ok(match format {
         Format::Md => Box::new(recast_yaml::MarkdownReader::new(input, file)),
-        Format::Yaml => Box::new(recast_yaml::YamlReader::new(input, file)),
+        Format::Yaml => Box::new(recast_yaml::YamlReader::new(
+            input,
+            file,
+            recast_yaml::ReadOptions::default(),
+        )),
         Format::Json => {
             let reader = recast_json::JsonReader::new(input, file);
             match &options.select {
@@ -145,8 +149,8 @@ pub fn open_writer<'a>(
 ) -> Result<Box<dyn RecordWriter + 'a>> {
     let _ = &options.channel;
     Ok(match format {
-        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output)),
-        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output)),
+        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output, None)),
+        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
         Format::Json => Box::new(recast_json::JsonWriter::new(output)),
         Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
     })

@@ -23,9 +23,16 @@ impl AtomicFile {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".recast-")
-            .suffix(".tmp")
+        // Mode 0666 less the umask, as any new file gets (tempfile's default is 0600);
+        // `commit` gives a replaced file's own permissions back.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".recast-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         Ok(AtomicFile {
@@ -144,7 +151,11 @@ fn safe_relative_path(rendered: &str) -> PathBuf {
                 c => c,
             })
             .collect();
-        let cleaned = cleaned.trim().trim_start_matches('.');
+        // Hyphens at the ends come from empty placeholders (`{date}-{title}` without a
+        // date); dots at the start would hide the file.
+        let cleaned = cleaned
+            .trim_matches(|c: char| c == '-' || c.is_whitespace())
+            .trim_start_matches('.');
         if cleaned.is_empty()
             || !matches!(
                 Path::new(cleaned).components().next(),

@@ -1,0 +1,84 @@
+//! Helpers shared by the end-to-end tests: running the binary and comparing records.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The project root, where `samples/` and `tests/data/` are.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn data(relative: &str) -> PathBuf {
+    root().join("tests/data").join(relative)
+}
+
+pub fn sample(relative: &str) -> PathBuf {
+    root().join("samples").join(relative)
+}
+
+/// The `recast` binary, run from the project root.
+pub fn recast() -> Command {
+    let mut command = Command::cargo_bin("recast").expect("the binary is built");
+    command.current_dir(root());
+    command
+}
+
+/// Runs recast with these arguments, asserts success and returns stdout.
+pub fn run_ok(args: &[&str]) -> String {
+    let output = recast().args(args).output().expect("recast runs");
+    assert!(
+        output.status.success(),
+        "recast {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+}
+
+/// Normalises JSON Lines text to one canonical line per record: same keys in the same
+/// order, numbers with their exact text (serde_json's arbitrary_precision keeps `1.0`
+/// apart from `1`), strings compared after unescaping. Two archives are equal, strictly,
+/// when these lists are equal.
+pub fn canonical_jsonl(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let value: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON: {e}: {line}"));
+            serde_json::to_string(&value).expect("serialises")
+        })
+        .collect()
+}
+
+/// The records of any input, as canonical JSON lines, read by recast.
+pub fn records_of(input: &Path, extra: &[&str]) -> Vec<String> {
+    let input = input.to_str().expect("UTF-8 path");
+    let mut args = vec!["convert", input, "--to", "jsonl"];
+    args.extend_from_slice(extra);
+    canonical_jsonl(&run_ok(&args))
+}
+
+/// Asserts two record lists are equal, showing the first difference.
+pub fn assert_same_records(actual: &[String], expected: &[String], context: &str) {
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "{context}: {} records, expected {}",
+        actual.len(),
+        expected.len()
+    );
+    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+        assert_eq!(a, e, "{context}: record {} differs", i + 1);
+    }
+}
+
+/// Asserts two record lists hold the same records in any order: a folder of Markdown
+/// files is read in file-name order, which need not be the order the records had.
+pub fn assert_same_record_set(actual: &[String], expected: &[String], context: &str) {
+    let mut actual = actual.to_vec();
+    let mut expected = expected.to_vec();
+    actual.sort();
+    expected.sort();
+    assert_same_records(&actual, &expected, context);
+}
