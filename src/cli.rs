@@ -56,6 +56,12 @@ pub struct InputArgs {
     /// Skip bad records and files, reporting each on stderr; the exit code is still 1.
     #[arg(long)]
     pub keep_going: bool,
+
+    /// Take only shard K of N (1 ≤ K ≤ N) of the input files, chosen by a stable hash of
+    /// each file's path below its input folder: N runs with K = 1..N (N machines, GNU
+    /// parallel, a Kubernetes indexed Job) cover every file once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::input::Shard>,
 }
 
 /// Where records go.

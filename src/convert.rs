@@ -16,7 +16,7 @@ use crate::report::Reporter;
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
-    let inputs = Inputs::collect(&args.input.inputs, args.input.from)?;
+    let inputs = Inputs::collect_shard(&args.input.inputs, args.input.from, args.input.shard)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }

@@ -51,6 +51,18 @@ impl Inputs {
     /// Expands the command line's inputs: `-` (or none) is standard input, a folder is
     /// walked for files of known formats, a file is taken as it is.
     pub fn collect(paths: &[PathBuf], from: Option<Format>) -> anyhow::Result<Inputs> {
+        Inputs::collect_shard(paths, from, None)
+    }
+
+    /// [`Inputs::collect`], keeping only the files of `shard` (`--shard K/N`).
+    pub fn collect_shard(
+        paths: &[PathBuf],
+        from: Option<Format>,
+        shard: Option<Shard>,
+    ) -> anyhow::Result<Inputs> {
+        if shard.is_some() && (paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")) {
+            bail!("--shard splits input files; standard input cannot be sharded");
+        }
         let mut inputs = Inputs::default();
         if paths.is_empty() {
             inputs.push_stdin(from)?;
@@ -68,7 +80,18 @@ impl Inputs {
                 if path.join(INDEX_FILE).is_file() {
                     inputs.index_files.push(path.join(INDEX_FILE));
                 }
+                let start = inputs.files.len();
                 inputs.walk(path, &root, from)?;
+                if let Some(shard) = shard {
+                    let mut walked = inputs.files.split_off(start);
+                    walked.retain(|input| {
+                        let file = input.path.as_deref().expect("walked files have paths");
+                        shard.contains(file.strip_prefix(path).unwrap_or(file))
+                    });
+                    inputs.files.append(&mut walked);
+                }
+            } else if shard.is_some_and(|shard| !shard.contains(path)) {
+                continue;
             } else {
                 let format = match from.or_else(|| Format::from_extension(path)) {
                     Some(format) => format,
@@ -165,6 +188,52 @@ fn sniff_file(path: &Path) -> anyhow::Result<Format> {
             path.display()
         )
     })
+}
+
+/// `--shard K/N`: shard K (1-based) of N. A file belongs to the shard its path picks
+/// through a fixed hash (64-bit FNV-1a of the path below its input folder, `/`-separated),
+/// so every run, on any machine and wherever the folder is mounted, agrees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    index: u64,
+    count: u64,
+}
+
+impl Shard {
+    /// Whether the file at `relative` (its path below the input folder) is in this shard.
+    pub fn contains(self, relative: &Path) -> bool {
+        shard_hash(relative) % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Shard, String> {
+        let parsed = text
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some((index, count)) if 1 <= index && index <= count => Ok(Shard { index, count }),
+            _ => Err(format!(
+                "expected K/N with 1 ≤ K ≤ N (e.g. 1/4), not {text:?}"
+            )),
+        }
+    }
+}
+
+/// 64-bit FNV-1a of a relative path's components joined with `/`. Never change it: the
+/// shards of runs made with different versions must agree.
+fn shard_hash(relative: &Path) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in relative.components().enumerate() {
+        let separator: &[u8] = if i > 0 { b"/" } else { b"" };
+        for &byte in separator.iter().chain(part.as_os_str().as_encoded_bytes()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// What the reading thread sends the writer.
@@ -327,5 +396,83 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
             };
             Ok((format, Box::new(stdin)))
         }
+    }
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn names(inputs: &Inputs, root: &Path) -> BTreeSet<PathBuf> {
+        let paths = inputs
+            .files
+            .iter()
+            .filter_map(|input| input.path.as_deref());
+        paths
+            .map(|path| path.strip_prefix(root).unwrap().to_path_buf())
+            .collect()
+    }
+
+    #[test]
+    fn shards_partition_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("2024")).unwrap();
+        for i in 0..200 {
+            let sub = if i % 3 == 0 { "2024/" } else { "" };
+            fs::write(
+                dir.path().join(format!("{sub}a-{i:03}.md")),
+                "---\nx: 1\n---\n",
+            )
+            .unwrap();
+        }
+        fs::write(dir.path().join(INDEX_FILE), "---\ntitle: t\n---\n").unwrap();
+        let root = dir.path().to_path_buf();
+        let all = names(&Inputs::collect(&[root.clone()], None).unwrap(), &root);
+        assert_eq!(all.len(), 200);
+        let mut union = BTreeSet::new();
+        for k in 1..=3 {
+            let shard: Shard = format!("{k}/3").parse().unwrap();
+            let inputs = Inputs::collect_shard(&[root.clone()], None, Some(shard)).unwrap();
+            // Every shard keeps the folder's channel, and a fair share of the files.
+            assert_eq!(inputs.index_files.len(), 1);
+            let part = names(&inputs, &root);
+            assert!(
+                (40..=95).contains(&part.len()),
+                "shard {k}/3 has {}",
+                part.len()
+            );
+            assert!(
+                union.is_disjoint(&part),
+                "shard {k}/3 overlaps an earlier one"
+            );
+            union.extend(part);
+        }
+        assert_eq!(union, all);
+        let one = Inputs::collect_shard(&[root.clone()], None, Some("1/1".parse().unwrap()));
+        assert_eq!(names(&one.unwrap(), &root), all);
+    }
+
+    #[test]
+    fn shard_hash_is_fixed() {
+        // FNV-1a test vectors, and paths hash by components, whatever the mount point.
+        assert_eq!(shard_hash(Path::new("")), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(shard_hash(Path::new("a")), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            shard_hash(Path::new("x/a.md")),
+            shard_hash(Path::new("x//a.md"))
+        );
+    }
+
+    #[test]
+    fn shard_flag_is_checked() {
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("1/0".parse::<Shard>().is_err());
+        assert!("a/b".parse::<Shard>().is_err());
+        assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
+        let stdin = Inputs::collect_shard(&[], None, "1/2".parse().ok());
+        assert!(stdin.is_err());
     }
 }
