@@ -1,0 +1,467 @@
+//! [`CsvReader`]: one record per row, nested again from the dotted headers.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::Arc;
+
+use recast_model::path::FieldPath;
+use recast_model::{
+    Error, ErrorKind, Location, Map, Number, Origin, Record, RecordReader, Result, Value,
+};
+
+use crate::cell;
+use crate::header::{ColumnType, RawHeader, Schema, Segment, parse_header, resolve_segments};
+use crate::write::ORDER_COLUMN;
+
+/// How [`CsvReader`] reads.
+#[derive(Debug, Clone)]
+pub struct CsvReadOptions {
+    /// The field separator: `b','` for CSV, `b'\t'` for TSV.
+    pub delimiter: u8,
+    /// Take off the `'` that neutralised a cell starting with `=`, `+`, `-`, `@`, tab
+    /// or CR (as [`CsvWriteOptions::sanitize`](crate::CsvWriteOptions::sanitize) wrote
+    /// it). Default true.
+    pub sanitize: bool,
+    /// Column types that override header hints and inference.
+    pub schema: Option<Schema>,
+    /// How many rows inference looks at for a column without a type (they are held in
+    /// memory until then). Default 1000.
+    pub infer_rows: usize,
+}
+
+impl Default for CsvReadOptions {
+    fn default() -> Self {
+        CsvReadOptions {
+            delimiter: b',',
+            sanitize: true,
+            schema: None,
+            infer_rows: 1000,
+        }
+    }
+}
+
+impl CsvReadOptions {
+    /// The options for TSV: tab-separated, otherwise the defaults.
+    pub fn tsv() -> Self {
+        CsvReadOptions {
+            delimiter: b'\t',
+            ..Self::default()
+        }
+    }
+}
+
+/// How a column's cells are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reading {
+    /// Not decided yet: inference will.
+    Undecided,
+    /// Each cell by itself (numbers, booleans, `[]`, `{}`, text).
+    Auto,
+    /// Inferred text: a column with plain text in it reads `10001` next to `02139` as
+    /// text too; the `[]`/`{}` markers still count.
+    Text,
+    /// From a header hint or the schema.
+    Pinned(ColumnType),
+}
+
+struct Column {
+    /// The header as written, less its marker: for messages and the `:order` column.
+    name: String,
+    segments: Vec<Segment>,
+    reading: Reading,
+}
+
+enum State {
+    Start,
+    Rows,
+    Done,
+}
+
+/// Reads CSV or TSV into records: one per row, nested by the dotted headers, typed by
+/// header hints, the schema, the `'` text marker, and per-column inference.
+///
+/// A UTF-8 byte order mark at the start is skipped. A row with more or fewer fields
+/// than the header is an error naming the file and row; reading goes on with the next
+/// row, so a caller may skip it.
+pub struct CsvReader<R: BufRead> {
+    csv: csv::Reader<R>,
+    file: Option<Arc<Path>>,
+    options: CsvReadOptions,
+    columns: Vec<Column>,
+    /// The `:order` column, when the sheet has one.
+    order_column: Option<usize>,
+    buffered: VecDeque<Result<csv::ByteRecord>>,
+    state: State,
+    rows: u64,
+    start_error: Option<Error>,
+}
+
+impl<R: BufRead> CsvReader<R> {
+    /// A reader of `input`, named `file` in messages (`None` for stdin).
+    pub fn new(mut input: R, file: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
+        let start_error = match input.fill_buf() {
+            Ok(bytes) if bytes.starts_with(b"\xEF\xBB\xBF") => {
+                input.consume(3);
+                None
+            }
+            Ok(_) => None,
+            Err(e) => Some(Error::io(file.clone(), &e)),
+        };
+        let csv = csv::ReaderBuilder::new()
+            .delimiter(options.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        CsvReader {
+            csv,
+            file,
+            options,
+            columns: Vec::new(),
+            order_column: None,
+            buffered: VecDeque::new(),
+            state: State::Start,
+            rows: 0,
+            start_error,
+        }
+    }
+
+    fn location(&self, record: &csv::ByteRecord) -> Location {
+        let line = record.position().map_or(0, |p| p.line());
+        Location::new(self.file.clone(), line, 0)
+    }
+
+    fn csv_error(&self, error: csv::Error) -> Error {
+        let line = match error.kind() {
+            csv::ErrorKind::Utf8 { pos: Some(p), .. }
+            | csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => p.line(),
+            _ => 0,
+        };
+        let kind = if error.is_io_error() {
+            ErrorKind::Io
+        } else {
+            ErrorKind::Syntax
+        };
+        Error::new(
+            kind,
+            Location::new(self.file.clone(), line, 0),
+            error.to_string(),
+        )
+    }
+
+    /// Reads one raw row; `None` at the end.
+    fn read_row(&mut self) -> Option<Result<csv::ByteRecord>> {
+        let mut record = csv::ByteRecord::new();
+        match self.csv.read_byte_record(&mut record) {
+            Ok(true) => Some(Ok(record)),
+            Ok(false) => None,
+            Err(e) => {
+                let fatal = e.is_io_error();
+                let error = self.csv_error(e);
+                if fatal {
+                    self.state = State::Done;
+                }
+                Some(Err(error))
+            }
+        }
+    }
+
+    fn start(&mut self) -> Result<bool> {
+        if let Some(error) = self.start_error.take() {
+            return Err(error);
+        }
+        let header = match self.read_row() {
+            None => return Ok(false),
+            Some(header) => header?,
+        };
+        let mut raw: Vec<RawHeader> = Vec::with_capacity(header.len());
+        let mut names = Vec::with_capacity(header.len());
+        for (i, cell) in header.iter().enumerate() {
+            let text = std::str::from_utf8(cell).map_err(|_| {
+                Error::new(
+                    ErrorKind::Encoding,
+                    Location::new(self.file.clone(), 1, 0),
+                    format!(
+                        "invalid UTF-8 in header column {}; expected UTF-8 text",
+                        i + 1
+                    ),
+                )
+            })?;
+            let text = cell::strip_header_marker(text, self.options.sanitize);
+            raw.push(parse_header(text));
+            names.push(text.to_owned());
+        }
+        self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
+        let segments = resolve_segments(&raw);
+        self.columns = raw
+            .iter()
+            .zip(segments)
+            .zip(names)
+            .map(|((raw, segments), name)| {
+                let path = FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned()));
+                let pinned = self
+                    .options
+                    .schema
+                    .as_ref()
+                    .and_then(|s| s.get_path(&path))
+                    .or(raw.hint);
+                let reading = if name == ORDER_COLUMN {
+                    Reading::Pinned(ColumnType::List)
+                } else {
+                    pinned.map_or(Reading::Undecided, Reading::Pinned)
+                };
+                Column {
+                    name,
+                    segments,
+                    reading,
+                }
+            })
+            .collect();
+        if self.columns.iter().any(|c| c.reading == Reading::Undecided) {
+            while self.buffered.len() < self.options.infer_rows {
+                match self.read_row() {
+                    Some(row) => self.buffered.push_back(row),
+                    None => break,
+                }
+                if matches!(self.state, State::Done) {
+                    break;
+                }
+            }
+            self.infer();
+        }
+        Ok(true)
+    }
+
+    /// A column with plain text among its unmarked cells is text; any other is read
+    /// cell by cell. So `007` is never 7, and `10001` next to `02139` stays text.
+    fn infer(&mut self) {
+        let sanitize = self.options.sanitize;
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            if column.reading != Reading::Undecided {
+                continue;
+            }
+            let has_text = self.buffered.iter().flatten().any(|row| {
+                row.get(i)
+                    .and_then(|c| std::str::from_utf8(c).ok())
+                    .is_some_and(|text| {
+                        !text.is_empty()
+                            && cell::strip_marker(text, sanitize).is_none()
+                            && cell::is_plain_text(text)
+                    })
+            });
+            column.reading = if has_text {
+                Reading::Text
+            } else {
+                Reading::Auto
+            };
+        }
+    }
+
+    fn to_record(&self, row: &csv::ByteRecord) -> Result<Record> {
+        let at = || {
+            let mut location = self.location(row);
+            location.record = Some(self.rows);
+            location
+        };
+        if row.len() != self.columns.len() {
+            return Err(Error::syntax(
+                at(),
+                format!(
+                    "row {} has {} fields, but the header has {}",
+                    self.rows,
+                    row.len(),
+                    self.columns.len()
+                ),
+            ));
+        }
+        let mut fields = Map::new();
+        let visit = self
+            .visiting_order(row)
+            .map_err(|message| Error::data(at(), message))?;
+        for i in visit {
+            let (column, raw) = (&self.columns[i], &row[i]);
+            if raw.is_empty() || Some(i) == self.order_column {
+                continue;
+            }
+            let text = std::str::from_utf8(raw).map_err(|_| {
+                Error::new(
+                    ErrorKind::Encoding,
+                    at(),
+                    format!(
+                        "invalid UTF-8 in column `{}`; expected UTF-8 text",
+                        column.name
+                    ),
+                )
+            })?;
+            let value =
+                read_cell(text, column.reading, self.options.sanitize).map_err(|message| {
+                    Error::data(at(), format!("column `{}`: {message}", column.name))
+                })?;
+            if let Some(value) = value {
+                insert(&mut fields, &column.segments, value).map_err(|message| {
+                    Error::data(at(), format!("column `{}`: {message}", column.name))
+                })?;
+            }
+        }
+        Ok(Record::new(
+            fields,
+            Origin::new(self.file.clone(), row.position().map_or(0, |p| p.line())),
+        ))
+    }
+}
+
+impl<R: BufRead> CsvReader<R> {
+    /// The columns in the order their fields were in the record: the sheet's order, or
+    /// the row's `:order` cell followed by any columns it leaves out.
+    fn visiting_order(&self, row: &csv::ByteRecord) -> Result<Vec<usize>, String> {
+        let listed = self
+            .order_column
+            .and_then(|i| row.get(i))
+            .filter(|cell| !cell.is_empty());
+        let Some(listed) = listed else {
+            return Ok((0..self.columns.len()).collect());
+        };
+        let text = std::str::from_utf8(listed)
+            .map_err(|_| format!("invalid UTF-8 in column `{ORDER_COLUMN}`"))?;
+        let mut order = Vec::with_capacity(self.columns.len());
+        let mut taken = vec![false; self.columns.len()];
+        if let Some(Value::List(names)) = cell::read_list(text, self.options.sanitize) {
+            for name in names {
+                let name = match &name {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let i = self
+                    .columns
+                    .iter()
+                    .position(|c| c.name == name)
+                    .ok_or_else(|| format!("column `{ORDER_COLUMN}` names no column {name:?}"))?;
+                if !taken[i] {
+                    taken[i] = true;
+                    order.push(i);
+                }
+            }
+        }
+        order.extend((0..self.columns.len()).filter(|&i| !taken[i]));
+        Ok(order)
+    }
+}
+
+/// Reads one non-empty cell as its column says.
+fn read_cell(text: &str, reading: Reading, sanitize: bool) -> Result<Option<Value>, String> {
+    if reading == Reading::Pinned(ColumnType::List) {
+        return Ok(cell::read_list(text, sanitize));
+    }
+    if let Some(rest) = cell::strip_marker(text, sanitize) {
+        return Ok(Some(Value::String(rest.to_owned())));
+    }
+    let value = match reading {
+        Reading::Undecided | Reading::Auto | Reading::Pinned(ColumnType::Any) => {
+            cell::auto_value(text)
+        }
+        Reading::Text => match text {
+            "[]" | "{}" => cell::auto_value(text),
+            _ => Value::String(text.to_owned()),
+        },
+        Reading::Pinned(ColumnType::String) => Value::String(text.to_owned()),
+        Reading::Pinned(ColumnType::Bool) => match cell::auto_value(text) {
+            Value::Bool(b) => Value::Bool(b),
+            _ => return Err(format!("expected true or false, found {text:?}")),
+        },
+        Reading::Pinned(pinned) => {
+            let number = Number::parse(text)
+                .or_else(|| Number::parse_yaml(text).filter(Number::is_finite))
+                .ok_or_else(|| {
+                    format!("expected a number, found {text:?} (mark text with a leading ')")
+                })?;
+            match pinned {
+                ColumnType::Integer if !number.is_integer() => {
+                    return Err(format!("expected an integer, found {text:?}"));
+                }
+                ColumnType::Float if number.is_integer() => {
+                    // Spreadsheets write the float 1.0 as `1`.
+                    Number::parse(&format!("{}.0", number.as_str()))
+                        .map(Value::Number)
+                        .ok_or_else(|| format!("expected a float, found {text:?}"))?
+                }
+                _ => Value::Number(number),
+            }
+        }
+    };
+    Ok(Some(value))
+}
+
+/// Puts a cell's value at its path, making the maps and lists on the way.
+fn insert(fields: &mut Map, segments: &[Segment], value: Value) -> Result<(), String> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Err("the column has no name".into());
+    };
+    let slot = fields
+        .entry(first.text().into_owned())
+        .or_insert(Value::Null);
+    place(slot, rest, value)
+}
+
+fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String> {
+    match rest.split_first() {
+        None if slot.is_null() => {
+            *slot = value;
+            Ok(())
+        }
+        None => Err(format!(
+            "a second value for a field that already holds a {}",
+            slot.type_name()
+        )),
+        Some((Segment::Index(i), tail)) => {
+            if slot.is_null() {
+                *slot = Value::List(Vec::new());
+            }
+            let Value::List(list) = slot else {
+                return Err(format!("a list item inside a {}", slot.type_name()));
+            };
+            if list.len() <= *i {
+                list.resize(*i + 1, Value::Null);
+            }
+            place(&mut list[*i], tail, value)
+        }
+        Some((Segment::Key(key), tail)) => {
+            if slot.is_null() {
+                *slot = Value::Map(Map::new());
+            }
+            let Value::Map(map) = slot else {
+                return Err(format!("a field inside a {}", slot.type_name()));
+            };
+            place(map.entry(key.clone()).or_insert(Value::Null), tail, value)
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for CsvReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        if let State::Start = self.state {
+            self.state = State::Rows;
+            match self.start() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.state = State::Done;
+                    return None;
+                }
+                Err(error) => {
+                    self.state = State::Done;
+                    return Some(Err(error));
+                }
+            }
+        }
+        let row = match self.buffered.pop_front() {
+            Some(row) => row,
+            None if matches!(self.state, State::Done) => return None,
+            None => self.read_row()?,
+        };
+        self.rows += 1;
+        Some(row.and_then(|row| self.to_record(&row)))
+    }
+}
+
+impl<R: BufRead> RecordReader for CsvReader<R> {}

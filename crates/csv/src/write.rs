@@ -1,0 +1,624 @@
+//! [`CsvWriter`]: records in, one row each out, after the column union is known.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use recast_model::path::FieldPath;
+use recast_model::{Error, Location, Map, Record, RecordWriter, Result, Value};
+
+use crate::cell::{self, Unwritable};
+use crate::header::push_key;
+
+/// How [`CsvWriter`] writes.
+#[derive(Debug, Clone)]
+pub struct CsvWriteOptions {
+    /// The field separator: `b','` for CSV, `b'\t'` for TSV.
+    pub delimiter: u8,
+    /// Neutralise text cells that start with `=`, `+`, `-`, `@`, tab or CR by a leading
+    /// `'` (OWASP's CSV-injection advice); the reader takes it off again. Default true.
+    pub sanitize: bool,
+    /// Start the output with a UTF-8 byte order mark, which Excel needs to read UTF-8.
+    pub bom: bool,
+    /// Write only these columns, in this order. A path names a column or everything
+    /// below it (`provider` selects `provider.name` and `provider.domain`).
+    pub fields: Option<Vec<FieldPath>>,
+    /// Bytes of rows held in memory before they are spilled to a temporary file.
+    pub memory_limit: usize,
+}
+
+impl Default for CsvWriteOptions {
+    fn default() -> Self {
+        CsvWriteOptions {
+            delimiter: b',',
+            sanitize: true,
+            bom: false,
+            fields: None,
+            memory_limit: 32 << 20,
+        }
+    }
+}
+
+impl CsvWriteOptions {
+    /// The options for TSV: tab-separated, otherwise the defaults.
+    pub fn tsv() -> Self {
+        CsvWriteOptions {
+            delimiter: b'\t',
+            ..Self::default()
+        }
+    }
+}
+
+/// What a column has held, to choose its header hint.
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    text: bool,
+    integer: bool,
+    float: bool,
+    boolean: bool,
+    /// Anything but the `[]`/`{}` markers (decides whether a marker column can merge
+    /// into the list column of the same path).
+    not_marker: bool,
+}
+
+#[derive(Debug)]
+struct Column {
+    /// The column's field path in the order graph.
+    node: u32,
+    /// The header path, escaped (`provider.name`, `a\.b`).
+    path: String,
+    /// The path's segments, to match `--fields`.
+    segments: Vec<String>,
+    /// A list of scalars in one cell (`topics:list`).
+    list: bool,
+    seen: Seen,
+}
+
+const ROW_END: u32 = u32::MAX;
+
+/// The header of the column that lists, for a row whose fields are not in column
+/// order, its columns in the record's order. It is written only when records disagree.
+pub(crate) const ORDER_COLUMN: &str = ":order";
+
+/// Writes records as CSV or TSV, one row per record.
+///
+/// Columns are the union of every record's flattened paths, ordered so that each
+/// record's fields come in its own order (a topological sort of "came right before"
+/// over all records, ties broken by first sight). When records disagree (one has
+/// `a, b`, another `b, a`), an `:order` column lists the columns of the rows that
+/// differ from the column order, so their key order still comes back. Because the header comes first but is known only after
+/// the last record, rows are kept in a compact form — in memory up to
+/// [`CsvWriteOptions::memory_limit`], then in an anonymous temporary file — and written
+/// out by [`finish`](RecordWriter::finish): one extra sequential write and read of about
+/// the output's size; memory holds only the columns.
+pub struct CsvWriter<W: Write> {
+    output: Option<W>,
+    options: CsvWriteOptions,
+    columns: Vec<Column>,
+    by_name: HashMap<String, u32>,
+    /// Field paths (a path's list cell and its marker cell share one), by first sight.
+    nodes: HashMap<String, u32>,
+    /// "Path a came right before path b in some record", over `nodes`.
+    edges: HashSet<(u32, u32)>,
+    /// Hashes of the path sequences already turned into edges (most records repeat one).
+    sequences: HashSet<u64>,
+    rows: Vec<u8>,
+    spill: Option<BufWriter<File>>,
+    records: u64,
+    /// Scratch for one record: (column id, start, end) into `cell_bytes`.
+    cells: Vec<(u32, usize, usize)>,
+    cell_bytes: Vec<u8>,
+    path: String,
+    segments: Vec<String>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// A writer to `output`; nothing is written before [`finish`](RecordWriter::finish).
+    pub fn new(output: W, options: CsvWriteOptions) -> Self {
+        CsvWriter {
+            output: Some(output),
+            options,
+            columns: Vec::new(),
+            by_name: HashMap::new(),
+            nodes: HashMap::new(),
+            edges: HashSet::new(),
+            sequences: HashSet::new(),
+            rows: Vec::new(),
+            spill: None,
+            records: 0,
+            cells: Vec::new(),
+            cell_bytes: Vec::new(),
+            path: String::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    /// Gives the output back (after `finish`, to read what was written in tests).
+    pub fn into_inner(self) -> Option<W> {
+        self.output
+    }
+
+    fn column_id(&mut self, list: bool) -> u32 {
+        let key_len = self.path.len();
+        if list {
+            self.path.push_str(":list");
+        }
+        let id = match self.by_name.get(self.path.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.columns.len() as u32;
+                self.by_name.insert(self.path.clone(), id);
+                let next_node = self.nodes.len() as u32;
+                let node = *self
+                    .nodes
+                    .entry(self.path[..key_len].to_owned())
+                    .or_insert(next_node);
+                self.columns.push(Column {
+                    node,
+                    path: self.path[..key_len].to_owned(),
+                    segments: self.segments.clone(),
+                    list,
+                    seen: Seen::default(),
+                });
+                id
+            }
+        };
+        self.path.truncate(key_len);
+        id
+    }
+
+    fn begin_cell(&mut self, list: bool) -> u32 {
+        let id = self.column_id(list);
+        self.cells
+            .push((id, self.cell_bytes.len(), self.cell_bytes.len()));
+        id
+    }
+
+    fn end_cell(&mut self) {
+        if let Some(last) = self.cells.last_mut() {
+            last.2 = self.cell_bytes.len();
+        }
+    }
+
+    fn with_segment<T>(&mut self, segment: &str, index: bool, f: impl FnOnce(&mut Self) -> T) -> T {
+        let (path_len, segments_len) = (self.path.len(), self.segments.len());
+        if !self.segments.is_empty() {
+            self.path.push('.');
+        }
+        if index {
+            self.path.push_str(segment);
+        } else {
+            push_key(&mut self.path, segment);
+        }
+        self.segments.push(segment.to_owned());
+        let out = f(self);
+        self.path.truncate(path_len);
+        self.segments.truncate(segments_len);
+        out
+    }
+
+    /// Flattens a map's fields; returns how many cells they made.
+    fn flatten_map(&mut self, map: &Map) -> Result<usize, Unwritable> {
+        let mut count = 0;
+        for (key, value) in map {
+            count += self.with_segment(key, false, |w| w.flatten_value(value))?;
+        }
+        Ok(count)
+    }
+
+    /// Flattens one value at the current path; returns how many cells it made.
+    fn flatten_value(&mut self, value: &Value) -> Result<usize, Unwritable> {
+        let sanitize = self.options.sanitize;
+        match value {
+            Value::Null => Ok(0),
+            Value::Map(map) => {
+                let count = self.flatten_map(map)?;
+                if count == 0 {
+                    // `{}` (or only nulls inside): a marker keeps the map.
+                    self.marker(b"{}");
+                    return Ok(1);
+                }
+                Ok(count)
+            }
+            Value::List(items) if items.is_empty() => {
+                self.marker(b"[]");
+                Ok(1)
+            }
+            Value::List(items) if items.iter().all(Value::is_scalar) => {
+                self.begin_cell(true);
+                cell::push_list(&mut self.cell_bytes, items, sanitize)?;
+                self.end_cell();
+                Ok(1)
+            }
+            Value::List(items) => {
+                let mut count = 0;
+                for (i, item) in items.iter().enumerate() {
+                    let index = i.to_string();
+                    count += self.with_segment(&index, true, |w| match item {
+                        Value::Map(m) if !m.is_empty() => {
+                            let n = w.flatten_map(m)?;
+                            if n == 0 {
+                                w.marker(b"{}");
+                                return Ok(1);
+                            }
+                            Ok(n)
+                        }
+                        other => w.flatten_value(other),
+                    })?;
+                }
+                Ok(count)
+            }
+            Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+                let id = self.begin_cell(false);
+                let seen = &mut self.columns[id as usize].seen;
+                seen.not_marker = true;
+                match value {
+                    Value::Bool(b) => {
+                        seen.boolean = true;
+                        self.cell_bytes
+                            .extend_from_slice(if *b { b"true" } else { b"false" });
+                    }
+                    Value::Number(n) => {
+                        if n.is_integer() {
+                            seen.integer = true;
+                        } else {
+                            seen.float = true;
+                        }
+                        self.cell_bytes
+                            .extend_from_slice(cell::number_text(n)?.as_bytes());
+                    }
+                    Value::String(s) => {
+                        if !cell::needs_marker(s, sanitize) {
+                            seen.text = true;
+                        }
+                        cell::push_string(&mut self.cell_bytes, s, sanitize);
+                    }
+                    Value::Null | Value::List(_) | Value::Map(_) => {}
+                }
+                self.end_cell();
+                Ok(1)
+            }
+        }
+    }
+
+    fn marker(&mut self, text: &[u8]) {
+        self.begin_cell(false);
+        self.cell_bytes.extend_from_slice(text);
+        self.end_cell();
+    }
+
+    /// Records that this record's paths come in this order, for the column order.
+    fn note_order(&mut self) {
+        let mut hasher = std::hash::DefaultHasher::new();
+        for &(id, _, _) in &self.cells {
+            id.hash(&mut hasher);
+        }
+        if !self.sequences.insert(hasher.finish()) {
+            return;
+        }
+        let mut previous: Option<u32> = None;
+        for &(id, _, _) in &self.cells {
+            let node = self.columns[id as usize].node;
+            if let Some(p) = previous
+                && p != node
+            {
+                self.edges.insert((p, node));
+            }
+            previous = Some(node);
+        }
+    }
+
+    /// Column ids in column order: the paths sorted so that every record's fields come
+    /// in its own order, ties (and cycles) broken by first sight. True when some records
+    /// disagree (a cycle), so that rows may need the `:order` column.
+    fn column_order(&self) -> (Vec<u32>, bool) {
+        let n = self.nodes.len();
+        let mut successors = vec![Vec::new(); n];
+        let mut indegree = vec![0usize; n];
+        for &(a, b) in &self.edges {
+            successors[a as usize].push(b);
+            indegree[b as usize] += 1;
+        }
+        let mut ready: BinaryHeap<Reverse<u32>> = (0..n as u32)
+            .filter(|&v| indegree[v as usize] == 0)
+            .map(Reverse)
+            .collect();
+        let mut done = vec![false; n];
+        let mut rank = vec![0usize; n];
+        let mut cyclic = false;
+        for next_rank in 0..n {
+            let node = match ready.pop() {
+                Some(Reverse(node)) => node,
+                None => {
+                    // A cycle: records disagree; take the earliest path left.
+                    cyclic = true;
+                    match (0..n as u32).find(|&v| !done[v as usize]) {
+                        Some(v) => v,
+                        None => break,
+                    }
+                }
+            };
+            if done[node as usize] {
+                continue;
+            }
+            done[node as usize] = true;
+            rank[node as usize] = next_rank;
+            for &b in &successors[node as usize] {
+                indegree[b as usize] = indegree[b as usize].saturating_sub(1);
+                if indegree[b as usize] == 0 && !done[b as usize] {
+                    ready.push(Reverse(b));
+                }
+            }
+        }
+        let mut ids: Vec<u32> = (0..self.columns.len() as u32).collect();
+        ids.sort_by_key(|&id| (rank[self.columns[id as usize].node as usize], id));
+        (ids, cyclic)
+    }
+
+    fn spill_rows(&mut self) -> std::io::Result<()> {
+        if self.spill.is_none() {
+            self.spill = Some(BufWriter::new(tempfile::tempfile()?));
+        }
+        if let Some(spill) = &mut self.spill {
+            spill.write_all(&self.rows)?;
+        }
+        self.rows.clear();
+        Ok(())
+    }
+
+    fn header_cells(&self, selected: &[std::result::Result<u32, String>]) -> Vec<String> {
+        selected
+            .iter()
+            .map(|entry| {
+                let id = match entry {
+                    Ok(id) => *id,
+                    Err(missing) => return missing.clone(),
+                };
+                let column = &self.columns[id as usize];
+                let seen = column.seen;
+                let hint = if column.list {
+                    ":list"
+                } else {
+                    let kinds = [seen.text, seen.integer || seen.float, seen.boolean];
+                    if kinds.iter().filter(|&&k| k).count() > 1 {
+                        ":any"
+                    } else if seen.float && !seen.integer {
+                        ":float"
+                    } else {
+                        ""
+                    }
+                };
+                let mut text = String::new();
+                text.push_str(&column.path);
+                text.push_str(hint);
+                text
+            })
+            .collect()
+    }
+
+    /// The columns to write, in order (a `--fields` path no record has is `Err` with its
+    /// header), and each column id's slot among them.
+    fn layout(
+        &self,
+    ) -> (
+        Vec<std::result::Result<u32, String>>,
+        Vec<Option<usize>>,
+        bool,
+    ) {
+        // A path that was `[]` in some records and a list of scalars in others: one column.
+        let mut target: Vec<u32> = (0..self.columns.len() as u32).collect();
+        let list_ids: HashMap<&str, u32> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.list)
+            .map(|(id, c)| (c.path.as_str(), id as u32))
+            .collect();
+        for (id, column) in self.columns.iter().enumerate() {
+            if !column.list
+                && !column.seen.not_marker
+                && let Some(&list_id) = list_ids.get(column.path.as_str())
+            {
+                target[id] = list_id;
+            }
+        }
+        let (order, cyclic) = self.column_order();
+        let mut ordered: Vec<u32> = Vec::new();
+        let mut placed = vec![false; self.columns.len()];
+        for &id in &order {
+            let t = target[id as usize];
+            if !placed[t as usize] {
+                placed[t as usize] = true;
+                ordered.push(t);
+            }
+        }
+        let selected: Vec<std::result::Result<u32, String>> = match &self.options.fields {
+            None => ordered.into_iter().map(Ok).collect(),
+            Some(fields) => {
+                let mut selected = Vec::new();
+                for field in fields {
+                    let want = field.segments();
+                    let mut found = false;
+                    for &id in &ordered {
+                        let have = &self.columns[id as usize].segments;
+                        if have.len() >= want.len() && have[..want.len()] == *want {
+                            found = true;
+                            if !selected.contains(&Ok(id)) {
+                                selected.push(Ok(id));
+                            }
+                        }
+                    }
+                    if !found {
+                        selected.push(Err(field.to_string()));
+                    }
+                }
+                selected
+            }
+        };
+        let mut slot = vec![None; self.columns.len()];
+        for (i, entry) in selected.iter().enumerate() {
+            if let Ok(id) = entry {
+                slot[*id as usize] = Some(i);
+            }
+        }
+        for id in 0..self.columns.len() {
+            slot[id] = slot[target[id] as usize];
+        }
+        let order_column = cyclic && self.options.fields.is_none();
+        (selected, slot, order_column)
+    }
+
+    fn write_all(&mut self) -> std::io::Result<()> {
+        let Some(mut output) = self.output.take() else {
+            return Ok(());
+        };
+        if self.options.bom {
+            output.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let (selected, slot, order_column) = self.layout();
+        let mut headers = self.header_cells(&selected);
+        let data_width = headers.len();
+        if order_column {
+            headers.push(ORDER_COLUMN.to_owned());
+        }
+        let width = headers.len();
+        let mut csv = csv::WriterBuilder::new()
+            .delimiter(self.options.delimiter)
+            .has_headers(false)
+            .from_writer(output);
+        if width > 0 {
+            let sanitize = self.options.sanitize;
+            csv.write_record(headers.iter().map(|name| {
+                if cell::header_needs_marker(name, sanitize) {
+                    format!("'{name}")
+                } else {
+                    name.clone()
+                }
+            }))?;
+        }
+        let mut ranges: Vec<(usize, usize)> = vec![(0, 0); width];
+        let mut row: Vec<u8> = Vec::new();
+        let mut sequence: Vec<usize> = Vec::new();
+        let sanitize = self.options.sanitize;
+        let spill = self.spill.take();
+        let mut emit = |source: &mut dyn Read| -> std::io::Result<()> {
+            loop {
+                ranges.iter_mut().for_each(|r| *r = (0, 0));
+                row.clear();
+                sequence.clear();
+                let Some(first) = read_u32(source)? else {
+                    return Ok(());
+                };
+                let mut id = first;
+                while id != ROW_END {
+                    let len = read_u32(source)?.ok_or_else(truncated)? as usize;
+                    let start = row.len();
+                    row.resize(start + len, 0);
+                    source.read_exact(&mut row[start..])?;
+                    if let Some(Some(s)) = slot.get(id as usize) {
+                        ranges[*s] = (start, start + len);
+                        sequence.push(*s);
+                    }
+                    id = read_u32(source)?.ok_or_else(truncated)?;
+                }
+                if order_column {
+                    // This row's fields are not in column order: list its columns.
+                    let in_order = sequence.windows(2).all(|w| w[0] <= w[1]);
+                    let start = row.len();
+                    if !in_order {
+                        let names: Vec<Value> = sequence
+                            .iter()
+                            .map(|&s| Value::String(headers[s].clone()))
+                            .collect();
+                        // Header names are strings: nothing here can be unwritable.
+                        let _ = cell::push_list(&mut row, &names, sanitize);
+                    }
+                    ranges[data_width] = (start, row.len());
+                }
+                if width > 0 {
+                    csv.write_record(ranges.iter().map(|&(a, b)| &row[a..b]))?;
+                }
+            }
+        };
+        if let Some(spill) = spill {
+            let mut file = spill.into_inner().map_err(|e| e.into_error())?;
+            file.seek(SeekFrom::Start(0))?;
+            emit(&mut BufReader::with_capacity(1 << 16, file))?;
+        }
+        emit(&mut self.rows.as_slice())?;
+        csv.flush()?;
+        let output = csv.into_inner().map_err(|e| e.into_error())?;
+        self.output = Some(output);
+        Ok(())
+    }
+}
+
+fn truncated() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "the temporary row file is truncated",
+    )
+}
+
+fn read_u32(source: &mut dyn Read) -> std::io::Result<Option<u32>> {
+    let mut buf = [0u8; 4];
+    let mut filled = 0;
+    while filled < 4 {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) if filled == 0 => return Ok(None),
+            Ok(0) => return Err(truncated()),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(u32::from_le_bytes(buf)))
+}
+
+impl<W: Write> RecordWriter for CsvWriter<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        self.records += 1;
+        self.cells.clear();
+        self.cell_bytes.clear();
+        self.path.clear();
+        self.segments.clear();
+        if let Err(Unwritable(message)) = self.flatten_map(&record.fields) {
+            let location = Location {
+                file: record.origin.file.clone(),
+                line: record.origin.line,
+                column: 0,
+                record: Some(self.records),
+            };
+            return Err(Error::data(location, message));
+        }
+        self.note_order();
+        for &(id, start, end) in &self.cells {
+            let len = u32::try_from(end - start).map_err(|_| {
+                Error::limit(
+                    Location {
+                        record: Some(self.records),
+                        ..Location::new(record.origin.file.clone(), record.origin.line, 0)
+                    },
+                    "a cell is larger than 4 GiB",
+                )
+            })?;
+            self.rows.extend_from_slice(&id.to_le_bytes());
+            self.rows.extend_from_slice(&len.to_le_bytes());
+            self.rows.extend_from_slice(&self.cell_bytes[start..end]);
+        }
+        self.rows.extend_from_slice(&ROW_END.to_le_bytes());
+        if self.rows.len() > self.options.memory_limit {
+            self.spill_rows().map_err(|e| Error::io(None, &e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if let Some(spill) = &mut self.spill {
+            spill.flush().map_err(|e| Error::io(None, &e))?;
+        }
+        self.write_all().map_err(|e| Error::io(None, &e))
+    }
+}
