@@ -42,6 +42,7 @@
 //! file, line and column.
 
 mod front_matter;
+pub mod layout;
 mod read;
 mod scalar;
 mod stream;

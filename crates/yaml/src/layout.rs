@@ -1,0 +1,737 @@
+//! Minimal-diff rewriting of Markdown front matter: a migrated record is written back
+//! into its file changing only the top-level entries the migration touched, so the
+//! git diff of a 10,000-file migration stays readable.
+//!
+//! The front matter is cut into top-level entries with the positions of granit-parser's
+//! events: an entry runs from its key's line to the line before the next top-level key;
+//! the blank and comment lines at its end are its *trivia*. Then, for each top-level
+//! field of the new record, in its order:
+//!
+//! - same value as before (strict equality) → the original text, verbatim;
+//! - a field renamed with its value unchanged → only the key on its first line changes;
+//! - a changed value → that entry alone is written by recast's YAML writer, and keeps
+//!   the blank and comment lines that followed it;
+//! - a deleted field → its lines go, with its trivia;
+//! - an added field → written after the field before it (before that field's trailing
+//!   blank line, if the field before is a scalar), with a blank line around a block.
+//!
+//! Lines before the first key, the `---` lines, a BOM, CRLF line ends and the body stay
+//! byte for byte (a changed body is written after one blank line, as the writer does).
+//! A front matter that cannot be cut safely (flow style, anchors and aliases, complex
+//! keys, keys not at column 0, a file without front matter) is written whole by the
+//! writer instead; so is any result that would not read back as the new record.
+//!
+//! ```
+//! use recast_model::Value;
+//! use recast_yaml::layout::rewrite_markdown;
+//! use recast_yaml::read_markdown;
+//!
+//! let text = "---\ntitle: 'Hello'   # kept as written\ndate: 2020-11-11\ndraft: yes\n---\n\nBody.\n";
+//! let old = read_markdown(text.as_bytes(), None)?;
+//! let mut new = old.clone();
+//! new.fields.insert("draft".into(), Value::Bool(false));
+//! let date = new.fields.shift_remove("date").unwrap();
+//! new.fields.shift_insert(1, "published".into(), date);
+//! assert_eq!(
+//!     rewrite_markdown(text, &old, &new),
+//!     "---\ntitle: 'Hello'   # kept as written\npublished: 2020-11-11\ndraft: false\n---\n\nBody.\n"
+//! );
+//! # Ok::<(), recast_model::Error>(())
+//! ```
+
+use granit_parser::{Event, Parser, StructureStyle};
+use recast_model::{BODY, Map, Record, Value, strict_eq};
+
+use crate::front_matter::read_markdown;
+use crate::write::{record_fields, to_yaml_string};
+
+/// Rewrites a Markdown file's text (`original`, read as `old`) so that it reads as
+/// `new`, changing as few lines as it can (see the module docs). Returns `original`
+/// itself when the records are equal.
+pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
+    if old == new {
+        return original.to_owned();
+    }
+    let file = FileParts::split(original);
+    if let Some(parts) = &file
+        && let Some(text) = minimal_rewrite(parts, old, new)
+        && reads_as(&text, new)
+    {
+        return text;
+    }
+    whole_rewrite(original, file.as_ref(), new)
+}
+
+/// The 1-based file line of each top-level front-matter key of a Markdown file, in
+/// order (empty when the front matter cannot be cut into entries). For messages that
+/// point at a field.
+pub fn field_lines(original: &str) -> Vec<(String, u64)> {
+    let Some(parts) = FileParts::split(original) else {
+        return Vec::new();
+    };
+    let Some(front) = FrontMatter::parse(parts.front) else {
+        return Vec::new();
+    };
+    let first = parts.front_first_line;
+    front
+        .entries
+        .iter()
+        .map(|e| (e.key.clone(), e.line + first - 1))
+        .collect()
+}
+
+/// A Markdown file cut at its front-matter markers.
+struct FileParts<'a> {
+    bom: &'a str,
+    /// The opening `---` line with its line end.
+    open: &'a str,
+    front: &'a str,
+    /// The closing line, with its line end if it has one.
+    close: &'a str,
+    /// Everything after the closing line (the separator line and the body).
+    rest: &'a str,
+    /// The file line the front matter starts on.
+    front_first_line: u64,
+    /// The line end the file uses (`\r\n` when its opening line has one).
+    eol: &'static str,
+}
+
+impl<'a> FileParts<'a> {
+    fn split(text: &'a str) -> Option<FileParts<'a>> {
+        let (bom, body) = match text.strip_prefix('\u{FEFF}') {
+            Some(rest) => (&text[..3], rest),
+            None => ("", text),
+        };
+        let open_len = marker_len(body, false)?;
+        let open = &body[..open_len];
+        if !open.ends_with('\n') {
+            return None;
+        }
+        let eol = if open.ends_with("\r\n") { "\r\n" } else { "\n" };
+        let after = &body[open_len..];
+        let mut offset = 0;
+        loop {
+            let line = &after[offset..];
+            if let Some(close_len) = marker_len(line, true) {
+                return Some(FileParts {
+                    bom,
+                    open,
+                    front: &after[..offset],
+                    close: &line[..close_len],
+                    rest: &line[close_len..],
+                    front_first_line: 2,
+                    eol,
+                });
+            }
+            offset += line.find('\n')? + 1;
+        }
+    }
+
+    /// The body as the reader sees it: the rest less one blank separator line; `None`
+    /// when nothing follows the closing line.
+    fn body(&self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        Some(
+            self.rest
+                .strip_prefix("\r\n")
+                .or_else(|| self.rest.strip_prefix('\n'))
+                .unwrap_or(self.rest),
+        )
+    }
+}
+
+/// The length of a marker line (`---`, or `...` when `closing`) at the start of `text`,
+/// with its trailing blanks and line end.
+fn marker_len(text: &str, closing: bool) -> Option<usize> {
+    let rest = text
+        .strip_prefix("---")
+        .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let after = if trimmed.is_empty() {
+        trimmed
+    } else {
+        trimmed
+            .strip_prefix("\r\n")
+            .or_else(|| trimmed.strip_prefix('\n'))?
+    };
+    Some(text.len() - after.len())
+}
+
+/// One top-level entry of a front matter.
+struct Entry<'a> {
+    key: String,
+    /// 1-based line of the key in the front matter.
+    line: u64,
+    /// Byte length of the key as written on its first line (quotes included).
+    key_len: usize,
+    /// The entry's lines up to its trivia.
+    content: &'a str,
+    /// The blank and comment lines after its value.
+    trivia: &'a str,
+}
+
+/// A front matter cut into entries.
+struct FrontMatter<'a> {
+    /// Lines before the first key (comments, blank lines).
+    prefix: &'a str,
+    entries: Vec<Entry<'a>>,
+}
+
+impl<'a> FrontMatter<'a> {
+    /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
+    /// at column 0 without anchors or aliases.
+    fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
+        // Byte offset of each line start, and one past the end.
+        let mut starts = vec![0];
+        starts.extend(front.match_indices('\n').map(|(i, _)| i + 1));
+        if starts.last() != Some(&front.len()) {
+            starts.push(front.len());
+        }
+        let line_start = |line: u64| -> usize {
+            let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+            starts.get(index).copied().unwrap_or(front.len())
+        };
+
+        struct Found {
+            key: String,
+            line: u64,
+            key_len: usize,
+            /// The first line that may be trivia (after the value's last scalar).
+            trivia_from: u64,
+        }
+        let mut found: Vec<Found> = Vec::new();
+        let mut depth = 0usize;
+        // At depth 1 (in the root mapping): true when the next node is a key.
+        let mut expect_key = true;
+        let mut root_seen = false;
+        let options = granit_parser::options! { emit_comments: false };
+        for next in Parser::new_from_str_with_options(front, options) {
+            let (event, span) = next.ok()?;
+            let (start, end) = (&span.start, &span.end);
+            let end_line = |marker: &granit_parser::Marker| {
+                marker.line() as u64 + u64::from(marker.col() != 0)
+            };
+            match event {
+                Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
+                Event::DocumentEnd => {
+                    if root_seen && depth != 0 {
+                        return None;
+                    }
+                }
+                Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
+                    let is_map = matches!(event, Event::MappingStart(..));
+                    if anchor != 0 {
+                        return None;
+                    }
+                    if depth == 0 {
+                        if root_seen || !is_map || style != StructureStyle::Block {
+                            return None;
+                        }
+                        root_seen = true;
+                    } else if depth == 1 {
+                        if expect_key {
+                            return None; // A complex key.
+                        }
+                        expect_key = true;
+                    }
+                    depth += 1;
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    depth = depth.checked_sub(1)?;
+                }
+                Event::Scalar(text, _, anchor, _) => {
+                    if anchor != 0 {
+                        return None;
+                    }
+                    match depth {
+                        0 => return None, // A scalar document.
+                        1 if expect_key => {
+                            if start.col() != 0 {
+                                return None;
+                            }
+                            let line = start.line() as u64;
+                            let line_text = &front[line_start(line)..line_start(line + 1)];
+                            let key_len = byte_len(line_text, end.col())?;
+                            found.push(Found {
+                                key: text.into_owned(),
+                                line,
+                                key_len,
+                                trivia_from: end_line(end),
+                            });
+                            expect_key = false;
+                        }
+                        1 => expect_key = true,
+                        _ => {}
+                    }
+                    if depth >= 1
+                        && let Some(last) = found.last_mut()
+                    {
+                        last.trivia_from = last.trivia_from.max(end_line(end));
+                    }
+                }
+                _ => return None, // Aliases and anything else: not cut.
+            }
+        }
+        if !root_seen && !found.is_empty() {
+            return None;
+        }
+        let mut entries = Vec::with_capacity(found.len());
+        let prefix_end = found.first().map_or(front.len(), |f| line_start(f.line));
+        for (i, f) in found.iter().enumerate() {
+            let begin = line_start(f.line);
+            let end = found.get(i + 1).map_or(front.len(), |n| line_start(n.line));
+            let text = front.get(begin..end)?;
+            // Trivia: the trailing lines that are blank or comments at column 0, after
+            // the value's last scalar.
+            let mut split = text.len();
+            let mut line = f.line + text[..split].matches('\n').count() as u64;
+            if !text.ends_with('\n') {
+                line += 1;
+            }
+            loop {
+                let before = &text[..split];
+                let Some(prev_start) = before
+                    .strip_suffix('\n')
+                    .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
+                else {
+                    break;
+                };
+                let prev = &before[prev_start..];
+                let line_no = line - 1;
+                let is_trivia = prev.trim().is_empty() || prev.starts_with('#');
+                if !is_trivia || line_no < f.trivia_from || prev_start == 0 {
+                    break;
+                }
+                split = prev_start;
+                line = line_no;
+            }
+            entries.push(Entry {
+                key: f.key.clone(),
+                line: f.line,
+                key_len: f.key_len,
+                content: &text[..split],
+                trivia: &text[split..],
+            });
+        }
+        Some(FrontMatter {
+            prefix: &front[..prefix_end],
+            entries,
+        })
+    }
+}
+
+/// The byte length of the first `chars` characters of `line`.
+fn byte_len(line: &str, chars: usize) -> Option<usize> {
+    match line.char_indices().nth(chars) {
+        Some((i, _)) => Some(i),
+        None => (line.chars().count() == chars).then_some(line.len()),
+    }
+}
+
+/// Splits a record's fields as a Markdown file holds them: the front-matter fields, and
+/// the string body (a non-string `body` stays in the front matter).
+fn front_and_body(record: &Record) -> (Map, Option<&str>) {
+    let mut fields = record.fields.clone();
+    match record.fields.get(BODY) {
+        Some(Value::String(body)) => {
+            fields.shift_remove(BODY);
+            (fields, Some(body))
+        }
+        _ => (fields, None),
+    }
+}
+
+fn is_block(value: &Value) -> bool {
+    match value {
+        Value::Map(m) => !m.is_empty(),
+        Value::List(l) => !l.is_empty(),
+        _ => false,
+    }
+}
+
+/// One entry written as `key: value` lines by the writer.
+fn emit_entry(key: &str, value: &Value, eol: &str) -> String {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value.clone());
+    with_eol(to_yaml_string(&Value::Map(map)), eol)
+}
+
+/// A key as the writer writes it, when it fits on one line.
+fn emit_key(key: &str) -> Option<String> {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), Value::Null);
+    let text = to_yaml_string(&Value::Map(map));
+    let key = text.strip_suffix(": null\n")?;
+    (!key.contains('\n')).then(|| key.to_owned())
+}
+
+fn with_eol(text: String, eol: &str) -> String {
+    if eol == "\n" {
+        text
+    } else {
+        text.replace('\n', eol)
+    }
+}
+
+/// A rewritten piece of front matter.
+struct Piece {
+    content: String,
+    trivia: String,
+    block: bool,
+}
+
+fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<String> {
+    let front = FrontMatter::parse(parts.front)?;
+    let (old_front, old_body) = front_and_body(old);
+    let (new_front, new_body) = front_and_body(new);
+    // The cut must match what the reader read, key for key.
+    if front.entries.len() != old_front.len()
+        || front
+            .entries
+            .iter()
+            .zip(old_front.keys())
+            .any(|(e, k)| e.key != *k)
+    {
+        return None;
+    }
+    if old_body != parts.body() {
+        return None;
+    }
+    let eol = parts.eol;
+    let mut used = vec![false; front.entries.len()];
+    let mut pieces: Vec<Piece> = Vec::with_capacity(new_front.len());
+    for (key, value) in &new_front {
+        let same_key = old_front.get_index_of(key);
+        let renamed_from = || {
+            old_front.iter().enumerate().position(|(i, (k, v))| {
+                !used[i] && !new_front.contains_key(k) && strict_eq(v, value)
+            })
+        };
+        let block = is_block(value);
+        if let Some(i) = same_key {
+            used[i] = true;
+            let entry = &front.entries[i];
+            let content = if strict_eq(&old_front[i], value) {
+                entry.content.to_owned()
+            } else {
+                emit_entry(key, value, eol)
+            };
+            pieces.push(Piece {
+                content,
+                trivia: entry.trivia.to_owned(),
+                block,
+            });
+        } else if let Some(i) = renamed_from() {
+            used[i] = true;
+            let entry = &front.entries[i];
+            let content = match emit_key(key) {
+                Some(new_key) => format!("{new_key}{}", entry.content.get(entry.key_len..)?),
+                None => emit_entry(key, value, eol),
+            };
+            pieces.push(Piece {
+                content,
+                trivia: entry.trivia.to_owned(),
+                block,
+            });
+        } else {
+            let emitted = emit_entry(key, value, eol);
+            match pieces.last_mut() {
+                Some(previous) if !previous.block && !block => {
+                    let trivia = std::mem::take(&mut previous.trivia);
+                    pieces.push(Piece {
+                        content: emitted,
+                        trivia,
+                        block,
+                    });
+                }
+                Some(previous) if block => {
+                    let before = if previous.trivia.is_empty() { eol } else { "" };
+                    pieces.push(Piece {
+                        content: format!("{before}{emitted}"),
+                        trivia: eol.to_owned(),
+                        block,
+                    });
+                }
+                _ => pieces.push(Piece {
+                    content: emitted,
+                    trivia: if block { eol.to_owned() } else { String::new() },
+                    block,
+                }),
+            }
+        }
+    }
+    let mut out = String::with_capacity(
+        parts.bom.len() + parts.open.len() + parts.front.len() + parts.rest.len() + 64,
+    );
+    out.push_str(parts.bom);
+    out.push_str(parts.open);
+    out.push_str(front.prefix);
+    for piece in &pieces {
+        out.push_str(&piece.content);
+        out.push_str(&piece.trivia);
+    }
+    if !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    push_close_and_body(&mut out, parts, old_body, new_body);
+    Some(out)
+}
+
+/// The closing line and the body: as they were when the body did not change.
+fn push_close_and_body(
+    out: &mut String,
+    parts: &FileParts<'_>,
+    old: Option<&str>,
+    new: Option<&str>,
+) {
+    out.push_str(parts.close);
+    if old == new {
+        out.push_str(parts.rest);
+        return;
+    }
+    if let Some(body) = new {
+        if !parts.close.ends_with('\n') {
+            out.push_str(parts.eol);
+        }
+        out.push_str(parts.eol);
+        out.push_str(body);
+    }
+}
+
+/// The whole front matter written by the writer (the BOM, line ends, markers and an
+/// unchanged body kept when the file had front matter).
+fn whole_rewrite(original: &str, parts: Option<&FileParts<'_>>, new: &Record) -> String {
+    let (front, new_body) = front_and_body(new);
+    let mut fields = String::new();
+    if !front.is_empty() {
+        record_fields(&mut fields, &front);
+    }
+    match parts {
+        Some(parts) => {
+            let mut out = String::new();
+            out.push_str(parts.bom);
+            out.push_str(parts.open);
+            out.push_str(&with_eol(fields, parts.eol));
+            push_close_and_body(&mut out, parts, parts.body(), new_body);
+            if reads_as(&out, new) {
+                return out;
+            }
+            crate::to_markdown_string(new)
+        }
+        None => {
+            let bom = if original.starts_with('\u{FEFF}') {
+                "\u{FEFF}"
+            } else {
+                ""
+            };
+            format!("{bom}{}", crate::to_markdown_string(new))
+        }
+    }
+}
+
+/// True when `text` reads back as `record` (body last, as the reader puts it).
+fn reads_as(text: &str, record: &Record) -> bool {
+    let Ok(read) = read_markdown(text.as_bytes(), None) else {
+        return false;
+    };
+    let (front, body) = front_and_body(record);
+    let mut expected = front;
+    if let Some(body) = body {
+        expected.insert(BODY.to_owned(), Value::String(body.to_owned()));
+    }
+    read == Record::new(expected, Default::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "---\n# an archive record\ncategory: news\ntitle: \"AI revolution\"\npublishedDateTime: 2020-11-11T16:36:00Z\npublished: false\n\nprovider:\n  name: Harvard Medical School\n  domain: harvard.edu\n\ntopics:\n  - AI\n\nsecured: 'x'   # opaque\n---\n\nBody **text**.\n";
+
+    fn read(text: &str) -> Record {
+        read_markdown(text.as_bytes(), None).unwrap()
+    }
+
+    fn rewrite(text: &str, edit: impl FnOnce(&mut Map)) -> String {
+        let old = read(text);
+        let mut new = old.clone();
+        edit(&mut new.fields);
+        let out = rewrite_markdown(text, &old, &new);
+        assert!(
+            reads_as(&out, &new),
+            "the rewrite reads back as the new record:\n{out}"
+        );
+        out
+    }
+
+    /// The changed lines: (removed, added).
+    fn diff(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
+        let a: Vec<&str> = a.lines().collect();
+        let b: Vec<&str> = b.lines().collect();
+        let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let suffix = a[prefix..]
+            .iter()
+            .rev()
+            .zip(b[prefix..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+        (
+            own(&a[prefix..a.len() - suffix]),
+            own(&b[prefix..b.len() - suffix]),
+        )
+    }
+
+    #[test]
+    fn no_change_is_byte_identical() {
+        let old = read(SAMPLE);
+        assert_eq!(rewrite_markdown(SAMPLE, &old, &old.clone()), SAMPLE);
+    }
+
+    #[test]
+    fn a_rename_changes_only_the_key() {
+        let out = rewrite(SAMPLE, |f| {
+            let v = f.shift_remove("title").unwrap();
+            f.shift_insert(1, "headline".into(), v);
+        });
+        assert_eq!(
+            diff(SAMPLE, &out),
+            (
+                vec!["title: \"AI revolution\"".into()],
+                vec!["headline: \"AI revolution\"".into()]
+            )
+        );
+    }
+
+    #[test]
+    fn a_set_changes_only_its_line_and_keeps_comments_elsewhere() {
+        let out = rewrite(SAMPLE, |f| {
+            f.insert("published".into(), Value::Bool(true));
+        });
+        assert_eq!(
+            diff(SAMPLE, &out),
+            (
+                vec!["published: false".into()],
+                vec!["published: true".into()]
+            )
+        );
+        // The date stays unquoted, the comment and the single quotes stay.
+        assert!(out.contains("publishedDateTime: 2020-11-11T16:36:00Z\n"));
+        assert!(out.contains("secured: 'x'   # opaque\n"));
+    }
+
+    #[test]
+    fn a_delete_drops_the_entry_and_its_blank_line() {
+        let out = rewrite(SAMPLE, |f| {
+            f.shift_remove("provider");
+        });
+        assert_eq!(
+            diff(SAMPLE, &out).0,
+            [
+                "provider:",
+                "  name: Harvard Medical School",
+                "  domain: harvard.edu",
+                ""
+            ]
+        );
+        assert!(diff(SAMPLE, &out).1.is_empty());
+    }
+
+    #[test]
+    fn the_issue_plan_moves_a_nested_field_up() {
+        // rename provider.name → source (before provider), delete provider.
+        let out = rewrite(SAMPLE, |f| {
+            let index = f.get_index_of("provider").unwrap();
+            f.shift_insert(index, "source".into(), "Harvard Medical School".into());
+            f.shift_remove("provider");
+        });
+        assert_eq!(
+            out,
+            SAMPLE.replace(
+                "published: false\n\nprovider:\n  name: Harvard Medical School\n  domain: harvard.edu\n\n",
+                "published: false\nsource: Harvard Medical School\n\n"
+            )
+        );
+    }
+
+    #[test]
+    fn an_added_block_gets_blank_lines() {
+        let out = rewrite(SAMPLE, |f| {
+            f.insert("tags".into(), Value::List(vec!["a".into()]));
+        });
+        assert!(
+            out.contains("secured: 'x'   # opaque\n\ntags:\n  - a\n\n---\n"),
+            "{out}"
+        );
+        let out = rewrite(SAMPLE, |f| {
+            f.insert("draft".into(), Value::Bool(true));
+        });
+        assert!(
+            out.contains("secured: 'x'   # opaque\ndraft: true\n---\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn crlf_bom_and_body_are_kept() {
+        let text = format!("\u{FEFF}{}", SAMPLE.replace('\n', "\r\n"));
+        let out = rewrite(&text, |f| {
+            f.insert("category".into(), "science".into());
+            f.insert("extra".into(), "new".into());
+        });
+        assert!(out.starts_with("\u{FEFF}---\r\n# an archive record\r\ncategory: science\r\n"));
+        assert!(
+            out.contains("secured: 'x'   # opaque\r\nextra: new\r\n---\r\n\r\nBody **text**.\r\n")
+        );
+        assert!(!out.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn a_changed_body_is_written_after_a_blank_line() {
+        let out = rewrite(SAMPLE, |f| {
+            f.insert(BODY.into(), "New body.\n".into());
+        });
+        assert!(out.ends_with("# opaque\n---\n\nNew body.\n"));
+        let out = rewrite(SAMPLE, |f| {
+            f.shift_remove(BODY);
+        });
+        assert!(out.ends_with("# opaque\n---\n"));
+    }
+
+    #[test]
+    fn keep_chomped_block_scalars_keep_their_blank_lines() {
+        let text = "---\nnotes: |+\n  keep\n\nb: 1\n---\n";
+        let out = rewrite(text, |f| {
+            f.insert("notes".into(), "changed\n\n\n".into());
+        });
+        assert!(out.ends_with("b: 1\n---\n"));
+        let out = rewrite(text, |f| {
+            f.insert("b".into(), 2i64.into());
+        });
+        assert_eq!(out, "---\nnotes: |+\n  keep\n\nb: 2\n---\n");
+    }
+
+    #[test]
+    fn what_cannot_be_cut_is_written_whole() {
+        for text in [
+            "---\n{title: a, b: 1}\n---\n",
+            "---\nbase: &x 1\nother: *x\n---\n",
+            "---\n? complex\n: 1\n---\n",
+            "no front matter\n",
+        ] {
+            let out = rewrite(text, |f| {
+                f.insert("title".into(), "z".into());
+            });
+            assert!(out.contains("title: z\n"), "{out}");
+        }
+    }
+
+    #[test]
+    fn field_lines_point_at_keys() {
+        let lines = field_lines(SAMPLE);
+        assert_eq!(lines[0], ("category".into(), 3));
+        assert_eq!(lines[5], ("topics".into(), 12));
+    }
+}
