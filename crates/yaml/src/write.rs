@@ -331,8 +331,10 @@ fn literal_ok(s: &str) -> bool {
         // and a tab may not begin it.
         && s.split('\n').any(|line| !line.trim_matches([' ', '\t']).is_empty())
         && !s.split('\n').any(|line| line.starts_with('\t'))
-        // Trailing blank lines with spaces would be read as indentation.
-        && !s.trim_end_matches('\n').ends_with([' ', '\t'])
+        // Lines of blanks only are where readers disagree (indentation or content?).
+        && !s
+            .split('\n')
+            .any(|line| !line.is_empty() && line.trim_matches([' ', '\t']).is_empty())
 }
 
 /// Writes `s` as a literal block scalar whose lines are at column `n + 2`.

@@ -154,7 +154,7 @@ fn body() -> impl Strategy<Value = Option<String>> {
     prop::option::of(prop::collection::vec((line, end), 0..6).prop_map(|lines| {
         lines
             .into_iter()
-            .map(|(line, end)| format!("{line}{}", if end.is_empty() { "\n" } else { end }))
+            .map(|(line, end)| format!("{line}{end}"))
             .collect::<String>()
     }))
 }
