@@ -27,7 +27,7 @@ use recast_model::{
 };
 
 use crate::read::{ReadOptions, parse_documents};
-use crate::write::record_fields;
+use crate::write::record_fields_except;
 
 /// Reads one Markdown file with YAML front matter into a record.
 ///
@@ -196,22 +196,15 @@ impl<R: BufRead> RecordReader for MarkdownReader<R> {}
 pub fn to_markdown_string(record: &Record) -> String {
     let mut out = String::new();
     out.push_str("---\n");
-    match record.fields.get(BODY) {
-        Some(Value::String(body)) => {
-            let mut fields = record.fields.clone();
-            fields.shift_remove(BODY);
-            if !fields.is_empty() {
-                record_fields(&mut out, &fields);
-            }
-            out.push_str("---\n\n");
-            out.push_str(body);
-        }
-        _ => {
-            if !record.fields.is_empty() {
-                record_fields(&mut out, &record.fields);
-            }
-            out.push_str("---\n");
-        }
+    let body = record.body();
+    // Empty front matter is written as nothing at all, not `{}`.
+    if record.fields.len() > usize::from(body.is_some()) {
+        record_fields_except(&mut out, &record.fields, body.map(|_| BODY));
+    }
+    out.push_str("---\n");
+    if let Some(body) = body {
+        out.push('\n');
+        out.push_str(body);
     }
     out
 }

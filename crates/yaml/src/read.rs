@@ -347,7 +347,19 @@ impl Builder<'_> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, at)?;
-                let key_text = text.clone().into_owned();
+                let is_key = matches!(
+                    self.stack.last(),
+                    Some(Frame {
+                        kind: FrameKind::Map { key: None, .. },
+                        ..
+                    })
+                );
+                if is_key && anchor == 0 {
+                    // A key is its text: nothing to resolve, nothing to copy.
+                    return self.attach(Value::Null, Some(text.into_owned()), 0, at);
+                }
+                // The text is kept only where it may serve as a key: here, or via an alias.
+                let key_text = (is_key || anchor != 0).then(|| text.clone().into_owned());
                 let value = resolve_scalar(text, style, tag.as_deref())
                     .map_err(|m| self.error(ErrorKind::Data, at, m.0))?;
                 if anchor != 0 {
@@ -355,13 +367,13 @@ impl Builder<'_> {
                         anchor,
                         Anchored {
                             value: value.clone(),
-                            key_text: Some(key_text.clone()),
+                            key_text: key_text.clone(),
                             nodes: 1,
                             depth: 0,
                         },
                     );
                 }
-                self.attach(value, Some(key_text), 0, at)
+                self.attach(value, key_text, 0, at)
             }
             Event::SequenceStart(_, anchor, tag) => {
                 if let Some(kind) = tag.as_ref().and_then(|t| t.core_suffix())

@@ -52,10 +52,20 @@ pub fn write_value(out: &mut String, value: &Value) {
 /// Appends a record's fields as the lines of a YAML mapping, with the blank lines of
 /// recast's layout around top-level blocks. Writes `{}` for a record without fields.
 pub(crate) fn record_fields(out: &mut String, fields: &Map) {
-    if fields.is_empty() {
+    record_fields_except(out, fields, None);
+}
+
+/// [`record_fields`] less the field named `skip` (the Markdown body), without copying
+/// the record to remove it.
+pub(crate) fn record_fields_except(out: &mut String, fields: &Map, skip: Option<&str>) {
+    let mut entries = fields
+        .iter()
+        .filter(|(k, _)| Some(k.as_str()) != skip)
+        .peekable();
+    if entries.peek().is_none() {
         out.push_str("{}\n");
     } else {
-        map_entries(out, fields, 0, false, true);
+        map_entries(out, entries, 0, false, true);
     }
 }
 
@@ -74,8 +84,14 @@ fn indent(out: &mut String, n: usize) {
 /// Writes map entries whose keys start at column `n`. With `first_inline`, the first key
 /// goes where the cursor is (after a list's `- `). With `spaced`, non-empty maps and
 /// lists get a blank line before and after (records' top level).
-fn map_entries(out: &mut String, map: &Map, n: usize, first_inline: bool, spaced: bool) {
-    for (i, (key, value)) in map.iter().enumerate() {
+fn map_entries<'a>(
+    out: &mut String,
+    entries: impl IntoIterator<Item = (&'a String, &'a Value)>,
+    n: usize,
+    first_inline: bool,
+    spaced: bool,
+) {
+    for (i, (key, value)) in entries.into_iter().enumerate() {
         let block = is_block(value);
         if spaced && block && i > 0 && !out.ends_with("\n\n") {
             out.push('\n');
