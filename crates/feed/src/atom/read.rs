@@ -123,8 +123,11 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
             _ => {}
         }
     }
+    let id = child_text(entry, "id");
+    // Without an alternate link, an id that is a web address is the link (feedparser too).
+    let link = link.or_else(|| id.clone().filter(|id| crate::article::is_web_url(id)));
     put(&mut fields, &name(&profile.link), link);
-    put(&mut fields, &name(&profile.id), child_text(entry, "id"));
+    put(&mut fields, &name(&profile.id), id);
     if let Some(author) = child(entry, "author") {
         let mut map = Map::new();
         if let Some(author_name) = child_text(author, "name") {
@@ -152,6 +155,7 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
             topics.push(Value::from(term));
         }
     }
+    crate::rss::read::keywords(entry, &mut topics);
     if !topics.is_empty() {
         fields.insert(name(&profile.categories), Value::List(topics));
     }

@@ -26,7 +26,18 @@ const TAKEN: &[&str] = &[
     "enclosure",
     "atom:link",
     "atom:updated",
+    "itunes:keywords",
+    "categories",
 ];
+
+/// `itunes:keywords` (comma-separated) as more topics, as feedparser reads them.
+pub(crate) fn keywords(item: &Element, topics: &mut Vec<Value>) {
+    if let Some(keywords) = item.child_text("itunes:keywords") {
+        for keyword in keywords.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            topics.push(Value::from(keyword));
+        }
+    }
+}
 
 /// The fields of an RSS item, named by the profile.
 pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
@@ -106,7 +117,12 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
     }
 
     let mut topics = Vec::new();
-    for element in item.elements() {
+    // Categories, also inside a wrapper (`<categories><category>`), as feedparser does.
+    let wrapped = item
+        .elements()
+        .filter(|e| e.name == "categories")
+        .flat_map(Element::elements);
+    for element in item.elements().chain(wrapped) {
         if element.name != "category" && element.name != "dc:subject" {
             continue;
         }
@@ -121,6 +137,7 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
             topics.push(Value::from(text));
         }
     }
+    keywords(item, &mut topics);
     if !topics.is_empty() {
         fields.insert(name(&profile.categories), Value::List(topics));
     }
