@@ -40,6 +40,37 @@
 //! budget; nesting is bounded ([`ReadOptions`]); duplicate keys and non-scalar keys are
 //! errors; `<<` is an ordinary key (merge keys are YAML 1.1 only). Every error names the
 //! file, line and column.
+//!
+//! | budget ([`ReadOptions`]) | default | on excess |
+//! |---|---|---|
+//! | nodes per document, aliases expanded each time | 1,000,000 | `Limit` error at the alias |
+//! | nesting depth of lists and maps, aliases included | 128 | `Limit` error |
+//! | bytes per document of a stream | 256 MiB | `Limit` error; the reader goes on after it |
+//!
+//! # Markdown rules
+//!
+//! A file is `---`, the front matter (a YAML mapping), a closing `---` or `...` line,
+//! then the body: the text after the closing line, byte for byte, less one blank
+//! separator line (`\n` or `\r\n`). A UTF-8 BOM is skipped; CRLF is fine. Nothing after
+//! the closing line means no `body` field; a blank line only means `body: ""`. The body
+//! field comes last. A file that does not start with a `---` line is a record whose only
+//! field is `body` (the whole text). A front matter `body` field together with a body
+//! is an error. Errors in the front matter name the line in the file.
+//!
+//! # Writing rules
+//!
+//! Block style, key order kept, 2-space indent, lists under a key indented
+//! (`topics:\n  - AI`), long strings on one line, `[]` and `{}` for empty collections,
+//! and in records a blank line around each top-level non-empty map or list, as in the
+//! sample archive. A string is plain only when no YAML 1.1 or 1.2 reader could take it
+//! for anything else; otherwise it is double-quoted: `"2024"`, `"007"`, `"yes"`, `"~"`,
+//! `"1_000"`, `"-5"`, and dates and timestamps (`"2020-11-11T16:36:00Z"`, which YAML 1.1
+//! readers would turn into timestamps). Multi-line strings are literal block scalars
+//! (`|`, `|-`, `|+`, with an indentation indicator when the text starts with a space)
+//! when that keeps every byte, else double-quoted with escapes (`\r`, control
+//! characters). Numbers keep their text; `inf`, `-inf`, `nan` are written `.inf`,
+//! `-.inf`, `.nan`. Whatever a writer writes, the readers read back equal (strict
+//! record equality), which the crate's property tests check.
 
 mod front_matter;
 pub mod layout;
