@@ -17,7 +17,7 @@
 //!   would silently replace the other.
 //! - `---` lines and fenced YAML after the closing line are body text.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -171,10 +171,19 @@ impl<R: BufRead> Iterator for MarkdownReader<R> {
     type Item = Result<Record>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut input = self.input.take()?;
+        let input = self.input.take()?;
         let mut bytes = Vec::new();
-        if let Err(e) = input.read_to_end(&mut bytes) {
+        // One file is one record: the stream budget for a document bounds it too.
+        let limit = self.options.max_document_bytes;
+        if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut bytes) {
             return Some(Err(Error::io(self.file.clone(), &e)));
+        }
+        if bytes.len() > limit {
+            return Some(Err(Error::new(
+                ErrorKind::Limit,
+                Location::new(self.file.clone(), 1, 1),
+                format!("Markdown file larger than {limit} bytes; expected a smaller file"),
+            )));
         }
         Some(read_markdown_with(&bytes, self.file.clone(), &self.options))
     }

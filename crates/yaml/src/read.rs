@@ -27,9 +27,10 @@ pub struct ReadOptions {
     pub max_nodes: usize,
     /// Deepest nesting of lists and maps, aliases expanded. Default 128.
     pub max_depth: usize,
-    /// Largest document of a multi-document stream, in bytes. Default 256 MiB: one
-    /// record, or one list of records, never needs more; a stream of any size is fine
-    /// since it is read document by document.
+    /// Largest document of a multi-document stream, and largest Markdown file read by
+    /// [`crate::MarkdownReader`], in bytes. Default 256 MiB: one record, or one list of
+    /// records, never needs more; a stream of any size is fine since it is read document
+    /// by document.
     pub max_document_bytes: usize,
 }
 

@@ -257,3 +257,16 @@ fn stream_skips_empty_documents_and_reads_lists_of_records() {
         .unwrap_err();
     assert_eq!((e.kind, e.location.line), (ErrorKind::Data, 3));
 }
+
+#[test]
+fn markdown_reader_refuses_oversized_files() {
+    let options = ReadOptions {
+        max_document_bytes: 100,
+        ..ReadOptions::default()
+    };
+    let text = format!("---\ntitle: x\n---\n\n{}", "long line ".repeat(50));
+    let mut reader = recast_yaml::MarkdownReader::with_options(text.as_bytes(), file(), options);
+    let e = reader.next().unwrap().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert!(reader.next().is_none());
+}
