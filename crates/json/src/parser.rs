@@ -55,7 +55,7 @@ pub(crate) const EXPECTED_VALUE: &str =
 
 /// Bytes that end a plain run inside a string: the closing quote, an escape, and the
 /// control characters JSON forbids unescaped.
-static STRING_STOP: [bool; 256] = {
+pub(crate) static STRING_STOP: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 0x20 {
@@ -108,6 +108,9 @@ pub(crate) struct Parser<R> {
     /// The first recoverable problem in the value being read (a duplicate key): the
     /// value is still read to its end so the reader can go on with the next record.
     soft_error: Option<Error>,
+    /// How many members the last top-level object had: records in one file tend to
+    /// have the same fields, so the next one's map starts that big and never rehashes.
+    members_hint: usize,
 }
 
 impl<R: Read> Parser<R> {
@@ -138,6 +141,7 @@ impl<R: Read> Parser<R> {
             limits,
             record_start: None,
             soft_error: None,
+            members_hint: 0,
         }
     }
 
@@ -314,7 +318,8 @@ impl<R: Read> Parser<R> {
             Some(start) => (start, 0),
             None => (0, self.carried),
         };
-        let index = index.clamp(from, self.end);
+        let from = from.min(self.end);
+        let index = index.min(self.end).max(from);
         let column = before + count_chars(&self.buf[from..index]) + 1;
         Location::new(self.file.clone(), self.line, column)
     }
@@ -435,7 +440,11 @@ impl<R: Read> Parser<R> {
                         self.bump();
                         Value::Map(Map::new())
                     } else {
-                        let mut map = Map::new();
+                        let mut map = if stack.is_empty() {
+                            Map::with_capacity(self.members_hint)
+                        } else {
+                            Map::new()
+                        };
                         let index = self.member(&mut map, "expected a string key or '}'")?;
                         stack.push(Frame::Map(map, index));
                         continue 'value;
@@ -513,6 +522,9 @@ impl<R: Read> Parser<R> {
                                 self.bump();
                                 let map = std::mem::take(map);
                                 stack.pop();
+                                if stack.is_empty() {
+                                    self.members_hint = map.len();
+                                }
                                 value = Value::Map(map);
                             }
                             _ => {
@@ -566,10 +578,7 @@ impl<R: Read> Parser<R> {
         self.bump();
         loop {
             let start = self.pos;
-            let stop = self.buf[start..self.end]
-                .iter()
-                .position(|&b| STRING_STOP[b as usize])
-                .map(|i| start + i);
+            let stop = find_string_stop(&self.buf[start..self.end]).map(|i| start + i);
             let run_end = stop.unwrap_or(self.end);
             match std::str::from_utf8(&self.buf[start..run_end]) {
                 Ok(text) => {
@@ -846,6 +855,31 @@ pub(crate) fn after_member(close: u8) -> &'static str {
     }
 }
 
+/// The index of the first byte that ends a plain run of string text (`"`, `\\`, a
+/// control character). Strings are most of JSON's bytes, so this looks at eight bytes
+/// at a time (the classic "has a zero byte" word tricks) before finding the exact one.
+pub(crate) fn find_string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight bytes"));
+        let quote = word ^ (ONES * b'"' as u64);
+        let backslash = word ^ (ONES * b'\\' as u64);
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        if hits & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| STRING_STOP[b as usize])
+        .map(|p| i + p)
+}
+
 fn is_number_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.' | b'_')
 }
@@ -857,4 +891,27 @@ fn parse_number(text: &[u8]) -> Option<Number> {
 /// Characters, not bytes: UTF-8 continuation bytes (0b10xx_xxxx) do not start one.
 fn count_chars(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_scan_finds_the_same_byte_as_the_byte_scan() {
+        let mut text = b"plain ASCII text, then UTF-8: caf\xC3\xA9 and more text....".to_vec();
+        for stop in [b'"', b'\\', b'\n', 0x00, 0x1F] {
+            for at in 0..text.len() {
+                let mut bytes = text.clone();
+                bytes[at] = stop;
+                assert_eq!(find_string_stop(&bytes), Some(at), "{stop} at {at}");
+                // A later stop does not hide an earlier one.
+                bytes.push(b'"');
+                assert_eq!(find_string_stop(&bytes), Some(at));
+            }
+        }
+        // Bytes just above the control range and high bytes are not stops.
+        text.extend_from_slice(&[0x20, 0x7F, 0x80, 0xFF, 0x21, 0x5B, 0x5D, 0x23]);
+        assert_eq!(find_string_stop(&text), None);
+    }
 }

@@ -336,11 +336,11 @@ pub(crate) fn write_string(out: &mut Vec<u8>, text: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // The bytes to escape are exactly those that stop a run when parsing a string.
+    while let Some(found) = crate::parser::find_string_stop(&bytes[start..]) {
+        let i = start + found;
+        let b = bytes[i];
         let escape = ESCAPE[b as usize];
-        if escape == 0 {
-            continue;
-        }
         out.extend_from_slice(&bytes[start..i]);
         if escape == b'u' {
             out.extend_from_slice(&[
