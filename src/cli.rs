@@ -34,6 +34,144 @@ pub enum Command {
     ///   recast convert archive.json --to md --out-dir articles/
     #[command(verbatim_doc_comment)]
     Convert(ConvertArgs),
+
+    /// Rename, move, delete, set, default or reformat fields of every record, in place or
+    /// into another format; a dry run shows the diff first.
+    ///
+    /// Edits apply in order: a --plan file's first, then the edit flags as given.
+    ///
+    /// Examples:
+    ///   recast migrate samples/archive --rename provider.name=source --delete provider --in-place --dry-run
+    ///   recast migrate samples/archive --plan plan.yaml --in-place
+    ///   recast migrate samples/archive --set draft=false --to json -o archive.json
+    #[command(verbatim_doc_comment)]
+    Migrate(MigrateArgs),
+
+    /// Show an archive at a glance: record count, every field path with its types,
+    /// presence and an example, the range of date fields, the files that failed.
+    Inspect(InspectArgs),
+
+    /// Check records against a profile (required fields, dates, URLs, duplicates); one
+    /// line per problem, exit code 1 when there is any.
+    Validate(ValidateArgs),
+}
+
+/// `recast migrate`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["in_place", "output", "out_dir"])))]
+pub struct MigrateArgs {
+    /// Input files or folders (walked recursively for known extensions, in name order).
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Input format (default: from each file's extension, else sniffed from its content).
+    #[arg(long, value_name = "FMT")]
+    pub from: Option<Format>,
+
+    /// A plan file: a YAML list of edits (`- rename: {from: a, to: b}`, see docs/migrate.md).
+    #[arg(long, value_name = "PLAN.yaml", help_heading = "Edits")]
+    pub plan: Option<PathBuf>,
+
+    /// Rename or move a field (dotted paths: `provider.name=source`); it keeps its position.
+    #[arg(long, value_name = "OLD=NEW", help_heading = "Edits")]
+    pub rename: Vec<String>,
+
+    /// Delete a field (dotted path).
+    #[arg(long, value_name = "FIELD", help_heading = "Edits")]
+    pub delete: Vec<String>,
+
+    /// Set a field; VALUE is a YAML scalar (`draft=false` is a boolean, `n=007` text).
+    #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
+    pub set: Vec<String>,
+
+    /// Set a field only where it is missing; VALUE is a YAML scalar.
+    #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
+    pub default: Vec<String>,
+
+    /// Reformat a date field with strftime directives, in the date's own offset
+    /// (`publishedDateTime=%Y-%m-%d`).
+    #[arg(long, value_name = "FIELD=FORMAT", help_heading = "Edits")]
+    pub date: Vec<String>,
+
+    /// Keep only records that match: `field=value`, `field!=value`, `field` (exists),
+    /// `!field` (missing), `field<DATE`, `field>DATE`. In place, the others are left as
+    /// they are.
+    #[arg(long = "where", value_name = "CONDITION", help_heading = "Edits")]
+    pub filter: Vec<String>,
+
+    /// Compute a field from a template (`slug={title|slug}`).
+    #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits")]
+    pub template: Vec<String>,
+
+    /// Rewrite each file in its own format (Markdown: only the lines the edits touch).
+    #[arg(long, help_heading = "Output")]
+    pub in_place: bool,
+
+    /// Output format for -o / --out-dir (default: -o's extension; --out-dir keeps each
+    /// file's format).
+    #[arg(long, value_name = "FMT", help_heading = "Output")]
+    pub to: Option<Format>,
+
+    /// Write every record into this file.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Write each input file, migrated, into this folder at the same relative path.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Write nothing: print the diff of the first few changed files and the counts.
+    #[arg(long, help_heading = "Output")]
+    pub dry_run: bool,
+
+    /// How many changed files a dry run shows the diff of.
+    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Output")]
+    pub diff: usize,
+
+    /// Skip files that fail to read, reporting each; the exit code is still 1.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// `recast inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Input files or folders; none or `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Input format (default: from each file's extension, else sniffed from its content).
+    #[arg(long, value_name = "FMT")]
+    pub from: Option<Format>,
+
+    /// Print JSON for scripts instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `recast validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Input files or folders; none or `-` reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Input format (default: from each file's extension, else sniffed from its content).
+    #[arg(long, value_name = "FMT")]
+    pub from: Option<Format>,
+
+    /// The checks to run.
+    #[arg(long, value_enum, default_value = "article")]
+    pub profile: ProfileName,
+}
+
+/// The profiles `validate` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileName {
+    /// title and a link (webUrl, originalUrl, url or link) present; …DateTime/…Date
+    /// fields parse; …Url/url/link fields are absolute http(s) URLs; no duplicate id or
+    /// link.
+    Article,
 }
 
 /// Where records come from.

@@ -4,8 +4,11 @@ mod cli;
 mod convert;
 mod format;
 mod input;
+mod inspect;
+mod migrate;
 mod output;
 mod report;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -35,6 +38,9 @@ fn main() -> ExitCode {
     let reporter = Reporter::new(cli.quiet);
     let result = match &cli.command {
         Command::Convert(args) => convert::convert(args, &reporter),
+        Command::Migrate(args) => migrate::migrate(args, &reporter),
+        Command::Inspect(args) => inspect::inspect(args, &reporter),
+        Command::Validate(args) => validate::validate(args, &reporter),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

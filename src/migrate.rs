@@ -1,0 +1,430 @@
+//! `recast migrate`: apply a plan of edits to every record of an archive, in place or
+//! into another format, safely.
+//!
+//! The run has two phases. First every input is read and every edit applied (files in
+//! parallel), keeping in memory only the new text of the files that change; a file that
+//! fails stops the run before anything is written (or, with `--keep-going`, is skipped
+//! and reported). Then the changed files are replaced one by one, each atomically
+//! (temporary file in the same folder, fsync, rename), so a run killed at any moment
+//! leaves every file whole, old or new. A dry run stops after the first phase and shows
+//! the diffs of the first few changed files.
+//!
+//! Markdown files are rewritten entry by entry ([`recast_yaml::layout`]) so that only
+//! the lines the edits touch change; other formats are written whole by their writer
+//! when one of their records changes.
+
+use std::fs;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::CommandFactory;
+use rayon::prelude::*;
+use recast_migrate::{Edit, Plan};
+use recast_model::{Error, Record};
+
+use crate::cli::{Cli, MigrateArgs};
+use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
+use crate::input::{Input, Inputs};
+use crate::output::{AtomicFile, OutDir};
+use crate::report::Reporter;
+
+/// How many files one parallel batch reads and migrates.
+const FILES_PER_BATCH: usize = 1024;
+
+/// Runs a migration; returns how many files were skipped (`--keep-going`).
+pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let started = Instant::now();
+    let plan = build_plan(args)?;
+    if plan.is_empty() {
+        bail!(
+            "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
+        );
+    }
+    let inputs = Inputs::collect(&args.inputs, args.from)?;
+    for warning in &inputs.warnings {
+        reporter.warn(warning);
+    }
+    if inputs.files.iter().any(|input| input.path.is_none()) {
+        bail!("migrate reads files and folders, not standard input");
+    }
+    let target = Target::from_args(args)?;
+    let roots: Vec<PathBuf> = args.inputs.clone();
+
+    // Phase 1: read and migrate everything; nothing is written.
+    let progress = reporter.progress(inputs.files.len());
+    let mut results = Vec::with_capacity(inputs.files.len());
+    for batch in inputs.files.chunks(FILES_PER_BATCH) {
+        let migrated: Vec<anyhow::Result<Migrated>> = batch
+            .par_iter()
+            .map(|input| migrate_file(input, &plan, &target))
+            .collect();
+        progress.inc(batch.len() as u64);
+        results.extend(migrated);
+    }
+    progress.finish_and_clear();
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut skipped = 0u64;
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(error) if args.keep_going => {
+                reporter.error(&format!("{error:#} (skipped)"));
+                skipped += 1;
+            }
+            Err(error) => {
+                return Err(error.context("nothing was written"));
+            }
+        }
+    }
+    let changed = files.iter().filter(|f| f.changed).count();
+    let unchanged = files.len() - changed;
+    let dropped: usize = files.iter().map(|f| f.dropped).sum();
+
+    if args.dry_run {
+        print_diffs(&files, args.diff);
+        eprintln!(
+            "recast: dry run: {changed} would change, {unchanged} unchanged, {skipped} skipped{} in {}; nothing written",
+            dropped_note(dropped, &target),
+            elapsed(started)
+        );
+        return Ok(skipped);
+    }
+
+    // Phase 2: write.
+    match &target {
+        Target::InPlace => {
+            for file in files.iter().filter(|f| f.changed) {
+                let (Some(path), Some(text)) = (&file.input.path, &file.new_text) else {
+                    continue;
+                };
+                replace_file(path, text.as_bytes())?;
+            }
+        }
+        Target::File { path, format } => {
+            let out = AtomicFile::create(path)?;
+            let mut writer =
+                open_writer(*format, Box::new(out.writer()?), &WriteOptions::default())?;
+            for file in &files {
+                for record in &file.records {
+                    writer.write_record(record)?;
+                }
+            }
+            writer.finish()?;
+            drop(writer);
+            out.commit()?;
+        }
+        Target::Dir { dir, format } => {
+            let mut out = OutDir::create(dir)?;
+            for file in &files {
+                let Some(path) = &file.input.path else {
+                    continue;
+                };
+                let format = format.unwrap_or(file.input.format);
+                let relative = relative_path(path, &roots).with_extension(format.extension());
+                let staged = out.reserve_exact(relative)?;
+                let text = render(format, &file.records)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                fs::write(&staged, text)
+                    .with_context(|| format!("cannot write {}", staged.display()))?;
+            }
+            out.commit()?;
+        }
+    }
+    eprintln!(
+        "recast: migrate: {changed} changed, {unchanged} unchanged, {skipped} skipped{} in {}",
+        dropped_note(dropped, &target),
+        elapsed(started)
+    );
+    Ok(skipped)
+}
+
+/// The plan file's edits first, then the edit flags in command-line order.
+fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
+    let scalar = |text: &str| recast_yaml::parse_scalar(text);
+    let mut edits = Vec::new();
+    if let Some(path) = &args.plan {
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("cannot read plan {}", path.display()))?;
+        let value =
+            recast_yaml::parse_value(&text, Some(path.as_path().into()), 1, &Default::default())
+                .with_context(|| format!("plan {}", path.display()))?;
+        let plan = Plan::from_value(&value, &scalar)
+            .map_err(|e| anyhow::anyhow!("plan {}: {e}", path.display()))?;
+        edits.extend(plan.edits);
+    }
+    let kinds: [(&str, &str, &[String]); 7] = [
+        ("rename", "rename", &args.rename),
+        ("delete", "delete", &args.delete),
+        ("set", "set", &args.set),
+        ("default", "default", &args.default),
+        ("date", "date", &args.date),
+        ("where", "filter", &args.filter),
+        ("template", "template", &args.template),
+    ];
+    // Clap keeps each flag's values apart; their positions on the command line give the
+    // order the edits apply in.
+    let matches = Cli::command()
+        .try_get_matches_from(std::env::args_os())
+        .ok();
+    let sub = matches
+        .as_ref()
+        .and_then(|m| m.subcommand_matches("migrate"));
+    let mut flagged: Vec<(usize, Edit)> = Vec::new();
+    for (rank, (kind, id, values)) in kinds.iter().enumerate() {
+        let indices: Vec<usize> = sub
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        for (n, value) in values.iter().enumerate() {
+            let position = indices.get(n).copied().unwrap_or(usize::MAX / 8 * rank + n);
+            let edit = Edit::from_flag(kind, value, &scalar).map_err(|m| anyhow::anyhow!("{m}"))?;
+            flagged.push((position, edit));
+        }
+    }
+    flagged.sort_by_key(|(position, _)| *position);
+    edits.extend(flagged.into_iter().map(|(_, edit)| edit));
+    Ok(Plan::new(edits))
+}
+
+/// Where the migrated records go.
+enum Target {
+    InPlace,
+    File {
+        path: PathBuf,
+        format: Format,
+    },
+    Dir {
+        dir: PathBuf,
+        format: Option<Format>,
+    },
+}
+
+impl Target {
+    fn from_args(args: &MigrateArgs) -> anyhow::Result<Target> {
+        if args.in_place {
+            if args.to.is_some() {
+                bail!(
+                    "--in-place rewrites each file in its own format; --to needs -o FILE or --out-dir DIR"
+                );
+            }
+            return Ok(Target::InPlace);
+        }
+        if let Some(path) = &args.output {
+            let format = match args.to.or_else(|| Format::from_extension(path)) {
+                Some(format) => format,
+                None => bail!(
+                    "cannot tell the output format from {}; use --to",
+                    path.display()
+                ),
+            };
+            return Ok(Target::File {
+                path: path.clone(),
+                format,
+            });
+        }
+        if let Some(dir) = &args.out_dir {
+            return Ok(Target::Dir {
+                dir: dir.clone(),
+                format: args.to,
+            });
+        }
+        bail!(
+            "say where to write: --in-place, -o FILE or --out-dir DIR (add --dry-run to only look)"
+        )
+    }
+}
+
+/// One input after the edits.
+struct Migrated {
+    input: Input,
+    /// Some record changed or was left out by `where`.
+    changed: bool,
+    /// Records left out by `where` (not counted in place, where they stay as they were).
+    dropped: usize,
+    /// The records to write (`-o`, `--out-dir`).
+    records: Vec<Record>,
+    /// In place: the file's new text, when it changed.
+    new_text: Option<String>,
+    /// The text before and after, for a dry run's diff, when it changed.
+    diff: Option<(String, String)>,
+}
+
+fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<Migrated> {
+    let path = input
+        .path
+        .clone()
+        .context("standard input cannot be migrated")?;
+    let mut bytes = Vec::new();
+    fs::File::open(&path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| Error::io(Some(path.clone()), &e))?;
+    let reader = open_reader(
+        input.format,
+        Box::new(Cursor::new(bytes.clone())),
+        Some(path.clone()),
+        &ReadOptions::default(),
+    )?;
+    let old: Vec<Record> = reader.collect::<Result<_, _>>()?;
+    let mut new = Vec::with_capacity(old.len());
+    let mut changed = false;
+    let mut dropped = 0;
+    let in_place = matches!(target, Target::InPlace);
+    for record in &old {
+        let mut edited = record.clone();
+        let outcome = plan.apply(&mut edited);
+        if !outcome.kept {
+            dropped += 1;
+            if in_place {
+                // In place, `where` chooses what to edit; the rest stays as it was.
+                new.push(record.clone());
+            } else {
+                changed = true;
+            }
+            continue;
+        }
+        changed |= outcome.changed && edited != *record;
+        new.push(edited);
+    }
+    let mut migrated = Migrated {
+        input: input.clone(),
+        changed,
+        dropped: if in_place { 0 } else { dropped },
+        records: Vec::new(),
+        new_text: None,
+        diff: None,
+    };
+    match target {
+        Target::InPlace => {
+            if changed {
+                let old_text = String::from_utf8(bytes).map_err(|_| {
+                    Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
+                })?;
+                let new_text = match (input.format, old.as_slice(), new.as_slice()) {
+                    (Format::Md, [old_record], [new_record]) => {
+                        recast_yaml::layout::rewrite_markdown(&old_text, old_record, new_record)
+                    }
+                    (format, _, records) => render(format, records)?,
+                };
+                migrated.changed = new_text != old_text;
+                if migrated.changed {
+                    migrated.diff = Some((old_text, new_text.clone()));
+                    migrated.new_text = Some(new_text);
+                }
+            }
+        }
+        Target::File { format, .. }
+        | Target::Dir {
+            format: Some(format),
+            ..
+        } => {
+            if changed {
+                migrated.diff = Some((render(*format, &old)?, render(*format, &new)?));
+            }
+            migrated.records = new;
+        }
+        Target::Dir { format: None, .. } => {
+            if changed {
+                migrated.diff = Some((render(input.format, &old)?, render(input.format, &new)?));
+            }
+            migrated.records = new;
+        }
+    }
+    Ok(migrated)
+}
+
+/// Records written in a format, whole.
+fn render(format: Format, records: &[Record]) -> anyhow::Result<String> {
+    if format == Format::Md && records.len() > 1 {
+        bail!(
+            "a Markdown file holds one record and this file has {}; use --to yaml (or another stream format)",
+            records.len()
+        );
+    }
+    let mut out = Vec::new();
+    {
+        let mut writer = open_writer(format, Box::new(&mut out), &WriteOptions::default())?;
+        for record in records {
+            writer.write_record(record)?;
+        }
+        writer.finish()?;
+    }
+    String::from_utf8(out).context("a writer wrote text that is not UTF-8")
+}
+
+/// Replaces a file atomically: temporary file in its folder, fsync, rename.
+fn replace_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let file = AtomicFile::create(path)?;
+    {
+        let mut writer = file.writer()?;
+        writer
+            .write_all(bytes)
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    file.commit()
+}
+
+/// A walked file's path below the command-line folder it came from (a file named on the
+/// command line: its name).
+fn relative_path(path: &Path, roots: &[PathBuf]) -> PathBuf {
+    roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .find(|relative| !relative.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .or_else(|| path.file_name().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("untitled"))
+}
+
+/// Prints the unified diffs of the first `limit` changed files on standard output.
+fn print_diffs(files: &[Migrated], limit: usize) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let changed: Vec<&Migrated> = files.iter().filter(|f| f.changed).collect();
+    for file in changed.iter().take(limit) {
+        let Some((old, new)) = &file.diff else {
+            continue;
+        };
+        let name = file
+            .input
+            .path
+            .as_deref()
+            .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+        // git's a/ b/ prefixes for relative paths; an absolute path stands as it is.
+        let (a, b) = if name.starts_with('/') {
+            (name.clone(), name.clone())
+        } else {
+            (format!("a/{name}"), format!("b/{name}"))
+        };
+        let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&a, &b)
+            .to_string();
+        let _ = out.write_all(text.as_bytes());
+    }
+    if changed.len() > limit {
+        let _ = writeln!(out, "… and {} more changed file(s)", changed.len() - limit);
+    }
+}
+
+fn dropped_note(dropped: usize, target: &Target) -> String {
+    match (dropped, target) {
+        (0, _) | (_, Target::InPlace) => String::new(),
+        (n, _) => format!(" ({n} record(s) left out by where)"),
+    }
+}
+
+fn elapsed(started: Instant) -> String {
+    let elapsed = started.elapsed();
+    if elapsed.as_secs() >= 1 {
+        format!("{:.1} s", elapsed.as_secs_f64())
+    } else {
+        format!("{} ms", elapsed.as_millis())
+    }
+}

@@ -1,0 +1,100 @@
+//! `recast validate`: check every record against a profile; one line per problem on
+//! standard output (`file:line: message`), exit code 1 when there is any.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::bail;
+use recast_migrate::{Problem, Profile, Validator};
+
+use crate::cli::{ProfileName, ValidateArgs};
+use crate::format::{Format, ReadOptions};
+use crate::input::{Inputs, Message, RecordStream};
+use crate::report::Reporter;
+
+pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let inputs = Inputs::collect(&args.inputs, args.from)?;
+    for warning in &inputs.warnings {
+        reporter.warn(warning);
+    }
+    let markdown: Vec<Arc<Path>> = inputs
+        .files
+        .iter()
+        .filter(|input| input.format == Format::Md)
+        .filter_map(|input| input.path.clone())
+        .collect();
+    let files = inputs.files.len();
+    let profile = match args.profile {
+        ProfileName::Article => Profile::article(),
+    };
+    let mut validator = Validator::new(profile);
+    let progress = reporter.progress(files);
+    let stream = RecordStream::start(inputs.files, ReadOptions::default(), progress.clone());
+    let mut out = std::io::stdout().lock();
+    let mut problems = 0u64;
+    let mut records = 0u64;
+    let mut lines = FieldLines::default();
+    for message in stream {
+        let Message::Records(items) = message else {
+            continue;
+        };
+        for item in items {
+            match item {
+                Ok(record) => {
+                    records += 1;
+                    for problem in validator.check(&record) {
+                        problems += 1;
+                        let problem = lines.locate(problem, &markdown);
+                        writeln!(out, "{problem}")?;
+                    }
+                }
+                Err(error) => {
+                    problems += 1;
+                    writeln!(out, "{error}")?;
+                }
+            }
+        }
+    }
+    progress.finish_and_clear();
+    out.flush()?;
+    if problems > 0 {
+        bail!("{problems} problem(s) in {records} record(s) from {files} file(s)");
+    }
+    eprintln!("recast: validate: {records} record(s) from {files} file(s), no problem");
+    Ok(0)
+}
+
+/// Points a problem of a Markdown record at its field's line, read from the file when
+/// first needed (a record's origin gives only the line its text starts on).
+#[derive(Default)]
+struct FieldLines {
+    cache: HashMap<Arc<Path>, Vec<(String, u64)>>,
+}
+
+impl FieldLines {
+    fn locate(&mut self, mut problem: Problem, markdown: &[Arc<Path>]) -> Problem {
+        let (Some(file), Some(field)) = (problem.origin.file.clone(), problem.field.as_deref())
+        else {
+            return problem;
+        };
+        if !markdown.contains(&file) {
+            return problem;
+        }
+        let top = recast_model::path::FieldPath::parse(field)
+            .segments()
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let lines = self.cache.entry(file.clone()).or_insert_with(|| {
+            std::fs::read_to_string(&file)
+                .map(|text| recast_yaml::layout::field_lines(&text))
+                .unwrap_or_default()
+        });
+        if let Some((_, line)) = lines.iter().find(|(key, _)| *key == top) {
+            problem.origin.line = *line;
+        }
+        problem
+    }
+}
