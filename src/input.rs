@@ -286,12 +286,12 @@ fn read_all(
 ) {
     let mut queue: VecDeque<Input> = inputs.into();
     while let Some(input) = queue.pop_front() {
-        let sent = if input.size <= WHOLE_FILE_LIMIT {
+        let sent = if read_whole_file(&input) {
             let mut batch = vec![input];
             while batch.len() < FILES_PER_BATCH
                 && queue
                     .front()
-                    .is_some_and(|next| next.size <= WHOLE_FILE_LIMIT)
+                    .is_some_and(read_whole_file)
             {
                 batch.extend(queue.pop_front());
             }
@@ -312,6 +312,12 @@ fn read_all(
             return; // The writer stopped listening (it failed); stop reading.
         }
     }
+}
+
+/// Small files are parsed whole, in parallel; a feed streams, so that its channel goes
+/// out before its records.
+fn read_whole_file(input: &Input) -> bool {
+    input.size <= WHOLE_FILE_LIMIT && !matches!(input.format, Format::Rss | Format::Atom)
 }
 
 /// Reads a small file whole and parses all of it.
@@ -343,9 +349,14 @@ fn stream_file(
     sender: &SyncSender<Message>,
     progress: &ProgressBar,
 ) -> bool {
-    let opened = open_stream(input)
-        .and_then(|(format, source)| open_reader(format, source, input.path.clone(), options));
-    let mut reader = match opened {
+    let (format, source) = match open_stream(input) {
+        Ok(opened) => opened,
+        Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
+    };
+    if format == Format::Yaml {
+        return stream_yaml_documents(input, source, sender, progress);
+    }
+    let mut reader = match open_reader(format, source, input.path.clone(), options) {
         Ok(reader) => reader,
         Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
     };
@@ -371,6 +382,61 @@ fn stream_file(
         }
     }
     chunk.is_empty() || sender.send(Message::Records(chunk)).is_ok()
+}
+
+/// Streams a YAML file document by document, parsing each batch of documents in
+/// parallel: the splitter finds document boundaries by looking at line starts only, so
+/// the expensive parse is what the cores share.
+fn stream_yaml_documents(
+    input: &Input,
+    source: Source,
+    sender: &SyncSender<Message>,
+    progress: &ProgressBar,
+) -> bool {
+    let options = recast_yaml::ReadOptions::default();
+    let mut splitter =
+        recast_yaml::DocumentSplitter::new(source, input.path.clone(), options.clone());
+    loop {
+        let mut documents = Vec::with_capacity(RECORDS_PER_CHUNK);
+        let mut split_error = None;
+        for next in splitter.by_ref() {
+            match next {
+                Ok(document) => documents.push(document),
+                Err(e) => {
+                    split_error = Some(e);
+                    break;
+                }
+            }
+            if documents.len() == RECORDS_PER_CHUNK {
+                break;
+            }
+        }
+        let finished = documents.len() < RECORDS_PER_CHUNK;
+        let parsed: Vec<Vec<Result<Record>>> = documents
+            .par_iter()
+            .map(|document| {
+                match recast_yaml::parse_document(
+                    &document.text,
+                    input.path.clone(),
+                    document.first_line,
+                    &options,
+                ) {
+                    Ok(records) => records.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                }
+            })
+            .collect();
+        let mut items: Vec<Result<Record>> = parsed.into_iter().flatten().collect();
+        let stop = split_error.is_some() || finished;
+        items.extend(split_error.map(Err));
+        progress.tick();
+        if !items.is_empty() && sender.send(Message::Records(items)).is_err() {
+            return false;
+        }
+        if stop {
+            return true;
+        }
+    }
 }
 
 type Source = Box<dyn BufRead + Send>;

@@ -375,3 +375,44 @@ fn exact_numbers_and_lookalike_strings_survive_every_format() {
         assert_same_records(&records_of(&out, &[]), &expected, format);
     }
 }
+
+#[test]
+fn large_yaml_streams_parse_in_parallel_and_keep_order() {
+    // Past 8 MiB a file streams; YAML documents are then parsed in parallel batches.
+    let dir = tempfile::tempdir().unwrap();
+    let stream = fs::read_to_string(data("generated/archive.yaml")).unwrap();
+    let copies = (9 << 20) / stream.len() + 1;
+    let big = dir.path().join("big.yaml");
+    let mut text = stream.repeat(copies);
+    // A broken document in the middle: reported with its file line, the rest still read.
+    let middle = text.len() / 2;
+    let cut = middle + text[middle..].find("\n---\n").unwrap() + 1;
+    let broken_line = text[..cut].matches('\n').count() + 2;
+    text.insert_str(cut, "---\ntitle: [unclosed\n");
+    fs::write(&big, &text).unwrap();
+
+    let output = recast()
+        .args([
+            "convert",
+            big.to_str().unwrap(),
+            "--to",
+            "jsonl",
+            "--keep-going",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("big.yaml:{broken_line}:")),
+        "{stderr}"
+    );
+    let expected: Vec<String> = std::iter::repeat_n(generated_records(), copies)
+        .flatten()
+        .collect();
+    assert_same_records(
+        &canonical_jsonl(&String::from_utf8(output.stdout).unwrap()),
+        &expected,
+        "big.yaml",
+    );
+}
