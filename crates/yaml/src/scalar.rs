@@ -37,16 +37,28 @@ use recast_model::{Number, Value};
 /// assert_eq!(parse_scalar("2020-11-11"), Value::from("2020-11-11"));
 /// ```
 pub fn parse_scalar(text: &str) -> Value {
-    if is_null(text) {
+    resolve_plain(Cow::Borrowed(text))
+}
+
+/// [`parse_scalar`] taking the parser's text, so a string that is already owned is not
+/// copied again.
+fn resolve_plain(text: Cow<'_, str>) -> Value {
+    if is_null(&text) {
         return Value::Null;
     }
-    if let Some(b) = parse_bool(text) {
+    if let Some(b) = parse_bool(&text) {
         return Value::Bool(b);
     }
-    match resolve_number(text) {
+    match resolve_number(&text) {
         Some(n) => Value::Number(n),
-        None => Value::String(text.to_owned()),
+        None => Value::String(text.into_owned()),
     }
+}
+
+/// True when a plain scalar `text` reads as the string `text` (the writer's question,
+/// answered without building a value).
+pub(crate) fn plain_is_string(text: &str) -> bool {
+    !is_null(text) && parse_bool(text).is_none() && resolve_number(text).is_none()
 }
 
 /// The YAML 1.2 core schema's nulls (an empty plain scalar included).
@@ -151,7 +163,7 @@ pub(crate) fn resolve_scalar(
         return Ok(Value::String(text.into_owned()));
     }
     Ok(match style {
-        ScalarStyle::Plain => parse_scalar(&text),
+        ScalarStyle::Plain => resolve_plain(text),
         _ => Value::String(text.into_owned()),
     })
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use recast_model::{Error, Map, Record, RecordWriter, Result, Value};
 
-use crate::scalar::parse_scalar;
+use crate::scalar::plain_is_string;
 
 /// Writes a value as a YAML document's content (no `---`), ending with a line break.
 ///
@@ -237,38 +237,20 @@ pub(crate) fn plain_ok(s: &str, key: bool) -> bool {
     {
         return false;
     }
-    if parse_scalar(s) != Value::String(s.to_owned()) || other_readers_mistype(s) {
-        return false;
-    }
-    true
+    plain_is_string(s) && !other_readers_mistype(s)
 }
 
 /// Strings that YAML 1.1 readers (PyYAML, Go yaml.v2, Ruby), or readers with more
 /// lenient number syntax, take for something other than a string.
 fn other_readers_mistype(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "y" | "yes"
-            | "n"
-            | "no"
-            | "on"
-            | "off"
-            | "true"
-            | "false"
-            | "null"
-            | "~"
-            | "nan"
-            | "inf"
-            | "+inf"
-            | "-inf"
-            | ".inf"
-            | "+.inf"
-            | "-.inf"
-            | ".nan"
-            | "<<"
-            | "="
-    ) || looks_numeric(s)
+    const WORDS: [&str; 19] = [
+        "y", "yes", "n", "no", "on", "off", "true", "false", "null", "~", "nan", "inf", "+inf",
+        "-inf", ".inf", "+.inf", "-.inf", ".nan", "<<",
+    ];
+    // Every spelling in any case: `YES`, `Off`, `nUll` all mean something to some reader.
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+        || s == "="
+        || looks_numeric(s)
         || looks_like_timestamp(s)
 }
 
