@@ -45,6 +45,8 @@
 //!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`
 //!   error naming the record and the field.
 
+#![warn(missing_docs)]
+
 mod parser;
 mod pointer;
 mod read;

@@ -13,8 +13,9 @@ use crate::pointer::{Pointer, array_index};
 /// at a time so memory stays flat however long the array is, or a single object (one
 /// record). [`select`](JsonReader::select) picks the array inside an API dump.
 ///
-/// An empty input (only whitespace) has no records. Each record's origin line is the
-/// line its `{` is on.
+/// An empty input (only whitespace) has no records. Several top-level objects or
+/// arrays one after another (concatenated JSON, as `jq -c` writes it) are read in
+/// turn, as jq and Miller do. Each record's origin line is the line its `{` is on.
 ///
 /// After a record-level problem (an element that is not an object, a duplicate key)
 /// the reader goes on with the next element; after a syntax, encoding, size or I/O
@@ -90,6 +91,12 @@ impl<R: BufRead> JsonReader<R> {
             return Ok(());
         }
         self.navigate()?;
+        self.records_at_value()
+    }
+
+    /// Decides, at the first byte of the selected (or a top-level) value, between an
+    /// array of records and a single one.
+    fn records_at_value(&mut self) -> Result<()> {
         let p = &mut self.parser;
         p.skip_ws()?;
         match p.peek()? {
@@ -295,6 +302,19 @@ impl<R: BufRead> Iterator for JsonReader<R> {
                     self.records += 1;
                     self.state = State::Closing;
                     self.record(self.enclosing.len()).map(Some)
+                }
+                State::Closing if self.pointer.tokens.is_empty() => {
+                    // Several top-level values one after another (concatenated JSON,
+                    // as jq writes and Miller reads) are read in turn.
+                    self.state = State::Done;
+                    match self.parser.skip_ws().and_then(|()| self.parser.peek()) {
+                        Ok(None) => Ok(None),
+                        Ok(Some(b)) if starts_value(b) => self.records_at_value().map(|()| None),
+                        Ok(Some(_)) => Err(self
+                            .parser
+                            .unexpected("expected end of input after the top-level value")),
+                        Err(error) => Err(error),
+                    }
                 }
                 State::Closing => {
                     self.state = State::Done;

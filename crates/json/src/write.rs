@@ -72,6 +72,7 @@ pub struct JsonWriter<W: Write> {
 }
 
 impl<W: Write> JsonWriter<W> {
+    /// A writer to `out`; no `BufWriter` is needed, output is gathered here.
     pub fn new(out: W) -> JsonWriter<W> {
         JsonWriter {
             out,
@@ -130,6 +131,7 @@ pub struct JsonLinesWriter<W: Write> {
 }
 
 impl<W: Write> JsonLinesWriter<W> {
+    /// A compact writer to `out`; no `BufWriter` is needed, output is gathered here.
     pub fn new(out: W) -> JsonLinesWriter<W> {
         JsonLinesWriter {
             out,

@@ -88,3 +88,36 @@ fn columns_count_characters_not_bytes() {
         .unwrap_err();
     assert!(error.to_string().starts_with("<stdin>:1:10 "), "{error}");
 }
+
+#[test]
+fn concatenated_top_level_values_are_read_in_turn() {
+    let text = b"{\"a\": 1}\n{\"b\": 2} {\"c\": 3}\n[{\"d\": 4}, {\"e\": 5}]\n";
+    let records = all_ok(read_json(text));
+    let keys: Vec<&str> = records
+        .iter()
+        .map(|r| r.fields.keys().next().unwrap().as_str())
+        .collect();
+    assert_eq!(keys, ["a", "b", "c", "d", "e"]);
+    assert_eq!(records[2].origin.line, 2);
+    // A scalar after them is still an error.
+    let results = read_json(b"{\"a\": 1} 2");
+    assert!(results[0].is_ok());
+    let error = results[1].as_ref().unwrap_err();
+    let expected = "expected an array of objects or an object at the top level, found a number";
+    assert!(error.to_string().contains(expected), "{error}");
+    let results = read_json(b"{\"a\": 1} x");
+    let error = results[1].as_ref().unwrap_err();
+    let expected = "<stdin>:1:10: expected end of input after the top-level value, found 'x'";
+    assert_eq!(error.to_string(), expected);
+}
+
+#[test]
+fn readers_and_writers_can_move_to_worker_threads() {
+    // The CLI boxes readers as `dyn RecordReader + Send`.
+    fn send<T: Send>(_: &T) {}
+    let input: Box<dyn std::io::BufRead + Send> = Box::new(&b"[]"[..]);
+    send(&recast_json::JsonReader::new(input, None));
+    send(&recast_json::JsonLinesReader::new(&b""[..], None));
+    send(&recast_json::JsonWriter::new(Vec::new()));
+    send(&recast_json::JsonLinesWriter::new(Vec::new()));
+}
