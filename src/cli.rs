@@ -236,4 +236,37 @@ pub struct ConvertArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
+/// How CSV and TSV are read and written.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "CSV/TSV")]
+pub struct CsvArgs {
+    /// Write only these columns, in this order (comma-separated dotted paths; a path
+    /// selects everything below it: `provider` gives `provider.name`, `provider.domain`).
+    #[arg(long, value_name = "PATHS", value_delimiter = ',')]
+    pub fields: Option<Vec<String>>,
+
+    /// Write text starting with `=`, `+`, `-`, `@`, tab or CR as it is, and read a
+    /// leading `'` as text (by default such cells get a `'` that stops spreadsheets
+    /// running them as formulas, and reading takes it off again).
+    #[arg(long)]
+    pub no_sanitize: bool,
+
+    /// Start CSV/TSV output with a UTF-8 byte order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Field separator for CSV/TSV: one ASCII character, or `tab` (default: `,` for
+    /// csv, tab for tsv).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
+    /// float, number, bool, any, list); they override header hints and inference.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 }

@@ -16,6 +16,7 @@ use crate::report::Reporter;
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    crate::format::configure_csv(&args.csv)?;
     let inputs = Inputs::collect_shard(&args.input.inputs, args.input.from, args.input.shard)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);

@@ -19,6 +19,10 @@ pub enum Format {
     Json,
     /// JSON Lines: one object per line.
     Jsonl,
+    /// CSV: one row per record, nested fields as dotted columns.
+    Csv,
+    /// TSV: CSV with tabs between fields.
+    Tsv,
 }
 
 impl Format {
@@ -30,6 +34,8 @@ impl Format {
             "yaml" | "yml" => Format::Yaml,
             "json" => Format::Json,
             "jsonl" | "ndjson" => Format::Jsonl,
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
             _ => return None,
         })
     }
@@ -41,6 +47,8 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
         }
     }
 
@@ -113,6 +121,77 @@ pub struct WriteOptions {
     pub channel: Channel,
 }
 
+/// The CSV/TSV flags of this run (`--fields`, `--no-sanitize`, `--bom`, `--delimiter`,
+/// `--schema`), set once by [`configure_csv`] before any reader or writer opens.
+#[derive(Debug, Clone, Default)]
+struct CsvSettings {
+    delimiter: Option<u8>,
+    read: recast_csv::CsvReadOptions,
+    write: recast_csv::CsvWriteOptions,
+}
+
+impl CsvSettings {
+    fn delimiter_for(&self, format: Format) -> u8 {
+        self.delimiter
+            .unwrap_or(if format == Format::Tsv { b'\t' } else { b',' })
+    }
+}
+
+static CSV_SETTINGS: std::sync::RwLock<Option<CsvSettings>> = std::sync::RwLock::new(None);
+
+fn csv_settings() -> CsvSettings {
+    CSV_SETTINGS
+        .read()
+        .map(|s| s.clone().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// Takes the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
+/// `--delimiter` that is not one ASCII character, is an error.
+pub fn configure_csv(args: &crate::cli::CsvArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let delimiter = match args.delimiter.as_deref() {
+        None => None,
+        Some("tab" | "\\t" | "\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
+            Some(d.as_bytes()[0])
+        }
+        Some(d) => anyhow::bail!("--delimiter must be one ASCII character (or `tab`), not {d:?}"),
+    };
+    let schema = match &args.schema {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --schema {}", path.display()))?;
+            let file: Arc<Path> = path.as_path().into();
+            Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
+        }
+    };
+    let settings = CsvSettings {
+        delimiter,
+        read: recast_csv::CsvReadOptions {
+            sanitize: !args.no_sanitize,
+            schema,
+            ..Default::default()
+        },
+        write: recast_csv::CsvWriteOptions {
+            sanitize: !args.no_sanitize,
+            bom: args.bom,
+            fields: args.fields.as_ref().map(|fields| {
+                fields
+                    .iter()
+                    .map(|f| recast_model::path::FieldPath::parse(f.trim()))
+                    .collect()
+            }),
+            ..Default::default()
+        },
+    };
+    if let Ok(mut slot) = CSV_SETTINGS.write() {
+        *slot = Some(settings);
+    }
+    Ok(())
+}
+
 /// A reader that can move to a worker thread.
 pub type BoxedReader<'a> = Box<dyn RecordReader + Send + 'a>;
 
@@ -138,6 +217,14 @@ pub fn open_reader<'a>(
             }
         }
         Format::Jsonl => Box::new(recast_json::JsonLinesReader::new(input, file)),
+        Format::Csv | Format::Tsv => {
+            let csv = csv_settings();
+            let options = recast_csv::CsvReadOptions {
+                delimiter: csv.delimiter_for(format),
+                ..csv.read
+            };
+            Box::new(recast_csv::CsvReader::new(input, file, options))
+        }
     })
 }
 
@@ -153,6 +240,14 @@ pub fn open_writer<'a>(
         Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
         Format::Json => Box::new(recast_json::JsonWriter::new(output)),
         Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
+        Format::Csv | Format::Tsv => {
+            let csv = csv_settings();
+            let options = recast_csv::CsvWriteOptions {
+                delimiter: csv.delimiter_for(format),
+                ..csv.write
+            };
+            Box::new(recast_csv::CsvWriter::new(output, options))
+        }
     })
 }
 
