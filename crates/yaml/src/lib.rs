@@ -34,8 +34,8 @@
 //! # Reading rules
 //!
 //! YAML 1.2 core schema, with recast's choices (see [`parse_scalar`]): `007` and other
-//! leading-zero numbers, `yes`/`no`/`on`/`off`, and dates stay strings; numbers keep
-//! their exact text. Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are
+//! leading-zero numbers, `yes`/`no`/`on`/`off` (unless a document declares `%YAML 1.1`),
+//! and dates stay strings; numbers keep their exact text. Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are
 //! honoured; other tags are ignored. Anchors and aliases are expanded within a node
 //! budget; nesting is bounded ([`ReadOptions`]); duplicate keys and non-scalar keys are
 //! errors; `<<` is an ordinary key (merge keys are YAML 1.1 only). Every error names the

@@ -183,6 +183,8 @@ struct Anchored {
 
 /// The state of one document being built.
 struct Builder<'a> {
+    /// The document declared `%YAML 1.1`: its booleans include `yes`, `no`, `on`, `off`.
+    yaml_1_1: bool,
     file: Option<&'a Arc<Path>>,
     first_line: u64,
     options: &'a ReadOptions,
@@ -361,7 +363,7 @@ impl Builder<'_> {
                 }
                 // The text is kept only where it may serve as a key: here, or via an alias.
                 let key_text = (is_key || anchor != 0).then(|| text.clone().into_owned());
-                let value = resolve_scalar(text, style, tag.as_deref())
+                let value = resolve_scalar(text, style, tag.as_deref(), self.yaml_1_1)
                     .map_err(|m| self.error(ErrorKind::Data, at, m.0))?;
                 if anchor != 0 {
                     self.anchors.insert(
@@ -474,8 +476,9 @@ pub(crate) fn parse_documents(
     for next in parser {
         let (event, span) = next.map_err(|e| scan_error(&e, file, first_line))?;
         match event {
-            Event::DocumentStart(..) => {
+            Event::DocumentStart(_, version) => {
                 builder = Some(Builder {
+                    yaml_1_1: version.is_some_and(|v| (v.major, v.minor) == (1, 1)),
                     file,
                     first_line,
                     options,
@@ -548,6 +551,16 @@ mod tests {
         assert_eq!(m["h"], Value::from("x\n"));
         assert_eq!(m["i"], Value::Null);
         assert_eq!(m["j"], Value::Bool(true));
+    }
+
+    #[test]
+    fn yaml_1_1_documents_get_their_booleans() {
+        let v = value("%YAML 1.1\n---\na: yes\nb: Off\nc: 007\nd: 'yes'\n");
+        assert_eq!(
+            v.to_string(),
+            r#"{"a": true, "b": false, "c": "007", "d": "yes"}"#
+        );
+        assert_eq!(value("a: yes\n").to_string(), r#"{"a": "yes"}"#);
     }
 
     #[test]

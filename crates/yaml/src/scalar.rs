@@ -22,6 +22,25 @@ use recast_model::{Number, Value};
 ///
 /// Useful wherever a user types a value on the command line (`--set draft=false`).
 ///
+/// The rules are the YAML 1.2 core schema's, with two choices that keep strings from
+/// being mistyped:
+///
+/// - null: `null`, `Null`, `NULL`, `~`, and nothing at all;
+/// - booleans: `true`, `True`, `TRUE`, `false`, `False`, `FALSE` only; `yes`, `no`,
+///   `on`, `off`, `y`, `n` (YAML 1.1 booleans) are strings;
+/// - numbers: `[-+]?[0-9]+`, `0x…`, `0o…`, decimals and exponents, `.inf`, `-.inf`,
+///   `.nan`, kept exactly (`12345678901234567890123`, `1.0`, `-0`); but a number with a
+///   leading zero (`007`, `-01`, `00.5`, `01e3`) is a string: zip codes and identifiers
+///   are far more common than such numbers, and YAML 1.1 readers take `007` for octal;
+/// - everything else, dates and timestamps included, is a string as written.
+///
+/// In documents, quoted and block scalars are always strings, and explicit core tags
+/// win: `!!str 123` is a string, `!!int "007"` the integer 7, `!!float 1` the float
+/// `1.0`; a text that does not fit its tag is an error. The non-specific tag `!` makes a
+/// string. Any other tag (`!!timestamp`, `!!binary`, `!custom`) is ignored and the node
+/// read as if untagged: an archive converter has no type for it, and refusing the file
+/// would lose more than the tag.
+///
 /// ```
 /// use recast_yaml::parse_scalar;
 /// use recast_model::Value;
@@ -75,6 +94,15 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// YAML 1.1's booleans, for documents that declare `%YAML 1.1`.
+fn parse_bool_1_1(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => parse_bool(text),
+    }
+}
+
 /// A plain number, unless it has a leading zero (then it is a string, see the module docs).
 fn resolve_number(text: &str) -> Option<Number> {
     if has_leading_zero(text) {
@@ -104,10 +132,13 @@ pub(crate) struct TagMismatch(pub String);
 /// - Any other tag (`!!timestamp`, `!!binary`, `!custom`) is ignored and the scalar is
 ///   resolved as if untagged: an archive converter has no types for them, and refusing
 ///   the whole file over a tag would lose more than it protects.
+/// - In a document that declares `%YAML 1.1`, plain `yes`/`no`/`on`/`off`/`y`/`n` are
+///   booleans, as that version says.
 pub(crate) fn resolve_scalar(
     text: Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&Tag>,
+    yaml_1_1: bool,
 ) -> Result<Value, TagMismatch> {
     let core = tag.and_then(Tag::core_suffix);
     match core {
@@ -163,6 +194,10 @@ pub(crate) fn resolve_scalar(
         return Ok(Value::String(text.into_owned()));
     }
     Ok(match style {
+        // A document that declares `%YAML 1.1` means its booleans; numbers stay 1.2's.
+        ScalarStyle::Plain if yaml_1_1 && parse_bool_1_1(&text).is_some() => {
+            Value::Bool(parse_bool_1_1(&text) == Some(true))
+        }
         ScalarStyle::Plain => resolve_plain(text),
         _ => Value::String(text.into_owned()),
     })
