@@ -145,20 +145,26 @@ fn list_items(out: &mut String, items: &[Value], n: usize, first_inline: bool) {
     }
 }
 
-/// Keys longer than this are written as explicit keys (`? "…"`): YAML limits implicit
-/// keys to 1024 characters, and escapes can lengthen a quoted key.
-const MAX_IMPLICIT_KEY: usize = 256;
+/// Keys written longer than this become explicit keys (`? "…"`): YAML limits implicit
+/// keys to 1024 characters (granit-parser's lookahead too); the margin is for `: `.
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 fn write_key(out: &mut String, key: &str, n: usize) {
-    if key.chars().count() > MAX_IMPLICIT_KEY {
+    // Byte length bounds the character count: most keys are settled without counting.
+    let short = |s: &str| s.len() <= MAX_IMPLICIT_KEY || s.chars().count() <= MAX_IMPLICIT_KEY;
+    if short(key) && plain_ok(key, true) {
+        out.push_str(key);
+        return;
+    }
+    let mut quoted = String::with_capacity(key.len() + 2);
+    double_quoted(&mut quoted, key);
+    if short(&quoted) {
+        out.push_str(&quoted);
+    } else {
         out.push_str("? ");
-        double_quoted(out, key);
+        out.push_str(&quoted);
         out.push('\n');
         indent(out, n);
-    } else if plain_ok(key, true) {
-        out.push_str(key);
-    } else {
-        double_quoted(out, key);
     }
 }
 
@@ -566,6 +572,10 @@ mod tests {
         map.insert(long.clone(), 1i64.into());
         map.insert(format!("{long}x"), Value::Map(inner));
         map.insert("list".into(), Value::List(vec![Value::Map(item)]));
+        // At the limit: still implicit.
+        map.insert("a".repeat(MAX_IMPLICIT_KEY), Value::List(vec![Value::Null]));
+        // Short, but long once escaped.
+        map.insert("\u{FFFE}".repeat(300), Value::Null);
         let value = Value::Map(map);
         let written = yaml(&value);
         assert!(
