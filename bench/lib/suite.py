@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Runs the benchmark jobs on prepared corpora and prints the results table.
+
+Called by bench/run.sh, which installs the tools, builds recast and the helper
+programs and generates the corpora first. Each job converts one input with recast and
+with its peers (the tools and hand-written scripts a user would otherwise reach for),
+plus the floors (`cat` of the input, and parse-floor: the parser recast uses, doing
+nothing else). For every command:
+
+1. one run under `/usr/bin/time -v` gives the peak RSS (and warms the page cache),
+2. check.py checks the output is complete and right,
+3. hyperfine times it (median of --runs runs).
+
+Standard library only. Writes bench/out/results-N.json and results-N.md and prints the
+Markdown table.
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+
+
+@dataclass
+class Tool:
+    label: str
+    command: str  # shell command; {in} {out} {n} are filled in
+    output: str = ""  # output file name (in the job's out dir); "" = none
+    form: str = ""  # how check.py reads the output; "" = no check
+    exact: bool = False
+    role: str = "peer"  # recast | peer | floor
+    needs: tuple = ()  # executables that must exist
+    slow: bool = False  # a slow peer: fewer hyperfine runs
+    large: bool = False  # also run at the large N (memory flatness)
+    key: str = ""  # a name the targets refer to
+
+
+@dataclass
+class Job:
+    key: str
+    title: str
+    input: str  # corpus path relative to the corpus dir
+    tools: list = field(default_factory=list)
+
+
+def jobs(a):
+    r = shlex.quote(a.recast)
+    floor = shlex.quote(a.floor)
+    feedrs = shlex.quote(a.feedrs)
+    py = shlex.quote(a.python)
+    peers = os.path.join(BENCH, "peers")
+    hugo_site = os.path.join(peers, "hugo-site")
+    cat_file = Tool("floor: cat", "cat {in} > /dev/null", role="floor", large=True)
+    cat_dir = Tool("floor: cat", "find {in} -name '*.md' -print0 | xargs -0 cat > /dev/null",
+                   role="floor", large=True)
+
+    def recast(args, output, form, **kw):
+        return Tool(kw.pop("label", "recast"), f"{r} -q {args}", output, form, exact=True, role="recast",
+                    needs=(a.recast,), large=True, key=kw.pop("key", "recast"), **kw)
+
+    def parse(fmt, threads=None, **kw):
+        t = f" --threads {threads}" if threads else ""
+        label = f"floor: parse ({fmt}{', %s thread%s' % (threads, 's' if threads > 1 else '') if threads else ''})"
+        return Tool(label, f"{floor} {fmt} {{in}}{t} > {{out}}", "floor.txt", "floor", role="floor",
+                    needs=(a.floor,), **kw)
+
+    return [
+        Job("md-json", "md folder → JSON", "archive", [
+            recast("convert {in} --to json -o {out}", "recast.json", "json"),
+            recast("--threads 1 convert {in} --to json -o {out}", "recast-t1.json", "json",
+                   label="recast --threads 1", key="recast-t1"),
+            Tool("Python + PyYAML (C loader)", f"{py} {peers}/md_to_json.py {{in}} {{out}}", "pyyaml.json", "json",
+                 exact=True, needs=(a.python,), slow=True, key="pyyaml"),
+            cat_dir,
+            parse("md", 2, key="floor-t2", large=True),
+            parse("md", 1, key="floor-t1"),
+        ]),
+        Job("jsonl-csv", "JSON Lines → CSV, nested fields flattened", "archive.jsonl", [
+            recast("convert {in} --to csv -o {out}", "recast.csv", "csv"),
+            Tool("Miller (flatten, unsparsify)", "mlr --ijsonl --ocsv flatten then unsparsify {in} > {out}",
+                 "mlr.csv", "csv", needs=("mlr",), slow=True, key="mlr"),
+            Tool("gojq, explicit columns", f"gojq -n -r -f {peers}/jsonl_to_csv.jq {{in}} > {{out}}",
+                 "gojq.csv", "csv", needs=("gojq",), key="gojq"),
+            Tool("jq, explicit columns", f"jq -n -r -f {peers}/jsonl_to_csv.jq {{in}} > {{out}}",
+                 "jq.csv", "csv", needs=("jq",), slow=True, key="jq"),
+            cat_file,
+            parse("jsonl", large=True),
+        ]),
+        Job("csv-json", "CSV → JSON, nesting restored", "archive.csv", [
+            recast("convert {in} --to json -o {out}", "recast.json", "json"),
+            Tool("Miller", "mlr --icsv --ojson cat {in} > {out}", "mlr.json", "json", exact=True,
+                 needs=("mlr",), slow=True, key="mlr"),
+            Tool("Python + pandas", f"{py} {peers}/csv_to_json.py {{in}} {{out}}", "pandas.json", "json",
+                 exact=True, needs=(a.python,), slow=True, key="pandas"),
+            cat_file,
+            parse("csv", large=True),
+        ]),
+        Job("md-rss", "md folder → RSS", "archive", [
+            recast("convert {in} --to rss -o {out}", "recast.rss", "rss"),
+            # Hugo works in --source (its resources/ cache too): an empty folder beside the output.
+            Tool("Hugo (RSS-only site)", f"mkdir -p {{out}}.d/site && hugo --quiet --source {{out}}.d/site "
+                 f"--config {hugo_site}/config.toml --contentDir {{in}} --destination {{out}}.d/public "
+                 f"&& mv {{out}}.d/public/index.xml {{out}}", "hugo.rss", "rss",
+                 needs=("hugo",), slow=True, key="hugo"),
+            Tool("Python + feedgen", f"{py} {peers}/md_to_rss.py {{in}} {{out}}", "feedgen.rss", "rss",
+                 needs=(a.python,), slow=True, key="feedgen"),
+            cat_dir,
+            parse("md", 2),
+        ]),
+        Job("rss-json", "RSS → JSON", "archive.rss", [
+            recast("convert {in} --to json -o {out}", "recast.json", "json"),
+            Tool("feed-rs (Rust)", f"{feedrs} {{in}} {{out}}", "feedrs.json", "json", needs=(a.feedrs,),
+                 key="feedrs"),
+            Tool("Python + feedparser", f"{py} {peers}/rss_to_json.py {{in}} {{out}}", "feedparser.json", "json",
+                 needs=(a.python,), slow=True, key="feedparser"),
+            cat_file,
+            parse("rss", large=True),
+        ]),
+        Job("yaml-jsonl", "YAML stream → JSON Lines", "archive.yaml", [
+            recast("convert {in} --to jsonl -o {out}", "recast.jsonl", "jsonl"),
+            Tool("Python + PyYAML (C loader)", f"{py} {peers}/yaml_to_jsonl.py {{in}} {{out}}", "pyyaml.jsonl",
+                 "jsonl", exact=True, needs=(a.python,), slow=True, key="pyyaml"),
+            Tool("gojq --yaml-input", "gojq --yaml-input -c . {in} > {out}", "gojq.jsonl", "jsonl", exact=True,
+                 needs=("gojq",), slow=True, key="gojq"),
+            cat_file,
+            parse("yaml", 2, key="floor-t2", large=True),
+            parse("yaml", 1, key="floor-t1"),
+        ]),
+    ]
+
+
+def available(tool):
+    for need in tool.needs:
+        if os.path.sep in need:
+            if not os.access(need, os.X_OK):
+                return f"{need} not built"
+        elif shutil.which(need) is None:
+            return f"{need} not installed"
+    return None
+
+
+def peak_rss_kb(path):
+    try:
+        with open(path) as f:
+            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
+        return int(m.group(1)) if m else None
+    except OSError:
+        return None
+
+
+def last_line(path):
+    try:
+        with open(path, errors="replace") as f:
+            lines = [line.strip() for line in f if line.strip() and not line.startswith("\t")]
+        lines = [line for line in lines if not line.startswith("Command exited")]
+        return lines[-1][:160] if lines else ""
+    except OSError:
+        return ""
+
+
+def run_tool(job, tool, corpus, outdir, n, a):
+    row = {"job": job.key, "tool": tool.label, "role": tool.role, "key": tool.key or tool.label, "n": n}
+    missing = available(tool)
+    if missing:
+        row["status"] = f"skipped: {missing}"
+        return row
+    source = os.path.join(corpus, job.input)
+    if not os.path.exists(source):
+        row["status"] = f"skipped: no input {job.input}"
+        return row
+    out = os.path.join(outdir, f"{job.key}.{tool.output or 'none'}")
+    cmd = tool.command.format(**{"in": shlex.quote(source), "out": shlex.quote(out), "n": n})
+    row["command"] = cmd
+    if tool.output:
+        clean = f"rm -rf {shlex.quote(out)} {shlex.quote(out)}.d"
+    else:
+        clean = "true"
+    subprocess.run(clean, shell=True)
+    timefile = os.path.join(outdir, f"{job.key}.{tool.output or 'cat'}.time")
+    started = time.monotonic()
+    done = subprocess.run(["/usr/bin/time", "-v", "-o", timefile, "sh", "-c", cmd],
+                          stdout=subprocess.DEVNULL, stderr=open(timefile + ".err", "w"))
+    row["first_run_s"] = round(time.monotonic() - started, 3)
+    row["peak_rss_kb"] = peak_rss_kb(timefile)
+    if done.returncode != 0:
+        row["status"] = f"failed (exit {done.returncode}): {last_line(timefile + '.err')}"
+        return row
+    if tool.form:
+        truth = os.path.join(corpus, "archive.jsonl")
+        args = [sys.executable, os.path.join(HERE, "check.py"), "--truth", truth, "--form", tool.form]
+        if tool.exact:
+            args.append("--exact")
+        checked = subprocess.run(args + [out], capture_output=True, text=True)
+        try:
+            row["check"] = json.loads(checked.stdout)
+        except json.JSONDecodeError:
+            row["check"] = {"complete": False, "note": (checked.stderr.strip().splitlines() or ["?"])[-1]}
+    runs = a.runs_slow if tool.slow else a.runs
+    if a.large_n == n:
+        runs = a.runs_large
+    export = os.path.join(outdir, f"{job.key}.{tool.output or 'cat'}.hyperfine.json")
+    hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", clean,
+                         "--export-json", export, cmd], capture_output=True, text=True)
+    if hf.returncode != 0:
+        row["status"] = "failed under hyperfine: " + (hf.stderr.strip().splitlines() or ["?"])[-1][:160]
+        return row
+    with open(export) as f:
+        result = json.load(f)["results"][0]
+    row["median_s"] = result["median"]
+    row["cpu_s"] = result["user"] + result["system"]
+    row["runs"] = len(result["times"])
+    row["status"] = "ok"
+    return row
+
+
+def fmt_rss(kb):
+    if kb is None:
+        return "—"
+    return f"{kb / 1024:.0f} MB" if kb >= 10240 else f"{kb / 1024:.1f} MB"
+
+
+def fmt_check(row):
+    c = row.get("check")
+    if not c:
+        return "—"
+    if "records" not in c:
+        return "unreadable"
+    parts = [f"{c['records']}/{c['expected']}" + (" ✓" if c.get("complete") else " ✗")]
+    if "columns" in c:
+        parts.append(f"{c['columns']} cols")
+    if "titles" in c and c["titles"] != c["records"]:
+        parts.append(f"titles {c['titles']}")
+    if "exact" in c:
+        if c["exact"] == c["expected"]:
+            parts.append("exact")
+        else:
+            parts.append(f"equal {c['equal']}")
+            if c["exact"] != c["equal"]:
+                parts.append(f"key order kept {c['exact']}")
+    return ", ".join(parts)
+
+
+def table(rows, n):
+    base = {}
+    for row in rows:
+        if row["role"] == "recast" and row["key"] == "recast" and "median_s" in row:
+            base[row["job"]] = row["median_s"]
+    lines = [f"| job (N = {n:,}) | tool | median s | records/s | CPU s | peak RSS | × recast | output check |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        title = row["job_title"]
+        if "median_s" not in row:
+            lines.append(f"| {title} | {row['tool']} | {row.get('status', '?')} | | | "
+                         f"{fmt_rss(row.get('peak_rss_kb'))} | | {fmt_check(row)} |")
+            continue
+        median = row["median_s"]
+        ratio = ""
+        if row["job"] in base and not (row["role"] == "recast" and row["key"] == "recast"):
+            ratio = f"{median / base[row['job']]:.2f}"
+        lines.append(f"| {title} | {row['tool']} | {median:.3f} | {n / median:,.0f} | {row['cpu_s']:.2f} | "
+                     f"{fmt_rss(row.get('peak_rss_kb'))} | {ratio} | {fmt_check(row)} |")
+    return "\n".join(lines)
+
+
+TARGETS = [
+    # (job, peer key, at least this many times recast's time, text)
+    ("md-json", "pyyaml", 10, "md → JSON ≥ 10× faster than PyYAML"),
+    ("md-rss", "feedgen", 10, "md → RSS ≥ 10× faster than feedgen"),
+    ("md-rss", "hugo", 8, "md → RSS ≥ 8× faster than Hugo"),
+    ("jsonl-csv", "mlr", 10, "JSONL → CSV ≥ 10× faster than Miller"),
+    ("jsonl-csv", "gojq", 1, "JSONL → CSV faster than gojq"),
+    ("csv-json", "mlr", 10, "CSV → JSON ≥ 10× faster than Miller"),
+    ("rss-json", "feedrs", 1, "RSS → JSON faster than feed-rs"),
+    ("rss-json", "feedparser", 25, "RSS → JSON ≥ 25× faster than feedparser"),
+    ("yaml-jsonl", "pyyaml", 5, "YAML stream → JSONL ≥ 5× faster than PyYAML"),
+]
+
+
+def targets(rows, large_rows):
+    def median(job, key):
+        for row in rows:
+            if row["job"] == job and row["key"] == key and "median_s" in row:
+                return row["median_s"]
+        return None
+
+    lines = ["| target | measured | holds |", "|---|---:|:---:|"]
+    for job, key, factor, text in TARGETS:
+        mine, theirs = median(job, "recast"), median(job, key)
+        if mine and theirs:
+            ratio = theirs / mine
+            ok = ratio > factor if factor == 1 else ratio >= factor
+            lines.append(f"| {text} | {ratio:.2f}× | {'yes' if ok else 'no'} |")
+        else:
+            lines.append(f"| {text} | not measured | — |")
+    t1, t2 = median("md-json", "recast-t1"), median("md-json", "recast")
+    if t1 and t2:
+        lines.append(f"| md → JSON: 2 threads ≥ 1.8× faster than 1 | {t1 / t2:.2f}× | {'yes' if t1 / t2 >= 1.8 else 'no'} |")
+    floor = median("md-json", "floor-t2")
+    if t2 and floor:
+        lines.append(f"| md → JSON on 2 threads within 1.3× of its parse-only floor | {t2 / floor:.2f}× | "
+                     f"{'yes' if t2 / floor <= 1.3 else 'no'} |")
+    y2, yf = median("yaml-jsonl", "recast"), median("yaml-jsonl", "floor-t2")
+    if y2 and yf:
+        lines.append(f"| YAML stream → JSONL within 1.3× of its parse-only floor (2 threads) | {y2 / yf:.2f}× | "
+                     f"{'yes' if y2 / yf <= 1.3 else 'no'} |")
+    if large_rows:
+        small = {(r["job"], r["key"]): r for r in rows if r["role"] == "recast"}
+        for row in large_rows:
+            if row["role"] != "recast" or row.get("peak_rss_kb") is None or "median_s" not in row:
+                continue
+            before = small.get((row["job"], row["key"]), {}).get("peak_rss_kb")
+            mb = row["peak_rss_kb"] / 1024
+            if before:
+                growth = row["peak_rss_kb"] / before
+                ok = growth <= 1.2 and mb < 100
+                lines.append(f"| {row['job']} ({row['tool']}): memory flat, {row['n']:,} vs smaller N, < 100 MB | "
+                             f"{growth:.2f}×, {mb:.0f} MB | {'yes' if ok else 'no'} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True, help="corpus dir of N records")
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--large-corpus", help="corpus dir of the large N (recast and floors only)")
+    ap.add_argument("--large-n", type=int, default=0)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--recast", required=True)
+    ap.add_argument("--floor", required=True)
+    ap.add_argument("--feedrs", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs-slow", type=int, default=3)
+    ap.add_argument("--runs-large", type=int, default=3)
+    ap.add_argument("--jobs", default="", help="comma-separated job keys (default: all)")
+    ap.add_argument("--no-peers", action="store_true", help="recast and floors only")
+    a = ap.parse_args()
+    wanted = set(filter(None, a.jobs.split(",")))
+
+    def run_all(corpus, n, large):
+        outdir = os.path.abspath(os.path.join(a.out, f"n{n}"))  # Hugo resolves paths from its site
+        os.makedirs(outdir, exist_ok=True)
+        rows = []
+        for job in jobs(a):
+            if wanted and job.key not in wanted:
+                continue
+            for tool in job.tools:
+                if large and not tool.large:
+                    continue
+                if a.no_peers and tool.role == "peer":
+                    continue
+                print(f"  [{n}] {job.key}: {tool.label} …", file=sys.stderr, flush=True)
+                row = run_tool(job, tool, corpus, outdir, n, a)
+                row["job_title"] = job.title
+                print(f"      {row.get('status')}, median {row.get('median_s', 0):.3f} s, "
+                      f"peak {fmt_rss(row.get('peak_rss_kb'))}, check {fmt_check(row)}", file=sys.stderr, flush=True)
+                rows.append(row)
+        return rows
+
+    rows = run_all(a.corpus, a.n, False)
+    large_rows = run_all(a.large_corpus, a.large_n, True) if a.large_corpus and a.large_n else []
+    report = [f"## Results at N = {a.n:,}", "", table(rows, a.n), ""]
+    if large_rows:
+        report += [f"## recast and floors at N = {a.large_n:,}", "", table(large_rows, a.large_n), ""]
+    report += ["## Targets", "", targets(rows, large_rows), ""]
+    text = "\n".join(report)
+    with open(os.path.join(a.out, f"results-{a.n}.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(a.out, f"results-{a.n}.json"), "w") as f:
+        json.dump({"n": a.n, "rows": rows, "large_n": a.large_n, "large_rows": large_rows}, f, indent=1,
+                  ensure_ascii=False)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
