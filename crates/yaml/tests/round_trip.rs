@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use recast_model::{Map, Number, Record, RecordWriter, Value};
 use recast_yaml::{
-    ReadOptions, YamlReader, YamlWriter, parse_value, read_markdown, to_markdown_string,
-    to_yaml_string,
+    ReadOptions, YamlReader, YamlWriter, parse_document, parse_value, read_markdown,
+    to_markdown_string, to_yaml_string,
 };
 
 /// Pieces that trip YAML writers: indicators, lookalikes of other types, line breaks,
@@ -219,5 +219,40 @@ proptest! {
         let written = to_yaml_string(&value);
         let back = parse_value(&written, None, 1, &ReadOptions::default()).unwrap();
         prop_assert_eq!(back, value);
+    }
+}
+
+proptest! {
+    // Each case parses its stream twice; fewer cases keep the suite quick.
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn splitting_a_stream_matches_parsing_it_whole(
+        records in prop::collection::vec(fields().prop_map(|f| Record::new(f, Default::default())), 1..4),
+        decorations in prop::collection::vec(prop::sample::select(vec![
+            "", "...\n", "# comment\n", "\n", "...\n%YAML 1.2\n", "...\n# c\n%TAG !e! tag:e.org:\n",
+        ]), 4),
+    ) {
+        // Documents separated in every way YAML allows: end markers, comments,
+        // directives between documents.
+        let mut text = String::new();
+        for (i, record) in records.iter().enumerate() {
+            text.push_str(decorations[i % decorations.len()]);
+            let mut out = Vec::new();
+            let mut writer = YamlWriter::new(&mut out, None);
+            writer.write_record(record).unwrap();
+            drop(writer);
+            text.push_str(&String::from_utf8(out).unwrap());
+        }
+        let split: Vec<Record> = YamlReader::new(text.as_bytes(), None, ReadOptions::default())
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}\n--- stream:\n{text}"));
+        let whole = parse_document(&text, None, 1, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}\n--- stream:\n{text}"));
+        prop_assert_eq!(&split, &whole);
+        prop_assert_eq!(&split, &records);
+        let lines: Vec<u64> = split.iter().map(|r| r.origin.line).collect();
+        let whole_lines: Vec<u64> = whole.iter().map(|r| r.origin.line).collect();
+        prop_assert_eq!(lines, whole_lines, "origins differ in\n{}", text);
     }
 }
