@@ -27,20 +27,32 @@ fn assert_sheet_round_trip(input: &Path, format: &str, extra: &[&str]) -> String
     run_ok(&args);
     let expected = records_of(input, &[]);
     let actual = records_of(&sheet, &extra_read_flags(extra));
-    assert_same_records(&actual, &expected, &format!("{} → {format}", input.display()));
+    assert_same_records(
+        &actual,
+        &expected,
+        &format!("{} → {format}", input.display()),
+    );
     fs::read_to_string(&sheet).unwrap()
 }
 
 /// The flags that also matter when reading the sheet back (all but `--bom`).
 fn extra_read_flags<'a>(extra: &'a [&'a str]) -> Vec<&'a str> {
-    extra.iter().copied().filter(|&flag| flag != "--bom").collect()
+    extra
+        .iter()
+        .copied()
+        .filter(|&flag| flag != "--bom")
+        .collect()
 }
 
 #[test]
 fn generated_archive_round_trips_through_csv_and_tsv_strictly() {
     let expected = generated_records();
     assert_eq!(expected.len(), 300);
-    for input in ["generated/archive.json", "generated/archive.jsonl", "generated/archive"] {
+    for input in [
+        "generated/archive.json",
+        "generated/archive.jsonl",
+        "generated/archive",
+    ] {
         for format in ["csv", "tsv"] {
             assert_sheet_round_trip(&data(input), format, &[]);
         }
@@ -71,7 +83,12 @@ fn csv_to_csv_writes_the_same_sheet() {
         "-o",
         first.to_str().unwrap(),
     ]);
-    run_ok(&["convert", first.to_str().unwrap(), "-o", second.to_str().unwrap()]);
+    run_ok(&[
+        "convert",
+        first.to_str().unwrap(),
+        "-o",
+        second.to_str().unwrap(),
+    ]);
     assert_eq!(fs::read(&first).unwrap(), fs::read(&second).unwrap());
 }
 
@@ -79,13 +96,26 @@ fn csv_to_csv_writes_the_same_sheet() {
 fn lookalike_strings_formulas_and_empty_containers_come_back() {
     let sheet = assert_sheet_round_trip(&data("csv/lookalikes.json"), "csv", &[]);
     let header = sheet.lines().next().unwrap();
-    assert!(header.starts_with("title,code,flag,quality,score:float,big,published,topics:list,provider.name"), "{header}");
+    assert!(
+        header.starts_with(
+            "title,code,flag,quality,score:float,big,published,topics:list,provider.name"
+        ),
+        "{header}"
+    );
     assert!(header.contains(r"nested.a\.b,nested.a.b"), "{header}");
     // Lookalikes and formulas carry the `'` text marker; real numbers stay plain.
     assert!(sheet.contains("\n'2024,'007,'true,39,1.0,"), "{sheet}");
-    assert!(sheet.contains(r#""'=HYPERLINK(""http://evil.example"",""click"")",'-42,'@SUM(A1:A9),-42,2.5,"#), "{sheet}");
+    assert!(
+        sheet.contains(
+            r#""'=HYPERLINK(""http://evil.example"",""click"")",'-42,'@SUM(A1:A9),-42,2.5,"#
+        ),
+        "{sheet}"
+    );
     // `'quoted` needs no marker: `quoted` would read back as itself.
-    assert!(sheet.contains("'+1 555 0100,'quoted,'\tTab,0,-0.0,"), "{sheet}");
+    assert!(
+        sheet.contains("'+1 555 0100,'quoted,'\tTab,0,-0.0,"),
+        "{sheet}"
+    );
     assert!(sheet.contains("AI Ethics; AI"), "{sheet}");
     assert_sheet_round_trip(&data("csv/lookalikes.json"), "tsv", &[]);
     assert_sheet_round_trip(&data("csv/lookalikes.json"), "csv", &["--no-sanitize"]);
@@ -118,8 +148,16 @@ fn bom_is_written_on_request_and_read_back() {
     ]);
     let bytes = fs::read(&sheet).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFtitle,"));
-    assert_eq!(records_of(&sheet, &[]), records_of(&data("csv/lookalikes.json"), &[]));
-    let plain = run_ok(&["convert", data("csv/lookalikes.json").to_str().unwrap(), "--to", "csv"]);
+    assert_eq!(
+        records_of(&sheet, &[]),
+        records_of(&data("csv/lookalikes.json"), &[])
+    );
+    let plain = run_ok(&[
+        "convert",
+        data("csv/lookalikes.json").to_str().unwrap(),
+        "--to",
+        "csv",
+    ]);
     assert!(plain.starts_with("title,"));
 }
 
@@ -158,7 +196,10 @@ fn fields_choose_and_order_the_columns() {
         "--fields",
         "provider,quality",
     ]);
-    assert_eq!(tsv.lines().next(), Some("provider.name\tprovider.domain\tquality"));
+    assert_eq!(
+        tsv.lines().next(),
+        Some("provider.name\tprovider.domain\tquality")
+    );
 }
 
 #[test]
@@ -167,21 +208,38 @@ fn ragged_rows_name_the_file_and_row_and_nothing_is_written() {
     let out = dir.path().join("out.json");
     let input = data("csv/ragged.csv");
     let output = recast()
-        .args(["convert", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("ragged.csv:3 (record 2): row 2 has 3 fields, but the header has 2"), "{stderr}");
+    assert!(
+        stderr.contains("ragged.csv:3 (record 2): row 2 has 3 fields, but the header has 2"),
+        "{stderr}"
+    );
     assert!(!out.exists(), "nothing is written on error");
 
     let output = recast()
-        .args(["convert", input.to_str().unwrap(), "--to", "jsonl", "--keep-going"])
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "jsonl",
+            "--keep-going",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("ragged.csv:4 (record 3): row 3 has 1 fields"), "{stderr}");
+    assert!(
+        stderr.contains("ragged.csv:4 (record 3): row 3 has 1 fields"),
+        "{stderr}"
+    );
     let records = canonical_jsonl(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(
         records,
@@ -217,7 +275,14 @@ fn foreign_sheets_are_inferred_by_column_and_the_schema_pins_types() {
 #[test]
 fn bad_flags_are_usage_errors() {
     let output = recast()
-        .args(["convert", "samples/archive.json", "--to", "csv", "--delimiter", "ab"])
+        .args([
+            "convert",
+            "samples/archive.json",
+            "--to",
+            "csv",
+            "--delimiter",
+            "ab",
+        ])
         .output()
         .unwrap();
     assert!(!output.status.success());

@@ -170,15 +170,18 @@ pub(crate) fn number_text(n: &Number) -> Result<&str, Unwritable> {
     }
 }
 
-/// Reads a list cell. `""` is no value, `[]` the empty list; otherwise items are split
+/// Reads a list cell. `""` is no value, `[]` the empty list, `{}` the empty map; otherwise items are split
 /// on unescaped `;`, trimmed of unescaped spaces, a trailing empty item is dropped, an
 /// empty item is null, and each item is read like a cell (marker, number, bool, text).
 pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
     if text.is_empty() {
         return None;
     }
-    if text == "[]" {
-        return Some(Value::List(Vec::new()));
+    match text {
+        "[]" => return Some(Value::List(Vec::new())),
+        // A path that is `{}` in one record and a list in others shares its column.
+        "{}" => return Some(Value::Map(Map::new())),
+        _ => {}
     }
     let mut items: Vec<Vec<(char, bool)>> = vec![Vec::new()];
     let mut chars = text.chars();

@@ -355,6 +355,10 @@ fn read_cell(text: &str, reading: Reading, sanitize: bool) -> Result<Option<Valu
     if let Some(rest) = cell::strip_marker(text, sanitize) {
         return Ok(Some(Value::String(rest.to_owned())));
     }
+    if matches!(text, "[]" | "{}") && reading != Reading::Pinned(ColumnType::String) {
+        // The empty list and map markers mean the same in every column but a text one.
+        return Ok(Some(cell::auto_value(text)));
+    }
     let value = match reading {
         Reading::Undecided | Reading::Auto | Reading::Pinned(ColumnType::Any) => {
             cell::auto_value(text)

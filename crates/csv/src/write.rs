@@ -466,7 +466,9 @@ impl<W: Write> CsvWriter<W> {
         for id in 0..self.columns.len() {
             slot[id] = slot[target[id] as usize];
         }
-        let order_column = cyclic && self.options.fields.is_none();
+        // Records without a single field still need a column to have rows at all.
+        let no_columns = selected.is_empty() && self.records > 0;
+        let order_column = (cyclic && self.options.fields.is_none()) || no_columns;
         (selected, slot, order_column)
     }
 
