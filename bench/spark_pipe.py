@@ -44,10 +44,14 @@ def main():
     if not os.path.isdir(folder):
         run([sys.executable, gen, "--count", str(a.count), "--form", "md", folder])
 
+    # Local mode on the loopback interface only: nothing listens on or talks to the network.
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[2]").appName("recast-pipe")
-             .config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     sc = spark.sparkContext
     failures = 0
