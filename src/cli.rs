@@ -239,6 +239,9 @@ pub struct ConvertArgs {
 
     #[command(flatten)]
     pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub feed: FeedArgs,
 }
 
 /// How CSV and TSV are read and written.
@@ -269,4 +272,44 @@ pub struct CsvArgs {
     /// float, number, bool, any, list); they override header hints and inference.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+}
+
+/// Feeds (RSS, Atom): the channel, how many items, which record fields fill which
+/// elements. The channel flags win over the archive folder's `_index.md` and over an
+/// input feed's channel.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Feeds (RSS/Atom)")]
+pub struct FeedArgs {
+    /// The feed's title (required for RSS and Atom, unless `_index.md` or an input feed
+    /// has one).
+    #[arg(long, value_name = "TEXT")]
+    pub feed_title: Option<String>,
+
+    /// The web page the feed belongs to (required for RSS; Atom's id unless
+    /// --feed-self-url is given).
+    #[arg(long, value_name = "URL")]
+    pub feed_link: Option<String>,
+
+    /// What the feed is about (required for RSS; Atom's subtitle).
+    #[arg(long, value_name = "TEXT")]
+    pub feed_description: Option<String>,
+
+    /// Where the feed itself is published (`atom:link rel="self"`; Atom's id).
+    #[arg(long, value_name = "URL")]
+    pub feed_self_url: Option<String>,
+
+    /// Keep only the newest N items (items are written newest first).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Fill a feed element from another record field: `link=permalink`,
+    /// `published=date`, `categories=tags` (fallbacks comma-separated; repeatable).
+    /// Feed fields: title, link, id, description, content, published, updated, provider,
+    /// categories, category, images, related.
+    #[arg(long = "map", value_name = "FEED=FIELD")]
+    pub map: Vec<String>,
+
+    /// A profile file: one `feedfield: recordfield` per line, applied before --map.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
 }

@@ -21,7 +21,7 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
-    let mut channel = Channel::default();
+    let mut channel = crate::format::configure_feed(&args.feed, reporter.quiet())?;
     if let Some(index) = inputs.index_channel()? {
         channel.fill_from(&index);
     }

@@ -23,6 +23,10 @@ pub enum Format {
     Csv,
     /// TSV: CSV with tabs between fields.
     Tsv,
+    /// RSS 2.0 (RSS 0.90-0.92 and 1.0 are read too).
+    Rss,
+    /// Atom 1.0.
+    Atom,
 }
 
 impl Format {
@@ -36,6 +40,8 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "csv" => Format::Csv,
             "tsv" | "tab" => Format::Tsv,
+            "rss" => Format::Rss,
+            "atom" => Format::Atom,
             _ => return None,
         })
     }
@@ -49,6 +55,8 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
+            Format::Rss => "rss",
+            Format::Atom => "atom",
         }
     }
 
@@ -64,6 +72,9 @@ impl Format {
             } else {
                 Format::Yaml
             });
+        }
+        if text.starts_with(b"<") {
+            return sniff_feed(text);
         }
         match text[0] {
             b'[' => Some(Format::Json),
@@ -81,6 +92,23 @@ impl Format {
             _ if text.contains(&b':') => Some(Format::Yaml),
             _ => None,
         }
+    }
+}
+
+/// A feed by its root element: `<rss` or `<rdf:RDF` is RSS, `<feed` Atom (after the
+/// declaration, comments, a DOCTYPE).
+fn sniff_feed(text: &[u8]) -> Option<Format> {
+    let head = &text[..text.len().min(4096)];
+    let find = |needle: &[u8]| head.windows(needle.len()).position(|w| w == needle);
+    let rss = [find(b"<rss"), find(b"<rdf:RDF"), find(b"<RDF")]
+        .into_iter()
+        .flatten()
+        .min();
+    match (rss, find(b"<feed")) {
+        (Some(r), Some(a)) => Some(if r < a { Format::Rss } else { Format::Atom }),
+        (Some(_), None) => Some(Format::Rss),
+        (None, Some(_)) => Some(Format::Atom),
+        (None, None) => None,
     }
 }
 
@@ -192,6 +220,64 @@ pub fn configure_csv(args: &crate::cli::CsvArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The feed flags of this run, set once by [`configure_feed`].
+static FEED_SETTINGS: std::sync::RwLock<
+    Option<(recast_feed::FeedReadOptions, recast_feed::FeedWriteOptions)>,
+> = std::sync::RwLock::new(None);
+
+fn feed_settings() -> (recast_feed::FeedReadOptions, recast_feed::FeedWriteOptions) {
+    FEED_SETTINGS
+        .read()
+        .ok()
+        .and_then(|s| s.clone())
+        .unwrap_or_default()
+}
+
+/// Takes the feed flags of a run (`--limit`, `--map`, `--profile`) and returns the
+/// channel that `--feed-title`, `--feed-link`, `--feed-description` and `--feed-self-url`
+/// give; they win over `_index.md` and input feeds.
+pub fn configure_feed(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<Channel> {
+    use anyhow::Context;
+    let mut profile = recast_feed::Profile::default();
+    if let Some(path) = &args.profile {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read --profile {}", path.display()))?;
+        profile
+            .apply_text(&text)
+            .map_err(|e| anyhow::anyhow!("--profile {}: {e}", path.display()))?;
+    }
+    for mapping in &args.map {
+        profile
+            .apply_mapping(mapping)
+            .map_err(|e| anyhow::anyhow!(e))?;
+    }
+    let warn: recast_feed::Warn = if quiet {
+        Arc::new(|_: &str| {})
+    } else {
+        recast_feed::warn_to_stderr()
+    };
+    let read = recast_feed::FeedReadOptions {
+        profile: profile.clone(),
+        warn: warn.clone(),
+    };
+    let write = recast_feed::FeedWriteOptions {
+        limit: args.limit,
+        profile,
+        warn,
+        ..Default::default()
+    };
+    if let Ok(mut slot) = FEED_SETTINGS.write() {
+        *slot = Some((read, write));
+    }
+    Ok(Channel {
+        title: args.feed_title.clone(),
+        link: args.feed_link.clone(),
+        description: args.feed_description.clone(),
+        self_url: args.feed_self_url.clone(),
+        ..Channel::default()
+    })
+}
+
 /// A reader that can move to a worker thread.
 pub type BoxedReader<'a> = Box<dyn RecordReader + Send + 'a>;
 
@@ -217,6 +303,11 @@ pub fn open_reader<'a>(
             }
         }
         Format::Jsonl => Box::new(recast_json::JsonLinesReader::new(input, file)),
+        Format::Rss | Format::Atom => Box::new(recast_feed::FeedReader::with_options(
+            input,
+            file,
+            feed_settings().0,
+        )?),
         Format::Csv | Format::Tsv => {
             let csv = csv_settings();
             let options = recast_csv::CsvReadOptions {
@@ -240,6 +331,16 @@ pub fn open_writer<'a>(
         Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
         Format::Json => Box::new(recast_json::JsonWriter::new(output)),
         Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
+        Format::Rss => Box::new(recast_feed::RssWriter::new(
+            output,
+            options.channel.clone(),
+            feed_settings().1,
+        )),
+        Format::Atom => Box::new(recast_feed::AtomWriter::new(
+            output,
+            options.channel.clone(),
+            feed_settings().1,
+        )),
         Format::Csv | Format::Tsv => {
             let csv = csv_settings();
             let options = recast_csv::CsvWriteOptions {

@@ -288,11 +288,7 @@ fn read_all(
     while let Some(input) = queue.pop_front() {
         let sent = if read_whole_file(&input) {
             let mut batch = vec![input];
-            while batch.len() < FILES_PER_BATCH
-                && queue
-                    .front()
-                    .is_some_and(read_whole_file)
-            {
+            while batch.len() < FILES_PER_BATCH && queue.front().is_some_and(read_whole_file) {
                 batch.extend(queue.pop_front());
             }
             let parsed: Vec<Vec<Result<Record>>> = batch

@@ -17,6 +17,11 @@ impl Reporter {
         Reporter { quiet }
     }
 
+    /// True under `--quiet`: no warnings, no progress.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     pub fn warn(&self, message: &str) {
         if !self.quiet {
             eprintln!("recast: warning: {message}");

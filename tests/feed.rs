@@ -1,0 +1,352 @@
+//! End-to-end tests of feeds: archive → RSS/Atom → archive strictly, channel metadata
+//! through flags, `_index.md` and feeds, the real-world corpus, and recast's output
+//! checked by the tools real readers use (jing with the Atom schema, Python feedparser).
+//!
+//! The jing and feedparser checks need `jing` and Python's `feedparser` (`.ci/run`
+//! installs both). Without them the checks are skipped with a note, except in CI
+//! (`CI=true`), where a missing tool fails the test.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use predicates::prelude::*;
+use recast_model::date::DateTime;
+use support::*;
+
+/// The archives the round trips run on, with the flags that give them a channel.
+fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
+    let channel = vec![
+        "--feed-title",
+        "Generated",
+        "--feed-link",
+        "https://generated.example/",
+        "--feed-description",
+        "300 generated records",
+    ];
+    let mut archives = vec![(data("generated/archive"), channel)];
+    // samples/archive has an _index.md with the channel.
+    if sample("archive/_index.md").is_file() {
+        archives.push((sample("archive"), Vec::new()));
+    }
+    archives
+}
+
+/// Canonical JSON lines of records in feed order: newest `publishedDateTime` first,
+/// undated last, ties in archive order.
+fn feed_order(records: &[String]) -> Vec<String> {
+    let mut keyed: Vec<(Option<DateTime>, usize, String)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
+            let date = value["publishedDateTime"]
+                .as_str()
+                .and_then(DateTime::parse_lenient);
+            (date, i, line.clone())
+        })
+        .collect();
+    keyed.sort_by(|a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => y.timestamp.cmp(&x.timestamp).then(a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    keyed.into_iter().map(|(_, _, line)| line).collect()
+}
+
+/// Writes `input` as a feed and returns the feed's path.
+fn write_feed(input: &Path, format: &str, flags: &[&str], dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("feed.{format}"));
+    let mut args = vec![
+        "convert",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(flags);
+    args.extend_from_slice(extra);
+    run_ok(&args);
+    out
+}
+
+#[test]
+fn archives_survive_rss_and_atom_strictly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (archive, flags) in archives() {
+        let expected = feed_order(&records_of(&archive, &[]));
+        for format in ["rss", "atom"] {
+            let feed = write_feed(&archive, format, &flags, dir.path(), &[]);
+            let actual = records_of(&feed, &[]);
+            assert_same_records(
+                &actual,
+                &expected,
+                &format!("{} → {format}", archive.display()),
+            );
+        }
+    }
+}
+
+#[test]
+fn limit_keeps_the_newest_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let (archive, flags) = &archives()[0];
+    let expected = feed_order(&records_of(archive, &[]));
+    for format in ["rss", "atom"] {
+        let feed = write_feed(archive, format, flags, dir.path(), &["--limit", "7"]);
+        assert_same_records(&records_of(&feed, &[]), &expected[..7], "--limit 7");
+    }
+}
+
+#[test]
+fn a_missing_channel_element_names_its_flag() {
+    let input = data("generated/archive.json");
+    let input = input.to_str().unwrap();
+    recast()
+        .args([
+            "convert",
+            input,
+            "--to",
+            "rss",
+            "--feed-title",
+            "T",
+            "--feed-link",
+            "https://x.example/",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--feed-description"));
+    recast()
+        .args(["convert", input, "--to", "atom"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--feed-title"));
+}
+
+#[test]
+fn channel_survives_feed_to_md_folder_to_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = [
+        "--feed-title",
+        "Gazette & Co",
+        "--feed-link",
+        "https://gazette.example/",
+        "--feed-description",
+        "News",
+        "--feed-self-url",
+        "https://gazette.example/feed.xml",
+    ];
+    let rss = write_feed(
+        &data("generated/archive.json"),
+        "rss",
+        &flags,
+        dir.path(),
+        &["--limit", "3"],
+    );
+    let folder = dir.path().join("md");
+    run_ok(&[
+        "convert",
+        rss.to_str().unwrap(),
+        "--out-dir",
+        folder.to_str().unwrap(),
+    ]);
+    let index = fs::read_to_string(folder.join("_index.md")).expect("_index.md written");
+    assert!(index.contains("title: Gazette & Co"), "{index}");
+    assert!(
+        index.contains("selfUrl: https://gazette.example/feed.xml"),
+        "{index}"
+    );
+    // Folder → feed: the channel comes from _index.md, no flags needed.
+    let atom = dir.path().join("back.atom");
+    run_ok(&[
+        "convert",
+        folder.to_str().unwrap(),
+        "-o",
+        atom.to_str().unwrap(),
+    ]);
+    let text = fs::read_to_string(&atom).unwrap();
+    assert!(text.contains("<title>Gazette &amp; Co</title>"));
+    assert!(text.contains("<id>https://gazette.example/feed.xml</id>"));
+    assert!(text.contains("<link rel=\"self\" href=\"https://gazette.example/feed.xml\""));
+    // Feed → feed keeps it too, and flags still win.
+    let again = run_ok(&[
+        "convert",
+        atom.to_str().unwrap(),
+        "--to",
+        "rss",
+        "--feed-title",
+        "Renamed",
+    ]);
+    assert!(again.contains("<title>Renamed</title>"));
+    assert!(again.contains("<description>News</description>"));
+    assert_eq!(
+        records_of(&atom, &[]),
+        records_of(&rss, &[]),
+        "records through the md folder"
+    );
+}
+
+#[test]
+fn map_serves_archives_with_other_field_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("other.json");
+    fs::write(
+        &input,
+        r#"[{"headline": "Renamed fields", "permalink": "https://x.example/a", "date": "2024-05-06T07:08:09+02:00", "tags": ["One", "Two"]}]"#,
+    )
+    .unwrap();
+    let profile = dir.path().join("profile.yaml");
+    fs::write(&profile, "title: headline\nlink: permalink\n").unwrap();
+    let rss = run_ok(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        "rss",
+        "--feed-title",
+        "T",
+        "--feed-link",
+        "https://x.example/",
+        "--feed-description",
+        "D",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--map",
+        "published=date",
+        "--map",
+        "categories=tags",
+    ]);
+    assert!(rss.contains("<title>Renamed fields</title>"), "{rss}");
+    assert!(rss.contains("<link>https://x.example/a</link>"));
+    assert!(
+        rss.contains("<pubDate>Mon, 6 May 2024 07:08:09 +0200</pubDate>"),
+        "{rss}"
+    );
+    assert!(rss.contains("<category>Two</category>"));
+    recast()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "rss",
+            "--map",
+            "colour=x",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown feed field"));
+}
+
+#[test]
+fn every_real_feed_converts_with_feedparsers_item_count() {
+    let expected: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(data("feeds/expected.json")).unwrap()).unwrap();
+    assert_eq!(expected.len(), 65);
+    let mut items = 0;
+    for (name, feed) in &expected {
+        let path = data("feeds").join(name);
+        let output = recast()
+            .args([
+                "convert",
+                path.to_str().unwrap(),
+                "--to",
+                "jsonl",
+                "--quiet",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let records = canonical_jsonl(&String::from_utf8(output.stdout).unwrap());
+        let entries = feed["entries"].as_array().expect("entries");
+        assert_eq!(records.len(), entries.len(), "{name}");
+        items += records.len();
+        // Titles as feedparser reads them (those without markup, which it rewrites).
+        for (i, (record, entry)) in records.iter().zip(entries).enumerate() {
+            let record: serde_json::Value = serde_json::from_str(record).unwrap();
+            if let Some(title) = entry["title"]
+                .as_str()
+                .filter(|t| !t.contains('&') && !t.contains('<'))
+            {
+                let ours = record["title"].as_str().unwrap_or("");
+                let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !name.contains("IndianExpress") {
+                    assert_eq!(squash(ours), squash(title), "{name} item {}", i + 1);
+                }
+            }
+        }
+    }
+    assert_eq!(items, 2098);
+}
+
+/// A tool the checks need: present, or (outside CI) skipped with a note.
+fn tool_available(what: &str, probe: &mut Command) -> bool {
+    let ok = probe.output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{what} is missing in CI: .ci/run must install it"
+        );
+        eprintln!("note: {what} is not installed; skipping its check");
+    }
+    ok
+}
+
+#[test]
+fn atom_output_validates_against_the_rfc_4287_schema() {
+    let schema = data("feeds/schema/atom.rnc");
+    if !tool_available("jing", Command::new("jing").arg("-h")) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (archive, flags) in archives() {
+        let feed = write_feed(&archive, "atom", &flags, dir.path(), &[]);
+        let output = Command::new("jing")
+            .arg("-c")
+            .arg(&schema)
+            .arg(&feed)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "jing: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn feedparser_reads_recasts_feeds_like_the_archive() {
+    if !tool_available(
+        "python3 with feedparser",
+        Command::new("python3").args(["-c", "import feedparser"]),
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (archive, flags) in archives() {
+        let expected = dir.path().join("expected.jsonl");
+        fs::write(&expected, feed_order(&records_of(&archive, &[])).join("\n")).unwrap();
+        for format in ["rss", "atom"] {
+            let feed = write_feed(&archive, format, &flags, dir.path(), &[]);
+            let output = Command::new("python3")
+                .arg(data("feeds/check_feed.py"))
+                .arg(&feed)
+                .arg(&expected)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{} as {format}: {}{}",
+                archive.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+}
