@@ -1,7 +1,7 @@
 //! [`CsvWriter`]: records in, one row each out, after the column union is known.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -311,7 +311,9 @@ impl<W: Write> CsvWriter<W> {
     }
 
     /// Column ids in column order: the paths sorted so that every record's fields come
-    /// in its own order, ties (and cycles) broken by first sight. True when some records
+    /// in its own order; among paths free to go next, the one sharing most of its path
+    /// with the path just placed (so `images.1.url` follows `images.0.isCached`), then
+    /// the one seen first; cycles broken by first sight. True when some records
     /// disagree (a cycle), so that rows may need the `:order` column.
     fn column_order(&self) -> (Vec<u32>, bool) {
         let n = self.nodes.len();
@@ -321,16 +323,33 @@ impl<W: Write> CsvWriter<W> {
             successors[a as usize].push(b);
             indegree[b as usize] += 1;
         }
-        let mut ready: BinaryHeap<Reverse<u32>> = (0..n as u32)
+        // Each path's segments, to keep a list's items and a map's keys together.
+        let mut segments: Vec<&[String]> = vec![&[]; n];
+        for column in &self.columns {
+            if segments[column.node as usize].is_empty() {
+                segments[column.node as usize] = &column.segments;
+            }
+        }
+        let shared = |a: u32, b: u32| {
+            let (a, b) = (segments[a as usize], segments[b as usize]);
+            a.iter().zip(b).take_while(|(x, y)| x == y).count()
+        };
+        let mut ready: Vec<u32> = (0..n as u32)
             .filter(|&v| indegree[v as usize] == 0)
-            .map(Reverse)
             .collect();
         let mut done = vec![false; n];
         let mut rank = vec![0usize; n];
+        let mut placed = 0;
+        let mut last: Option<u32> = None;
         let mut cyclic = false;
-        for next_rank in 0..n {
-            let node = match ready.pop() {
-                Some(Reverse(node)) => node,
+        while placed < n {
+            let best = ready
+                .iter()
+                .enumerate()
+                .max_by_key(|&(_, &v)| (last.map_or(0, |l| shared(l, v)), Reverse(v)))
+                .map(|(i, _)| i);
+            let node = match best {
+                Some(i) => ready.swap_remove(i),
                 None => {
                     // A cycle: records disagree; take the earliest path left.
                     cyclic = true;
@@ -344,11 +363,13 @@ impl<W: Write> CsvWriter<W> {
                 continue;
             }
             done[node as usize] = true;
-            rank[node as usize] = next_rank;
+            rank[node as usize] = placed;
+            placed += 1;
+            last = Some(node);
             for &b in &successors[node as usize] {
                 indegree[b as usize] = indegree[b as usize].saturating_sub(1);
                 if indegree[b as usize] == 0 && !done[b as usize] {
-                    ready.push(Reverse(b));
+                    ready.push(b);
                 }
             }
         }
