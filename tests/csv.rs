@@ -237,7 +237,7 @@ fn ragged_rows_name_the_file_and_row_and_nothing_is_written() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("ragged.csv:4 (record 3): row 3 has 1 fields"),
+        stderr.contains("ragged.csv:4 (record 3): row 3 has 1 field,"),
         "{stderr}"
     );
     let records = canonical_jsonl(&String::from_utf8(output.stdout).unwrap());

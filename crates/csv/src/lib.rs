@@ -30,12 +30,14 @@
 //!
 //! # The sheet
 //!
-//! * One row per record; the columns are the union of every record's fields, in the
-//!   order they are first seen (a new field goes right after the field before it in its
-//!   record). Nested maps are dotted columns (`provider.name`), lists of maps indexed
-//!   columns (`images.0.url`), lists of scalars one cell (`AI Ethics; AI`), and any
-//!   other list indexed columns (`mixed.0`, `mixed.1.key`). The body is the `body`
-//!   column.
+//! * One row per record; the columns are the union of every record's fields, in
+//!   first-seen order refined so that each record's fields come in its own order (a
+//!   topological sort that keeps a list's items and a map's keys together). Nested maps
+//!   are dotted columns (`provider.name`), lists of maps indexed columns
+//!   (`images.0.url`), lists of scalars one cell (`AI Ethics; AI`), any other list
+//!   indexed columns (`mixed.0`, `mixed.1.key`). The body is the `body` column. When
+//!   records disagree on key order, an `:order` column lists, for the rows that differ,
+//!   their columns in the record's order.
 //! * Types come back exactly, with as little decoration as possible:
 //!   - a string that would read back as something else (`2024`, `007`, `true`, `-42`,
 //!     the empty string, `[]`) starts with `'`, as one types text into a spreadsheet;
@@ -52,6 +54,8 @@
 //!   `b`), `dc\:creator` holds a colon, `\0` is the key `0` (`images.0` is an index).
 //! * Lists of scalars: items are separated by `; `; `\;` and `\\` escape, a space at an
 //!   item's ends is `\ `; an empty item is null; the item `'` is the empty string.
+//! * The writer keeps rows in memory up to [`CsvWriteOptions::memory_limit`], then in
+//!   a temporary file, and writes everything at `finish`, when the columns are known.
 //! * Columns without a hint or [`Schema`] type are inferred from the first rows: a
 //!   column holding unmarked text is text (so `02139` and `10001` are both text), any
 //!   other is read cell by cell as JSON numbers and `true`/`false`. `007` is never 7.

@@ -267,9 +267,10 @@ impl<R: BufRead> CsvReader<R> {
             return Err(Error::syntax(
                 at(),
                 format!(
-                    "row {} has {} fields, but the header has {}",
+                    "row {} has {} field{}, but the header has {}",
                     self.rows,
                     row.len(),
+                    if row.len() == 1 { "" } else { "s" },
                     self.columns.len()
                 ),
             ));
