@@ -120,10 +120,15 @@ impl std::fmt::Debug for FeedWriteOptions {
 
 /// The error for a channel element that is required and missing, naming its flag.
 pub(crate) fn missing_channel(format: &str, element: &str, flag: &str) -> recast_model::Error {
+    let at = recast_model::Location::new(Some(std::path::Path::new("<channel>").into()), 0, 0);
     recast_model::Error::data(
-        recast_model::Location::default(),
+        at,
         format!(
-            "{format} needs a channel {element}: give {flag}, or set it in the archive folder's _index.md"
+            "{format} needs a feed {element}: give {flag}, or set {} in the archive folder's _index.md",
+            match element {
+                "id" => "selfUrl or link",
+                other => other,
+            }
         ),
     )
 }

@@ -71,6 +71,72 @@ pub fn resolve(base: Option<&str>, reference: &str) -> String {
     )
 }
 
+/// Resolves the `href` and `src` attributes of HTML (feed content) against `base`, as
+/// feed readers do when a feed sets `xml:base`. Without an absolute base it does nothing.
+///
+/// ```
+/// # use recast_feed::url::resolve_html;
+/// let html = r#"<p><img src="IMG_1.jpeg" /> <a href='/about'>about</a> <a href="https://x.org/">x</a></p>"#;
+/// assert_eq!(
+///     resolve_html(Some("https://numi.st/post/uke/"), html),
+///     r#"<p><img src="https://numi.st/post/uke/IMG_1.jpeg" /> <a href='https://numi.st/about'>about</a> <a href="https://x.org/">x</a></p>"#
+/// );
+/// assert_eq!(resolve_html(None, html), html);
+/// ```
+pub fn resolve_html(base: Option<&str>, html: &str) -> String {
+    let Some(base) = base.filter(|b| scheme(b).is_some()) else {
+        return html.to_owned();
+    };
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = find_url_attribute(rest) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let quote = after.chars().next().unwrap_or('"');
+        let value_start = quote.len_utf8();
+        let Some(end) = after[value_start..].find(quote) else {
+            out.push_str(after);
+            return out;
+        };
+        let value = &after[value_start..value_start + end];
+        out.push(quote);
+        if value.contains('&') || value.trim().is_empty() {
+            out.push_str(value);
+        } else {
+            out.push_str(&resolve(Some(base), value.trim()));
+        }
+        out.push(quote);
+        rest = &after[value_start + end + quote.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The offset of the opening quote of the next ` href=` or ` src=` attribute value.
+fn find_url_attribute(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(eq) = text[from..].find('=').map(|i| i + from) {
+        let name_end = text[..eq].trim_end().len();
+        let name_start = text[..name_end]
+            .rfind(|c: char| c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let name = &text[name_start..name_end];
+        let mut value = eq + 1;
+        while value < bytes.len() && bytes[value].is_ascii_whitespace() {
+            value += 1;
+        }
+        if name_start > 0
+            && (name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src"))
+            && matches!(bytes.get(value), Some(b'"' | b'\''))
+        {
+            return Some(value);
+        }
+        from = eq + 1;
+    }
+    None
+}
+
 /// The scheme of an absolute URI (`https` of `https://...`), if it has one.
 fn scheme(text: &str) -> Option<&str> {
     let end = text.find(':')?;

@@ -55,7 +55,13 @@ fn text_construct(element: &Element) -> Option<String> {
         element.text()
     };
     let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
+    if text.is_empty() {
+        return None;
+    }
+    Some(match element.attr("type") {
+        Some("html" | "xhtml") => element.resolve_html(text),
+        _ => text.to_owned(),
+    })
 }
 
 fn child_text(element: &Element, name: &str) -> Option<String> {

@@ -34,6 +34,7 @@ pub struct AtomWriter<W: Write> {
     channel: Channel,
     options: FeedWriteOptions,
     items: NewestFirst,
+    checked: bool,
 }
 
 impl<W: Write> AtomWriter<W> {
@@ -43,10 +44,11 @@ impl<W: Write> AtomWriter<W> {
             items: NewestFirst::new(options.limit),
             channel,
             options,
+            checked: false,
         }
     }
 
-    /// The channel, to fill in after construction.
+    /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
         &mut self.channel
     }
@@ -62,6 +64,11 @@ fn now() -> DateTime {
 
 impl<W: Write> RecordWriter for AtomWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
+        if !self.checked {
+            // Fail before reading a whole archive when the channel cannot make a feed.
+            check_channel(&self.channel)?;
+            self.checked = true;
+        }
         let profile = &self.options.profile;
         let date = profile.text(&profile.published, record);
         self.items.push(date.as_deref(), record.clone());
@@ -74,17 +81,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         };
         let channel = &self.channel;
         let options = &self.options;
-        let title = channel
-            .title
-            .as_deref()
-            .ok_or_else(|| missing_channel("Atom", "title", "--feed-title"))?;
-        let id = channel
-            .extra
-            .get("id")
-            .and_then(Value::as_str)
-            .or(channel.self_url.as_deref())
-            .or(channel.link.as_deref())
-            .ok_or_else(|| missing_channel("Atom", "id", "--feed-self-url or --feed-link"))?;
+        let (title, id) = check_channel(channel)?;
         let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
         let articles: Vec<Article> = items
             .iter()
@@ -164,6 +161,22 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         out.close("feed")?;
         out.end_document()
     }
+}
+
+/// The feed's title and id, which Atom requires.
+fn check_channel(channel: &Channel) -> Result<(&str, &str)> {
+    let title = channel
+        .title
+        .as_deref()
+        .ok_or_else(|| missing_channel("Atom", "title", "--feed-title"))?;
+    let id = channel
+        .extra
+        .get("id")
+        .and_then(Value::as_str)
+        .or(channel.self_url.as_deref())
+        .or(channel.link.as_deref())
+        .ok_or_else(|| missing_channel("Atom", "id", "--feed-self-url or --feed-link"))?;
+    Ok((title, id))
 }
 
 fn write_author<W: Write>(

@@ -49,11 +49,10 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
         item.child_text("title")
             .or_else(|| item.child_text("dc:title")),
     );
-    put(
-        &mut fields,
-        &name(&profile.description),
-        item.child_text("description"),
-    );
+    let description = item
+        .child("description")
+        .and_then(|d| item.child_text("description").map(|t| d.resolve_html(&t)));
+    put(&mut fields, &name(&profile.description), description);
     let published = item
         .child_text("pubDate")
         .or_else(|| item.child_text("dc:date"))
@@ -163,10 +162,11 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
         fields.insert("enclosures".into(), Value::List(media.enclosures));
     }
     other_text_elements(item, TAKEN, &mut fields);
-    if let Some(body) = item.child("content:encoded") {
-        let body = body.text();
+    if let Some(element) = item.child("content:encoded") {
+        let body = element.text();
         if !body.trim().is_empty() {
-            fields.insert(name(&profile.content), Value::from(body.trim().to_owned()));
+            let body = element.resolve_html(body.trim());
+            fields.insert(name(&profile.content), Value::from(body));
         }
     }
     fields

@@ -25,6 +25,7 @@ pub struct RssWriter<W: Write> {
     channel: Channel,
     options: FeedWriteOptions,
     items: NewestFirst,
+    checked: bool,
 }
 
 impl<W: Write> RssWriter<W> {
@@ -34,10 +35,11 @@ impl<W: Write> RssWriter<W> {
             items: NewestFirst::new(options.limit),
             channel,
             options,
+            checked: false,
         }
     }
 
-    /// The channel, to fill in after construction (from a feed read later, say).
+    /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
         &mut self.channel
     }
@@ -45,6 +47,11 @@ impl<W: Write> RssWriter<W> {
 
 impl<W: Write> RecordWriter for RssWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
+        if !self.checked {
+            // Fail before reading a whole archive when the channel cannot make a feed.
+            check_channel(&self.channel)?;
+            self.checked = true;
+        }
         let profile = &self.options.profile;
         let date = profile.text(&profile.published, record);
         self.items.push(date.as_deref(), record.clone());
@@ -56,18 +63,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
             return Ok(());
         };
         let channel = &self.channel;
-        let title = channel
-            .title
-            .as_deref()
-            .ok_or_else(|| missing_channel("RSS", "title", "--feed-title"))?;
-        let link = channel
-            .link
-            .as_deref()
-            .ok_or_else(|| missing_channel("RSS", "link", "--feed-link"))?;
-        let description = channel
-            .description
-            .as_deref()
-            .ok_or_else(|| missing_channel("RSS", "description", "--feed-description"))?;
+        let (title, link, description) = check_channel(channel)?;
         let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
         let options = &self.options;
         let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
@@ -129,6 +125,23 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         out.close("rss")?;
         out.end_document()
     }
+}
+
+/// The channel's title, link and description, which RSS requires.
+fn check_channel(channel: &Channel) -> Result<(&str, &str, &str)> {
+    let title = channel
+        .title
+        .as_deref()
+        .ok_or_else(|| missing_channel("RSS", "title", "--feed-title"))?;
+    let link = channel
+        .link
+        .as_deref()
+        .ok_or_else(|| missing_channel("RSS", "link", "--feed-link"))?;
+    let description = channel
+        .description
+        .as_deref()
+        .ok_or_else(|| missing_channel("RSS", "description", "--feed-description"))?;
+    Ok((title, link, description))
 }
 
 fn write_item<W: Write>(

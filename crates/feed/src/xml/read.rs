@@ -109,6 +109,11 @@ impl Element {
         out
     }
 
+    /// Resolves the links inside HTML content against this element's base URI.
+    pub fn resolve_html(&self, html: &str) -> String {
+        url::resolve_html(self.base.as_deref(), html)
+    }
+
     /// Resolves a reference against this element's base URI.
     pub fn resolve(&self, reference: &str) -> String {
         url::resolve(self.base.as_deref(), reference.trim())
