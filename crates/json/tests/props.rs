@@ -129,8 +129,6 @@ fn same(a: &[Outcome], b: &[Outcome]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     #[test]
     fn records_survive_the_json_writer_and_reader(records in proptest::collection::vec(record(), 0..5)) {
         let out = write_json(&records);
