@@ -143,7 +143,19 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
 
 /// The plan file's edits first, then the edit flags in command-line order.
 fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
-    let scalar = |text: &str| recast_yaml::parse_scalar(text);
+    // A YAML scalar: plain text resolves (`false`, `39`, `~`); quoted text is a string.
+    let scalar = |text: &str| {
+        let quoted = text.len() >= 2
+            && ((text.starts_with('"') && text.ends_with('"'))
+                || (text.starts_with('\'') && text.ends_with('\'')));
+        match quoted {
+            true => recast_yaml::parse_value(text, None, 1, &Default::default())
+                .ok()
+                .filter(|v| v.as_str().is_some())
+                .unwrap_or_else(|| recast_yaml::parse_scalar(text)),
+            false => recast_yaml::parse_scalar(text),
+        }
+    };
     let mut edits = Vec::new();
     if let Some(path) = &args.plan {
         let text = fs::read_to_string(path)

@@ -95,7 +95,15 @@ impl ArchiveStats {
         let stats = self.fields.entry(path).or_default();
         stats.present += 1;
         *stats.types.entry(value.type_name()).or_default() += 1;
-        if stats.example.is_none() && !value.is_null() {
+        // The first value that shows something: not null, not empty.
+        let empty = |v: &Value| match v {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::List(l) => l.is_empty(),
+            Value::Map(m) => m.is_empty(),
+            _ => false,
+        };
+        if stats.example.as_ref().is_none_or(empty) && !value.is_null() {
             stats.example = Some(value.clone());
         }
         let Value::String(text) = value else {

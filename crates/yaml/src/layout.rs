@@ -400,31 +400,65 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
         return None;
     }
     let eol = parts.eol;
-    let mut used = vec![false; front.entries.len()];
-    let mut pieces: Vec<Piece> = Vec::with_capacity(new_front.len());
-    for (key, value) in &new_front {
-        let same_key = old_front.get_index_of(key);
-        let renamed_from = || {
+    // Which old entry each new field comes from, found in three passes so that a field
+    // renamed while its old name is set anew (`--rename a=b --set a=x`) is still a
+    // rename: same key and value; then a new key whose value an unclaimed entry holds
+    // (a rename, preferring old keys that are gone); then same key, new value.
+    #[derive(Clone, Copy)]
+    enum Source {
+        Verbatim(usize),
+        Renamed(usize),
+        Changed(usize),
+        Added,
+    }
+    let mut claimed = vec![false; front.entries.len()];
+    let mut sources = vec![Source::Added; new_front.len()];
+    for (n, (key, value)) in new_front.iter().enumerate() {
+        if let Some(i) = old_front.get_index_of(key)
+            && strict_eq(&old_front[i], value)
+        {
+            claimed[i] = true;
+            sources[n] = Source::Verbatim(i);
+        }
+    }
+    for (n, (key, value)) in new_front.iter().enumerate() {
+        if old_front.contains_key(key) {
+            continue;
+        }
+        let candidate = |gone: bool| {
             old_front.iter().enumerate().position(|(i, (k, v))| {
-                !used[i] && !new_front.contains_key(k) && strict_eq(v, value)
+                !claimed[i] && new_front.contains_key(k) != gone && strict_eq(v, value)
             })
         };
+        if let Some(i) = candidate(true).or_else(|| candidate(false)) {
+            claimed[i] = true;
+            sources[n] = Source::Renamed(i);
+        }
+    }
+    for (n, key) in new_front.keys().enumerate() {
+        if matches!(sources[n], Source::Added)
+            && let Some(i) = old_front.get_index_of(key)
+            && !claimed[i]
+        {
+            claimed[i] = true;
+            sources[n] = Source::Changed(i);
+        }
+    }
+    let mut pieces: Vec<Piece> = Vec::with_capacity(new_front.len());
+    for ((key, value), source) in new_front.iter().zip(sources) {
         let block = is_block(value);
-        if let Some(i) = same_key {
-            used[i] = true;
+        if let Source::Verbatim(i) | Source::Changed(i) = source {
             let entry = &front.entries[i];
-            let content = if strict_eq(&old_front[i], value) {
-                entry.content.to_owned()
-            } else {
-                emit_entry(key, value, eol)
+            let content = match source {
+                Source::Verbatim(_) => entry.content.to_owned(),
+                _ => emit_entry(key, value, eol),
             };
             pieces.push(Piece {
                 content,
                 trivia: entry.trivia.to_owned(),
                 block,
             });
-        } else if let Some(i) = renamed_from() {
-            used[i] = true;
+        } else if let Source::Renamed(i) = source {
             let entry = &front.entries[i];
             let content = match emit_key(key) {
                 Some(new_key) => format!("{new_key}{}", entry.content.get(entry.key_len..)?),
@@ -459,6 +493,26 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
                     trivia: if block { eol.to_owned() } else { String::new() },
                     block,
                 }),
+            }
+        }
+    }
+    // A front matter that ended right after its last value still does (deleting the
+    // last field must not leave the blank line that stood before it at the end).
+    let ended_blank = front
+        .entries
+        .last()
+        .is_none_or(|e| e.trivia.lines().any(|l| l.trim().is_empty()));
+    if !ended_blank && let Some(last) = pieces.last_mut() {
+        while let Some(stripped) = last
+            .trivia
+            .strip_suffix(eol)
+            .filter(|rest| rest.is_empty() || rest.ends_with('\n'))
+        {
+            last.trivia.truncate(stripped.len());
+        }
+        if last.trivia.is_empty() {
+            while last.content.ends_with(&format!("{eol}{eol}")) {
+                last.content.truncate(last.content.len() - eol.len());
             }
         }
     }
@@ -606,6 +660,23 @@ mod tests {
     }
 
     #[test]
+    fn a_rename_is_found_when_the_old_name_is_set_anew() {
+        let out = rewrite(SAMPLE, |f| {
+            let v = f.shift_remove("title").unwrap();
+            f.shift_insert(1, "headline".into(), v);
+            f.insert("title".into(), "Second".into());
+        });
+        assert!(
+            out.contains("category: news\nheadline: \"AI revolution\"\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("secured: 'x'   # opaque\ntitle: Second\n---"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn a_set_changes_only_its_line_and_keeps_comments_elsewhere() {
         let out = rewrite(SAMPLE, |f| {
             f.insert("published".into(), Value::Bool(true));
@@ -657,12 +728,20 @@ mod tests {
     }
 
     #[test]
+    fn deleting_the_last_field_leaves_no_blank_line_at_the_end() {
+        let out = rewrite(SAMPLE, |f| {
+            f.shift_remove("secured");
+        });
+        assert!(out.contains("topics:\n  - AI\n---\n"), "{out}");
+    }
+
+    #[test]
     fn an_added_block_gets_blank_lines() {
         let out = rewrite(SAMPLE, |f| {
             f.insert("tags".into(), Value::List(vec!["a".into()]));
         });
         assert!(
-            out.contains("secured: 'x'   # opaque\n\ntags:\n  - a\n\n---\n"),
+            out.contains("secured: 'x'   # opaque\n\ntags:\n  - a\n---\n"),
             "{out}"
         );
         let out = rewrite(SAMPLE, |f| {
