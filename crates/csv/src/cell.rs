@@ -45,6 +45,13 @@ fn is_bool(text: &str) -> Option<bool> {
 
 /// Would this text, written plainly, read back as something other than itself?
 fn ambiguous(text: &str, sanitize: bool) -> bool {
+    // Most text starts with a letter that no number, boolean or marker starts with.
+    if let Some(&first) = text.as_bytes().first()
+        && (first.is_ascii_alphabetic() || first >= 0x80)
+        && !matches!(first, b't' | b'T' | b'f' | b'F')
+    {
+        return false;
+    }
     text.is_empty()
         || text == "[]"
         || text == "{}"

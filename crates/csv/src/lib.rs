@@ -62,6 +62,8 @@
 //!
 //! See `docs/csv.md` in the repository for a worked example and the trade-offs.
 
+#![warn(missing_docs)]
+
 mod cell;
 mod header;
 mod read;

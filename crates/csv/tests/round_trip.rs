@@ -266,7 +266,7 @@ fn ragged_rows_are_errors_naming_the_row_and_reading_goes_on() {
     assert_eq!(error.kind, ErrorKind::Syntax);
     assert_eq!(
         error.to_string(),
-        "sheet.csv:3 (record 2): row 2 has 1 fields, but the header has 2"
+        "sheet.csv:3 (record 2): row 2 has 1 field, but the header has 2"
     );
     let error = results[2].as_ref().expect_err("long row");
     assert!(
