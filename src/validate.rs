@@ -1,7 +1,6 @@
 //! `recast validate`: check every record against a profile; one line per problem on
 //! standard output (`file:line: message`), exit code 1 when there is any.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -68,9 +67,10 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
 
 /// Points a problem of a Markdown record at its field's line, read from the file when
 /// first needed (a record's origin gives only the line its text starts on).
+/// Records arrive in file order, so only the last file's lines are kept.
 #[derive(Default)]
 struct FieldLines {
-    cache: HashMap<Arc<Path>, Vec<(String, u64)>>,
+    last: Option<(Arc<Path>, Vec<(String, u64)>)>,
 }
 
 impl FieldLines {
@@ -87,11 +87,15 @@ impl FieldLines {
             .first()
             .cloned()
             .unwrap_or_default();
-        let lines = self.cache.entry(file.clone()).or_insert_with(|| {
-            std::fs::read_to_string(&file)
+        if self.last.as_ref().is_none_or(|(cached, _)| *cached != file) {
+            let lines = std::fs::read_to_string(&file)
                 .map(|text| recast_yaml::layout::field_lines(&text))
-                .unwrap_or_default()
-        });
+                .unwrap_or_default();
+            self.last = Some((file.clone(), lines));
+        }
+        let Some((_, lines)) = &self.last else {
+            return problem;
+        };
         if let Some((_, line)) = lines.iter().find(|(key, _)| *key == top) {
             problem.origin.line = *line;
         }
