@@ -70,8 +70,11 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
 /// Records arrive in file order, so only the last file's lines are kept.
 #[derive(Default)]
 struct FieldLines {
-    last: Option<(Arc<Path>, Vec<(String, u64)>)>,
+    last: Option<(Arc<Path>, KeyLines)>,
 }
+
+/// Each top-level key of a front matter and its file line.
+type KeyLines = Vec<(String, u64)>;
 
 impl FieldLines {
     fn locate(&mut self, mut problem: Problem, markdown: &[Arc<Path>]) -> Problem {
