@@ -558,12 +558,22 @@ impl<R: Read> Parser<R> {
     /// Reads `"key":` (after optional whitespace) into `out`; returns where the key
     /// started.
     pub(crate) fn key(&mut self, out: &mut String, expected: &str) -> Result<Mark> {
+        self.key_or_skip(out, true, expected)
+    }
+
+    /// Checks `"key":` without keeping the key (members that are skipped).
+    pub(crate) fn skip_key(&mut self, expected: &str) -> Result<()> {
+        self.key_or_skip(&mut String::new(), false, expected)
+            .map(|_| ())
+    }
+
+    fn key_or_skip(&mut self, out: &mut String, keep: bool, expected: &str) -> Result<Mark> {
         self.skip_ws()?;
         if self.peek()? != Some(b'"') {
             return Err(self.unexpected(expected));
         }
         let mark = self.mark();
-        self.string(out, true)?;
+        self.string(out, keep)?;
         self.skip_ws()?;
         if self.peek()? != Some(b':') {
             return Err(self.unexpected("expected ':' after an object key"));
@@ -606,6 +616,11 @@ impl<R: Read> Parser<R> {
                 Err(e) => return Err(self.invalid_utf8(start + e.valid_up_to())),
             }
             let Some(stop) = stop else {
+                // One string may not outgrow a record, wherever it is (a key passed
+                // over on the way to a selected array is not inside any record).
+                if keep && out.len() as u64 > self.limits.max_record_bytes {
+                    return Err(self.too_large());
+                }
                 if self.refill()? == 0 {
                     return Err(
                         self.unexpected("expected '\"' to close the string or more of its text")
@@ -807,8 +822,7 @@ impl<R: Read> Parser<R> {
                         self.bump();
                     } else {
                         if open == b'{' {
-                            scratch.clear();
-                            self.key(&mut scratch, "expected a string key or '}'")?;
+                            self.skip_key("expected a string key or '}'")?;
                         }
                         closers.push(close);
                         continue 'value;
@@ -829,8 +843,7 @@ impl<R: Read> Parser<R> {
                     Some(b',') => {
                         self.bump();
                         if close == b'}' {
-                            scratch.clear();
-                            self.key(&mut scratch, "expected a string key after ','")?;
+                            self.skip_key("expected a string key after ','")?;
                         }
                         continue 'value;
                     }

@@ -223,7 +223,6 @@ impl<R: BufRead> JsonReader<R> {
     /// then nothing but whitespace.
     fn close(&mut self) -> Result<()> {
         let p = &mut self.parser;
-        let mut key = String::new();
         while let Some(close) = self.enclosing.pop() {
             loop {
                 p.skip_ws()?;
@@ -235,8 +234,7 @@ impl<R: BufRead> JsonReader<R> {
                     Some(b',') => {
                         p.bump();
                         if close == b'}' {
-                            key.clear();
-                            p.key(&mut key, "expected a string key after ','")?;
+                            p.skip_key("expected a string key after ','")?;
                         }
                         p.skip_value(self.enclosing.len() + 1)?;
                     }

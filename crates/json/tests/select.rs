@@ -177,3 +177,21 @@ fn a_large_skipped_member_is_streamed() {
     );
     assert_eq!(titles(select(&text, "/news")), ["after"]);
 }
+
+#[test]
+fn skipped_members_are_not_kept_but_keys_on_the_way_are_bounded() {
+    let limits = recast_json::Limits {
+        max_record_bytes: 100_000,
+        ..Default::default()
+    };
+    let long = "k".repeat(300_000);
+    // A long key or string inside a skipped member is checked, not kept: no limit.
+    let text = format!(r#"{{"skip": {{"{long}": "{long}"}}, "news": [{{"title": "t"}}]}}"#);
+    let reader = JsonReader::new(text.as_bytes(), None).limits(limits);
+    assert_eq!(titles(reader.select("/news").unwrap().collect()), ["t"]);
+    // A long key on the pointer's own level is kept to be compared: bounded.
+    let text = format!(r#"{{"{long}": 1, "news": []}}"#);
+    let reader = JsonReader::new(text.as_bytes(), None).limits(limits);
+    let error = reader.select("/news").unwrap().next().unwrap().unwrap_err();
+    assert_eq!(error.kind, recast_model::ErrorKind::Limit);
+}
