@@ -4,7 +4,8 @@
 recast's tests compare their own reading with it, so they need no Python. Run it again
 (`python3 tests/data/feeds/expected.py`) after adding a feed; feedparser 6.0.x.
 
-Per file: feedparser's version, bozo flag and entry count; per entry its title, link,
+Per file: feedparser's version, bozo flag, the feed's title and link, and the entries;
+per entry its title, link,
 date (published, else updated) as UTC RFC 3339, and category terms.
 """
 
@@ -44,6 +45,7 @@ def main():
             "version": d.get("version", ""),
             "bozo": bool(d.get("bozo")),
             "feedparser": feedparser.__version__,
+            "feed": {"title": d.feed.get("title"), "link": d.feed.get("link")},
             "entries": [entry(e) for e in d.entries],
         }
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8") as f:
