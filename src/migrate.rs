@@ -79,16 +79,13 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             }
         }
     }
-    let changed = files.iter().filter(|f| f.changed).count();
-    let unchanged = files.len() - changed;
-    let dropped: usize = files.iter().map(|f| f.dropped).sum();
+    let summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
         print_diffs(&files, args.diff);
         eprintln!(
-            "recast: dry run: {changed} would change, {unchanged} unchanged, {skipped} skipped{} in {}; nothing written",
-            dropped_note(dropped, &target),
-            elapsed(started)
+            "recast: dry run: {}; nothing written",
+            summary.text("would change", started)
         );
         return Ok(skipped);
     }
@@ -133,11 +130,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             out.commit()?;
         }
     }
-    eprintln!(
-        "recast: migrate: {changed} changed, {unchanged} unchanged, {skipped} skipped{} in {}",
-        dropped_note(dropped, &target),
-        elapsed(started)
-    );
+    eprintln!("recast: migrate: {}", summary.text("changed", started));
     Ok(skipped)
 }
 
@@ -254,7 +247,11 @@ struct Migrated {
     input: Input,
     /// Some record changed or was left out by `where`.
     changed: bool,
-    /// Records left out by `where` (not counted in place, where they stay as they were).
+    /// Records an edit changed (not counted in place, where files are counted).
+    edited: usize,
+    /// Records no edit changed (idem).
+    kept_as_they_were: usize,
+    /// Records left out by `where` (idem: in place they stay as they were).
     dropped: usize,
     /// The records to write (`-o`, `--out-dir`).
     records: Vec<Record>,
@@ -283,6 +280,7 @@ fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<M
     let mut new = Vec::with_capacity(old.len());
     let mut changed = false;
     let mut dropped = 0;
+    let mut edited_records = 0;
     let in_place = matches!(target, Target::InPlace);
     for record in &old {
         let mut edited = record.clone();
@@ -297,12 +295,18 @@ fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<M
             }
             continue;
         }
-        changed |= outcome.changed && edited != *record;
+        let record_changed = outcome.changed && edited != *record;
+        changed |= record_changed;
+        edited_records += usize::from(record_changed);
         new.push(edited);
     }
     let mut migrated = Migrated {
         input: input.clone(),
         changed,
+        edited: edited_records,
+        kept_as_they_were: new
+            .len()
+            .saturating_sub(edited_records + if in_place { dropped } else { 0 }),
         dropped: if in_place { 0 } else { dropped },
         records: Vec::new(),
         new_text: None,
@@ -425,10 +429,54 @@ fn print_diffs(files: &[Migrated], limit: usize) {
     }
 }
 
-fn dropped_note(dropped: usize, target: &Target) -> String {
-    match (dropped, target) {
-        (0, _) | (_, Target::InPlace) => String::new(),
-        (n, _) => format!(" ({n} record(s) left out by where)"),
+/// The counts a run ends with: files in place, records into another format.
+struct Summary {
+    changed: usize,
+    unchanged: usize,
+    dropped: usize,
+    skipped: u64,
+    in_place: bool,
+}
+
+impl Summary {
+    fn of(files: &[Migrated], skipped: u64, target: &Target) -> Summary {
+        let in_place = matches!(target, Target::InPlace);
+        let (changed, unchanged) = if in_place {
+            let changed = files.iter().filter(|f| f.changed).count();
+            (changed, files.len() - changed)
+        } else {
+            (
+                files.iter().map(|f| f.edited).sum(),
+                files.iter().map(|f| f.kept_as_they_were).sum(),
+            )
+        };
+        Summary {
+            changed,
+            unchanged,
+            dropped: files.iter().map(|f| f.dropped).sum(),
+            skipped,
+            in_place,
+        }
+    }
+
+    /// `13 changed, 0 unchanged, 0 skipped in 56 ms` (files, in place) or
+    /// `3 records changed, 0 unchanged, 10 left out by where, 0 files skipped in 21 ms`.
+    fn text(&self, verb: &str, started: Instant) -> String {
+        let Summary {
+            changed,
+            unchanged,
+            dropped,
+            skipped,
+            ..
+        } = self;
+        let time = elapsed(started);
+        if self.in_place {
+            format!("{changed} {verb}, {unchanged} unchanged, {skipped} skipped in {time}")
+        } else {
+            format!(
+                "{changed} record(s) {verb}, {unchanged} unchanged, {dropped} left out by where, {skipped} file(s) skipped in {time}"
+            )
+        }
     }
 }
 

@@ -291,7 +291,8 @@ fn where_filters_records_into_another_format() {
             .all(|r| r.get("link").is_some() && r.get("webUrl").is_none())
     );
     assert!(
-        stderr_of(&run).contains("9 record(s) left out by where"),
+        stderr_of(&run)
+            .contains("4 record(s) changed, 0 unchanged, 9 left out by where, 0 file(s) skipped"),
         "{}",
         stderr_of(&run)
     );
