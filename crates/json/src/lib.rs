@@ -37,9 +37,9 @@
 //! - **Strings** must be UTF-8 (`Encoding` error with line and column otherwise); a
 //!   `\u` escape of a lone surrogate, which no UTF-8 text can hold, is an `Encoding`
 //!   error too.
-//! - **Limits** ([`Limits`]): nesting depth 128 and records of 256 MiB by default, both
-//!   `Limit` errors; nesting is parsed without recursion, so no input overflows the
-//!   stack.
+//! - **Limits** ([`Limits`]): nesting depth 128, records of 256 MiB and of 10 million
+//!   values by default, each a `Limit` error; nesting is parsed without recursion, so
+//!   no input overflows the stack.
 //! - **Empty input** (only whitespace) is an array of no records.
 //! - **Writing**: only `"`, `\` and control characters are escaped; the body is the
 //!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`

@@ -35,6 +35,11 @@ pub struct Limits {
     /// trips while reading it, so a multi-gigabyte line is never held in memory.
     /// Default 256 MiB.
     pub max_record_bytes: u64,
+    /// The most values (scalars, arrays and objects) in one record. Small values cost
+    /// far more memory than their text (`[0,0,0,…]` is two bytes of input for each
+    /// value of some 40 bytes), so this budget, not the byte size, bounds the memory a
+    /// hostile record can take. Default 10 million.
+    pub max_record_values: u64,
 }
 
 impl Default for Limits {
@@ -42,6 +47,7 @@ impl Default for Limits {
         Limits {
             max_depth: 128,
             max_record_bytes: 256 * 1024 * 1024,
+            max_record_values: 10_000_000,
         }
     }
 }
@@ -111,6 +117,8 @@ pub(crate) struct Parser<R> {
     /// How many members the last top-level object had: records in one file tend to
     /// have the same fields, so the next one's map starts that big and never rehashes.
     members_hint: usize,
+    /// Values built since the record began, for `max_record_values`.
+    values: u64,
 }
 
 impl<R: Read> Parser<R> {
@@ -142,6 +150,7 @@ impl<R: Read> Parser<R> {
             record_start: None,
             soft_error: None,
             members_hint: 0,
+            values: 0,
         }
     }
 
@@ -385,6 +394,7 @@ impl<R: Read> Parser<R> {
     pub(crate) fn begin_record(&mut self) {
         self.record_start = Some(self.base + self.pos as u64);
         self.soft_error = None;
+        self.values = 0;
     }
 
     /// Ends the record: the recoverable error found in it, if any, or the size check
@@ -431,6 +441,16 @@ impl<R: Read> Parser<R> {
             let Some(byte) = self.peek()? else {
                 return Err(self.unexpected(EXPECTED_VALUE));
             };
+            self.values += 1;
+            if self.values > self.limits.max_record_values {
+                return Err(Error::limit(
+                    self.location(),
+                    format!(
+                        "record with more than {} values (the value-count limit); expected smaller records",
+                        self.limits.max_record_values
+                    ),
+                ));
+            }
             let mut value = match byte {
                 b'{' => {
                     self.open(level + stack.len())?;

@@ -373,3 +373,29 @@ fn parse_value_wants_exactly_one_value() {
     );
     assert!(parse_value("\"a").is_err());
 }
+
+#[test]
+fn a_record_of_too_many_small_values_is_a_limit_error() {
+    let limits = Limits {
+        max_record_values: 1000,
+        ..Limits::default()
+    };
+    let many = format!("{{\"a\": [{}0]}}\n{{\"b\": 1}}\n", "0,".repeat(1000));
+    let results: Vec<_> = JsonLinesReader::new(many.as_bytes(), None)
+        .limits(limits)
+        .collect();
+    let error = results[0].as_ref().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Limit);
+    assert!(
+        error.to_string().contains("more than 1000 values"),
+        "{error}"
+    );
+    assert!(results[1].is_ok());
+    // The budget is per record.
+    let fine = format!("[{}]", vec![r#"{"a": [0, 0, 0]}"#; 500].join(","));
+    assert!(
+        JsonReader::new(fine.as_bytes(), None)
+            .limits(limits)
+            .all(|r| r.is_ok())
+    );
+}
