@@ -192,6 +192,34 @@ fn awkward_values_survive() {
 }
 
 #[test]
+fn an_unreadable_date_is_kept_and_reported() {
+    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = warnings.clone();
+    let options = FeedWriteOptions {
+        warn: Arc::new(move |m: &str| sink.lock().unwrap().push(m.to_owned())),
+        ..FeedWriteOptions::default()
+    };
+    let mut record = Record::default();
+    record.fields.insert("title".into(), Value::from("Undated"));
+    record
+        .fields
+        .insert("publishedDateTime".into(), Value::from("last Tuesday"));
+    for atom in [false, true] {
+        let xml = write(atom, std::slice::from_ref(&record), options.clone());
+        let text = String::from_utf8(xml.clone()).unwrap();
+        assert!(!text.contains("<pubDate>") && !text.contains("<published>"));
+        let (back, _) = read(&xml);
+        assert_same(std::slice::from_ref(&record), &back);
+    }
+    let warnings = warnings.lock().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("record 1 (\"Undated\"): its date \"last Tuesday\""),
+        "{warnings:?}"
+    );
+}
+
+#[test]
 fn refusing_invalid_characters_names_the_record() {
     let options = FeedWriteOptions {
         invalid_chars: InvalidChars::Refuse,

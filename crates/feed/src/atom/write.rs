@@ -211,6 +211,14 @@ fn write_entry<W: Write>(
     out.leaf("id", &[], &id)?;
     out.leaf("title", &[], article.title.as_deref().unwrap_or(""))?;
     let published = article.published.as_ref().and_then(|d| d.parsed);
+    for date in [&article.published, &article.updated].into_iter().flatten() {
+        if date.parsed.is_none() {
+            out.warn(&format!(
+                "its date {:?} cannot be read, so the entry leaves it out (the record keeps it)",
+                date.text
+            ));
+        }
+    }
     let updated = article
         .updated
         .as_ref()

@@ -172,8 +172,13 @@ fn write_item<W: Write>(
         let permalink = if is_web_url(id) { "true" } else { "false" };
         out.leaf("guid", &[("isPermaLink", permalink)], id)?;
     }
-    if let Some(date) = date {
-        out.leaf("pubDate", &[], &date.to_rfc2822())?;
+    match (date, &article.published) {
+        (Some(date), _) => out.leaf("pubDate", &[], &date.to_rfc2822())?,
+        (None, Some(unread)) => out.warn(&format!(
+            "its date {:?} cannot be read, so the item has no pubDate (the record keeps it)",
+            unread.text
+        )),
+        (None, None) => {}
     }
     if let Some(name) = &article.provider_name {
         out.leaf("dc:publisher", &[], name)?;

@@ -97,6 +97,11 @@ impl<W: Write> XmlOut<W> {
         self.event(Event::Text(BytesText::from_escaped(indent)))
     }
 
+    /// Warns about the record being written: `record 3 ("Title"): ...`.
+    pub fn warn(&self, what: &str) {
+        (self.warn)(&format!("{}: {what}", self.context));
+    }
+
     /// Text for a standard element: characters XML cannot carry are dropped with a
     /// warning, or refused, as the options say.
     pub fn clean<'a>(&mut self, what: &str, text: &'a str) -> Result<Cow<'a, str>> {
