@@ -350,3 +350,87 @@ fn feedparser_reads_recasts_feeds_like_the_archive() {
         }
     }
 }
+
+/// Every real feed, written again as RSS and as Atom: read back to the same records,
+/// valid for jing (Atom), not bozo for feedparser (both).
+#[test]
+fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let flags = [
+        "--feed-title",
+        "T",
+        "--feed-link",
+        "https://x.example/",
+        "--feed-description",
+        "D",
+        "--quiet",
+    ];
+    let mut written = Vec::new();
+    let mut names: Vec<PathBuf> = fs::read_dir(data("feeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("xml" | "rss" | "atom")
+            )
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 65);
+    for path in &names {
+        let mut original = records_of(path, &["--quiet"]);
+        original.sort();
+        for format in ["rss", "atom"] {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let out = dir.path().join(format!("{name}.{format}"));
+            let mut args = vec![
+                "convert",
+                path.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ];
+            args.extend_from_slice(&flags);
+            run_ok(&args);
+            let mut back = records_of(&out, &[]);
+            back.sort();
+            assert_same_records(&back, &original, &format!("{name} → {format} → records"));
+            written.push(out);
+        }
+    }
+    if tool_available("jing", Command::new("jing").arg("-h")) {
+        let atoms = written
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "atom"));
+        let output = Command::new("jing")
+            .arg("-c")
+            .arg(data("feeds/schema/atom.rnc"))
+            .args(atoms)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "jing: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    if tool_available(
+        "python3 with feedparser",
+        Command::new("python3").args(["-c", "import feedparser"]),
+    ) {
+        let script = "import sys, feedparser\n\
+            bad = [(f, repr(d.bozo_exception)) for f in sys.argv[1:] for d in [feedparser.parse(f)] if d.bozo]\n\
+            print(bad)\n\
+            sys.exit(1 if bad else 0)\n";
+        let output = Command::new("python3")
+            .args(["-c", script])
+            .args(&written)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "bozo: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}

@@ -110,10 +110,18 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             ("xmlns:media", "http://search.yahoo.com/mrss/"),
             ("xmlns:recast", extension::NAMESPACE),
         ];
-        if let Some(language) = &channel.language {
+        let language = channel.language.as_deref().and_then(language_tag);
+        if let Some(language) = &language {
             root.push(("xml:lang", language));
         }
         out.open("feed", &root)?;
+        if language.is_none()
+            && let Some(odd) = &channel.language
+        {
+            (options.warn)(&format!(
+                "the channel language {odd:?} is not a language tag; the Atom feed leaves xml:lang out"
+            ));
+        }
         out.leaf("id", &[], id)?;
         out.leaf("title", &[], title)?;
         if let Some(description) = &channel.description {
@@ -161,6 +169,19 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         out.close("feed")?;
         out.end_document()
     }
+}
+
+/// The channel's language as the language tag `xml:lang` needs (`en_US` → `en-US`),
+/// or `None` when it cannot be one.
+fn language_tag(language: &str) -> Option<String> {
+    let tag = language.trim().replace('_', "-");
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (first_ok && rest_ok).then_some(tag)
 }
 
 /// The feed's title and id, which Atom requires.
