@@ -401,9 +401,12 @@ fn insert(fields: &mut Map, segments: &[Segment], value: Value) -> Result<(), St
     let Some((first, rest)) = segments.split_first() else {
         return Err("the column has no name".into());
     };
-    let slot = fields
-        .entry(first.text().into_owned())
-        .or_insert(Value::Null);
+    let key = first.text();
+    // Most cells go into a field an earlier cell made (`images.0.url`, `images.0.width`).
+    if let Some(slot) = fields.get_mut(key.as_ref()) {
+        return place(slot, rest, value);
+    }
+    let slot = fields.entry(key.into_owned()).or_insert(Value::Null);
     place(slot, rest, value)
 }
 
@@ -436,6 +439,9 @@ fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String>
             let Value::Map(map) = slot else {
                 return Err(format!("a field inside a {}", slot.type_name()));
             };
+            if let Some(slot) = map.get_mut(key) {
+                return place(slot, tail, value);
+            }
             place(map.entry(key.clone()).or_insert(Value::Null), tail, value)
         }
     }

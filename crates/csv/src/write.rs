@@ -10,7 +10,7 @@ use recast_model::path::FieldPath;
 use recast_model::{Error, Location, Map, Record, RecordWriter, Result, Value};
 
 use crate::cell::{self, Unwritable};
-use crate::header::push_key;
+use crate::header::{parse_header, push_key};
 
 /// How [`CsvWriter`] writes.
 #[derive(Debug, Clone)]
@@ -111,7 +111,8 @@ pub struct CsvWriter<W: Write> {
     cells: Vec<(u32, usize, usize)>,
     cell_bytes: Vec<u8>,
     path: String,
-    segments: Vec<String>,
+    /// How many segments `path` has.
+    depth: usize,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -131,7 +132,7 @@ impl<W: Write> CsvWriter<W> {
             cells: Vec::new(),
             cell_bytes: Vec::new(),
             path: String::new(),
-            segments: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -158,7 +159,12 @@ impl<W: Write> CsvWriter<W> {
                 self.columns.push(Column {
                     node,
                     path: self.path[..key_len].to_owned(),
-                    segments: self.segments.clone(),
+                    // Only new columns pay for their unescaped segments.
+                    segments: parse_header(&self.path[..key_len])
+                        .segments
+                        .into_iter()
+                        .map(|(text, _)| text)
+                        .collect(),
                     list,
                     seen: Seen::default(),
                 });
@@ -182,20 +188,28 @@ impl<W: Write> CsvWriter<W> {
         }
     }
 
-    fn with_segment<T>(&mut self, segment: &str, index: bool, f: impl FnOnce(&mut Self) -> T) -> T {
-        let (path_len, segments_len) = (self.path.len(), self.segments.len());
-        if !self.segments.is_empty() {
+    /// Runs `f` with the path one segment longer: a key, or a list index.
+    fn with_segment<T>(
+        &mut self,
+        key: Option<&str>,
+        index: usize,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        use std::fmt::Write as _;
+        let path_len = self.path.len();
+        if self.depth > 0 {
             self.path.push('.');
         }
-        if index {
-            self.path.push_str(segment);
-        } else {
-            push_key(&mut self.path, segment);
+        match key {
+            Some(key) => push_key(&mut self.path, key),
+            None => {
+                let _ = write!(self.path, "{index}");
+            }
         }
-        self.segments.push(segment.to_owned());
+        self.depth += 1;
         let out = f(self);
+        self.depth -= 1;
         self.path.truncate(path_len);
-        self.segments.truncate(segments_len);
         out
     }
 
@@ -203,7 +217,7 @@ impl<W: Write> CsvWriter<W> {
     fn flatten_map(&mut self, map: &Map) -> Result<usize, Unwritable> {
         let mut count = 0;
         for (key, value) in map {
-            count += self.with_segment(key, false, |w| w.flatten_value(value))?;
+            count += self.with_segment(Some(key), 0, |w| w.flatten_value(value))?;
         }
         Ok(count)
     }
@@ -235,8 +249,7 @@ impl<W: Write> CsvWriter<W> {
             Value::List(items) => {
                 let mut count = 0;
                 for (i, item) in items.iter().enumerate() {
-                    let index = i.to_string();
-                    count += self.with_segment(&index, true, |w| match item {
+                    count += self.with_segment(None, i, |w| match item {
                         Value::Map(m) if !m.is_empty() => {
                             let n = w.flatten_map(m)?;
                             if n == 0 {
@@ -606,7 +619,7 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
         self.cells.clear();
         self.cell_bytes.clear();
         self.path.clear();
-        self.segments.clear();
+        self.depth = 0;
         if let Err(Unwritable(message)) = self.flatten_map(&record.fields) {
             let location = Location {
                 file: record.origin.file.clone(),
