@@ -380,6 +380,9 @@ struct Piece {
     content: String,
     trivia: String,
     block: bool,
+    /// The value is text ending with a line break: maybe a keep-chomped block scalar
+    /// (`|+`), which would take any blank line written right after it as its own.
+    ends_with_break: bool,
 }
 
 fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<String> {
@@ -447,6 +450,7 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
     let mut pieces: Vec<Piece> = Vec::with_capacity(new_front.len());
     for ((key, value), source) in new_front.iter().zip(sources) {
         let block = is_block(value);
+        let ends_with_break = value.as_str().is_some_and(|t| t.ends_with('\n'));
         if let Source::Verbatim(i) | Source::Changed(i) = source {
             let entry = &front.entries[i];
             let content = match source {
@@ -457,6 +461,7 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
                 content,
                 trivia: entry.trivia.to_owned(),
                 block,
+                ends_with_break,
             });
         } else if let Source::Renamed(i) = source {
             let entry = &front.entries[i];
@@ -468,6 +473,7 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
                 content,
                 trivia: entry.trivia.to_owned(),
                 block,
+                ends_with_break,
             });
         } else {
             let emitted = emit_entry(key, value, eol);
@@ -478,20 +484,27 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
                         content: emitted,
                         trivia,
                         block,
+                        ends_with_break,
                     });
                 }
                 Some(previous) if block => {
-                    let before = if previous.trivia.is_empty() { eol } else { "" };
+                    let before = if previous.trivia.is_empty() && !previous.ends_with_break {
+                        eol
+                    } else {
+                        ""
+                    };
                     pieces.push(Piece {
                         content: format!("{before}{emitted}"),
                         trivia: eol.to_owned(),
                         block,
+                        ends_with_break,
                     });
                 }
                 _ => pieces.push(Piece {
                     content: emitted,
                     trivia: if block { eol.to_owned() } else { String::new() },
                     block,
+                    ends_with_break,
                 }),
             }
         }
@@ -510,7 +523,7 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
         {
             last.trivia.truncate(stripped.len());
         }
-        if last.trivia.is_empty() {
+        if last.trivia.is_empty() && !last.ends_with_break {
             while last.content.ends_with(&format!("{eol}{eol}")) {
                 last.content.truncate(last.content.len() - eol.len());
             }
@@ -812,5 +825,173 @@ mod tests {
         let lines = field_lines(SAMPLE);
         assert_eq!(lines[0], ("category".into(), 3));
         assert_eq!(lines[5], ("topics".into(), 12));
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Top-level entries in the shapes real front matter has.
+        const ENTRIES: [&str; 17] = [
+            "title: \"AI revolution\"\n",
+            "plain: some words here\n",
+            "single: 'quoted # not a comment'\n",
+            "date: 2020-11-11T16:36:00Z\n",
+            "count: 39\n",
+            "empty:\n",
+            "flow: [a, b, {c: d}]\n",
+            "list:\n  - x\n  - y: 1\n    z: [2]\n",
+            "map:\n  name: Harvard\n  inner:\n    deep: true\n",
+            "keep: |+\n  kept\n\n",
+            "folded: >-\n  one\n  two\n",
+            "\"quoted key\": 1\n",
+            "multi: \"a\n  b\"\n",
+            "tagged: !!str 007\n",
+            "commented:\n  # inside\n  a: 1\n  # indented at the end\n",
+            "ünïcödé: \"é\"  # trailing comment\n",
+            "literal: |\n  line one\n\n  line three\n",
+        ];
+        /// The key of each entry above.
+        const KEYS: [&str; 17] = [
+            "title",
+            "plain",
+            "single",
+            "date",
+            "count",
+            "empty",
+            "flow",
+            "list",
+            "map",
+            "keep",
+            "folded",
+            "quoted key",
+            "multi",
+            "tagged",
+            "commented",
+            "ünïcödé",
+            "literal",
+        ];
+        const TRIVIA: [&str; 4] = ["", "\n", "# a comment\n", "\n# comment\n\n"];
+
+        #[derive(Debug, Clone)]
+        enum Change {
+            Rename(usize, String),
+            Delete(usize),
+            Set(usize, i64),
+            Add(String, bool),
+            Body(Option<String>),
+        }
+
+        fn change() -> impl Strategy<Value = Change> {
+            prop_oneof![
+                (0usize..20, "[a-z]{1,6}").prop_map(|(i, k)| Change::Rename(i, k)),
+                (0usize..20).prop_map(Change::Delete),
+                (0usize..20, any::<i64>()).prop_map(|(i, v)| Change::Set(i, v)),
+                ("[a-z]{1,6}", any::<bool>()).prop_map(|(k, block)| Change::Add(k, block)),
+                proptest::option::of("[a-z\n-]{0,12}").prop_map(Change::Body),
+            ]
+        }
+
+        fn apply(fields: &mut Map, change: &Change) {
+            let body = fields.shift_remove(BODY);
+            let n = fields.len().max(1);
+            match change {
+                Change::Rename(i, key) => {
+                    if !fields.contains_key(key)
+                        && let Some((_, value)) = fields.shift_remove_index(i % n)
+                    {
+                        fields.shift_insert((i % n).min(fields.len()), key.clone(), value);
+                    }
+                }
+                Change::Delete(i) => {
+                    fields.shift_remove_index(i % n);
+                }
+                Change::Set(i, v) => {
+                    if let Some((_, value)) = fields.get_index_mut(i % n) {
+                        *value = Value::from(*v);
+                    }
+                }
+                Change::Add(key, block) => {
+                    let value = if *block {
+                        Value::List(vec![Value::from("new")])
+                    } else {
+                        Value::from("new")
+                    };
+                    fields.insert(key.clone(), value);
+                }
+                Change::Body(_) => {}
+            }
+            match (change, body) {
+                (Change::Body(Some(text)), _) => {
+                    fields.insert(BODY.into(), Value::String(text.clone()));
+                }
+                (Change::Body(None), _) => {}
+                (_, Some(body)) => {
+                    fields.insert(BODY.into(), body);
+                }
+                (_, None) => {}
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn any_edit_reads_back_and_keeps_the_body(
+                entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),
+                prefix in 0usize..TRIVIA.len(),
+                crlf in any::<bool>(),
+                bom in any::<bool>(),
+                body in proptest::option::of("[a-z\n-]{0,20}"),
+                changes in proptest::collection::vec(change(), 1..4),
+            ) {
+                let mut front = TRIVIA[prefix].to_owned();
+                let mut seen = Vec::new();
+                for (entry, trivia) in entries {
+                    if !seen.contains(&entry) {
+                        seen.push(entry);
+                        front.push_str(ENTRIES[entry]);
+                        front.push_str(TRIVIA[trivia]);
+                    }
+                }
+                let mut text = format!("---\n{front}---\n");
+                if let Some(body) = &body {
+                    text.push('\n');
+                    text.push_str(body);
+                }
+                if crlf {
+                    text = text.replace('\n', "\r\n");
+                }
+                if bom {
+                    text.insert(0, '\u{FEFF}');
+                }
+                let Ok(old) = read_markdown(text.as_bytes(), None) else {
+                    return Ok(());
+                };
+                let mut new = old.clone();
+                for change in &changes {
+                    apply(&mut new.fields, change);
+                }
+                let out = rewrite_markdown(&text, &old, &new);
+                prop_assert!(reads_as(&out, &new), "{text:?}\n→\n{out:?}\n{changes:?}");
+                prop_assert_eq!(out.starts_with('\u{FEFF}'), bom);
+                if old.body() == new.body() && let Some(body) = old.body() {
+                    prop_assert!(out.ends_with(body));
+                }
+                // An entry whose key and value stay keeps its text verbatim.
+                let eol = if crlf { "\r\n" } else { "\n" };
+                for &entry in &seen {
+                    let key = KEYS[entry];
+                    if let (Some(a), Some(b)) = (old.fields.get(key), new.fields.get(key))
+                        && strict_eq(a, b)
+                    {
+                        let verbatim = ENTRIES[entry].replace('\n', eol);
+                        prop_assert!(out.contains(&verbatim), "{key} not verbatim:\n{out:?}");
+                    }
+                }
+                if old == new {
+                    prop_assert_eq!(out, text);
+                }
+            }
+        }
     }
 }
