@@ -485,7 +485,14 @@ impl<W: Write> CsvWriter<W> {
                         }
                     }
                     if !found {
-                        selected.push(Err(field.to_string()));
+                        let mut header = String::new();
+                        for (i, segment) in field.segments().iter().enumerate() {
+                            if i > 0 {
+                                header.push('.');
+                            }
+                            push_key(&mut header, segment);
+                        }
+                        selected.push(Err(header));
                     }
                 }
                 selected

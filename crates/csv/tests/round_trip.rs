@@ -396,3 +396,16 @@ fn records_disagreeing_on_key_order_still_come_back() {
         "a,c,b.x,b.y,:order\n1,,1,2,\n2,,4,3,b.y; b.x; a\n3,z,,,\n"
     );
 }
+
+#[test]
+fn crlf_line_ends_and_a_bom_are_read() {
+    let sheet =
+        "\u{feff}title,topics:list,body\r\n'2024,a; b,\"line one\r\nline two\"\r\nplain,[],\r\n";
+    let back = read(sheet, CsvReadOptions::default());
+    assert_eq!(
+        back,
+        records(
+            r#"[{"title": "2024", "topics": ["a", "b"], "body": "line one\r\nline two"}, {"title": "plain", "topics": []}]"#
+        )
+    );
+}
