@@ -41,7 +41,7 @@ pub enum Command {
     /// Edits apply in order: a --plan file's first, then the edit flags as given.
     ///
     /// Examples:
-    ///   recast migrate samples/archive --rename provider.name=source --delete provider --in-place --dry-run
+    ///   recast migrate samples/archive --rename provider.name=source --in-place --dry-run
     ///   recast migrate samples/archive --plan plan.yaml --in-place
     ///   recast migrate samples/archive --set draft=false --to json -o archive.json
     #[command(verbatim_doc_comment)]

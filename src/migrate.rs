@@ -93,12 +93,15 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     // Phase 2: write.
     match &target {
         Target::InPlace => {
+            let progress = reporter.progress(summary.changed);
             for file in files.iter().filter(|f| f.changed) {
                 let (Some(path), Some(text)) = (&file.input.path, &file.new_text) else {
                     continue;
                 };
                 replace_file(path, text.as_bytes())?;
+                progress.inc(1);
             }
+            progress.finish_and_clear();
         }
         Target::File { path, format } => {
             let out = AtomicFile::create(path)?;
