@@ -39,6 +39,8 @@
 //! assert_eq!(reader.channel().unwrap().title, channel.title);
 //! ```
 
+#![warn(missing_docs)]
+
 use std::sync::Arc;
 
 mod article;
@@ -88,10 +90,12 @@ pub struct FeedWriteOptions {
     pub limit: Option<usize>,
     /// Which record fields fill which feed elements.
     pub profile: Profile,
+    /// What to do with characters XML 1.0 cannot carry.
     pub invalid_chars: InvalidChars,
     /// Write each record in the extension namespace (default true). Without it the feed
     /// has the standard elements only, and reading it back is lossy.
     pub lossless: bool,
+    /// Where warnings go.
     pub warn: Warn,
 }
 

@@ -50,17 +50,29 @@ pub const FEED_FIELDS: [&str; 11] = [
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
+    /// Fields for `title`.
     pub title: Vec<String>,
+    /// Fields for `link` (RSS) / `link rel="alternate"` (Atom).
     pub link: Vec<String>,
+    /// Fields for `guid` / `id`.
     pub id: Vec<String>,
+    /// Fields for `description` / `summary`.
     pub description: Vec<String>,
+    /// Fields for `content:encoded` / `content` (the Markdown body, rendered).
     pub content: Vec<String>,
+    /// Fields for `pubDate` / `published`.
     pub published: Vec<String>,
+    /// Fields for `updated` (Atom).
     pub updated: Vec<String>,
+    /// Fields for `dc:publisher` / `author` (a map with `name`, `domain`).
     pub provider: Vec<String>,
+    /// Fields for `category` each (a list).
     pub categories: Vec<String>,
+    /// Fields for one more `category`, marked with the recast scheme.
     pub category: Vec<String>,
+    /// Fields for `media:content` / enclosure links (maps with `url`, `width`, `height`).
     pub images: Vec<String>,
+    /// Fields for `link rel="related"` (Atom; maps with `title`, `webUrl`).
     pub related: Vec<String>,
 }
 

@@ -58,6 +58,7 @@ pub enum FeedKind {
 pub struct FeedReadOptions {
     /// Names the fields of records read from feeds recast did not write.
     pub profile: Profile,
+    /// Where warnings go (a guessed encoding, say).
     pub warn: Warn,
 }
 
@@ -95,6 +96,8 @@ impl<R: BufRead> FeedReader<R> {
         FeedReader::with_options(input, file, FeedReadOptions::default())
     }
 
+    /// Opens a feed with options: the profile names the fields of feeds recast did not
+    /// write. Reads up to the first item, so errors before it come from here.
     pub fn with_options(
         input: R,
         file: Option<Arc<Path>>,

@@ -38,6 +38,8 @@ pub struct AtomWriter<W: Write> {
 }
 
 impl<W: Write> AtomWriter<W> {
+    /// A writer of Atom to `output`, with the feed's channel; nothing is written
+    /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> AtomWriter<W> {
         AtomWriter {
             output: Some(output),

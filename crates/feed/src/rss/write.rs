@@ -29,6 +29,8 @@ pub struct RssWriter<W: Write> {
 }
 
 impl<W: Write> RssWriter<W> {
+    /// A writer of RSS to `output`, with the feed's channel; nothing is written
+    /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> RssWriter<W> {
         RssWriter {
             output: Some(output),
