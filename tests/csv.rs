@@ -288,3 +288,21 @@ fn bad_flags_are_usage_errors() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--delimiter"));
 }
+
+/// The worked example in docs/csv.md is this command's real output.
+#[test]
+fn the_documented_example_sheet_is_what_recast_writes() {
+    let docs = fs::read_to_string(root().join("docs/csv.md")).unwrap();
+    let command = "$ recast convert tests/data/csv/example.json --to csv\n";
+    let start = docs.find(command).expect("the example is in docs/csv.md") + command.len();
+    let documented = &docs[start..start + docs[start..].find("```").unwrap()];
+    let actual = run_ok(&["convert", "tests/data/csv/example.json", "--to", "csv"]);
+    assert_eq!(actual, documented);
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("example.csv");
+    fs::write(&sheet, &actual).unwrap();
+    assert_eq!(
+        records_of(&sheet, &[]),
+        records_of(&data("csv/example.json"), &[])
+    );
+}
