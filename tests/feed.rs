@@ -308,6 +308,25 @@ fn atom_output_validates_against_the_rfc_4287_schema() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
+    // The check can fail: an entry without an id is invalid.
+    let invalid = dir.path().join("invalid.atom");
+    fs::write(
+        &invalid,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>x</id><title>t</title>\
+         <updated>2020-01-01T00:00:00Z</updated><author><name>a</name></author>\
+         <entry><title>t</title><updated>2020-01-01T00:00:00Z</updated></entry></feed>",
+    )
+    .unwrap();
+    let rejected = Command::new("jing")
+        .arg("-c")
+        .arg(&schema)
+        .arg(&invalid)
+        .output()
+        .unwrap();
+    assert!(
+        !rejected.status.success(),
+        "jing accepted an entry without an id"
+    );
     for (archive, flags) in archives() {
         let feed = write_feed(&archive, "atom", &flags, dir.path(), &[]);
         let output = Command::new("jing")
@@ -337,7 +356,25 @@ fn feedparser_reads_recasts_feeds_like_the_archive() {
     let dir = tempfile::tempdir().unwrap();
     for (archive, flags) in archives() {
         let expected = dir.path().join("expected.jsonl");
-        fs::write(&expected, feed_order(&records_of(&archive, &[])).join("\n")).unwrap();
+        let records = feed_order(&records_of(&archive, &[]));
+        // The check can fail: the archive in the wrong order does not match the feed.
+        let reversed = dir.path().join("reversed.jsonl");
+        let mut backwards = records.clone();
+        backwards.reverse();
+        fs::write(&reversed, backwards.join("\n")).unwrap();
+        let feed = write_feed(&archive, "rss", &flags, dir.path(), &[]);
+        let status = Command::new("python3")
+            .arg(data("feeds/check_feed.py"))
+            .arg(&feed)
+            .arg(&reversed)
+            .output()
+            .unwrap()
+            .status;
+        assert!(
+            !status.success(),
+            "check_feed.py passed a feed against the wrong records"
+        );
+        fs::write(&expected, records.join("\n")).unwrap();
         for format in ["rss", "atom"] {
             let feed = write_feed(&archive, format, &flags, dir.path(), &[]);
             let output = Command::new("python3")
