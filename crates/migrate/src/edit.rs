@@ -645,4 +645,59 @@ mod tests {
         assert!(Edit::from_flag("rename", "a..b=c", &yaml_ish).is_err());
         assert!(Edit::from_flag("delete", "", &yaml_ish).is_err());
     }
+
+    #[test]
+    fn odd_flags_and_paths_never_panic() {
+        let odd = [
+            "",
+            "=",
+            "!",
+            "<",
+            ">",
+            "!=",
+            "a<",
+            "a>",
+            ">b",
+            "<b",
+            "a=b=c",
+            "é<2020-01-01",
+            "\\",
+            "a\\",
+            "..",
+            ".a",
+            "a.",
+            "a..b=c",
+            "images.0=images.1",
+            "images.0.url=x",
+            "images.0=first",
+            "images=images.0.x",
+            "title=images.0",
+            "a=b.c.d",
+            "title=title",
+            "provider=provider.inner",
+            "provider.name=provider",
+            "published.x=y",
+            "images.9.url",
+            "publishedDateTime=%",
+            "publishedDateTime=%Q%%%",
+            "x={",
+            "x={title|nope}",
+            "x=}",
+            "x={publishedDateTime:%Y}",
+            "images.99",
+            "images.-1",
+            "images.0",
+        ];
+        for kind in [
+            "rename", "delete", "set", "default", "date", "where", "template", "bogus",
+        ] {
+            for arg in odd {
+                if let Ok(edit) = Edit::from_flag(kind, arg, &yaml_ish) {
+                    let mut fields = record();
+                    let _ = edit.apply(&mut fields);
+                    let _ = edit.apply(&mut fields);
+                }
+            }
+        }
+    }
 }
