@@ -58,7 +58,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
-            .map(|input| migrate_file(input, &plan, &target))
+            .map(|input| migrate_file(input, &plan, &target, args.dry_run))
             .collect();
         progress.inc(batch.len() as u64);
         results.extend(migrated);
@@ -264,7 +264,13 @@ struct Migrated {
     diff: Option<(String, String)>,
 }
 
-fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<Migrated> {
+/// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
+fn migrate_file(
+    input: &Input,
+    plan: &Plan,
+    target: &Target,
+    keep_diff: bool,
+) -> anyhow::Result<Migrated> {
     let path = input
         .path
         .clone()
@@ -329,7 +335,9 @@ fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<M
                 };
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
-                    migrated.diff = Some((old_text, new_text.clone()));
+                    if keep_diff {
+                        migrated.diff = Some((old_text, new_text.clone()));
+                    }
                     migrated.new_text = Some(new_text);
                 }
             }
@@ -339,13 +347,13 @@ fn migrate_file(input: &Input, plan: &Plan, target: &Target) -> anyhow::Result<M
             format: Some(format),
             ..
         } => {
-            if changed {
+            if changed && keep_diff {
                 migrated.diff = Some((render(*format, &old)?, render(*format, &new)?));
             }
             migrated.records = new;
         }
         Target::Dir { format: None, .. } => {
-            if changed {
+            if changed && keep_diff {
                 migrated.diff = Some((render(input.format, &old)?, render(input.format, &new)?));
             }
             migrated.records = new;
