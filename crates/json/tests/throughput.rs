@@ -65,3 +65,75 @@ fn read_and_write_about_50_mb() {
     );
     assert!(out == big);
 }
+
+/// Repeats one record as the elements of a JSON array, made up on the fly.
+struct ArrayOf {
+    record: &'static [u8],
+    left: usize,
+    at: usize,
+    state: u8,
+}
+
+impl std::io::Read for ArrayOf {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let piece: &[u8] = match self.state {
+            0 => b"[",
+            1 => &self.record[self.at..],
+            2 if self.left > 0 => b",\n",
+            2 => b"]\n",
+            _ => return Ok(0),
+        };
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        match self.state {
+            1 if self.at + n < self.record.len() => self.at += n,
+            1 => {
+                self.at = 0;
+                self.left -= 1;
+                self.state = 2;
+            }
+            2 if self.left > 0 => self.state = 1,
+            _ => self.state += 1,
+        }
+        Ok(n)
+    }
+}
+
+fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+#[ignore = "reads 500 MB; run in release by hand"]
+fn memory_stays_flat_on_a_large_array() {
+    let record: &'static [u8] = Box::leak(
+        br#"{"title": "A title", "body": "Some body text \u00e9 that is not short at all.", "n": [1, 2.5, {"x": null}]}"#
+            .repeat(1)
+            .into_boxed_slice(),
+    );
+    let count = 500_000_000 / (record.len() + 2);
+    let before = peak_memory_kb();
+    let input = std::io::BufReader::new(ArrayOf {
+        record,
+        left: count,
+        at: 0,
+        state: 0,
+    });
+    let started = Instant::now();
+    let read = JsonReader::new(input, None).map(Result::unwrap).count();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(read, count);
+    println!(
+        "streamed {count} records (500 MB) in {secs:.2} s = {:.0} MB/s",
+        500.0 / secs
+    );
+    if let (Some(before), Some(after)) = (before, peak_memory_kb()) {
+        println!("peak memory grew by {} kB", after.saturating_sub(before));
+        assert!(
+            after.saturating_sub(before) < 20_000,
+            "{before} kB -> {after} kB"
+        );
+    }
+}
