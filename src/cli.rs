@@ -312,4 +312,10 @@ pub struct FeedArgs {
     /// A profile file: one `feedfield: recordfield` per line, applied before --map.
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
+
+    /// Write only the standard feed elements, without recast's exact copy of each record
+    /// (`recast:record`): smaller, and no field beyond the profile is published; reading
+    /// such a feed back gives the profile's fields only.
+    #[arg(long)]
+    pub plain_feed: bool,
 }

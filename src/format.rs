@@ -264,6 +264,7 @@ pub fn configure_feed(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Resul
         limit: args.limit,
         profile,
         warn,
+        lossless: !args.plain_feed,
         ..Default::default()
     };
     if let Ok(mut slot) = FEED_SETTINGS.write() {

@@ -478,3 +478,44 @@ fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
         );
     }
 }
+
+#[test]
+fn a_plain_feed_has_only_the_standard_elements() {
+    let input = data("generated/archive.json");
+    let rss = run_ok(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--to",
+        "rss",
+        "--feed-title",
+        "T",
+        "--feed-link",
+        "https://x.example/",
+        "--feed-description",
+        "D",
+        "--limit",
+        "2",
+        "--plain-feed",
+    ]);
+    assert!(
+        !rss.contains("<recast:record>") && !rss.contains("secured"),
+        "{rss}"
+    );
+    assert_eq!(rss.matches("<item>").count(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.rss");
+    fs::write(&path, rss).unwrap();
+    let records = records_of(&path, &[]);
+    let first: serde_json::Value = serde_json::from_str(&records[0]).unwrap();
+    let keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[..5],
+        ["title", "excerpt", "publishedDateTime", "webUrl", "id"],
+        "{first}"
+    );
+}
