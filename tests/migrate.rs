@@ -643,3 +643,95 @@ fn kill_9_leaves_every_file_old_or_new() {
         "the kill never landed part way; the run may be too fast to test"
     );
 }
+
+/// The commands of `docs/migrate.md` whose output does not depend on the machine:
+/// their output there is what they print (times aside).
+#[test]
+fn docs_show_real_output() {
+    let doc = fs::read_to_string(root().join("docs/migrate.md")).unwrap();
+    // A scratch folder laid out like the repository, where the migration may write.
+    let scratch = tempfile::tempdir().unwrap();
+    fs::create_dir_all(scratch.path().join("samples")).unwrap();
+    let archive = sample_copy();
+    fs::rename(archive.path(), scratch.path().join("samples/archive")).unwrap();
+    fs::create_dir_all(scratch.path().join("tests/data/migrate")).unwrap();
+    let invalid = root().join("tests/data/migrate/invalid");
+    fs::create_dir_all(scratch.path().join("tests/data/migrate/invalid")).unwrap();
+    for entry in fs::read_dir(&invalid).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(
+            &path,
+            scratch
+                .path()
+                .join("tests/data/migrate/invalid")
+                .join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let plan = doc
+        .split("$ cat plan.yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the doc shows plan.yaml");
+    fs::write(scratch.path().join("plan.yaml"), plan).unwrap();
+
+    let times = |text: &str| {
+        let mut out = String::new();
+        for line in text.lines() {
+            let line = match line.rfind(" in ") {
+                Some(at)
+                    if line[at + 4..].ends_with(" ms")
+                        || line[at + 4..].ends_with(" s")
+                        || line[at + 4..].contains(" ms;")
+                        || line[at + 4..].contains(" s;") =>
+                {
+                    let rest = &line[at + 4..];
+                    let tail = rest.find(';').map_or("", |i| &rest[i..]);
+                    format!("{} in TIME{tail}", &line[..at])
+                }
+                _ => line.to_owned(),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    };
+    let commands = [
+        "recast inspect samples/archive",
+        "recast validate samples/archive",
+        "recast validate tests/data/migrate/invalid",
+        "recast migrate samples/archive --plan plan.yaml --in-place --dry-run --diff 1",
+        "recast migrate samples/archive --plan plan.yaml --in-place",
+    ];
+    for command in commands {
+        let shown = doc
+            .split(&format!("$ {command}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("the doc shows `{command}`"));
+        let shown: String = shown
+            .lines()
+            .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let args: Vec<String> = command
+            .split_whitespace()
+            .skip(1)
+            .map(|a| a.trim_matches('\'').to_owned())
+            .collect();
+        let output = recast()
+            .current_dir(scratch.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            times(&printed),
+            times(&shown),
+            "`{command}` in docs/migrate.md"
+        );
+    }
+}
