@@ -114,9 +114,10 @@ pub(crate) struct Parser<R> {
     /// The first recoverable problem in the value being read (a duplicate key): the
     /// value is still read to its end so the reader can go on with the next record.
     soft_error: Option<Error>,
-    /// How many members the last top-level object had: records in one file tend to
-    /// have the same fields, so the next one's map starts that big and never rehashes.
-    members_hint: usize,
+    /// How many members the last object at each of the first nesting levels had:
+    /// records in one file tend to have the same shape, so the next map at that level
+    /// starts that big and never rehashes.
+    members_hint: [usize; 8],
     /// Values built since the record began, for `max_record_values`.
     values: u64,
 }
@@ -149,7 +150,7 @@ impl<R: Read> Parser<R> {
             limits,
             record_start: None,
             soft_error: None,
-            members_hint: 0,
+            members_hint: [0; 8],
             values: 0,
         }
     }
@@ -460,11 +461,8 @@ impl<R: Read> Parser<R> {
                         self.bump();
                         Value::Map(Map::new())
                     } else {
-                        let mut map = if stack.is_empty() {
-                            Map::with_capacity(self.members_hint)
-                        } else {
-                            Map::new()
-                        };
+                        let hint = self.members_hint.get(stack.len()).copied();
+                        let mut map = Map::with_capacity(hint.unwrap_or(0));
                         let index = self.member(&mut map, "expected a string key or '}'")?;
                         stack.push(Frame::Map(map, index));
                         continue 'value;
@@ -542,8 +540,8 @@ impl<R: Read> Parser<R> {
                                 self.bump();
                                 let map = std::mem::take(map);
                                 stack.pop();
-                                if stack.is_empty() {
-                                    self.members_hint = map.len();
+                                if let Some(hint) = self.members_hint.get_mut(stack.len()) {
+                                    *hint = map.len();
                                 }
                                 value = Value::Map(map);
                             }
