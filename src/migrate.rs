@@ -22,7 +22,7 @@ use anyhow::{Context, bail};
 use clap::CommandFactory;
 use rayon::prelude::*;
 use recast_migrate::{Edit, Plan};
-use recast_model::{Error, Record};
+use recast_model::{Channel, Error, Record};
 
 use crate::cli::{Cli, MigrateArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
@@ -70,14 +70,17 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(error) if args.keep_going => {
-                reporter.error(&format!("{error:#} (skipped)"));
+            Err(error) => {
+                let note = if args.keep_going { " (skipped)" } else { "" };
+                reporter.error(&format!("{error:#}{note}"));
                 skipped += 1;
             }
-            Err(error) => {
-                return Err(error.context("nothing was written"));
-            }
         }
+    }
+    if skipped > 0 && !args.keep_going {
+        bail!(
+            "{skipped} file(s) could not be read or migrated; nothing was written (--keep-going skips them)"
+        );
     }
     let summary = Summary::of(&files, skipped, &target);
 
@@ -104,9 +107,15 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             progress.finish_and_clear();
         }
         Target::File { path, format } => {
+            // A feed keeps the channel of the folder's `_index.md`, else of the first
+            // input that has one.
+            let mut channel = inputs.index_channel()?.unwrap_or_default();
+            if let Some(first) = files.iter().find_map(|f| f.channel.as_ref()) {
+                channel.fill_from(first);
+            }
             let out = AtomicFile::create(path)?;
             let mut writer =
-                open_writer(*format, Box::new(out.writer()?), &WriteOptions::default())?;
+                open_writer(*format, Box::new(out.writer()?), &write_options(&channel))?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -125,7 +134,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 let format = format.unwrap_or(file.input.format);
                 let relative = relative_path(path, &roots).with_extension(format.extension());
                 let staged = out.reserve_exact(relative)?;
-                let text = render(format, &file.records)
+                let text = render(format, &file.records, file.channel.as_ref())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 fs::write(&staged, text)
                     .with_context(|| format!("cannot write {}", staged.display()))?;
@@ -260,6 +269,8 @@ struct Migrated {
     records: Vec<Record>,
     /// In place: the file's new text, when it changed.
     new_text: Option<String>,
+    /// The input's channel, when it is a feed.
+    channel: Option<Channel>,
     /// The text before and after, for a dry run's diff, when it changed.
     diff: Option<(String, String)>,
 }
@@ -285,7 +296,13 @@ fn migrate_file(
         Some(path.clone()),
         &ReadOptions::default(),
     )?;
-    let old: Vec<Record> = reader.collect::<Result<_, _>>()?;
+    let mut reader = reader;
+    let mut old: Vec<Record> = Vec::new();
+    for record in reader.by_ref() {
+        old.push(record?);
+    }
+    // A feed's channel, written back with its items.
+    let channel = reader.channel().cloned();
     let mut new = Vec::with_capacity(old.len());
     let mut changed = false;
     let mut dropped = 0;
@@ -319,6 +336,7 @@ fn migrate_file(
         dropped: if in_place { 0 } else { dropped },
         records: Vec::new(),
         new_text: None,
+        channel: channel.clone(),
         diff: None,
     };
     match target {
@@ -331,7 +349,7 @@ fn migrate_file(
                     (Format::Md, [old_record], [new_record]) => {
                         recast_yaml::layout::rewrite_markdown(&old_text, old_record, new_record)
                     }
-                    (format, _, records) => render(format, records)?,
+                    (format, _, records) => render(format, records, channel.as_ref())?,
                 };
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
@@ -348,13 +366,19 @@ fn migrate_file(
             ..
         } => {
             if changed && keep_diff {
-                migrated.diff = Some((render(*format, &old)?, render(*format, &new)?));
+                migrated.diff = Some((
+                    render(*format, &old, channel.as_ref())?,
+                    render(*format, &new, channel.as_ref())?,
+                ));
             }
             migrated.records = new;
         }
         Target::Dir { format: None, .. } => {
             if changed && keep_diff {
-                migrated.diff = Some((render(input.format, &old)?, render(input.format, &new)?));
+                migrated.diff = Some((
+                    render(input.format, &old, channel.as_ref())?,
+                    render(input.format, &new, channel.as_ref())?,
+                ));
             }
             migrated.records = new;
         }
@@ -362,8 +386,15 @@ fn migrate_file(
     Ok(migrated)
 }
 
-/// Records written in a format, whole.
-fn render(format: Format, records: &[Record]) -> anyhow::Result<String> {
+/// Writer options carrying a channel (a feed's metadata).
+fn write_options(channel: &Channel) -> WriteOptions {
+    let mut options = WriteOptions::default();
+    options.channel = channel.clone();
+    options
+}
+
+/// Records written in a format, whole, with the channel of the file they came from.
+fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyhow::Result<String> {
     if format == Format::Md && records.len() > 1 {
         bail!(
             "a Markdown file holds one record and this file has {}; use --to yaml (or another stream format)",
@@ -372,7 +403,8 @@ fn render(format: Format, records: &[Record]) -> anyhow::Result<String> {
     }
     let mut out = Vec::new();
     {
-        let mut writer = open_writer(format, Box::new(&mut out), &WriteOptions::default())?;
+        let options = write_options(channel.unwrap_or(&Channel::default()));
+        let mut writer = open_writer(format, Box::new(&mut out), &options)?;
         for record in records {
             writer.write_record(record)?;
         }

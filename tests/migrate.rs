@@ -471,11 +471,13 @@ fn a_second_run_changes_nothing() {
 #[test]
 fn a_broken_file_stops_the_run_before_anything_is_written() {
     let dir = sample_copy();
-    fs::copy(
-        root().join("tests/data/migrate/broken.md"),
-        dir.path().join("zz-broken.md"),
-    )
-    .unwrap();
+    for name in ["0-broken.md", "zz-broken.md"] {
+        fs::copy(
+            root().join("tests/data/migrate/broken.md"),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
     let before = snapshot(dir.path());
     let run = recast()
         .args(["migrate", "--set", "draft=true", "--in-place"])
@@ -483,8 +485,13 @@ fn a_broken_file_stops_the_run_before_anything_is_written() {
         .assert()
         .code(1);
     let stderr = stderr_of(&run);
+    // Every broken file is named, not only the first.
+    assert!(stderr.contains("0-broken.md:2:"), "{stderr}");
     assert!(stderr.contains("zz-broken.md:2:"), "{stderr}");
-    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("2 file(s) could not be read or migrated; nothing was written"),
+        "{stderr}"
+    );
     assert_eq!(snapshot(dir.path()), before, "no file changed");
 
     // --keep-going migrates the others, skips the broken one and says so.
@@ -505,7 +512,7 @@ fn a_broken_file_stops_the_run_before_anything_is_written() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("migrate: 13 changed, 0 unchanged, 1 skipped"),
+        stderr.contains("migrate: 13 changed, 0 unchanged, 2 skipped"),
         "{stderr}"
     );
     let after = snapshot(dir.path());
