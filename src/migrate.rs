@@ -388,9 +388,9 @@ fn migrate_file(
 
 /// Writer options carrying a channel (a feed's metadata).
 fn write_options(channel: &Channel) -> WriteOptions {
-    let mut options = WriteOptions::default();
-    options.channel = channel.clone();
-    options
+    WriteOptions {
+        channel: channel.clone(),
+    }
 }
 
 /// Records written in a format, whole, with the channel of the file they came from.
