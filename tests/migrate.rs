@@ -742,3 +742,29 @@ fn docs_show_real_output() {
         );
     }
 }
+
+#[test]
+fn a_feed_keeps_its_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.xml");
+    // Into a feed: the channel comes from the folder's `_index.md`.
+    recast()
+        .args(["migrate", "--set", "reviewed=true", "--to", "rss", "-o"])
+        .arg(&feed)
+        .arg(root().join("samples/archive"))
+        .assert()
+        .success();
+    let title = "<title>Health &amp; AI Reading List</title>";
+    let before = fs::read_to_string(&feed).unwrap();
+    assert!(before.contains(title), "{before}");
+    // In place: the feed's own channel is written back with its items.
+    recast()
+        .args(["migrate", "--delete", "reviewed", "--in-place"])
+        .arg(&feed)
+        .assert()
+        .success();
+    let after = fs::read_to_string(&feed).unwrap();
+    assert!(after.contains(title), "{after}");
+    assert_eq!(after.matches("<item>").count(), 13);
+    assert!(!after.contains("reviewed"), "{after}");
+}
