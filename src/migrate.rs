@@ -290,19 +290,19 @@ fn migrate_file(
     fs::File::open(&path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|e| Error::io(Some(path.clone()), &e))?;
-    let reader = open_reader(
+    let mut reader = open_reader(
         input.format,
-        Box::new(Cursor::new(bytes.clone())),
+        Box::new(Cursor::new(bytes.as_slice())),
         Some(path.clone()),
         &ReadOptions::default(),
     )?;
-    let mut reader = reader;
     let mut old: Vec<Record> = Vec::new();
     for record in reader.by_ref() {
         old.push(record?);
     }
     // A feed's channel, written back with its items.
     let channel = reader.channel().cloned();
+    drop(reader);
     let mut new = Vec::with_capacity(old.len());
     let mut changed = false;
     let mut dropped = 0;
