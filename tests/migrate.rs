@@ -768,3 +768,83 @@ fn a_feed_keeps_its_channel() {
     assert_eq!(after.matches("<item>").count(), 13);
     assert!(!after.contains("reviewed"), "{after}");
 }
+
+/// Lines of `a` not matched in `b`, counting repeats.
+fn lines_not_in(a: &[u8], b: &[u8]) -> Vec<String> {
+    let mut pool: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in std::str::from_utf8(b).unwrap().lines() {
+        *pool.entry(line).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for line in std::str::from_utf8(a).unwrap().lines() {
+        match pool.get_mut(line) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(line.to_owned()),
+        }
+    }
+    out
+}
+
+#[test]
+fn a_migration_of_the_generated_archive_touches_only_the_edited_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(root().join("tests/data/generated/archive")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let before = snapshot(dir.path());
+    recast()
+        .args([
+            "migrate",
+            "--rename",
+            "title=headline",
+            "--rename",
+            "provider.name=source",
+            "--delete",
+            "provider",
+            "--date",
+            "publishedDateTime=%Y-%m-%d",
+            "--in-place",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let after = snapshot(dir.path());
+    assert_eq!(after.len(), 300);
+    for (name, old) in &before {
+        let new = &after[name];
+        let removed = lines_not_in(old, new);
+        let added = lines_not_in(new, old);
+        // Removed: the title and date lines, and the provider block with the blank
+        // line before it; added: the renamed title, the date, the source.
+        assert_eq!(removed.len(), 6, "{name}: {removed:?}");
+        assert!(
+            removed[0].starts_with("title: ") && removed[2] == "provider:" && removed[5].is_empty(),
+            "{name}: {removed:?}"
+        );
+        assert_eq!(added.len(), 3, "{name}: {added:?}");
+        assert_eq!(
+            added[0],
+            removed[0].replacen("title:", "headline:", 1),
+            "{name}"
+        );
+        assert!(
+            added[1].starts_with("publishedDateTime: \"")
+                && added[1].len() == "publishedDateTime: \"2019-01-10\"".len(),
+            "{name}: {added:?}"
+        );
+        // A moved value is written by the writer: its quotes may change, not its text.
+        let unquoted = |line: &str, key: &str| {
+            line.trim_start()
+                .trim_start_matches(key)
+                .trim()
+                .trim_matches('"')
+                .to_owned()
+        };
+        assert_eq!(
+            unquoted(&added[2], "source:"),
+            unquoted(&removed[3], "name:"),
+            "{name}"
+        );
+    }
+}
