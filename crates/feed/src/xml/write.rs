@@ -58,7 +58,8 @@ fn escape(text: &str, attr: bool) -> Cow<'_, str> {
 ///
 /// Text is only ever written inside leaf elements, so indentation never changes a value.
 pub(crate) struct XmlOut<W: Write> {
-    writer: quick_xml::Writer<W>,
+    /// Buffered here: the writer makes many small writes, and the output may be a bare file.
+    writer: quick_xml::Writer<std::io::BufWriter<W>>,
     depth: usize,
     invalid: InvalidChars,
     warn: Warn,
@@ -71,7 +72,7 @@ pub(crate) struct XmlOut<W: Write> {
 impl<W: Write> XmlOut<W> {
     pub fn new(output: W, invalid: InvalidChars, warn: Warn) -> XmlOut<W> {
         XmlOut {
-            writer: quick_xml::Writer::new(output),
+            writer: quick_xml::Writer::new(std::io::BufWriter::with_capacity(64 * 1024, output)),
             depth: 0,
             invalid,
             warn,
