@@ -29,6 +29,7 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let mut sink = Sink::open(&args.output, format)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
+        max_record_size: args.input.max_record_size,
     };
     let progress = reporter.progress(inputs.files.len());
     let stream = RecordStream::start(inputs.files, options, progress.clone());

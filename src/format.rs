@@ -140,6 +140,49 @@ fn looks_like_front_matter(text: &[u8]) -> bool {
 pub struct ReadOptions {
     /// JSON pointer to the records inside a JSON document.
     pub select: Option<String>,
+    /// `--max-record-size`: the largest record in bytes of input (default: the readers').
+    pub max_record_size: Option<u64>,
+}
+
+impl ReadOptions {
+    /// The YAML and Markdown readers' budgets, `--max-record-size` bounding a document.
+    pub fn yaml(&self) -> recast_yaml::ReadOptions {
+        let mut yaml = recast_yaml::ReadOptions::default();
+        if let Some(size) = self.max_record_size {
+            yaml.max_document_bytes = usize::try_from(size).unwrap_or(usize::MAX);
+        }
+        yaml
+    }
+
+    /// The JSON and JSON Lines readers' limits, `--max-record-size` bounding a record.
+    pub fn json(&self) -> recast_json::Limits {
+        let mut limits = recast_json::Limits::default();
+        if let Some(size) = self.max_record_size {
+            limits.max_record_bytes = size;
+        }
+        limits
+    }
+}
+
+/// Parses a size: bytes, or a number with `K`, `M` or `G` (powers of 1024).
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("{text:?}: expected a number of bytes, K, M or G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{text:?}: expected a size above 0 (`64K`, `30M`, `1G`)"))
 }
 
 /// What writers need besides their output.
@@ -290,20 +333,22 @@ pub fn open_reader<'a>(
     options: &ReadOptions,
 ) -> Result<BoxedReader<'a>> {
     Ok(match format {
-        Format::Md => Box::new(recast_yaml::MarkdownReader::new(input, file)),
-        Format::Yaml => Box::new(recast_yaml::YamlReader::new(
+        Format::Md => Box::new(recast_yaml::MarkdownReader::with_options(
             input,
             file,
-            recast_yaml::ReadOptions::default(),
+            options.yaml(),
         )),
+        Format::Yaml => Box::new(recast_yaml::YamlReader::new(input, file, options.yaml())),
         Format::Json => {
-            let reader = recast_json::JsonReader::new(input, file);
+            let reader = recast_json::JsonReader::new(input, file).limits(options.json());
             match &options.select {
                 Some(pointer) => Box::new(reader.select(pointer)?),
                 None => Box::new(reader),
             }
         }
-        Format::Jsonl => Box::new(recast_json::JsonLinesReader::new(input, file)),
+        Format::Jsonl => {
+            Box::new(recast_json::JsonLinesReader::new(input, file).limits(options.json()))
+        }
         Format::Rss | Format::Atom => Box::new(recast_feed::FeedReader::with_options(
             input,
             file,

@@ -45,6 +45,9 @@ pub struct Inputs {
     pub index_files: Vec<PathBuf>,
     /// Warnings found while walking (skipped links), for the caller to print.
     pub warnings: Vec<String>,
+    /// Folders already entered through a symbolic link (canonical paths): each is walked
+    /// through a link at most once, so links cannot make a loop or an exponential walk.
+    linked_folders: std::collections::HashSet<PathBuf>,
 }
 
 impl Inputs {
@@ -141,6 +144,19 @@ impl Inputs {
                 match fs::canonicalize(&path) {
                     Ok(target) if target.starts_with(root) => {
                         file_type = fs::metadata(&target)?.file_type();
+                        // A link to a folder that contains it (`loop -> .`) or to one
+                        // walked through a link already would read files again, or
+                        // forever.
+                        if file_type.is_dir()
+                            && (fs::canonicalize(dir).is_ok_and(|here| here.starts_with(&target))
+                                || !self.linked_folders.insert(target))
+                        {
+                            self.warnings.push(format!(
+                                "{}: skipped: a symbolic link to a folder walked already (a loop)",
+                                path.display()
+                            ));
+                            continue;
+                        }
                     }
                     _ => {
                         self.warnings.push(format!(
@@ -350,7 +366,7 @@ fn stream_file(
         Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
     };
     if format == Format::Yaml {
-        return stream_yaml_documents(input, source, sender, progress);
+        return stream_yaml_documents(input, source, options, sender, progress);
     }
     let mut reader = match open_reader(format, source, input.path.clone(), options) {
         Ok(reader) => reader,
@@ -386,10 +402,11 @@ fn stream_file(
 fn stream_yaml_documents(
     input: &Input,
     source: Source,
+    options: &ReadOptions,
     sender: &SyncSender<Message>,
     progress: &ProgressBar,
 ) -> bool {
-    let options = recast_yaml::ReadOptions::default();
+    let options = options.yaml();
     let mut splitter =
         recast_yaml::DocumentSplitter::new(source, input.path.clone(), options.clone());
     loop {
@@ -491,12 +508,16 @@ mod shard_tests {
         }
         fs::write(dir.path().join(INDEX_FILE), "---\ntitle: t\n---\n").unwrap();
         let root = dir.path().to_path_buf();
-        let all = names(&Inputs::collect(&[root.clone()], None).unwrap(), &root);
+        let all = names(
+            &Inputs::collect(std::slice::from_ref(&root), None).unwrap(),
+            &root,
+        );
         assert_eq!(all.len(), 200);
         let mut union = BTreeSet::new();
         for k in 1..=3 {
             let shard: Shard = format!("{k}/3").parse().unwrap();
-            let inputs = Inputs::collect_shard(&[root.clone()], None, Some(shard)).unwrap();
+            let inputs =
+                Inputs::collect_shard(std::slice::from_ref(&root), None, Some(shard)).unwrap();
             // Every shard keeps the folder's channel, and a fair share of the files.
             assert_eq!(inputs.index_files.len(), 1);
             let part = names(&inputs, &root);
@@ -512,7 +533,11 @@ mod shard_tests {
             union.extend(part);
         }
         assert_eq!(union, all);
-        let one = Inputs::collect_shard(&[root.clone()], None, Some("1/1".parse().unwrap()));
+        let one = Inputs::collect_shard(
+            std::slice::from_ref(&root),
+            None,
+            Some("1/1".parse().unwrap()),
+        );
         assert_eq!(names(&one.unwrap(), &root), all);
     }
 
