@@ -250,6 +250,13 @@ impl<W: Write> CsvWriter<W> {
                 let mut count = 0;
                 for (i, item) in items.iter().enumerate() {
                     count += self.with_segment(None, i, |w| match item {
+                        // An empty cell still makes the column, so the indexes after a
+                        // null stay below the column count and read back as a list.
+                        Value::Null => {
+                            w.begin_cell(false);
+                            w.end_cell();
+                            Ok(1)
+                        }
                         Value::Map(m) if !m.is_empty() => {
                             let n = w.flatten_map(m)?;
                             if n == 0 {

@@ -409,3 +409,20 @@ fn crlf_line_ends_and_a_bom_are_read() {
         )
     );
 }
+
+/// Found by fuzzing (`fuzz/` round_trip): a null inside a list written as indexed
+/// columns made no column, so the indexes after it looked too big for a list and the
+/// list came back as a map (`{"0": 1.5, "2": {}}`).
+#[test]
+fn nulls_inside_indexed_lists_keep_the_list() {
+    let records = records(
+        r#"[{"x": [1.5, null, {}]}, {"": [1.5, null, {}]}, {"y": [null, {"a": 1}]},
+            {"z": [null, null, [1, [2]]]}]"#,
+    );
+    assert_round_trip(
+        &records,
+        CsvWriteOptions::default(),
+        CsvReadOptions::default(),
+    );
+    assert_round_trip(&records, CsvWriteOptions::tsv(), CsvReadOptions::tsv());
+}
