@@ -230,7 +230,7 @@ impl<R: BufRead> FeedReader<R> {
         if let Some(exact) = item.child("recast:record") {
             let fields = extension::read_map(exact).map_err(|e| {
                 Error::data(
-                    self.source.location(0).with_line(line),
+                    recast_model::Location::new(self.file.clone(), line, 0),
                     format!("the recast:record of this item is damaged: {e}"),
                 )
             })?;
@@ -242,18 +242,6 @@ impl<R: BufRead> FeedReader<R> {
             _ => crate::rss::read::fields(&item, profile),
         };
         Ok(Record::new(fields, origin))
-    }
-}
-
-trait WithLine {
-    fn with_line(self, line: u64) -> Self;
-}
-
-impl WithLine for recast_model::Location {
-    fn with_line(mut self, line: u64) -> Self {
-        self.line = line;
-        self.column = 0;
-        self
     }
 }
 

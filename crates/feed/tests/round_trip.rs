@@ -352,3 +352,19 @@ fn without_the_extension_a_feed_still_reads_as_an_archive() {
         );
     }
 }
+
+#[test]
+fn a_damaged_extension_record_is_an_error_with_its_line() {
+    let xml = br#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:recast="https://recast.dev/ns/record/1"><channel>
+<item>
+  <title>x</title>
+  <recast:record><recast:field name="quality" type="integer">lots</recast:field></recast:record>
+</item></channel></rss>"#;
+    let mut reader = FeedReader::new(&xml[..], Some(std::path::Path::new("d.rss").into())).unwrap();
+    let error = reader.next().unwrap().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "d.rss:3 (record 1): the recast:record of this item is damaged: field \"quality\": \"lots\" is not a number"
+    );
+}
