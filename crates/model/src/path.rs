@@ -176,7 +176,11 @@ mod tests {
 
     #[test]
     fn escaping_round_trips() {
-        for keys in [vec!["a.b", "c"], vec![r"back\slash", "x.y.z"], vec!["plain"]] {
+        for keys in [
+            vec!["a.b", "c"],
+            vec![r"back\slash", "x.y.z"],
+            vec!["plain"],
+        ] {
             let path = FieldPath::from_keys(keys.clone());
             assert_eq!(FieldPath::parse(&path.to_string()), path);
         }

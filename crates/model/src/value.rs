@@ -480,7 +480,9 @@ mod tests {
             let n = Number::parse_yaml(yaml).unwrap_or_else(|| panic!("{yaml} not a number"));
             assert_eq!((n.as_str(), n.is_integer()), (text, integer), "{yaml}");
         }
-        for bad in ["", ".", "-", "1e", "1_000", "0x", "1.2.3", "e5", "inf", "1,5"] {
+        for bad in [
+            "", ".", "-", "1e", "1_000", "0x", "1.2.3", "e5", "inf", "1,5",
+        ] {
             assert!(Number::parse_yaml(bad).is_none(), "{bad:?} parsed");
         }
     }
@@ -497,6 +499,9 @@ mod tests {
     fn equality_is_textual() {
         assert_ne!(Number::parse("1.0"), Number::parse("1"));
         assert_eq!(Number::from(7i64), Number::parse("7").unwrap());
-        assert_eq!(Number::parse("-9223372036854775808").unwrap().as_i64(), Some(i64::MIN));
+        assert_eq!(
+            Number::parse("-9223372036854775808").unwrap().as_i64(),
+            Some(i64::MIN)
+        );
     }
 }
