@@ -514,10 +514,20 @@ impl<R: BufRead> XmlSource<R> {
     /// Comments, processing instructions and the declaration are skipped; a DOCTYPE
     /// that declares entities is refused.
     pub fn step(&mut self) -> Result<Step> {
+        // The buffer is taken out so that events can borrow it while `self` resolves
+        // names: no copy of each event.
+        let mut buf = std::mem::take(&mut self.buf);
+        let step = self.step_with(&mut buf);
+        buf.clear();
+        self.buf = buf;
+        step
+    }
+
+    fn step_with(&mut self, buf: &mut Vec<u8>) -> Result<Step> {
         loop {
-            self.buf.clear();
-            let event = match self.reader.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
+            buf.clear();
+            let event = match self.reader.read_event_into(buf) {
+                Ok(event) => event,
                 Err(e) => {
                     let at = self.location(self.reader.error_position());
                     return Err(match e {
