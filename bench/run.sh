@@ -13,6 +13,7 @@
 #              flatness (default 100000; 0 skips it)
 #   RUNS       hyperfine runs of fast commands (default 5); RUNS_SLOW for the slow
 #              peers (default 3); RUNS_LARGE at LARGE_N (default 3)
+#   BUDGET     seconds of timed runs per command at most (default 60: slow peers run fewer times)
 #   JOBS       comma-separated jobs: md-json jsonl-csv csv-json md-rss rss-json yaml-jsonl
 #   PEERS=0    recast and the floors only
 #   INSTALL=0  do not install or build anything (use what is there)
@@ -47,4 +48,4 @@ echo "bench: $(nproc) cores, $(git rev-parse --short HEAD 2> /dev/null || echo '
 python3 bench/lib/suite.py --corpus "$PWD/$OUT/corpus-$N" --n "$N" "${large[@]}" --out "$OUT" \
     --recast "$RECAST" --floor "$FLOOR" --feedrs "$FEEDRS" --python "$PWD/bench/.venv/bin/python" \
     --runs "${RUNS:-5}" --runs-slow "${RUNS_SLOW:-3}" --runs-large "${RUNS_LARGE:-3}" \
-    --jobs "${JOBS:-}" "${peers[@]}"
+    --budget "${BUDGET:-60}" --jobs "${JOBS:-}" "${peers[@]}"

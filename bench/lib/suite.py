@@ -206,6 +206,8 @@ def run_tool(job, tool, corpus, outdir, n, a):
     runs = a.runs_slow if tool.slow else a.runs
     if a.large_n == n:
         runs = a.runs_large
+    # Keep a slow command's timing to about a minute: fewer runs (at least one).
+    runs = max(1, min(runs, int(a.budget // max(row["first_run_s"], 0.001))))
     export = os.path.join(outdir, f"{job.key}.{tool.output or 'cat'}.hyperfine.json")
     hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", clean,
                          "--export-json", export, cmd], capture_output=True, text=True)
@@ -253,19 +255,19 @@ def table(rows, n):
     for row in rows:
         if row["role"] == "recast" and row["key"] == "recast" and "median_s" in row:
             base[row["job"]] = row["median_s"]
-    lines = [f"| job (N = {n:,}) | tool | median s | records/s | CPU s | peak RSS | × recast | output check |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines = [f"| job (N = {n:,}) | tool | median s | runs | records/s | CPU s | peak RSS | × recast | output check |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         title = row["job_title"]
         if "median_s" not in row:
-            lines.append(f"| {title} | {row['tool']} | {row.get('status', '?')} | | | "
+            lines.append(f"| {title} | {row['tool']} | {row.get('status', '?')} | | | | "
                          f"{fmt_rss(row.get('peak_rss_kb'))} | | {fmt_check(row)} |")
             continue
         median = row["median_s"]
         ratio = ""
         if row["job"] in base and not (row["role"] == "recast" and row["key"] == "recast"):
             ratio = f"{median / base[row['job']]:.2f}"
-        lines.append(f"| {title} | {row['tool']} | {median:.3f} | {n / median:,.0f} | {row['cpu_s']:.2f} | "
+        lines.append(f"| {title} | {row['tool']} | {median:.3f} | {row['runs']} | {n / median:,.0f} | {row['cpu_s']:.2f} | "
                      f"{fmt_rss(row.get('peak_rss_kb'))} | {ratio} | {fmt_check(row)} |")
     return "\n".join(lines)
 
@@ -340,6 +342,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--runs-slow", type=int, default=3)
     ap.add_argument("--runs-large", type=int, default=3)
+    ap.add_argument("--budget", type=float, default=60, help="seconds of timed runs per command, at most")
     ap.add_argument("--jobs", default="", help="comma-separated job keys (default: all)")
     ap.add_argument("--no-peers", action="store_true", help="recast and floors only")
     a = ap.parse_args()
