@@ -82,6 +82,17 @@ pub(crate) struct Mark {
     pub(crate) line: u64,
 }
 
+/// Where the record being read starts. Unlike a [`Mark`], its column survives the
+/// buffer moving on and line breaks: it is counted just before its bytes are dropped
+/// or its line ends, so an error about a whole record (not an object) can point at it.
+#[derive(Debug, Clone, Copy)]
+struct Pin {
+    offset: u64,
+    line: u64,
+    /// 0 until counted.
+    column: u64,
+}
+
 /// An open container while a value is being built.
 enum Frame {
     List(Vec<Value>),
@@ -120,6 +131,7 @@ pub(crate) struct Parser<R> {
     members_hint: [usize; 8],
     /// Values built since the record began, for `max_record_values`.
     values: u64,
+    pin: Option<Pin>,
 }
 
 impl<R: Read> Parser<R> {
@@ -152,6 +164,7 @@ impl<R: Read> Parser<R> {
             soft_error: None,
             members_hint: [0; 8],
             values: 0,
+            pin: None,
         }
     }
 
@@ -173,6 +186,12 @@ impl<R: Read> Parser<R> {
         }
         let consumed = self.pos;
         if consumed > 0 {
+            if self
+                .pin
+                .is_some_and(|pin| pin.offset < self.base + consumed as u64)
+            {
+                self.count_pin_column();
+            }
             match self.line_start {
                 Some(start) if start >= consumed => self.line_start = Some(start - consumed),
                 Some(start) => {
@@ -244,6 +263,9 @@ impl<R: Read> Parser<R> {
 
     /// Consumes a line break at `pos`.
     pub(crate) fn newline(&mut self) {
+        if self.pin.is_some() {
+            self.count_pin_column();
+        }
         self.pos += 1;
         self.line += 1;
         self.line_start = Some(self.pos);
@@ -316,6 +338,36 @@ impl<R: Read> Parser<R> {
             self.location_at((offset - self.base) as usize)
         } else {
             Location::new(self.file.clone(), mark.line, 0)
+        }
+    }
+
+    /// Pins the start of a record at `pos`, to locate it later with `pin_location`.
+    pub(crate) fn pin(&mut self) {
+        self.pin = Some(Pin {
+            offset: self.base + self.pos as u64,
+            line: self.line,
+            column: 0,
+        });
+    }
+
+    /// Counts the pinned column while its line and bytes are still at hand.
+    fn count_pin_column(&mut self) {
+        if let Some(pin) = self.pin
+            && pin.column == 0
+            && pin.line == self.line
+            && pin.offset >= self.base
+        {
+            let column = self.location_at((pin.offset - self.base) as usize).column;
+            self.pin = Some(Pin { column, ..pin });
+        }
+    }
+
+    /// The location of the pinned record start (the current position if none).
+    pub(crate) fn pin_location(&mut self) -> Location {
+        self.count_pin_column();
+        match self.pin {
+            Some(pin) => Location::new(self.file.clone(), pin.line, pin.column),
+            None => self.location(),
         }
     }
 

@@ -395,11 +395,11 @@ impl<R: BufRead> JsonLinesReader<R> {
     fn line(&mut self) -> Result<Record> {
         let p = &mut self.parser;
         let line = p.line;
-        let mark = p.mark();
+        p.pin();
         p.begin_record();
         let value = p.value(0)?;
-        // Located now, while the mark is on the current line.
-        let misfit = (!matches!(value, Value::Map(_))).then(|| p.location_of(mark));
+        // Located before the line break is read.
+        let misfit = (!matches!(value, Value::Map(_))).then(|| p.pin_location());
         p.skip_ws()?;
         match p.peek()? {
             None => {}
@@ -460,25 +460,20 @@ impl<R: BufRead> RecordReader for JsonLinesReader<R> {}
 fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Record>> {
     p.skip_ws()?;
     let line = p.line;
-    let mark = p.mark();
+    p.pin();
     p.begin_record();
     let value = p.value(level)?;
     if let Err(error) = p.end_record() {
         return Ok(Err(error));
     }
-    Ok(into_record(p, value, mark, line))
+    Ok(into_record(p, value, line))
 }
 
 /// A record from a value that should be an object.
-fn into_record<R: BufRead>(
-    p: &Parser<R>,
-    value: Value,
-    mark: crate::parser::Mark,
-    line: u64,
-) -> Result<Record> {
+fn into_record<R: BufRead>(p: &mut Parser<R>, value: Value, line: u64) -> Result<Record> {
     match value {
         Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
-        other => Err(not_an_object(p.location_of(mark), &other)),
+        other => Err(not_an_object(p.pin_location(), &other)),
     }
 }
 

@@ -399,3 +399,39 @@ fn a_record_of_too_many_small_values_is_a_limit_error() {
             .all(|r| r.is_ok())
     );
 }
+
+#[test]
+fn a_record_that_is_not_an_object_is_located_at_its_start() {
+    // Over several lines, and read one byte at a time: the start is still known.
+    let text = b"[\n  {\"a\": 1},\n  [\n    1\n  ]\n]";
+    struct OneByte<'a>(&'a [u8]);
+    impl std::io::Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    for results in [
+        read_json(text),
+        JsonReader::new(std::io::BufReader::with_capacity(1, OneByte(text)), None).collect(),
+    ] {
+        let error = results[1].as_ref().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "<stdin>:3:3 (record 2): expected an object (a record), found an array"
+        );
+    }
+    // A line longer than the reader's buffer.
+    let long = format!("{{}}\n  [\"{}\"]\n{{}}\n", "x".repeat(200_000));
+    let results = read_jsonl(long.as_bytes());
+    let error = results[1].as_ref().unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("<stdin>:2:3 (record 2): expected an object"),
+        "{error}"
+    );
+    assert!(results[2].is_ok());
+}
