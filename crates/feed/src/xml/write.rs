@@ -94,8 +94,9 @@ impl<W: Write> XmlOut<W> {
     }
 
     fn newline(&mut self) -> Result<()> {
-        let indent = format!("\n{}", "  ".repeat(self.depth));
-        self.event(Event::Text(BytesText::from_escaped(indent)))
+        const SPACES: &str = "\n                                                                ";
+        let width = (1 + 2 * self.depth).min(SPACES.len());
+        self.event(Event::Text(BytesText::from_escaped(&SPACES[..width])))
     }
 
     /// Warns about the record being written: `record 3 ("Title"): ...`.
