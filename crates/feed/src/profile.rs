@@ -3,7 +3,7 @@
 use recast_model::{Map, Record, Value};
 
 /// The feed elements a profile maps, with the names `--map` and profile files use.
-pub const FEED_FIELDS: [&str; 11] = [
+pub const FEED_FIELDS: [&str; 12] = [
     "title",
     "link",
     "id",
@@ -15,6 +15,7 @@ pub const FEED_FIELDS: [&str; 11] = [
     "categories",
     "category",
     "images",
+    "related",
 ];
 
 /// Maps record fields to feed elements. Each feed element has a list of candidate
@@ -132,7 +133,7 @@ impl Profile {
         }
         let slot = self.slot(feed_field.trim()).ok_or_else(|| {
             format!(
-                "unknown feed field {feed_field:?} in --map; expected one of {}, related",
+                "unknown feed field {feed_field:?} in --map; expected one of {}",
                 FEED_FIELDS.join(", ")
             )
         })?;
