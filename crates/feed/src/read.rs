@@ -137,6 +137,8 @@ impl<R: BufRead> FeedReader<R> {
         loop {
             match self.source.step()? {
                 Step::Open(head) => {
+                    // The subtree resolves the element's own xml:base against its parent's.
+                    let parent_base = self.base().map(str::to_owned);
                     let base = head
                         .attrs
                         .iter()
@@ -178,14 +180,14 @@ impl<R: BufRead> FeedReader<R> {
                         _ => head.name == "item",
                     };
                     if is_item {
-                        let element = self.source.subtree(head, base.as_deref())?;
+                        let element = self.source.subtree(head, parent_base.as_deref())?;
                         return Ok(Some((element, line)));
                     }
                     if head.name == "channel" && self.kind != FeedKind::Atom && !head.empty {
                         self.open.push((head.name, base));
                         continue;
                     }
-                    let element = self.source.subtree(head, base.as_deref())?;
+                    let element = self.source.subtree(head, parent_base.as_deref())?;
                     self.take_channel_element(&element);
                 }
                 Step::Close => {

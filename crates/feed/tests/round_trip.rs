@@ -368,3 +368,25 @@ fn a_damaged_extension_record_is_an_error_with_its_line() {
         "d.rss:3 (record 1): the recast:record of this item is damaged: field \"quality\": \"lots\" is not a number"
     );
 }
+
+#[test]
+fn relative_xml_base_applies_once_per_level() {
+    let xml = br#"<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.example/blog/">
+<title>t</title>
+<entry xml:base="posts/"><title>a</title><id>1</id><link href="one.html"/>
+<content type="html" xml:base="img/">&lt;img src="p.png"&gt;</content></entry>
+</feed>"#;
+    let record = FeedReader::new(&xml[..], None)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record.fields["webUrl"],
+        Value::from("https://x.example/blog/posts/one.html")
+    );
+    assert_eq!(
+        record.fields["body"],
+        Value::from("<img src=\"https://x.example/blog/posts/img/p.png\">")
+    );
+}
