@@ -212,6 +212,11 @@ impl<R: Read> Decoded<R> {
             if let Some(label) = declared_encoding(&prefix[start..]) {
                 match Encoding::for_label(label.as_bytes()) {
                     Some(encoding) if encoding == UTF_8 => declared = true,
+                    // The declaration itself was read as ASCII, so the bytes are not
+                    // UTF-16 whatever they say (a common mislabel): read them as UTF-8.
+                    Some(encoding)
+                        if encoding == encoding_rs::UTF_16LE
+                            || encoding == encoding_rs::UTF_16BE => {}
                     Some(encoding) => {
                         decoder = Some(encoding.new_decoder_without_bom_handling());
                         declared = true;
@@ -647,6 +652,31 @@ mod tests {
             Some("ISO-8859-1")
         );
         assert_eq!(declared_encoding(b"<?xml version=\"1.0\"?>"), None);
+    }
+
+    #[test]
+    fn decodes_declared_encodings_and_guesses_undeclared_latin1() {
+        let read = |bytes: &[u8]| {
+            let mut decoded = Decoded::new(bytes, Arc::new(|_: &str| {}), None).unwrap();
+            let mut text = String::new();
+            decoded.read_to_string(&mut text).unwrap();
+            text
+        };
+        assert_eq!(
+            read(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\xE9</t>"),
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\u{e9}</t>"
+        );
+        assert_eq!(read(b"\n  <t>caf\xE9</t>"), "<t>caf\u{e9}</t>");
+        assert_eq!(read(b"\xEF\xBB\xBF<t>caf\xC3\xA9</t>"), "<t>caf\u{e9}</t>");
+        assert_eq!(
+            read(b"<?xml version='1.0' encoding='utf-16'?><t>ok</t>"),
+            "<?xml version='1.0' encoding='utf-16'?><t>ok</t>"
+        );
+        assert_eq!(read(b"\xFF\xFE<\x00t\x00/\x00>\x00"), "<t/>");
+        assert!(
+            read(b"<?xml version=\"1.0\" encoding=\"windows-1251\"?><t>\xCF</t>")
+                .ends_with("<t>\u{41F}</t>")
+        );
     }
 
     #[test]
