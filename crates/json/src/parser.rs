@@ -73,18 +73,11 @@ pub(crate) static STRING_STOP: [bool; 256] = {
     table
 };
 
-/// A position remembered before a token is read, to report an error at the token's
-/// start after the buffer may have moved on.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Mark {
-    base: u64,
-    index: usize,
-    pub(crate) line: u64,
-}
-
-/// Where the record being read starts. Unlike a [`Mark`], its column survives the
-/// buffer moving on and line breaks: it is counted just before its bytes are dropped
-/// or its line ends, so an error about a whole record (not an object) can point at it.
+/// A remembered position, for an error found after the parser has moved on: the start
+/// of the record (not an object) or of a token (a duplicate key, a bad number). Its
+/// column is counted only when an error asks for it, or just before its bytes leave
+/// the buffer or its line ends, so the hot path pays nothing and the column is exact
+/// however the input is split into reads.
 #[derive(Debug, Clone, Copy)]
 struct Pin {
     offset: u64,
@@ -131,8 +124,14 @@ pub(crate) struct Parser<R> {
     members_hint: [usize; 8],
     /// Values built since the record began, for `max_record_values`.
     values: u64,
-    pin: Option<Pin>,
+    /// `[RECORD]` and `[TOKEN]`.
+    pins: [Option<Pin>; 2],
 }
+
+/// The pin at the start of the record being read.
+pub(crate) const RECORD: usize = 0;
+/// The pin at the start of the last key or number.
+const TOKEN: usize = 1;
 
 impl<R: Read> Parser<R> {
     pub(crate) fn new(reader: R, file: Option<Arc<Path>>, limits: Limits, lines: bool) -> Self {
@@ -164,7 +163,7 @@ impl<R: Read> Parser<R> {
             soft_error: None,
             members_hint: [0; 8],
             values: 0,
-            pin: None,
+            pins: [None; 2],
         }
     }
 
@@ -186,11 +185,10 @@ impl<R: Read> Parser<R> {
         }
         let consumed = self.pos;
         if consumed > 0 {
-            if self
-                .pin
-                .is_some_and(|pin| pin.offset < self.base + consumed as u64)
-            {
-                self.count_pin_column();
+            for slot in [RECORD, TOKEN] {
+                if self.pins[slot].is_some_and(|pin| pin.offset < self.base + consumed as u64) {
+                    self.count_pin_column(slot);
+                }
             }
             match self.line_start {
                 Some(start) if start >= consumed => self.line_start = Some(start - consumed),
@@ -263,8 +261,10 @@ impl<R: Read> Parser<R> {
 
     /// Consumes a line break at `pos`.
     pub(crate) fn newline(&mut self) {
-        if self.pin.is_some() {
-            self.count_pin_column();
+        // A token's location is always taken before a line break can follow it (a
+        // key's before its colon), so only the record's needs counting here.
+        if self.pins[RECORD].is_some() {
+            self.count_pin_column(RECORD);
         }
         self.pos += 1;
         self.line += 1;
@@ -322,50 +322,31 @@ impl<R: Read> Parser<R> {
 
     // ---- positions and errors ----
 
-    pub(crate) fn mark(&self) -> Mark {
-        Mark {
-            base: self.base,
-            index: self.pos,
-            line: self.line,
-        }
-    }
-
-    /// The location of a mark: exact while its bytes are still in the buffer and on the
-    /// current line (nearly always), else its line with the column unknown.
-    pub(crate) fn location_of(&self, mark: Mark) -> Location {
-        let offset = mark.base + mark.index as u64;
-        if mark.line == self.line && offset >= self.base && offset <= self.base + self.end as u64 {
-            self.location_at((offset - self.base) as usize)
-        } else {
-            Location::new(self.file.clone(), mark.line, 0)
-        }
-    }
-
-    /// Pins the start of a record at `pos`, to locate it later with `pin_location`.
-    pub(crate) fn pin(&mut self) {
-        self.pin = Some(Pin {
+    /// Pins `pos` in `slot`, to locate it later with `pin_location`.
+    pub(crate) fn pin(&mut self, slot: usize) {
+        self.pins[slot] = Some(Pin {
             offset: self.base + self.pos as u64,
             line: self.line,
             column: 0,
         });
     }
 
-    /// Counts the pinned column while its line and bytes are still at hand.
-    fn count_pin_column(&mut self) {
-        if let Some(pin) = self.pin
+    /// Counts a pin's column while its line and bytes are still at hand.
+    fn count_pin_column(&mut self, slot: usize) {
+        if let Some(pin) = self.pins[slot]
             && pin.column == 0
             && pin.line == self.line
             && pin.offset >= self.base
         {
             let column = self.location_at((pin.offset - self.base) as usize).column;
-            self.pin = Some(Pin { column, ..pin });
+            self.pins[slot] = Some(Pin { column, ..pin });
         }
     }
 
-    /// The location of the pinned record start (the current position if none).
-    pub(crate) fn pin_location(&mut self) -> Location {
-        self.count_pin_column();
-        match self.pin {
+    /// The location of a pin (the current position if there is none).
+    pub(crate) fn pin_location(&mut self, slot: usize) -> Location {
+        self.count_pin_column(slot);
+        match self.pins[slot] {
             Some(pin) => Location::new(self.file.clone(), pin.line, pin.column),
             None => self.location(),
         }
@@ -613,43 +594,49 @@ impl<R: Read> Parser<R> {
     /// seen before is a soft error: the record is rejected, the parse goes on.
     fn member(&mut self, map: &mut Map, expected: &str) -> Result<usize> {
         let mut key = String::new();
-        let mark = self.key(&mut key, expected)?;
+        self.key_string(&mut key, true, expected)?;
         let (index, old) = map.insert_full(key, Value::Null);
         if old.is_some() && self.soft_error.is_none() {
+            // Located now, before a line break can come between the key and its colon.
+            let location = self.pin_location(TOKEN);
             let key = map.get_index(index).map_or("", |(k, _)| k.as_str());
             self.soft_error = Some(Error::data(
-                self.location_of(mark),
+                location,
                 format!("duplicate key {key:?} in an object; expected unique keys"),
             ));
         }
+        self.colon()?;
         Ok(index)
     }
 
-    /// Reads `"key":` (after optional whitespace) into `out`; returns where the key
-    /// started.
-    pub(crate) fn key(&mut self, out: &mut String, expected: &str) -> Result<Mark> {
-        self.key_or_skip(out, true, expected)
+    /// Reads `"key":` (after optional whitespace) into `out`.
+    pub(crate) fn key(&mut self, out: &mut String, expected: &str) -> Result<()> {
+        self.key_string(out, true, expected)?;
+        self.colon()
     }
 
     /// Checks `"key":` without keeping the key (members that are skipped).
     pub(crate) fn skip_key(&mut self, expected: &str) -> Result<()> {
-        self.key_or_skip(&mut String::new(), false, expected)
-            .map(|_| ())
+        self.key_string(&mut String::new(), false, expected)?;
+        self.colon()
     }
 
-    fn key_or_skip(&mut self, out: &mut String, keep: bool, expected: &str) -> Result<Mark> {
+    fn key_string(&mut self, out: &mut String, keep: bool, expected: &str) -> Result<()> {
         self.skip_ws()?;
         if self.peek()? != Some(b'"') {
             return Err(self.unexpected(expected));
         }
-        let mark = self.mark();
-        self.string(out, keep)?;
+        self.pin(TOKEN);
+        self.string(out, keep)
+    }
+
+    fn colon(&mut self) -> Result<()> {
         self.skip_ws()?;
         if self.peek()? != Some(b':') {
             return Err(self.unexpected("expected ':' after an object key"));
         }
         self.bump();
-        Ok(mark)
+        Ok(())
     }
 
     /// Reads a string whose opening quote is at `pos`, appending its text to `out`
@@ -822,7 +809,7 @@ impl<R: Read> Parser<R> {
     /// that could belong to a number or a word, so `01`, `1.` and `-Infinity` are
     /// reported whole as invalid numbers.
     fn number(&mut self) -> Result<Number> {
-        let mark = self.mark();
+        self.pin(TOKEN);
         let start = self.pos;
         let run = self.buf[start..self.end]
             .iter()
@@ -835,7 +822,10 @@ impl<R: Read> Parser<R> {
                     self.pos = start + len;
                     Ok(number)
                 }
-                None => Err(self.invalid_number(mark, &self.buf[start..start + len])),
+                None => {
+                    let text = self.buf[start..start + len].to_vec();
+                    Err(self.invalid_number(&text))
+                }
             };
         }
         let mut text = Vec::new();
@@ -853,13 +843,16 @@ impl<R: Read> Parser<R> {
                 break;
             }
         }
-        parse_number(&text).ok_or_else(|| self.invalid_number(mark, &text))
+        match parse_number(&text) {
+            Some(number) => Ok(number),
+            None => Err(self.invalid_number(&text)),
+        }
     }
 
-    fn invalid_number(&self, mark: Mark, text: &[u8]) -> Error {
+    fn invalid_number(&mut self, text: &[u8]) -> Error {
         let shown: String = String::from_utf8_lossy(text).chars().take(40).collect();
         Error::syntax(
-            self.location_of(mark),
+            self.pin_location(TOKEN),
             format!(
                 "invalid number '{shown}'; expected a JSON number such as -12, 3.5 or 1e-7 (no leading zeros, Infinity or NaN)"
             ),

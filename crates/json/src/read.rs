@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use recast_model::{Error, Location, Origin, Record, RecordReader, Result, Value};
 
-use crate::parser::{EXPECTED_VALUE, Limits, Parser, after_member};
+use crate::parser::{EXPECTED_VALUE, Limits, Parser, RECORD, after_member};
 use crate::pointer::{Pointer, array_index};
 
 /// Reads records from a JSON document: a top-level array of objects, read one element
@@ -395,11 +395,11 @@ impl<R: BufRead> JsonLinesReader<R> {
     fn line(&mut self) -> Result<Record> {
         let p = &mut self.parser;
         let line = p.line;
-        p.pin();
+        p.pin(RECORD);
         p.begin_record();
         let value = p.value(0)?;
         // Located before the line break is read.
-        let misfit = (!matches!(value, Value::Map(_))).then(|| p.pin_location());
+        let misfit = (!matches!(value, Value::Map(_))).then(|| p.pin_location(RECORD));
         p.skip_ws()?;
         match p.peek()? {
             None => {}
@@ -460,7 +460,7 @@ impl<R: BufRead> RecordReader for JsonLinesReader<R> {}
 fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Record>> {
     p.skip_ws()?;
     let line = p.line;
-    p.pin();
+    p.pin(RECORD);
     p.begin_record();
     let value = p.value(level)?;
     if let Err(error) = p.end_record() {
@@ -473,7 +473,7 @@ fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Rec
 fn into_record<R: BufRead>(p: &mut Parser<R>, value: Value, line: u64) -> Result<Record> {
     match value {
         Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
-        other => Err(not_an_object(p.pin_location(), &other)),
+        other => Err(not_an_object(p.pin_location(RECORD), &other)),
     }
 }
 

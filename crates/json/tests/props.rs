@@ -8,7 +8,7 @@ use std::io::{BufReader, Read};
 use common::*;
 use proptest::prelude::*;
 use recast_json::{JsonLinesReader, JsonReader, Spacing, parse_value, to_json_string};
-use recast_model::{Error, Map, Number, Origin, Record, Result, Value, strict_eq};
+use recast_model::{Map, Number, Origin, Record, Result, Value, strict_eq};
 
 /// Numbers at the edges: every spelling must come back as written.
 const NUMBERS: &[&str] = &[
@@ -99,9 +99,8 @@ fn trickle(bytes: &[u8], step: usize) -> BufReader<Trickle<'_>> {
 /// One reader result: a record and its line, or an error's kind, message and line.
 type Outcome = std::result::Result<(Record, u64), (String, u64)>;
 
-/// What a reader produced, compared across read patterns: records, and errors by
-/// kind, line and message (a column can be unknown when the token's start left the
-/// buffer before the error was found).
+/// What a reader produced, compared across read patterns: records with their lines,
+/// errors with their kind, location (line and column) and message.
 fn summary(results: Vec<Result<Record>>) -> Vec<Outcome> {
     results
         .into_iter()
@@ -110,11 +109,7 @@ fn summary(results: Vec<Result<Record>>) -> Vec<Outcome> {
                 let line = record.origin.line;
                 Ok((record, line))
             }
-            Err(Error {
-                kind,
-                location,
-                message,
-            }) => Err((format!("{kind:?} {message}"), location.line)),
+            Err(error) => Err((format!("{:?} {error}", error.kind), error.location.line)),
         })
         .collect()
 }
