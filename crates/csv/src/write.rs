@@ -529,6 +529,13 @@ impl<W: Write> CsvWriter<W> {
         }
         let (selected, slot, order_column) = self.layout();
         let mut headers = self.header_cells(&selected);
+        // Readers take a byte order mark off the start of a sheet, so a first key that
+        // starts with U+FEFF is escaped (`\` keeps any character) to keep its own.
+        if let Some(first) = headers.first_mut()
+            && first.starts_with('\u{feff}')
+        {
+            first.insert(0, '\\');
+        }
         let data_width = headers.len();
         if order_column {
             headers.push(ORDER_COLUMN.to_owned());

@@ -426,3 +426,20 @@ fn nulls_inside_indexed_lists_keep_the_list() {
     );
     assert_round_trip(&records, CsvWriteOptions::tsv(), CsvReadOptions::tsv());
 }
+
+/// Found by fuzzing (`fuzz/` round_trip): a first key starting with U+FEFF lost it, taken
+/// for a byte order mark.
+#[test]
+fn a_first_key_starting_with_a_byte_order_mark_keeps_it() {
+    let records = records("[{\"\\ufeffkey\": 1, \"b\": 2}]");
+    assert_round_trip(
+        &records,
+        CsvWriteOptions::default(),
+        CsvReadOptions::default(),
+    );
+    let with_bom = CsvWriteOptions {
+        bom: true,
+        ..CsvWriteOptions::default()
+    };
+    assert_round_trip(&records, with_bom, CsvReadOptions::default());
+}
