@@ -40,7 +40,13 @@
 //! - **Limits** ([`Limits`]): nesting depth 128, records of 256 MiB and of 10 million
 //!   values by default, each a `Limit` error; nesting is parsed without recursion, so
 //!   no input overflows the stack.
-//! - **Empty input** (only whitespace) is an array of no records.
+//! - **Empty input** (only whitespace) is an array of no records; several top-level
+//!   objects or arrays one after another (concatenated JSON) are read in turn, as jq
+//!   and Miller do.
+//! - **Errors and recovery**: every error has the file, line and column (characters,
+//!   not bytes) and says what was expected and what was found. JSON Lines goes on with
+//!   the next line after any bad one; a JSON array goes on after a record-level
+//!   problem (not an object, duplicate key, too large) and ends after a syntax one.
 //! - **Writing**: only `"`, `\` and control characters are escaped; the body is the
 //!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`
 //!   error naming the record and the field.
