@@ -46,7 +46,8 @@
 //! - **Errors and recovery**: every error has the file, line and column (characters,
 //!   not bytes) and says what was expected and what was found. JSON Lines goes on with
 //!   the next line after any bad one; a JSON array goes on after a record-level
-//!   problem (not an object, duplicate key, too large) and ends after a syntax one.
+//!   problem (not an object, a duplicate key) and ends after a syntax, encoding,
+//!   limit or I/O one.
 //! - **Writing**: only `"`, `\` and control characters are escaped; the body is the
 //!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`
 //!   error naming the record and the field.
