@@ -6,41 +6,49 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use recast_model::template::Template;
-use recast_model::{Channel, Record, RecordWriter};
+use recast_model::{Record, RecordWriter};
 
 use crate::cli::{ConvertArgs, OutputArgs};
-use crate::format::{Format, ReadOptions, WriteOptions, open_writer};
+use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
 use crate::output::{AtomicFile, OutDir, stdout};
 use crate::report::Reporter;
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
-    crate::format::configure_csv(&args.csv)?;
+    let csv = csv_settings(&args.csv)?;
+    let feed = feed_settings(&args.feed, reporter.quiet())?;
     let inputs = Inputs::collect_shard(&args.input.inputs, args.input.from, args.input.shard)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
-    let mut channel = crate::format::configure_feed(&args.feed, reporter.quiet())?;
+    // The channel: the flags first, then `_index.md`, then an input feed's.
+    let mut write_options = WriteOptions {
+        channel: feed.channel,
+        csv: csv.clone(),
+        feed: feed.write,
+    };
     if let Some(index) = inputs.index_channel()? {
-        channel.fill_from(&index);
+        write_options.channel.fill_from(&index);
     }
     let format = output_format(&args.output)?;
     let mut sink = Sink::open(&args.output, format)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
         max_record_size: args.input.max_record_size,
+        csv,
+        feed: feed.read,
     };
     let progress = reporter.progress(inputs.files.len());
     let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut failed = 0;
     for message in stream {
         match message {
-            Message::Channel(found) => channel.fill_from(&found),
+            Message::Channel(found) => write_options.channel.fill_from(&found),
             Message::Records(items) => {
                 for item in items {
                     match item {
-                        Ok(record) => sink.write(&record, &channel)?,
+                        Ok(record) => sink.write(&record, &write_options)?,
                         Err(error) if args.input.keep_going => {
                             reporter.error(&error);
                             failed += 1;
@@ -52,7 +60,7 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         }
     }
     progress.finish_and_clear();
-    sink.finish(&channel)?;
+    sink.finish(&write_options)?;
     Ok(failed)
 }
 
@@ -115,7 +123,7 @@ impl Sink {
         })
     }
 
-    fn write(&mut self, record: &Record, channel: &Channel) -> anyhow::Result<()> {
+    fn write(&mut self, record: &Record, options: &WriteOptions) -> anyhow::Result<()> {
         match self {
             Sink::Stream {
                 format,
@@ -131,7 +139,7 @@ impl Sink {
                     );
                 }
                 if writer.is_none() {
-                    *writer = Some(open_stream_writer(*format, target, channel)?);
+                    *writer = Some(open_stream_writer(*format, target, options)?);
                 }
                 let writer = writer.as_mut().expect("opened above");
                 writer.write_record(record)?;
@@ -142,13 +150,13 @@ impl Sink {
                 template,
             } => {
                 let path = out.reserve(&template.render(&record.fields), format.extension())?;
-                write_file(*format, path, channel, std::slice::from_ref(record))?;
+                write_file(*format, path, options, std::slice::from_ref(record))?;
             }
         }
         Ok(())
     }
 
-    fn finish(self, channel: &Channel) -> anyhow::Result<()> {
+    fn finish(self, options: &WriteOptions) -> anyhow::Result<()> {
         match self {
             Sink::Stream {
                 format,
@@ -158,7 +166,7 @@ impl Sink {
             } => {
                 let mut writer = match writer {
                     Some(writer) => writer,
-                    None => open_stream_writer(format, &mut target, channel)?,
+                    None => open_stream_writer(format, &mut target, options)?,
                 };
                 writer.finish()?;
                 drop(writer);
@@ -170,10 +178,11 @@ impl Sink {
                 format, mut out, ..
             } => {
                 // A feed's channel travels with a Markdown folder as Hugo's `_index.md`.
+                let channel = &options.channel;
                 if format == Format::Md && !channel.is_empty() {
                     let path = out.reserve_exact(INDEX_FILE.into())?;
                     let index = Record::new(channel.to_map(), Default::default());
-                    write_file(format, path, channel, &[index])?;
+                    write_file(format, path, options, &[index])?;
                 }
                 out.commit()?;
             }
@@ -185,29 +194,23 @@ impl Sink {
 fn open_stream_writer(
     format: Format,
     target: &mut Option<(PathBuf, AtomicFile)>,
-    channel: &Channel,
+    options: &WriteOptions,
 ) -> anyhow::Result<Box<dyn RecordWriter>> {
     let output = match target {
         Some((_, file)) => Box::new(file.writer()?),
         None => stdout(),
     };
-    let options = WriteOptions {
-        channel: channel.clone(),
-    };
-    Ok(open_writer(format, output, &options)?)
+    Ok(open_writer(format, output, options)?)
 }
 
 fn write_file(
     format: Format,
     path: PathBuf,
-    channel: &Channel,
+    options: &WriteOptions,
     records: &[Record],
 ) -> anyhow::Result<()> {
     let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    let options = WriteOptions {
-        channel: channel.clone(),
-    };
-    let mut writer = open_writer(format, Box::new(BufWriter::new(file)), &options)?;
+    let mut writer = open_writer(format, Box::new(BufWriter::new(file)), options)?;
     for record in records {
         writer.write_record(record)?;
     }

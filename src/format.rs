@@ -135,13 +135,17 @@ fn looks_like_front_matter(text: &[u8]) -> bool {
     }
 }
 
-/// What readers need besides their input.
-#[derive(Debug, Clone, Default)]
+/// What readers need besides their input: the reading flags of a run.
+#[derive(Clone, Default)]
 pub struct ReadOptions {
     /// JSON pointer to the records inside a JSON document.
     pub select: Option<String>,
     /// `--max-record-size`: the largest record in bytes of input (default: the readers').
     pub max_record_size: Option<u64>,
+    /// The CSV/TSV flags.
+    pub csv: CsvSettings,
+    /// The feed profile (`--map`, `--profile`) and where warnings go.
+    pub feed: recast_feed::FeedReadOptions,
 }
 
 impl ReadOptions {
@@ -185,17 +189,21 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         .ok_or_else(|| format!("{text:?}: expected a size above 0 (`64K`, `30M`, `1G`)"))
 }
 
-/// What writers need besides their output.
-#[derive(Debug, Clone, Default)]
+/// What writers need besides their output: the writing flags of a run.
+#[derive(Clone, Default)]
 pub struct WriteOptions {
     /// Feed-level metadata (from flags, `_index.md`, or an input feed).
     pub channel: Channel,
+    /// The CSV/TSV flags.
+    pub csv: CsvSettings,
+    /// `--limit`, the feed profile, `--plain-feed`.
+    pub feed: recast_feed::FeedWriteOptions,
 }
 
-/// The CSV/TSV flags of this run (`--fields`, `--no-sanitize`, `--bom`, `--delimiter`,
-/// `--schema`), set once by [`configure_csv`] before any reader or writer opens.
+/// The CSV/TSV flags of a run (`--fields`, `--no-sanitize`, `--bom`, `--delimiter`,
+/// `--schema`).
 #[derive(Debug, Clone, Default)]
-struct CsvSettings {
+pub struct CsvSettings {
     delimiter: Option<u8>,
     read: recast_csv::CsvReadOptions,
     write: recast_csv::CsvWriteOptions,
@@ -208,18 +216,9 @@ impl CsvSettings {
     }
 }
 
-static CSV_SETTINGS: std::sync::RwLock<Option<CsvSettings>> = std::sync::RwLock::new(None);
-
-fn csv_settings() -> CsvSettings {
-    CSV_SETTINGS
-        .read()
-        .map(|s| s.clone().unwrap_or_default())
-        .unwrap_or_default()
-}
-
-/// Takes the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
+/// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
 /// `--delimiter` that is not one ASCII character, is an error.
-pub fn configure_csv(args: &crate::cli::CsvArgs) -> anyhow::Result<()> {
+pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
     use anyhow::Context;
     let delimiter = match args.delimiter.as_deref() {
         None => None,
@@ -257,29 +256,21 @@ pub fn configure_csv(args: &crate::cli::CsvArgs) -> anyhow::Result<()> {
             ..Default::default()
         },
     };
-    if let Ok(mut slot) = CSV_SETTINGS.write() {
-        *slot = Some(settings);
-    }
-    Ok(())
+    Ok(settings)
 }
 
-/// The feed flags of this run, set once by [`configure_feed`].
-static FEED_SETTINGS: std::sync::RwLock<
-    Option<(recast_feed::FeedReadOptions, recast_feed::FeedWriteOptions)>,
-> = std::sync::RwLock::new(None);
-
-fn feed_settings() -> (recast_feed::FeedReadOptions, recast_feed::FeedWriteOptions) {
-    FEED_SETTINGS
-        .read()
-        .ok()
-        .and_then(|s| s.clone())
-        .unwrap_or_default()
+/// The feed flags of a run: reading and writing options, and the channel the
+/// `--feed-*` flags give.
+pub struct FeedSettings {
+    pub read: recast_feed::FeedReadOptions,
+    pub write: recast_feed::FeedWriteOptions,
+    pub channel: Channel,
 }
 
-/// Takes the feed flags of a run (`--limit`, `--map`, `--profile`) and returns the
-/// channel that `--feed-title`, `--feed-link`, `--feed-description` and `--feed-self-url`
-/// give; they win over `_index.md` and input feeds.
-pub fn configure_feed(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<Channel> {
+/// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
+/// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
+/// `--feed-self-url` give; they win over `_index.md` and input feeds.
+pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<FeedSettings> {
     use anyhow::Context;
     let mut profile = recast_feed::Profile::default();
     if let Some(path) = &args.profile {
@@ -310,15 +301,17 @@ pub fn configure_feed(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Resul
         lossless: !args.plain_feed,
         ..Default::default()
     };
-    if let Ok(mut slot) = FEED_SETTINGS.write() {
-        *slot = Some((read, write));
-    }
-    Ok(Channel {
+    let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),
         description: args.feed_description.clone(),
         self_url: args.feed_self_url.clone(),
         ..Channel::default()
+    };
+    Ok(FeedSettings {
+        read,
+        write,
+        channel,
     })
 }
 
@@ -352,13 +345,13 @@ pub fn open_reader<'a>(
         Format::Rss | Format::Atom => Box::new(recast_feed::FeedReader::with_options(
             input,
             file,
-            feed_settings().0,
+            options.feed.clone(),
         )?),
         Format::Csv | Format::Tsv => {
-            let csv = csv_settings();
+            let csv = &options.csv;
             let options = recast_csv::CsvReadOptions {
                 delimiter: csv.delimiter_for(format),
-                ..csv.read
+                ..csv.read.clone()
             };
             Box::new(recast_csv::CsvReader::new(input, file, options))
         }
@@ -371,7 +364,6 @@ pub fn open_writer<'a>(
     output: Box<dyn Write + 'a>,
     options: &WriteOptions,
 ) -> Result<Box<dyn RecordWriter + 'a>> {
-    let _ = &options.channel;
     Ok(match format {
         Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output, None)),
         Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
@@ -380,18 +372,18 @@ pub fn open_writer<'a>(
         Format::Rss => Box::new(recast_feed::RssWriter::new(
             output,
             options.channel.clone(),
-            feed_settings().1,
+            options.feed.clone(),
         )),
         Format::Atom => Box::new(recast_feed::AtomWriter::new(
             output,
             options.channel.clone(),
-            feed_settings().1,
+            options.feed.clone(),
         )),
         Format::Csv | Format::Tsv => {
-            let csv = csv_settings();
+            let csv = &options.csv;
             let options = recast_csv::CsvWriteOptions {
                 delimiter: csv.delimiter_for(format),
-                ..csv.write
+                ..csv.write.clone()
             };
             Box::new(recast_csv::CsvWriter::new(output, options))
         }

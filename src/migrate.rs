@@ -390,6 +390,7 @@ fn migrate_file(
 fn write_options(channel: &Channel) -> WriteOptions {
     WriteOptions {
         channel: channel.clone(),
+        ..WriteOptions::default()
     }
 }
 
