@@ -94,9 +94,14 @@ fn every_pair_of_formats_round_trips_the_samples() {
 #[test]
 fn bundled_sample_forms_hold_the_archive_records() {
     let expected = records_of(&sample("archive"), &[]);
-    for form in STREAM_FORMATS {
+    for form in STREAM_FORMATS.into_iter().chain(["csv"]) {
         let path = sample(&format!("archive.{form}"));
         assert_same_records(&records_of(&path, &[]), &expected, form);
+    }
+    // Feeds hold their items newest first.
+    for form in ["rss", "atom"] {
+        let path = sample(&format!("archive.{form}"));
+        assert_same_record_set(&records_of(&path, &[]), &expected, form);
     }
 }
 
