@@ -23,7 +23,8 @@ use crate::scalar::resolve_scalar;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Most nodes one document may produce, counting every node an alias expands to.
-    /// Default 1,000,000: a billion-laughs document stops after that much work.
+    /// Default 1,000,000: a billion-laughs document stops after that much work. Nodes
+    /// that aliases add may be a quarter of it at most.
     pub max_nodes: usize,
     /// Deepest nesting of lists and maps, aliases expanded. Default 128.
     pub max_depth: usize,
@@ -172,6 +173,10 @@ enum FrameKind {
     Map { map: Map, key: Option<String> },
 }
 
+/// Aliases may add this share of [`ReadOptions::max_nodes`] (a quarter: 250,000 nodes,
+/// some 35 MB, by default), so an alias bomb stops well under 100 MB.
+const ALIAS_SHARE: usize = 4;
+
 /// A finished anchored node, kept for its aliases.
 struct Anchored {
     value: Value,
@@ -191,6 +196,9 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
+    /// Nodes added by aliases, bounded apart: they are copies, and a few lines of
+    /// aliases can ask for the whole node budget (about 140 bytes of memory each).
+    alias_nodes: usize,
     root: Option<(Value, u64, u64)>,
     body_key: Option<(u64, u64)>,
     items: Vec<(u64, u64)>,
@@ -420,6 +428,17 @@ impl Builder<'_> {
                 };
                 let (nodes, depth) = (anchored.nodes, anchored.depth);
                 self.check_depth(self.stack.len() + depth, at)?;
+                self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+                let alias_budget = self.options.max_nodes / ALIAS_SHARE;
+                if self.alias_nodes > alias_budget {
+                    return Err(self.error(
+                        ErrorKind::Limit,
+                        at,
+                        format!(
+                            "aliases expand to more than {alias_budget} nodes (a billion laughs?); expected fewer or smaller aliases"
+                        ),
+                    ));
+                }
                 self.count(nodes, at)?;
                 let anchored = &self.anchors[&id];
                 let (value, key_text) = (anchored.value.clone(), anchored.key_text.clone());
@@ -485,6 +504,7 @@ pub(crate) fn parse_documents(
                     stack: Vec::new(),
                     anchors: HashMap::new(),
                     nodes: 0,
+                    alias_nodes: 0,
                     root: None,
                     body_key: None,
                     items: Vec::new(),
@@ -613,6 +633,16 @@ mod tests {
         let e = parse_value(bomb, None, 1, &options).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Limit);
         assert_eq!(e.location.line, 2, "{e}");
+        // Aliases alone have a quarter of the budget: 2 of 4 alias uses of 11 nodes pass.
+        let options = ReadOptions {
+            max_nodes: 100,
+            ..ReadOptions::default()
+        };
+        let aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a]\n";
+        assert!(parse_value(aliases, None, 1, &options).is_ok());
+        let aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a]\n";
+        let e = parse_value(aliases, None, 1, &options).unwrap_err();
+        assert!(e.message.contains("aliases expand"), "{e}");
         // Aliases cannot stack depth beyond the limit either.
         let options = ReadOptions {
             max_depth: 4,
