@@ -1,9 +1,10 @@
 //! [`CsvReader`]: one record per row, nested again from the dotted headers.
 
 use std::collections::VecDeque;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use recast_model::path::FieldPath;
 use recast_model::{
@@ -28,6 +29,9 @@ pub struct CsvReadOptions {
     /// How many rows inference looks at for a column without a type (they are held in
     /// memory until then). Default 1000.
     pub infer_rows: usize,
+    /// The largest row, in bytes of input; a bigger one is a `Limit` error that trips
+    /// while reading it, so a huge quoted cell is never held whole. Default 256 MiB.
+    pub max_record_bytes: u64,
 }
 
 impl Default for CsvReadOptions {
@@ -37,6 +41,7 @@ impl Default for CsvReadOptions {
             sanitize: true,
             schema: None,
             infer_rows: 1000,
+            max_record_bytes: 256 << 20,
         }
     }
 }
@@ -85,7 +90,9 @@ enum State {
 /// than the header is an error naming the file and row; reading goes on with the next
 /// row, so a caller may skip it.
 pub struct CsvReader<R: BufRead> {
-    csv: csv::Reader<R>,
+    csv: csv::Reader<Bounded<R>>,
+    /// How far [`Bounded`] may read: the current row's start plus the limit.
+    allowed: Arc<AtomicU64>,
     file: Option<Arc<Path>>,
     options: CsvReadOptions,
     columns: Vec<Column>,
@@ -95,6 +102,35 @@ pub struct CsvReader<R: BufRead> {
     state: State,
     rows: u64,
     start_error: Option<Error>,
+}
+
+/// What the csv parser may read past a row's start besides the row: its own buffer.
+const READ_AHEAD: u64 = 64 << 10;
+
+const TOO_BIG: &str = "recast: the row is too big";
+
+/// The input as the csv parser sees it: reading stops with an error at the bound the
+/// reader sets for the current row, so one row cannot grow without end.
+struct Bounded<R> {
+    input: R,
+    read: u64,
+    allowed: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = self
+            .allowed
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.read);
+        if room == 0 {
+            return Err(std::io::Error::other(TOO_BIG));
+        }
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.input.read(&mut buf[..take])?;
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 impl<R: BufRead> CsvReader<R> {
@@ -108,13 +144,19 @@ impl<R: BufRead> CsvReader<R> {
             Ok(_) => None,
             Err(e) => Some(Error::io(file.clone(), &e)),
         };
+        let allowed = Arc::new(AtomicU64::new(0));
         let csv = csv::ReaderBuilder::new()
             .delimiter(options.delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(Bounded {
+                input,
+                read: 0,
+                allowed: allowed.clone(),
+            });
         CsvReader {
             csv,
+            allowed,
             file,
             options,
             columns: Vec::new(),
@@ -152,9 +194,28 @@ impl<R: BufRead> CsvReader<R> {
     /// Reads one raw row; `None` at the end.
     fn read_row(&mut self) -> Option<Result<csv::ByteRecord>> {
         let mut record = csv::ByteRecord::new();
+        let start = self.csv.position().clone();
+        let limit = self.options.max_record_bytes;
+        self.allowed.store(
+            start
+                .byte()
+                .saturating_add(limit)
+                .saturating_add(READ_AHEAD),
+            Ordering::Relaxed,
+        );
         match self.csv.read_byte_record(&mut record) {
             Ok(true) => Some(Ok(record)),
             Ok(false) => None,
+            Err(e) if e.is_io_error() && e.to_string().contains(TOO_BIG) => {
+                self.state = State::Done;
+                Some(Err(Error::limit(
+                    Location::new(self.file.clone(), start.line(), 0),
+                    format!(
+                        "row {} is bigger than {limit} bytes; expected smaller rows (--max-record-size)",
+                        start.record()
+                    ),
+                )))
+            }
             Err(e) => {
                 let fatal = e.is_io_error();
                 let error = self.csv_error(e);

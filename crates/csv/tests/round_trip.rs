@@ -443,3 +443,19 @@ fn a_first_key_starting_with_a_byte_order_mark_keeps_it() {
     };
     assert_round_trip(&records, with_bom, CsvReadOptions::default());
 }
+
+#[test]
+fn a_row_over_the_size_limit_is_refused_while_reading() {
+    let options = CsvReadOptions {
+        max_record_bytes: 1000,
+        ..CsvReadOptions::default()
+    };
+    let small = format!("title\nsmall\n\"{}\"\n", "x".repeat(900));
+    assert_eq!(read(&small, options.clone()).len(), 2);
+    let big = format!("title\nsmall\n\"{}\"\nafter\n", "x".repeat(200_000));
+    let results: Vec<_> = CsvReader::new(big.as_bytes(), None, options).collect();
+    assert_eq!(results.len(), 2, "the reader stops at the big row");
+    let error = results[1].as_ref().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Limit);
+    assert_eq!(error.location.line, 3, "{error}");
+}
