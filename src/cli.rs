@@ -202,7 +202,7 @@ pub struct InputArgs {
     pub shard: Option<crate::input::Shard>,
 
     /// Refuse a record bigger than this, in bytes of input (`64K`, `30M`, `1G`): a JSON
-    /// value or line, a YAML document, a Markdown file. Default 256M.
+    /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
     #[arg(long, value_name = "SIZE", value_parser = crate::format::parse_size)]
     pub max_record_size: Option<u64>,
 }

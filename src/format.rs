@@ -349,10 +349,14 @@ pub fn open_reader<'a>(
         )?),
         Format::Csv | Format::Tsv => {
             let csv = &options.csv;
-            let options = recast_csv::CsvReadOptions {
+            let mut read = recast_csv::CsvReadOptions {
                 delimiter: csv.delimiter_for(format),
                 ..csv.read.clone()
             };
+            if let Some(size) = options.max_record_size {
+                read.max_record_bytes = size;
+            }
+            let options = read;
             Box::new(recast_csv::CsvReader::new(input, file, options))
         }
     })

@@ -464,6 +464,14 @@ fn a_record_over_the_size_limit_is_refused() {
     assert_refused_with("big.yaml", yaml.as_bytes(), &limit, LIMIT, &["big.yaml:3"]);
     let md = format!("---\ntitle: small\n---\n\n{big}\n");
     assert_refused_with("big.md", md.as_bytes(), &limit, LIMIT, &["big.md"]);
+    let csv = format!("title\nsmall\n\"{big}\"\n");
+    assert_refused_with(
+        "big.csv",
+        csv.as_bytes(),
+        &limit,
+        LIMIT,
+        &["big.csv:3", "row 2"],
+    );
     // The same records pass under the default limit (256M).
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("big.jsonl");
