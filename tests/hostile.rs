@@ -479,3 +479,42 @@ fn a_record_over_the_size_limit_is_refused() {
     let out = run_ok(&["convert", input.to_str().unwrap(), "--to", "jsonl"]);
     assert_eq!(out.lines().count(), 2);
 }
+
+#[test]
+fn no_network_access_even_when_the_input_points_at_a_server() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("remote.rss");
+    fs::write(
+        &input,
+        format!(
+            "<?xml version=\"1.0\"?>\n<?xml-stylesheet href=\"{url}/style.xsl\"?>\n\
+             <!DOCTYPE rss SYSTEM \"{url}/rss.dtd\">\n\
+             <rss version=\"2.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\"><channel>\
+             <title>t</title><link>{url}/</link><description>d</description>\
+             <item><title>a</title><link>{url}/a</link><enclosure url=\"{url}/a.mp3\" \
+             length=\"1\" type=\"audio/mpeg\"/><xi:include href=\"{url}/x.xml\"/></item>\
+             </channel></rss>\n"
+        ),
+    )
+    .unwrap();
+    for to in ["jsonl", "rss", "atom", "md"] {
+        let mut command = recast();
+        command.args(["convert", input.to_str().unwrap(), "--to", to]);
+        if to == "md" {
+            command.args(["--out-dir", dir.path().join("md").to_str().unwrap()]);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{to}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("recast connected to {url}: {other:?}"),
+    }
+}
