@@ -49,7 +49,8 @@
 //!     that saved `1.0` as `1` does no harm), `value:any` (a column mixing text with
 //!     numbers or booleans, read cell by cell);
 //!   - `[]` and `{}` are the empty list and map; an empty cell is a missing field (null
-//!     and missing merge, the only loss).
+//!     and missing merge, the only loss: a null field comes back missing, and a list
+//!     written as indexed columns comes back without its trailing nulls).
 //! * Keys are escaped in headers: `a\.b` is the key `a.b` (never the map `a` holding
 //!   `b`), `dc\:creator` holds a colon, `\0` is the key `0` (`images.0` is an index).
 //! * Lists of scalars: items are separated by `; `; `\;` and `\\` escape, a space at an
