@@ -368,9 +368,15 @@ def main():
                 rows.append(row)
         return rows
 
+    load_before = os.getloadavg()[0]
+    started = time.time()
     rows = run_all(a.corpus, a.n, False)
     large_rows = run_all(a.large_corpus, a.large_n, True) if a.large_corpus and a.large_n else []
-    report = [f"## Results at N = {a.n:,}", "", table(rows, a.n), ""]
+    # Other work on the machine skews wall times (CPU s less so): say how busy it was.
+    context = (f"{os.cpu_count()} cores; load average {load_before:.2f} before the run, "
+               f"{os.getloadavg()[0]:.2f} after; {(time.time() - started) / 60:.1f} minutes; "
+               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    report = [f"## Results at N = {a.n:,}", "", context, "", table(rows, a.n), ""]
     if large_rows:
         report += [f"## recast and floors at N = {a.large_n:,}", "", table(large_rows, a.large_n), ""]
     report += ["## Targets", "", targets(rows, large_rows), ""]
