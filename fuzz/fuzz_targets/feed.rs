@@ -1,0 +1,16 @@
+//! RSS and Atom: any bytes read without a panic or a hang, entities never expanded.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use recast_feed::FeedReader;
+use recast_fuzz::{quiet_feed_read, read_all};
+use recast_model::RecordReader;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(reader) = FeedReader::with_options(data, None, quiet_feed_read()) else {
+        return;
+    };
+    let _ = reader.channel();
+    let _ = reader.kind();
+    let _ = read_all(reader);
+});
