@@ -346,15 +346,15 @@ def main():
     ap.add_argument("--jobs", default="", help="comma-separated job keys (default: all)")
     ap.add_argument("--no-peers", action="store_true", help="recast and floors only")
     a = ap.parse_args()
-    wanted = set(filter(None, a.jobs.split(",")))
+    wanted = list(filter(None, a.jobs.split(",")))  # also the order to run them in
 
     def run_all(corpus, n, large):
         outdir = os.path.abspath(os.path.join(a.out, f"n{n}"))  # Hugo resolves paths from its site
         os.makedirs(outdir, exist_ok=True)
         rows = []
-        for job in jobs(a):
-            if wanted and job.key not in wanted:
-                continue
+        selected = [job for job in jobs(a) if not wanted or job.key in wanted]
+        selected.sort(key=lambda job: wanted.index(job.key) if wanted else 0)
+        for job in selected:
             for tool in job.tools:
                 if large and not tool.large:
                     continue
