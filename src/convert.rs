@@ -2,11 +2,12 @@
 
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use recast_model::template::Template;
-use recast_model::{Record, RecordWriter};
+use recast_model::{ErrorKind, Record, RecordWriter};
 
 use crate::cli::{ConvertArgs, OutputArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
@@ -142,7 +143,10 @@ impl Sink {
                     *writer = Some(open_stream_writer(*format, target, options)?);
                 }
                 let writer = writer.as_mut().expect("opened above");
-                writer.write_record(record)?;
+                let output = target.as_ref().map(|(path, _)| path.as_path());
+                writer
+                    .write_record(record)
+                    .map_err(|e| name_output(e, output))?;
             }
             Sink::Folder {
                 format,
@@ -168,7 +172,8 @@ impl Sink {
                     Some(writer) => writer,
                     None => open_stream_writer(format, &mut target, options)?,
                 };
-                writer.finish()?;
+                let output = target.as_ref().map(|(path, _)| path.as_path());
+                writer.finish().map_err(|e| name_output(e, output))?;
                 drop(writer);
                 if let Some((_, file)) = target {
                     file.commit()?;
@@ -212,8 +217,20 @@ fn write_file(
     let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut writer = open_writer(format, Box::new(BufWriter::new(file)), options)?;
     for record in records {
-        writer.write_record(record)?;
+        writer
+            .write_record(record)
+            .map_err(|e| name_output(e, Some(&path)))?;
     }
-    writer.finish()?;
+    writer.finish().map_err(|e| name_output(e, Some(&path)))?;
     Ok(())
+}
+
+/// Writers know nothing of where their bytes go, so an I/O error of theirs names no
+/// file; this names the output (standard output when `path` is `None`).
+fn name_output(error: recast_model::Error, path: Option<&Path>) -> recast_model::Error {
+    if error.kind != ErrorKind::Io || error.location.file.is_some() {
+        return error;
+    }
+    let output: Arc<Path> = path.unwrap_or(Path::new("<stdout>")).into();
+    error.in_file(Some(&output))
 }

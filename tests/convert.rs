@@ -421,3 +421,18 @@ fn large_yaml_streams_parse_in_parallel_and_keep_order() {
         "big.yaml",
     );
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_disk_is_an_io_error_naming_the_output() {
+    let full = fs::File::create("/dev/full").expect("/dev/full exists on Linux");
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("recast"))
+        .current_dir(root())
+        .args(["convert", "samples/archive", "--to", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("<stdout>: No space left"), "{stderr}");
+}
