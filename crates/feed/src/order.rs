@@ -3,7 +3,9 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use recast_model::Record;
+use recast_model::{Channel, Record, Result};
+
+use crate::FeedWriteOptions;
 use recast_model::date::DateTime;
 
 /// One item waiting to be written, with its rank.
@@ -89,6 +91,50 @@ impl NewestFirst {
             .into_iter()
             .map(|r| (r.seq, r.date, r.record))
             .collect()
+    }
+}
+
+/// What a feed writer holds until `finish`: the output, the channel, the options and the
+/// newest items. Both writers share it; only their channel checks and markup differ.
+pub(crate) struct PendingFeed<W> {
+    pub output: Option<W>,
+    pub channel: Channel,
+    pub options: FeedWriteOptions,
+    items: NewestFirst,
+    checked: bool,
+}
+
+impl<W> PendingFeed<W> {
+    pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> PendingFeed<W> {
+        PendingFeed {
+            output: Some(output),
+            items: NewestFirst::new(options.limit),
+            channel,
+            options,
+            checked: false,
+        }
+    }
+
+    /// Keeps a record under its profile date. `check` runs on the channel at the first
+    /// record, so a channel that cannot make a feed fails before a whole archive is read.
+    pub fn push(
+        &mut self,
+        record: &Record,
+        check: impl FnOnce(&Channel) -> Result<()>,
+    ) -> Result<()> {
+        if !self.checked {
+            check(&self.channel)?;
+            self.checked = true;
+        }
+        let profile = &self.options.profile;
+        let date = profile.text(&profile.published, record);
+        self.items.push(date.as_deref(), record.clone());
+        Ok(())
+    }
+
+    /// Takes the items out, in feed order (see [`NewestFirst::into_sorted`]).
+    pub fn take_sorted(&mut self) -> Vec<(u64, Option<DateTime>, Record)> {
+        std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted()
     }
 }
 

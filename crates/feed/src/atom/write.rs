@@ -7,7 +7,7 @@ use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
 use crate::article::Article;
 use crate::extension::{self, CATEGORY_SCHEME};
-use crate::order::NewestFirst;
+use crate::order::PendingFeed;
 use crate::profile::map_text;
 use crate::xml::write::XmlOut;
 use crate::{FeedWriteOptions, missing_channel};
@@ -30,11 +30,7 @@ use crate::{FeedWriteOptions, missing_channel};
 /// Dates are written in RFC 3339 in their own offset; the exact original strings travel
 /// in the extension namespace.
 pub struct AtomWriter<W: Write> {
-    output: Option<W>,
-    channel: Channel,
-    options: FeedWriteOptions,
-    items: NewestFirst,
-    checked: bool,
+    pending: PendingFeed<W>,
 }
 
 impl<W: Write> AtomWriter<W> {
@@ -42,17 +38,13 @@ impl<W: Write> AtomWriter<W> {
     /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> AtomWriter<W> {
         AtomWriter {
-            output: Some(output),
-            items: NewestFirst::new(options.limit),
-            channel,
-            options,
-            checked: false,
+            pending: PendingFeed::new(output, channel, options),
         }
     }
 
     /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
-        &mut self.channel
+        &mut self.pending.channel
     }
 }
 
@@ -66,25 +58,18 @@ fn now() -> DateTime {
 
 impl<W: Write> RecordWriter for AtomWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
-        if !self.checked {
-            // Fail before reading a whole archive when the channel cannot make a feed.
-            check_channel(&self.channel)?;
-            self.checked = true;
-        }
-        let profile = &self.options.profile;
-        let date = profile.text(&profile.published, record);
-        self.items.push(date.as_deref(), record.clone());
-        Ok(())
+        self.pending
+            .push(record, |channel| check_channel(channel).map(drop))
     }
 
     fn finish(&mut self) -> Result<()> {
-        let Some(output) = self.output.take() else {
+        let Some(output) = self.pending.output.take() else {
             return Ok(());
         };
-        let channel = &self.channel;
-        let options = &self.options;
+        let items = self.pending.take_sorted();
+        let channel = &self.pending.channel;
+        let options = &self.pending.options;
         let (title, id) = check_channel(channel)?;
-        let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
         let articles: Vec<Article> = items
             .iter()
             .map(|(_, _, record)| Article::new(record, &options.profile))

@@ -7,7 +7,7 @@ use recast_model::{Channel, Record, RecordWriter, Result};
 
 use crate::article::{Article, is_web_url};
 use crate::extension::{self, CATEGORY_SCHEME};
-use crate::order::NewestFirst;
+use crate::order::PendingFeed;
 use crate::xml::write::XmlOut;
 use crate::{FeedWriteOptions, missing_channel};
 
@@ -21,11 +21,7 @@ use crate::{FeedWriteOptions, missing_channel};
 /// `pubDate` (RFC 822), `dc:publisher`, `category` and `media:content`, then the exact
 /// record in the [`extension`] namespace.
 pub struct RssWriter<W: Write> {
-    output: Option<W>,
-    channel: Channel,
-    options: FeedWriteOptions,
-    items: NewestFirst,
-    checked: bool,
+    pending: PendingFeed<W>,
 }
 
 impl<W: Write> RssWriter<W> {
@@ -33,41 +29,30 @@ impl<W: Write> RssWriter<W> {
     /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> RssWriter<W> {
         RssWriter {
-            output: Some(output),
-            items: NewestFirst::new(options.limit),
-            channel,
-            options,
-            checked: false,
+            pending: PendingFeed::new(output, channel, options),
         }
     }
 
     /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
-        &mut self.channel
+        &mut self.pending.channel
     }
 }
 
 impl<W: Write> RecordWriter for RssWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
-        if !self.checked {
-            // Fail before reading a whole archive when the channel cannot make a feed.
-            check_channel(&self.channel)?;
-            self.checked = true;
-        }
-        let profile = &self.options.profile;
-        let date = profile.text(&profile.published, record);
-        self.items.push(date.as_deref(), record.clone());
-        Ok(())
+        self.pending
+            .push(record, |channel| check_channel(channel).map(drop))
     }
 
     fn finish(&mut self) -> Result<()> {
-        let Some(output) = self.output.take() else {
+        let Some(output) = self.pending.output.take() else {
             return Ok(());
         };
-        let channel = &self.channel;
+        let items = self.pending.take_sorted();
+        let channel = &self.pending.channel;
         let (title, link, description) = check_channel(channel)?;
-        let items = std::mem::replace(&mut self.items, NewestFirst::new(None)).into_sorted();
-        let options = &self.options;
+        let options = &self.pending.options;
         let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
         out.declaration()?;
         out.open(
