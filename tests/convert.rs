@@ -302,21 +302,10 @@ fn keep_going_skips_bad_records_and_still_fails() {
         "{\"title\": \"one\"}\n{\"title\": \n{\"title\": \"three\"}\n",
     )
     .unwrap();
-    let output = recast()
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "--to",
-            "jsonl",
-            "--keep-going",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (stdout, stderr) = run_keep_going(&input);
     assert!(stderr.contains("in.jsonl:2:"), "{stderr}");
     assert_eq!(
-        canonical_jsonl(&String::from_utf8(output.stdout).unwrap()),
+        canonical_jsonl(&stdout),
         [r#"{"title":"one"}"#, r#"{"title":"three"}"#]
     );
     // Without --keep-going the same input fails before writing the file.
@@ -396,18 +385,7 @@ fn large_yaml_streams_parse_in_parallel_and_keep_order() {
     text.insert_str(cut, "---\ntitle: [unclosed\n");
     fs::write(&big, &text).unwrap();
 
-    let output = recast()
-        .args([
-            "convert",
-            big.to_str().unwrap(),
-            "--to",
-            "jsonl",
-            "--keep-going",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (stdout, stderr) = run_keep_going(&big);
     assert!(
         stderr.contains(&format!("big.yaml:{broken_line}:")),
         "{stderr}"
@@ -415,11 +393,7 @@ fn large_yaml_streams_parse_in_parallel_and_keep_order() {
     let expected: Vec<String> = std::iter::repeat_n(generated_records(), copies)
         .flatten()
         .collect();
-    assert_same_records(
-        &canonical_jsonl(&String::from_utf8(output.stdout).unwrap()),
-        &expected,
-        "big.yaml",
-    );
+    assert_same_records(&canonical_jsonl(&stdout), &expected, "big.yaml");
 }
 
 #[test]

@@ -224,23 +224,12 @@ fn ragged_rows_name_the_file_and_row_and_nothing_is_written() {
     );
     assert!(!out.exists(), "nothing is written on error");
 
-    let output = recast()
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "--to",
-            "jsonl",
-            "--keep-going",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (stdout, stderr) = run_keep_going(&input);
     assert!(
         stderr.contains("ragged.csv:4 (record 3): row 3 has 1 field,"),
         "{stderr}"
     );
-    let records = canonical_jsonl(&String::from_utf8(output.stdout).unwrap());
+    let records = canonical_jsonl(&stdout);
     assert_eq!(
         records,
         [

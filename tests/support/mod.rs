@@ -82,3 +82,24 @@ pub fn assert_same_record_set(actual: &[String], expected: &[String], context: &
     expected.sort();
     assert_same_records(&actual, &expected, context);
 }
+
+/// Runs `recast convert INPUT --to jsonl --keep-going`, asserts it exits 1 (some input
+/// was skipped), and returns standard output and standard error.
+pub fn run_keep_going(input: &Path) -> (String, String) {
+    let output = recast()
+        .args([
+            "convert",
+            input.to_str().expect("UTF-8 path"),
+            "--to",
+            "jsonl",
+            "--keep-going",
+        ])
+        .output()
+        .expect("recast runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    (
+        String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr,
+    )
+}
