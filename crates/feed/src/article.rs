@@ -4,6 +4,7 @@ use recast_model::date::DateTime;
 use recast_model::{Record, Value};
 
 use crate::profile::{Profile, map_text};
+use crate::xml::write::XmlOut;
 
 /// A date field: the record's text and, when it can be read, its meaning.
 pub(crate) struct Date {
@@ -166,4 +167,22 @@ pub(crate) fn markdown_to_html(markdown: &str) -> String {
 /// True for an absolute http(s) URL (an RSS guid that is a permalink).
 pub(crate) fn is_web_url(text: &str) -> bool {
     text.starts_with("http://") || text.starts_with("https://")
+}
+
+/// Writes each image as Media RSS `media:content`, which RSS and Atom items share.
+pub(crate) fn write_media_content<W: std::io::Write>(
+    out: &mut XmlOut<W>,
+    images: &[Image],
+) -> recast_model::Result<()> {
+    for image in images {
+        let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
+        if let Some(width) = &image.width {
+            attrs.push(("width", width));
+        }
+        if let Some(height) = &image.height {
+            attrs.push(("height", height));
+        }
+        out.empty("media:content", &attrs)?;
+    }
+    Ok(())
 }

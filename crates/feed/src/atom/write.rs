@@ -5,7 +5,7 @@ use std::io::Write;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::Article;
+use crate::article::{Article, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::PendingFeed;
 use crate::profile::map_text;
@@ -278,16 +278,7 @@ fn write_entry<W: Write>(
             &[("term", category), ("scheme", CATEGORY_SCHEME)],
         )?;
     }
-    for image in &article.images {
-        let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
-        if let Some(width) = &image.width {
-            attrs.push(("width", width));
-        }
-        if let Some(height) = &image.height {
-            attrs.push(("height", height));
-        }
-        out.empty("media:content", &attrs)?;
-    }
+    write_media_content(out, &article.images)?;
     if options.lossless {
         extension::write_map(out, "recast:record", &record.fields)?;
     }

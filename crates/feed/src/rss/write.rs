@@ -5,7 +5,7 @@ use std::io::Write;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Record, RecordWriter, Result};
 
-use crate::article::{Article, is_web_url};
+use crate::article::{Article, is_web_url, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::PendingFeed;
 use crate::xml::write::XmlOut;
@@ -176,16 +176,7 @@ fn write_item<W: Write>(
     if let Some(category) = &article.category {
         out.leaf("category", &[("domain", CATEGORY_SCHEME)], category)?;
     }
-    for image in &article.images {
-        let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
-        if let Some(width) = &image.width {
-            attrs.push(("width", width));
-        }
-        if let Some(height) = &image.height {
-            attrs.push(("height", height));
-        }
-        out.empty("media:content", &attrs)?;
-    }
+    write_media_content(out, &article.images)?;
     if options.lossless {
         extension::write_map(out, "recast:record", &record.fields)?;
     }
