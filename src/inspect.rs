@@ -54,14 +54,14 @@ fn count(n: u64) -> Value {
 /// The statistics as JSON: `{records, files, fields: [{path, types, present, example,
 /// dates?}], dates: [{path, min, max, parsed, unparsed}], failed: [message]}`.
 fn to_value(stats: &ArchiveStats, files: usize) -> Value {
-    let mut root = Map::new();
+    let mut root = Map::default();
     root.insert("records".into(), count(stats.records));
     root.insert("files".into(), count(files as u64));
     let fields = stats
         .fields
         .iter()
         .map(|(path, field)| {
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert("path".into(), path.as_str().into());
             let types: Map = field
                 .types
@@ -78,7 +78,7 @@ fn to_value(stats: &ArchiveStats, files: usize) -> Value {
     let dates = stats
         .date_fields()
         .map(|(path, range)| {
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert("path".into(), path.into());
             map.insert("min".into(), range.min.1.as_str().into());
             map.insert("max".into(), range.max.1.as_str().into());

@@ -179,7 +179,7 @@ pub fn value(u: &mut Unstructured, depth: u32) -> Result<Value> {
 
 pub fn map(u: &mut Unstructured, depth: u32) -> Result<Map> {
     let n = u.int_in_range(0..=5)?;
-    let mut map = Map::new();
+    let mut map = Map::default();
     for _ in 0..n {
         let key = text(u)?;
         let value = value(u, depth)?;

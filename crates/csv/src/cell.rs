@@ -96,7 +96,7 @@ pub(crate) fn push_string(out: &mut Vec<u8>, text: &str, sanitize: bool) {
 pub(crate) fn auto_value(text: &str) -> Value {
     match text {
         "[]" => Value::List(Vec::new()),
-        "{}" => Value::Map(Map::new()),
+        "{}" => Value::Map(Map::default()),
         _ => {
             if let Some(n) = Number::parse(text) {
                 Value::Number(n)
@@ -187,7 +187,7 @@ pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
     match text {
         "[]" => return Some(Value::List(Vec::new())),
         // A path that is `{}` in one record and a list in others shares its column.
-        "{}" => return Some(Value::Map(Map::new())),
+        "{}" => return Some(Value::Map(Map::default())),
         _ => {}
     }
     let mut items: Vec<Vec<(char, bool)>> = vec![Vec::new()];

@@ -4,9 +4,9 @@
 //! use recast_csv::{CsvReadOptions, CsvReader, CsvWriteOptions, CsvWriter};
 //! use recast_model::{Map, Number, Record, RecordWriter, Value};
 //!
-//! let mut provider = Map::new();
+//! let mut provider = Map::default();
 //! provider.insert("name".into(), "Nature".into());
-//! let mut fields = Map::new();
+//! let mut fields = Map::default();
 //! fields.insert("title".into(), "2024".into());
 //! fields.insert("quality".into(), Value::Number(Number::parse("39").unwrap()));
 //! fields.insert("provider".into(), Value::Map(provider));

@@ -336,7 +336,7 @@ impl<R: BufRead> CsvReader<R> {
                 ),
             ));
         }
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         let visit = self
             .visiting_order(row)
             .map_err(|message| Error::data(at(), message))?;
@@ -495,7 +495,7 @@ fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String>
         }
         Some((Segment::Key(key), tail)) => {
             if slot.is_null() {
-                *slot = Value::Map(Map::new());
+                *slot = Value::Map(Map::default());
             }
             let Value::Map(map) = slot else {
                 return Err(format!("a field inside a {}", slot.type_name()));

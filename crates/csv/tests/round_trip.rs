@@ -190,7 +190,7 @@ fn nesting_lists_and_empty_containers_come_back() {
     // `{"q": null}` is `{}` once null merges with missing; nothing else changes.
     expected[2]
         .fields
-        .insert("p".into(), Value::List(vec![Value::Map(Map::new())]));
+        .insert("p".into(), Value::List(vec![Value::Map(Map::default())]));
     assert_eq!(back, expected, "{sheet}");
 }
 
@@ -348,7 +348,7 @@ fn foreign_sheets_get_per_column_inference_and_the_schema_pins_types() {
 
 #[test]
 fn non_finite_numbers_are_refused_naming_the_record() {
-    let mut fields = Map::new();
+    let mut fields = Map::default();
     fields.insert("x".into(), Value::Number(Number::from_f64(f64::NAN)));
     let mut writer = CsvWriter::new(Vec::new(), CsvWriteOptions::default());
     assert!(writer.write_record(&Record::default()).is_ok());

@@ -155,7 +155,7 @@ fn write_value<W: Write>(
 
 /// Reads the `recast:field` children of an element back into a map.
 pub(crate) fn read_map(element: &Element) -> Result<Map, String> {
-    let mut map = Map::new();
+    let mut map = Map::default();
     for child in element.elements().filter(|e| e.name == "recast:field") {
         let name = match (child.attr("name"), child.attr("escaped-name")) {
             (Some(name), _) => name.to_owned(),

@@ -358,7 +358,7 @@ impl Media {
         {
             return;
         }
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert("url".into(), Value::from(url));
         if let Some(w) = width.filter(|w| !w.trim().is_empty()) {
             map.insert("width".into(), integer_or_text(w));
@@ -373,7 +373,7 @@ impl Media {
         if kind.is_some_and(|k| k.starts_with("image/")) {
             return self.add_image(url, None, None);
         }
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert("url".into(), Value::from(url));
         if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
             map.insert("type".into(), Value::from(kind.trim()));

@@ -126,9 +126,9 @@ fn limit_keeps_the_newest() {
 }
 
 fn awkward_record() -> Record {
-    let mut fields = Map::new();
-    let mut nested = Map::new();
-    nested.insert("empty map".into(), Value::Map(Map::new()));
+    let mut fields = Map::default();
+    let mut nested = Map::default();
+    nested.insert("empty map".into(), Value::Map(Map::default()));
     nested.insert("empty list".into(), Value::List(vec![]));
     nested.insert("null".into(), Value::Null);
     fields.insert(

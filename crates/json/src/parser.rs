@@ -492,10 +492,11 @@ impl<R: Read> Parser<R> {
                     self.skip_ws()?;
                     if self.peek()? == Some(b'}') {
                         self.bump();
-                        Value::Map(Map::new())
+                        Value::Map(Map::default())
                     } else {
                         let hint = self.members_hint.get(stack.len()).copied();
-                        let mut map = Map::with_capacity(hint.unwrap_or(0));
+                        let mut map =
+                            Map::with_capacity_and_hasher(hint.unwrap_or(0), Default::default());
                         let index = self.member(&mut map, "expected a string key or '}'")?;
                         stack.push(Frame::Map(map, index));
                         continue 'value;

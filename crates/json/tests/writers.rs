@@ -72,7 +72,7 @@ fn strings_escape_only_what_json_requires() {
         to_json_string(&value, false).unwrap(),
         "\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bell \\u0007 nul \\u0000 del \u{7f} é 😀 \u{2028}\""
     );
-    let mut fields = Map::new();
+    let mut fields = Map::default();
     fields.insert("ke\"y\u{1f}".into(), Value::from("\u{8}\u{c}"));
     assert_eq!(
         to_json_string(&Value::Map(fields), false).unwrap(),

@@ -381,7 +381,7 @@ fn rename(fields: &mut Map, from: &FieldPath, to: &FieldPath) -> bool {
         && !map.contains_key(first_new)
     {
         let index = index.min(map.len());
-        map.shift_insert(index, first_new.clone(), Value::Map(Map::new()));
+        map.shift_insert(index, first_new.clone(), Value::Map(Map::default()));
     }
     to.insert(fields, removed)
 }
@@ -404,13 +404,13 @@ mod tests {
     use super::*;
 
     fn record() -> Map {
-        let mut provider = Map::new();
+        let mut provider = Map::default();
         provider.insert("name".into(), "Harvard".into());
         provider.insert("domain".into(), "harvard.edu".into());
-        let mut image = Map::new();
+        let mut image = Map::default();
         image.insert("url".into(), "https://x.org/a.jpg".into());
         image.insert("width".into(), 945i64.into());
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         fields.insert("title".into(), "AI revolution in medicine".into());
         fields.insert(
             "publishedDateTime".into(),

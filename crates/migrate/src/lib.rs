@@ -14,7 +14,7 @@
 //! use recast_model::{Map, Record, Value};
 //! use recast_model::path::FieldPath;
 //!
-//! let mut provider = Map::new();
+//! let mut provider = Map::default();
 //! provider.insert("name".into(), "Nature".into());
 //! let mut record = Record::default();
 //! record.fields.insert("title".into(), "Proteins".into());

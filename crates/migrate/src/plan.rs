@@ -273,7 +273,7 @@ mod tests {
     use recast_model::path::FieldPath;
 
     fn entry(kind: &str, spec: Value) -> Value {
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert(kind.into(), spec);
         Value::Map(map)
     }
@@ -322,7 +322,7 @@ mod tests {
         let plan = Plan::from_value(&plan, &plain).unwrap();
         assert_eq!(plan.edits.len(), 6);
 
-        let mut provider = Map::new();
+        let mut provider = Map::default();
         provider.insert("name".into(), "Nature".into());
         let mut record = Record::default();
         record

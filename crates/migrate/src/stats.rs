@@ -45,7 +45,7 @@ pub struct DateRange {
 /// use recast_migrate::ArchiveStats;
 /// use recast_model::{Map, Record, Value};
 /// let mut stats = ArchiveStats::default();
-/// let mut fields = Map::new();
+/// let mut fields = Map::default();
 /// fields.insert("publishedDateTime".into(), Value::from("2020-11-11T16:36:00Z"));
 /// stats.add(&Record::new(fields, Default::default()));
 /// let field = &stats.fields["publishedDateTime"];
@@ -156,9 +156,9 @@ mod tests {
 
     #[test]
     fn paths_types_presence_and_dates() {
-        let mut image = Map::new();
+        let mut image = Map::default();
         image.insert("url".into(), "https://x.org/a.jpg".into());
-        let mut provider = Map::new();
+        let mut provider = Map::default();
         provider.insert("name".into(), "Nature".into());
         let mut stats = ArchiveStats::default();
         stats.add(&record(vec![
@@ -168,7 +168,7 @@ mod tests {
             ("provider", Value::Map(provider)),
             ("images", Value::List(vec![Value::Map(image)])),
             ("topics", Value::List(vec!["AI".into()])),
-            ("a.b", Value::Map(Map::new())),
+            ("a.b", Value::Map(Map::default())),
         ]));
         stats.add(&record(vec![
             ("title", "2024".into()),

@@ -81,7 +81,7 @@ impl fmt::Display for Problem {
 /// use recast_migrate::{Profile, Validator};
 /// use recast_model::{Map, Record, Value};
 /// let mut validator = Validator::new(Profile::article());
-/// let mut fields = Map::new();
+/// let mut fields = Map::default();
 /// fields.insert("title".into(), Value::from("Hello"));
 /// fields.insert("webUrl".into(), Value::from("news/hello.html"));
 /// let problems = validator.check(&Record::new(fields, Default::default()));
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_good_record_has_no_problem() {
-        let mut image = Map::new();
+        let mut image = Map::default();
         image.insert("url".into(), "https://x.org/a.jpg".into());
         let mut v = Validator::new(Profile::article());
         let problems = v.check(&record(
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn each_check_reports_with_file_and_line() {
-        let mut related = Map::new();
+        let mut related = Map::default();
         related.insert("publishedDateTime".into(), "yesterday".into());
         let mut v = Validator::new(Profile::article());
         let problems: Vec<String> = v

@@ -9,7 +9,7 @@
 //! ```
 //! use recast_model::{Map, Number, Record, Value};
 //!
-//! let mut fields = Map::new();
+//! let mut fields = Map::default();
 //! fields.insert("title".into(), Value::from("2024"));
 //! fields.insert("quality".into(), Value::Number(Number::parse("39").unwrap()));
 //! fields.insert("score".into(), Value::Number(Number::parse("1.0").unwrap()));
@@ -32,4 +32,4 @@ pub mod value;
 pub use error::{Error, ErrorKind, Location, Result, check_utf8, line_column};
 pub use record::{BODY, Channel, Origin, Record, strict_eq};
 pub use stream::{RecordReader, RecordWriter};
-pub use value::{Map, Number, Value};
+pub use value::{Map, MapHasher, Number, Value};

@@ -9,7 +9,7 @@
 //! use recast_model::path::FieldPath;
 //! use recast_model::{Map, Value};
 //!
-//! let mut record = Map::new();
+//! let mut record = Map::default();
 //! let path = FieldPath::parse("provider.name");
 //! path.insert(&mut record, Value::from("Nature"));
 //! assert_eq!(path.get(&record), Some(&Value::from("Nature")));
@@ -109,7 +109,7 @@ impl FieldPath {
         for segment in parents {
             let next = current
                 .entry(segment.clone())
-                .or_insert_with(|| Value::Map(Map::new()));
+                .or_insert_with(|| Value::Map(Map::default()));
             match next {
                 Value::Map(m) => current = m,
                 _ => return false,
@@ -151,11 +151,11 @@ mod tests {
     use super::*;
 
     fn sample() -> Map {
-        let mut provider = Map::new();
+        let mut provider = Map::default();
         provider.insert("name".into(), "Nature".into());
-        let mut image = Map::new();
+        let mut image = Map::default();
         image.insert("url".into(), "https://x/a.jpg".into());
-        let mut record = Map::new();
+        let mut record = Map::default();
         record.insert("title".into(), "t".into());
         record.insert("provider".into(), Value::Map(provider));
         record.insert("images".into(), Value::List(vec![Value::Map(image)]));

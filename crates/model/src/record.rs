@@ -159,7 +159,7 @@ impl Channel {
     /// The channel as front-matter fields: the named slots first, then `extra`.
     pub fn to_map(&self) -> Map {
         let mut copy = self.clone();
-        let mut map = Map::new();
+        let mut map = Map::default();
         for (name, slot) in CHANNEL_FIELDS.iter().zip(copy.slots()) {
             if let Some(s) = slot.take() {
                 map.insert((*name).to_owned(), Value::String(s));
@@ -202,7 +202,7 @@ mod tests {
         b.fields.insert("x".into(), 1i64.into());
         assert_ne!(a, b);
         let nested = |first: &str, second: &str| {
-            let mut inner = Map::new();
+            let mut inner = Map::default();
             inner.insert(first.into(), Value::Null);
             inner.insert(second.into(), Value::Null);
             Value::List(vec![Value::Map(inner)])
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn channel_round_trips_through_a_map() {
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert("title".into(), "Gazette".into());
         map.insert("selfUrl".into(), "https://x.org/feed.xml".into());
         map.insert("ttl".into(), 60i64.into());

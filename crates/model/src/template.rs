@@ -10,7 +10,7 @@
 //! use recast_model::template::Template;
 //! use recast_model::{Map, Value};
 //!
-//! let mut fields = Map::new();
+//! let mut fields = Map::default();
 //! fields.insert("title".into(), Value::from("AI revolution in medicine!"));
 //! fields.insert("publishedDateTime".into(), Value::from("2020-11-11T16:36:00Z"));
 //! let template = Template::parse("{publishedDateTime:%Y-%m-%d}-{title|slug}.md").unwrap();
@@ -191,10 +191,10 @@ mod tests {
 
     #[test]
     fn renders_fields_dates_and_filters() {
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         fields.insert("title".into(), "Robots 🤖 in the OR".into());
         fields.insert("date".into(), "2021-05-12T01:00:00+09:00".into());
-        let mut provider = Map::new();
+        let mut provider = Map::default();
         provider.insert("name".into(), "Le Monde".into());
         fields.insert("provider".into(), Value::Map(provider));
         let render = |t: &str| Template::parse(t).unwrap().render(&fields);

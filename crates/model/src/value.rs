@@ -5,7 +5,15 @@ use std::fmt;
 use indexmap::IndexMap;
 
 /// An ordered map of field names to values. Key order is the order the source wrote.
-pub type Map = IndexMap<String, Value>;
+///
+/// Hashed with foldhash rather than the standard SipHash: building maps is a fifth of
+/// the work of reading front matter, and foldhash is several times faster on short
+/// keys. Its `RandomState` is still seeded per process, so keys chosen to collide
+/// (hash flooding from a hostile archive) cannot be precomputed.
+pub type Map = IndexMap<String, Value, MapHasher>;
+
+/// The hasher of [`Map`]; build an empty map with `Map::default()`.
+pub type MapHasher = foldhash::fast::RandomState;
 
 /// A value in a record: the JSON data model, with numbers kept exact and maps ordered.
 ///

@@ -53,7 +53,7 @@ pub fn read_markdown_with(
     let origin = Origin::new(file.clone(), 1);
 
     let Some(after_open) = marker_line(text, false) else {
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         fields.insert(BODY.to_owned(), Value::String(text.to_owned()));
         return Ok(Record::new(fields, origin));
     };
@@ -89,7 +89,7 @@ pub fn read_markdown_with(
         ));
     }
     let (mut fields, body_key) = match documents.pop() {
-        None => (Map::new(), None),
+        None => (Map::default(), None),
         Some(document) => match document.value {
             Value::Map(map) => (map, document.body_key),
             other => {

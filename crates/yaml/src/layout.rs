@@ -353,14 +353,14 @@ fn is_block(value: &Value) -> bool {
 
 /// One entry written as `key: value` lines by the writer.
 fn emit_entry(key: &str, value: &Value, eol: &str) -> String {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(key.to_owned(), value.clone());
     with_eol(to_yaml_string(&Value::Map(map)), eol)
 }
 
 /// A key as the writer writes it, when it fits on one line.
 fn emit_key(key: &str) -> Option<String> {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(key.to_owned(), Value::Null);
     let text = to_yaml_string(&Value::Map(map));
     let key = text.strip_suffix(": null\n")?;

@@ -410,7 +410,7 @@ impl Builder<'_> {
                 }
                 self.open(
                     FrameKind::Map {
-                        map: Map::new(),
+                        map: Map::default(),
                         key: None,
                     },
                     anchor,

@@ -556,7 +556,7 @@ mod tests {
         assert_eq!(yaml(&n("-.inf")), "-.inf\n");
         assert_eq!(yaml(&n(".nan")), ".nan\n");
         assert_eq!(yaml(&Value::List(vec![])), "[]\n");
-        assert_eq!(yaml(&Value::Map(Map::new())), "{}\n");
+        assert_eq!(yaml(&Value::Map(Map::default())), "{}\n");
         assert_eq!(yaml(&Value::Null), "null\n");
     }
 
@@ -564,11 +564,11 @@ mod tests {
     fn long_keys_are_explicit() {
         // YAML caps implicit keys at 1024 characters; longer ones need `? key`.
         let long = "k".repeat(2000);
-        let mut inner = Map::new();
+        let mut inner = Map::default();
         inner.insert("a".into(), Value::List(vec![1i64.into()]));
-        let mut item = Map::new();
+        let mut item = Map::default();
         item.insert(long.clone(), " x".into());
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert(long.clone(), 1i64.into());
         map.insert(format!("{long}x"), Value::Map(inner));
         map.insert("list".into(), Value::List(vec![Value::Map(item)]));

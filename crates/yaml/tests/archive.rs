@@ -83,7 +83,7 @@ fn sample_article_has_the_expected_fields_and_types() {
     assert_eq!(f["quality"], int("39"));
     assert_eq!(f["heat"], int("-1"));
     assert_eq!(f["published"], Value::Bool(false));
-    let mut provider = Map::new();
+    let mut provider = Map::default();
     provider.insert("name".into(), "Harvard Medical School".into());
     provider.insert("domain".into(), "harvard.edu".into());
     assert_eq!(f["provider"], Value::Map(provider));

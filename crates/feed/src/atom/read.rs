@@ -80,7 +80,7 @@ fn domain(uri: &str) -> String {
 /// The fields of an Atom entry, named by the profile.
 pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
     let name = |candidates: &[String]| Profile::name(candidates).to_owned();
-    let mut fields = Map::new();
+    let mut fields = Map::default();
     put(
         &mut fields,
         &name(&profile.title),
@@ -119,7 +119,7 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
             "alternate" if link.is_none() => link = Some(href),
             "enclosure" => media.add_enclosure(href, element.attr("type"), element.attr("length")),
             "related" => {
-                let mut map = Map::new();
+                let mut map = Map::default();
                 if let Some(title) = element.attr("title") {
                     map.insert("title".into(), Value::from(title));
                 }
@@ -135,7 +135,7 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
     put(&mut fields, &name(&profile.link), link);
     put(&mut fields, &name(&profile.id), id);
     if let Some(author) = child(entry, "author") {
-        let mut map = Map::new();
+        let mut map = Map::default();
         if let Some(author_name) = child_text(author, "name") {
             map.insert("name".into(), Value::from(author_name));
         }
@@ -177,7 +177,7 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
     if !related.is_empty() {
         fields.insert(name(&profile.related), Value::List(related));
     }
-    let mut others = Map::new();
+    let mut others = Map::default();
     other_text_elements(entry, &[], &mut others);
     for (key, value) in others {
         if !TAKEN.contains(&key.strip_prefix("atom:").unwrap_or(&key)) && !fields.contains_key(&key)
@@ -223,7 +223,7 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
             let value = match (name, uri, email) {
                 (Some(name), None, None) => Value::from(name),
                 (name, uri, email) => {
-                    let mut map = Map::new();
+                    let mut map = Map::default();
                     for (key, value) in [("name", name), ("uri", uri), ("email", email)] {
                         if let Some(value) = value {
                             map.insert(key.into(), Value::from(value));

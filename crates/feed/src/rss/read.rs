@@ -42,7 +42,7 @@ pub(crate) fn keywords(item: &Element, topics: &mut Vec<Value>) {
 /// The fields of an RSS item, named by the profile.
 pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
     let name = |candidates: &[String]| Profile::name(candidates).to_owned();
-    let mut fields = Map::new();
+    let mut fields = Map::default();
     put(
         &mut fields,
         &name(&profile.title),
@@ -107,7 +107,7 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
         .child_text("dc:publisher")
         .or_else(|| item.child_text("source"));
     if let Some(provider) = provider {
-        let mut map = Map::new();
+        let mut map = Map::default();
         map.insert("name".into(), Value::from(provider));
         if let Some(url) = item.child("source").and_then(|s| s.attr("url")) {
             map.insert("url".into(), Value::from(url));
