@@ -73,6 +73,7 @@
 //! `-.inf`, `.nan`. Whatever a writer writes, the readers read back equal (strict
 //! record equality), which the crate's property tests check.
 
+mod fast;
 mod front_matter;
 pub mod layout;
 mod read;

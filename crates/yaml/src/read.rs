@@ -482,6 +482,19 @@ pub(crate) fn parse_documents(
     first_line: u64,
     options: &ReadOptions,
 ) -> Result<Vec<Document>> {
+    if let Some(documents) = crate::fast::parse(text, first_line, options) {
+        return Ok(documents);
+    }
+    parse_documents_fully(text, file, first_line, options)
+}
+
+/// [`parse_documents`] by the full YAML parser, without the fast path.
+pub(crate) fn parse_documents_fully(
+    text: &str,
+    file: Option<&Arc<Path>>,
+    first_line: u64,
+    options: &ReadOptions,
+) -> Result<Vec<Document>> {
     // granit's own nesting limits back ours up; ours counts flow and block together.
     let limit = options.max_depth.saturating_add(1);
     let parser_options = granit_parser::options! {

@@ -61,7 +61,7 @@ pub fn parse_scalar(text: &str) -> Value {
 
 /// [`parse_scalar`] taking the parser's text, so a string that is already owned is not
 /// copied again.
-fn resolve_plain(text: Cow<'_, str>) -> Value {
+pub(crate) fn resolve_plain(text: Cow<'_, str>) -> Value {
     if is_null(&text) {
         return Value::Null;
     }

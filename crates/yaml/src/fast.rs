@@ -1,0 +1,835 @@
+//! A fast reader for the plain block YAML that archives are made of, tried before the
+//! full YAML parser.
+//!
+//! Front matter is almost always the same few shapes: `key: value` lines, nested
+//! mappings and `- ` lists by indentation, plain, single- and double-quoted scalars on
+//! one line, `[]` and `{}`. Reading exactly that subset line by line, straight into
+//! values, costs a fraction of a general YAML parser's event stream (which was two
+//! thirds of the time of a Markdown → JSON conversion).
+//!
+//! The rule that keeps this safe: **the fast reader either gives exactly what the full
+//! parser would, or gives up.** It gives up (returns `None`) on anything outside the
+//! subset (anchors, aliases, tags, flow collections other than `[]`/`{}`, block
+//! scalars, multi-line scalars, directives, tabs, CR, control characters, explicit keys,
+//! quoted keys, deep nesting) and on anything that might be an error (duplicate keys,
+//! odd indentation, `key: a: b`), so every error message, position and budget still
+//! comes from the full parser. The crate's differential tests hold the two readers to
+//! the same values and positions on generated documents.
+
+use std::borrow::Cow;
+
+use recast_model::{BODY, Map, Value};
+
+use crate::read::{Document, ReadOptions};
+use crate::scalar::resolve_plain;
+
+/// Deepest nesting the fast reader takes on (it recurses once a level); deeper
+/// documents, rare in archives, go to the full parser, which has no recursion.
+const MAX_FAST_DEPTH: usize = 32;
+
+/// Longest implicit key YAML allows (1024 characters); the fast reader leaves longer
+/// ones, which are errors, to the full parser.
+const MAX_KEY_BYTES: usize = 1024;
+
+/// Reads `text` if it is plain block YAML of one document, as [`crate::read`]'s full
+/// parser would; `None` when the full parser must decide.
+pub(crate) fn parse(text: &str, first_line: u64, options: &ReadOptions) -> Option<Vec<Document>> {
+    if !only_plain_characters(text) {
+        return None;
+    }
+    let mut reader = FastReader {
+        text,
+        pos: 0,
+        line: 1,
+        nodes: 0,
+        max_nodes: options.max_nodes,
+        max_depth: options.max_depth.min(MAX_FAST_DEPTH),
+        body_key: None,
+        items: Vec::new(),
+    };
+    let first = match reader.peek() {
+        // A document marker alone may open the text (documents cut from a stream).
+        Some(line) if line.indent == 0 && line.rest.starts_with("---") => {
+            if !rest_is_blank(&line.rest[3..]) {
+                return None;
+            }
+            reader.advance(&line);
+            reader.peek()
+        }
+        other => other,
+    };
+    let Some(first) = first else {
+        return Some(Vec::new());
+    };
+    let value = reader.node(&first, 1, true)?;
+    if reader.peek().is_some() {
+        return None;
+    }
+    let shift = first_line.saturating_sub(1);
+    Some(vec![Document {
+        value,
+        line: first.number + shift,
+        column: first.indent as u64 + 1,
+        body_key: reader.body_key.map(|(l, c)| (l + shift, c)),
+        items: reader.items.iter().map(|&(l, c)| (l + shift, c)).collect(),
+    }])
+}
+
+/// False when `text` has a character the fast reader leaves to the full parser: tabs and
+/// carriage returns (indentation and line-break rules), and everything YAML does not
+/// allow in a document or treats specially (C0 and C1 controls, DEL, a byte order mark,
+/// U+FFFE, U+FFFF).
+fn only_plain_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x20 {
+            if b != b'\n' {
+                return false;
+            }
+        } else if b == 0x7F {
+            return false;
+        } else if b == 0xC2 {
+            // U+0080..U+009F, the C1 controls.
+            if bytes
+                .get(i + 1)
+                .is_some_and(|&c| (0x80..=0x9F).contains(&c))
+            {
+                return false;
+            }
+        } else if b == 0xEF {
+            // U+FEFF (EF BB BF), U+FFFE (EF BF BE), U+FFFF (EF BF BF).
+            match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF)) => return false,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A line with content (not blank, not only a comment).
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    /// 1-based line number within the text.
+    number: u64,
+    /// Leading spaces.
+    indent: usize,
+    /// The line after its indentation, without the line break.
+    rest: &'a str,
+    /// Byte offset of the next line.
+    next: usize,
+    /// Line number of the next line.
+    next_number: u64,
+}
+
+struct FastReader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: u64,
+    nodes: usize,
+    max_nodes: usize,
+    max_depth: usize,
+    body_key: Option<(u64, u64)>,
+    items: Vec<(u64, u64)>,
+}
+
+impl<'a> FastReader<'a> {
+    /// The next line with content, without consuming it.
+    fn peek(&self) -> Option<Line<'a>> {
+        let mut pos = self.pos;
+        let mut number = self.line;
+        while pos < self.text.len() {
+            let rest_of_text = &self.text[pos..];
+            let end = memchr_newline(rest_of_text.as_bytes());
+            let raw = &rest_of_text[..end];
+            let next = pos + (end + 1).min(rest_of_text.len());
+            let content = raw.trim_start_matches(' ');
+            if !content.is_empty() && !content.starts_with('#') {
+                return Some(Line {
+                    number,
+                    indent: raw.len() - content.len(),
+                    rest: content,
+                    next,
+                    next_number: number + 1,
+                });
+            }
+            pos = next;
+            number += 1;
+        }
+        None
+    }
+
+    fn advance(&mut self, line: &Line<'a>) {
+        self.pos = line.next;
+        self.line = line.next_number;
+    }
+
+    /// Counts one node against the document's budget; past it, the full parser reports.
+    fn count(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes <= self.max_nodes).then_some(())
+    }
+
+    /// A block collection whose first line is `line` (not yet consumed), at `depth`.
+    fn node(&mut self, line: &Line<'a>, depth: usize, root: bool) -> Option<Value> {
+        if line.indent == 0 && is_document_line(line.rest) {
+            return None;
+        }
+        if is_item(line.rest) {
+            self.list(line.indent, depth, root)
+        } else {
+            self.map(line.indent, None, depth, root)
+        }
+    }
+
+    /// A block list whose `- ` items are at column `indent`.
+    fn list(&mut self, indent: usize, depth: usize, root: bool) -> Option<Value> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.count()?;
+        let mut items = Vec::new();
+        while let Some(line) = self.peek() {
+            if line.indent < indent || (line.indent == indent && !is_item(line.rest)) {
+                break;
+            }
+            if line.indent > indent || (line.indent == 0 && is_document_line(line.rest)) {
+                return None;
+            }
+            self.advance(&line);
+            let after_dash = &line.rest[1..];
+            let content = after_dash.trim_start_matches(' ');
+            let column = indent + 1 + (after_dash.len() - content.len());
+            if content.is_empty() || content.starts_with('#') {
+                // The item's node is on the lines below, indented further.
+                let next = self.peek().filter(|next| next.indent > indent)?;
+                if root {
+                    self.items.push((next.number, next.indent as u64 + 1));
+                }
+                items.push(self.node(&next, depth + 1, false)?);
+            } else if is_item(content) {
+                return None; // `- - x`: a list in a list on one line.
+            } else if let Some(entry) = split_entry(content) {
+                // `- key: value`: a mapping whose keys line up after the dash.
+                if root {
+                    self.items.push((line.number, column as u64 + 1));
+                }
+                let first = (entry, line.number);
+                items.push(self.map(column, Some(first), depth + 1, false)?);
+            } else {
+                if root {
+                    return None; // A record that is not a mapping: the full parser says so.
+                }
+                self.count()?;
+                items.push(scalar(content)?);
+                self.no_continuation(indent)?;
+            }
+        }
+        Some(Value::List(items))
+    }
+
+    /// A block mapping with keys at column `indent`; `first` is an entry already cut
+    /// from the line that opened it (`- key: value`).
+    fn map(
+        &mut self,
+        indent: usize,
+        first: Option<((&'a str, &'a str), u64)>,
+        depth: usize,
+        root: bool,
+    ) -> Option<Value> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.count()?;
+        let mut map = Map::default();
+        let mut pending = first;
+        loop {
+            let ((key, value_text), number) = match pending.take() {
+                Some(entry) => entry,
+                None => {
+                    let Some(line) = self.peek() else { break };
+                    if line.indent < indent {
+                        break;
+                    }
+                    if line.indent > indent || (line.indent == 0 && is_document_line(line.rest)) {
+                        return None;
+                    }
+                    self.advance(&line);
+                    (split_entry(line.rest)?, line.number)
+                }
+            };
+            if map.contains_key(key) {
+                return None; // A duplicate key: the full parser reports it.
+            }
+            self.count()?;
+            if root && key == BODY {
+                self.body_key = Some((number, indent as u64 + 1));
+            }
+            let value = if value_text.is_empty() || value_text.starts_with('#') {
+                match self.peek() {
+                    Some(next) if next.indent > indent => self.node(&next, depth + 1, false)?,
+                    // YAML lets a list under a key start in the key's own column.
+                    Some(next) if next.indent == indent && is_item(next.rest) => {
+                        self.list(indent, depth + 1, false)?
+                    }
+                    _ => {
+                        self.count()?;
+                        Value::Null
+                    }
+                }
+            } else {
+                self.count()?;
+                let value = scalar(value_text)?;
+                self.no_continuation(indent)?;
+                value
+            };
+            map.insert(key.to_owned(), value);
+        }
+        Some(Value::Map(map))
+    }
+
+    /// After a scalar in a block at `indent`, a line indented further would continue it
+    /// (a multi-line scalar) or be an error: either way, the full parser's business.
+    fn no_continuation(&self, indent: usize) -> Option<()> {
+        match self.peek() {
+            Some(next) if next.indent > indent => None,
+            _ => Some(()),
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len())
+}
+
+/// `- item` or a lone `-`: a block list entry.
+fn is_item(rest: &str) -> bool {
+    rest == "-" || rest.starts_with("- ")
+}
+
+/// `line` (at column 0) starts with three dashes or dots: a marker, or text the full
+/// parser must judge.
+fn is_document_line(rest: &str) -> bool {
+    rest.starts_with("---") || rest.starts_with("...") || rest.starts_with('%')
+}
+
+/// Only spaces, then maybe a comment.
+fn rest_is_blank(rest: &str) -> bool {
+    let trimmed = rest.trim_start_matches(' ');
+    trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
+}
+
+/// Characters that cannot start a plain scalar, or that start something the fast reader
+/// leaves alone (YAML's indicators).
+fn starts_with_indicator(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(
+            b'-' | b'?'
+                | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        )
+    )
+}
+
+/// Cuts `key: value` into its plain key and the text after `: ` (or `""` for `key:`).
+fn split_entry(rest: &str) -> Option<(&str, &str)> {
+    if starts_with_indicator(rest) {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let colon = (0..bytes.len())
+        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
+    let key = &rest[..colon];
+    if key.len() > MAX_KEY_BYTES || key.ends_with(' ') || key.contains(" #") {
+        return None;
+    }
+    let value = rest[colon + 1..].trim_start_matches(' ');
+    Some((key, value))
+}
+
+/// One scalar on one line: quoted, `[]`, `{}` or plain, with an optional comment after.
+fn scalar(text: &str) -> Option<Value> {
+    match text.as_bytes()[0] {
+        b'"' => {
+            let (value, after) = double_quoted(&text[1..])?;
+            rest_is_blank(after).then_some(Value::String(value))
+        }
+        b'\'' => {
+            let (value, after) = single_quoted(&text[1..])?;
+            rest_is_blank(after).then_some(Value::String(value))
+        }
+        b'[' if text.starts_with("[]") && rest_is_blank(&text[2..]) => Some(Value::List(vec![])),
+        b'{' if text.starts_with("{}") && rest_is_blank(&text[2..]) => {
+            Some(Value::Map(Map::default()))
+        }
+        // `-1` is a plain scalar; `- x` after a key is an error.
+        b'-' if text.len() > 1 && text.as_bytes()[1] != b' ' => plain(text),
+        _ if starts_with_indicator(text) => None,
+        _ => plain(text),
+    }
+}
+
+/// A plain scalar to the end of the line or a ` #` comment.
+fn plain(text: &str) -> Option<Value> {
+    let end = text.find(" #").unwrap_or(text.len());
+    let plain = text[..end].trim_end_matches(' ');
+    // `a: b: c` and `a: b:` are nested mappings on one line: errors for the full parser.
+    if plain.contains(": ") || plain.ends_with(':') {
+        return None;
+    }
+    Some(resolve_plain(Cow::Borrowed(plain)))
+}
+
+/// The text of a double-quoted scalar closed on this line (`text` starts after the
+/// opening quote), and what follows its closing quote.
+fn double_quoted(text: &str) -> Option<(String, &str)> {
+    let mut value = String::with_capacity(text.len());
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                value.push_str(&text[start..i]);
+                return Some((value, &text[i + 1..]));
+            }
+            b'\\' => {
+                value.push_str(&text[start..i]);
+                let escape = *bytes.get(i + 1)?;
+                i += 2;
+                let simple = match escape {
+                    b'0' => '\0',
+                    b'a' => '\u{7}',
+                    b'b' => '\u{8}',
+                    b't' => '\t',
+                    b'n' => '\n',
+                    b'v' => '\u{b}',
+                    b'f' => '\u{c}',
+                    b'r' => '\r',
+                    b'e' => '\u{1b}',
+                    b' ' => ' ',
+                    b'"' => '"',
+                    b'/' => '/',
+                    b'\\' => '\\',
+                    b'N' => '\u{85}',
+                    b'_' => '\u{a0}',
+                    b'L' => '\u{2028}',
+                    b'P' => '\u{2029}',
+                    b'x' | b'u' | b'U' => {
+                        let digits = match escape {
+                            b'x' => 2,
+                            b'u' => 4,
+                            _ => 8,
+                        };
+                        let hex = text.get(i..i + digits)?;
+                        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return None;
+                        }
+                        i += digits;
+                        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+                    }
+                    _ => return None,
+                };
+                value.push(simple);
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    None // Not closed on this line: a multi-line scalar.
+}
+
+/// The text of a single-quoted scalar closed on this line (`text` starts after the
+/// opening quote; `''` is a quote), and what follows its closing quote.
+fn single_quoted(text: &str) -> Option<(String, &str)> {
+    let mut value = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let quote = rest.find('\'')?;
+        value.push_str(&rest[..quote]);
+        if rest[quote + 1..].starts_with('\'') {
+            value.push('\'');
+            rest = &rest[quote + 2..];
+        } else {
+            return Some((value, &rest[quote + 1..]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use recast_model::strict_eq;
+
+    use super::*;
+    use crate::read::parse_documents_fully;
+
+    /// The fast reader's answer for `text`, checked against the full parser's: where the
+    /// fast reader answers, the full parser must give the same documents (values with key
+    /// order, positions); where it declines, nothing is checked.
+    fn differential(text: &str) -> Option<Vec<Document>> {
+        let options = ReadOptions::default();
+        let fast = parse(text, 3, &options)?;
+        let full = parse_documents_fully(text, None, 3, &options).unwrap_or_else(|e| {
+            panic!("fast reader accepted what the full parser rejects: {text:?}\n{e}")
+        });
+        assert_eq!(fast.len(), full.len(), "{text:?}");
+        for (f, g) in fast.iter().zip(&full) {
+            assert!(
+                strict_eq(&f.value, &g.value),
+                "{text:?}\nfast: {}\nfull: {}",
+                f.value,
+                g.value
+            );
+            assert_eq!(
+                (f.line, f.column, f.body_key, &f.items),
+                (g.line, g.column, g.body_key, &g.items),
+                "positions of {text:?}"
+            );
+        }
+        Some(fast)
+    }
+
+    #[test]
+    fn the_sample_shape_takes_the_fast_path() {
+        let text = "---\ncategory: news\ntitle: \"AI \\\"revolution\\\" \\u00e9\"\nquality: 39\nheat: -1\npublished: false\nzip: 007\nwhen: 2020-11-11T16:36:00Z\nratio: 1.0\nnone: ~\nquote: 'it''s'\n\nprovider:\n  name: Harvard Medical School # who\n  domain: harvard.edu\n\ntopics:\n  - AI Ethics\n  - AI\n\nimages:\n  - url: \"https://x/y.jpg?width=600&crop=16:9\"\n    width: 945\n    isCached: true\nrelated: []\nextra: {}\nlist:\n- a\n- b: 1\n  c:\n  - d\nbody: x\n";
+        let documents = differential(text).expect("the sample's shape is fast");
+        assert_eq!(documents[0].body_key, Some((34, 1)));
+        let root = documents[0].value.as_map().unwrap();
+        assert_eq!(root["title"], Value::from("AI \"revolution\" é"));
+        assert_eq!(root["zip"], Value::from("007"));
+        assert_eq!(root["heat"].type_name(), "integer");
+        assert_eq!(root["none"], Value::Null);
+        assert_eq!(root["topics"].to_string(), r#"["AI Ethics", "AI"]"#);
+        assert_eq!(root["list"].to_string(), r#"["a", {"b": 1, "c": ["d"]}]"#);
+    }
+
+    #[test]
+    fn root_lists_give_item_positions() {
+        let documents = differential("- title: a\n  n: 1\n-\n  title: b\n-   title: c\n")
+            .expect("a list of records is fast");
+        assert_eq!(documents[0].items, [(3, 3), (6, 3), (7, 5)]);
+    }
+
+    #[test]
+    fn anything_else_goes_to_the_full_parser() {
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: [1, 2]\n",
+            "a: {b: 1}\n",
+            "a: |\n  text\n",
+            "a: >\n  text\n",
+            "a: plain\n  continued\n",
+            "a: \"open\n  quote\"\n",
+            "a: 1\na: 2\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "a: b: c\n",
+            "? a\n: b\n",
+            "\"quoted key\": 1\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "%YAML 1.1\n---\na: yes\n",
+            "a: 1\n---\nb: 2\n",
+            "a: 1\n...\n",
+            "- - a\n",
+            "- a\n",
+            "just a scalar\n",
+            "a: \"x\" y\n",
+            "a: \"\\q\"\n",
+            "a: 'x'#c\n",
+            "a: \u{feff}\n",
+        ] {
+            assert!(
+                parse(text, 1, &ReadOptions::default()).is_none(),
+                "{text:?} should go to the full parser"
+            );
+        }
+    }
+
+    #[test]
+    fn budgets_send_big_documents_to_the_full_parser() {
+        let deep: String = (0..40).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert!(parse(&deep, 1, &ReadOptions::default()).is_none());
+        let options = ReadOptions {
+            max_nodes: 5,
+            ..ReadOptions::default()
+        };
+        assert!(parse("a: 1\nb: 2\nc: 3\n", 1, &options).is_none());
+    }
+
+    /// A small deterministic generator of YAML-ish documents: block lines of keys,
+    /// items and tricky scalars at varying indentation, most of them valid.
+    struct Lines(u64);
+
+    impl Lines {
+        fn next(&mut self, n: usize) -> usize {
+            // xorshift64*
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+        }
+
+        fn pick<'s>(&mut self, from: &[&'s str]) -> &'s str {
+            from[self.next(from.len())]
+        }
+
+        fn document(&mut self) -> String {
+            const KEYS: &[&str] = &[
+                "a", "b", "title", "body", "url", "a b", "k#1", "x:y", "1", "null", "é", "<<",
+                "-k", "k ", "a #c",
+            ];
+            const VALUES: &[&str] = &[
+                "x",
+                "1",
+                "-1",
+                "007",
+                "1.0",
+                "1e3",
+                "0x1F",
+                "+1",
+                ".inf",
+                "true",
+                "False",
+                "yes",
+                "~",
+                "null",
+                "2020-01-01",
+                "http://x/y?a=b&c=d:e",
+                "a#b",
+                "a # c",
+                "a  b",
+                "\"q\"",
+                "\"a\\\"b\\u00e9\\x41\\n\"",
+                "\"\\q\"",
+                "\"open",
+                "'it''s'",
+                "'open",
+                "[]",
+                "{}",
+                "[1]",
+                "{a: 1}",
+                "&a x",
+                "*a",
+                "!t x",
+                "|",
+                ">",
+                "a: b",
+                "b:",
+                "- x",
+                "-x",
+                "- ",
+                "\"x\" # c",
+                "\"x\"y",
+                "'x' ",
+                "é ü",
+                "@x",
+                "%x",
+                "`x",
+                "?x",
+                ":x",
+                ",x",
+                "#c",
+                "",
+                " ",
+            ];
+            const INDENTS: &[&str] = &["", "", "", "  ", "  ", "    ", " ", "   ", "      "];
+            let mut text = String::new();
+            if self.next(4) == 0 {
+                text.push_str(self.pick(&["---\n", "--- # c\n", "# c\n---\n", "--- x\n"]));
+            }
+            for _ in 0..1 + self.next(10) {
+                let indent = self.pick(INDENTS);
+                let line = match self.next(9) {
+                    0..=3 => format!("{}: {}", self.pick(KEYS), self.pick(VALUES)),
+                    4 => format!("{}:", self.pick(KEYS)),
+                    5 => format!("- {}", self.pick(VALUES)),
+                    6 => format!("- {}: {}", self.pick(KEYS), self.pick(VALUES)),
+                    7 => self
+                        .pick(&["-", "# comment", "", "...", "---", "  "])
+                        .to_owned(),
+                    _ => self.pick(VALUES).to_owned(),
+                };
+                text.push_str(indent);
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text
+        }
+    }
+
+    /// Well-formed block documents of nested maps and lists (as archives have), with
+    /// tricky keys and scalars, and now and then a line shifted or a key repeated.
+    struct Blocks(Lines);
+
+    impl Blocks {
+        const KEYS: &[&str] = &["a", "b", "title", "url", "a b", "k#1", "x:y", "1", "é"];
+        const SCALARS: &[&str] = &[
+            "x",
+            "1",
+            "-1",
+            "007",
+            "1.0",
+            "1e3",
+            "0o7",
+            ".NaN",
+            "true",
+            "yes",
+            "~",
+            "",
+            "2020-01-01T00:00:00Z",
+            "http://x/y?a=b&c=d:e",
+            "a#b",
+            "a # c",
+            "a  b",
+            "-x",
+            "\"q: r\"",
+            "\"\\u00e9\\x41\\t\\\\\"",
+            "'it''s'",
+            "''",
+            "[]",
+            "{}",
+            "é ü",
+            "\"x\" # c",
+            "'x' ",
+            "--- x",
+            "x ",
+            "a'b",
+            "a\"b",
+            "\"\\/\"",
+        ];
+
+        fn map(&mut self, text: &mut String, indent: usize, depth: usize, first_inline: bool) {
+            let entries = 1 + self.0.next(4);
+            let mut used = Vec::new();
+            for i in 0..entries {
+                let mut key = self.0.pick(Self::KEYS);
+                if used.contains(&key) && self.0.next(8) != 0 {
+                    continue;
+                }
+                if self.0.next(30) == 0 {
+                    key = "a"; // sometimes a duplicate
+                }
+                used.push(key);
+                let pad = if i == 0 && first_inline { 0 } else { indent };
+                let shift = if self.0.next(40) == 0 { 1 } else { 0 };
+                text.push_str(&" ".repeat(pad + shift));
+                text.push_str(key);
+                text.push(':');
+                match if depth > 4 { 0 } else { self.0.next(5) } {
+                    0 | 1 => {
+                        text.push(' ');
+                        text.push_str(self.0.pick(Self::SCALARS));
+                        text.push('\n');
+                    }
+                    2 => {
+                        text.push('\n');
+                        let child = indent + 1 + self.0.next(3);
+                        self.map(text, child, depth + 1, false);
+                    }
+                    3 => {
+                        text.push('\n');
+                        let child = indent + 2 * self.0.next(2);
+                        self.list(text, child, depth + 1);
+                    }
+                    _ => text.push_str(self.0.pick(&["\n", " # c\n", "\n\n# c\n"])),
+                }
+            }
+        }
+
+        fn list(&mut self, text: &mut String, indent: usize, depth: usize) {
+            for _ in 0..1 + self.0.next(3) {
+                text.push_str(&" ".repeat(indent));
+                text.push('-');
+                match if depth > 4 { 0 } else { self.0.next(4) } {
+                    0 => {
+                        text.push(' ');
+                        text.push_str(self.0.pick(Self::SCALARS));
+                        text.push('\n');
+                    }
+                    1 | 2 => {
+                        let spaces = 1 + self.0.next(2);
+                        text.push_str(&" ".repeat(spaces));
+                        self.map(text, indent + 1 + spaces, depth + 1, true);
+                    }
+                    _ => {
+                        text.push('\n');
+                        self.map(text, indent + 2, depth + 1, false);
+                    }
+                }
+            }
+        }
+
+        fn document(&mut self) -> String {
+            let mut text = String::new();
+            if self.0.next(3) == 0 {
+                text.push_str("---\n");
+            }
+            if self.0.next(4) == 0 {
+                self.list(&mut text, 0, 1);
+            } else {
+                self.map(&mut text, 0, 1, false);
+            }
+            text
+        }
+    }
+
+    #[test]
+    fn fast_reader_agrees_with_the_full_parser_on_generated_block_documents() {
+        let mut blocks = Blocks(Lines(0x2545_F491_4F6C_DD1D));
+        let mut fast = 0;
+        let total = 20_000;
+        for _ in 0..total {
+            let text = blocks.document();
+            if differential(&text).is_some() {
+                fast += 1;
+            }
+        }
+        eprintln!("{fast} of {total} generated block documents took the fast path");
+        assert!(
+            fast > total / 3,
+            "only {fast} of {total} documents were fast"
+        );
+    }
+
+    #[test]
+    fn fast_reader_agrees_with_the_full_parser_on_generated_documents() {
+        let mut lines = Lines(0x9E37_79B9_7F4A_7C15);
+        let mut fast = 0;
+        let total = 40_000;
+        for _ in 0..total {
+            let text = lines.document();
+            if differential(&text).is_some() {
+                fast += 1;
+            }
+        }
+        eprintln!("{fast} of {total} generated documents took the fast path");
+        // The generator must keep exercising the fast path, not only its refusals.
+        assert!(
+            fast > total / 25,
+            "only {fast} of {total} documents were fast"
+        );
+    }
+}
