@@ -18,9 +18,9 @@
 
 use std::borrow::Cow;
 
-use recast_model::{BODY, Map, Value};
+use recast_model::{BODY, Map, Value, strict_eq};
 
-use crate::read::{Document, ReadOptions};
+use crate::read::{Document, ReadOptions, parse_documents_fully};
 use crate::scalar::resolve_plain;
 
 /// Deepest nesting the fast reader takes on (it recurses once a level); deeper
@@ -478,37 +478,44 @@ fn single_quoted(text: &str) -> Option<(String, &str)> {
     }
 }
 
+/// Checks the fast reader's answer for `text` against the full parser's: where the
+/// fast reader answers, the full parser must give the same documents (values with key
+/// order, and positions). Panics when they differ. For the differential tests and the `yaml_fast` fuzz target: true when the fast
+/// reader answered.
+#[doc(hidden)]
+pub fn check_against_full_parser(text: &str) -> bool {
+    compared_with_full_parser(text).is_some()
+}
+
+fn compared_with_full_parser(text: &str) -> Option<Vec<Document>> {
+    let options = ReadOptions::default();
+    let fast = parse(text, 3, &options)?;
+    let full = parse_documents_fully(text, None, 3, &options).unwrap_or_else(|e| {
+        panic!("fast reader accepted what the full parser rejects: {text:?}\n{e}")
+    });
+    assert_eq!(fast.len(), full.len(), "{text:?}");
+    for (f, g) in fast.iter().zip(&full) {
+        assert!(
+            strict_eq(&f.value, &g.value),
+            "{text:?}\nfast: {}\nfull: {}",
+            f.value,
+            g.value
+        );
+        assert_eq!(
+            (f.line, f.column, f.body_key, &f.items),
+            (g.line, g.column, g.body_key, &g.items),
+            "positions of {text:?}"
+        );
+    }
+    Some(fast)
+}
+
 #[cfg(test)]
 mod tests {
-    use recast_model::strict_eq;
-
     use super::*;
-    use crate::read::parse_documents_fully;
 
-    /// The fast reader's answer for `text`, checked against the full parser's: where the
-    /// fast reader answers, the full parser must give the same documents (values with key
-    /// order, positions); where it declines, nothing is checked.
     fn differential(text: &str) -> Option<Vec<Document>> {
-        let options = ReadOptions::default();
-        let fast = parse(text, 3, &options)?;
-        let full = parse_documents_fully(text, None, 3, &options).unwrap_or_else(|e| {
-            panic!("fast reader accepted what the full parser rejects: {text:?}\n{e}")
-        });
-        assert_eq!(fast.len(), full.len(), "{text:?}");
-        for (f, g) in fast.iter().zip(&full) {
-            assert!(
-                strict_eq(&f.value, &g.value),
-                "{text:?}\nfast: {}\nfull: {}",
-                f.value,
-                g.value
-            );
-            assert_eq!(
-                (f.line, f.column, f.body_key, &f.items),
-                (g.line, g.column, g.body_key, &g.items),
-                "positions of {text:?}"
-            );
-        }
-        Some(fast)
+        compared_with_full_parser(text)
     }
 
     #[test]

@@ -81,6 +81,8 @@ mod scalar;
 mod stream;
 mod write;
 
+#[doc(hidden)]
+pub use fast::check_against_full_parser;
 pub use front_matter::{
     MarkdownReader, MarkdownWriter, read_markdown, read_markdown_with, to_markdown_string,
 };

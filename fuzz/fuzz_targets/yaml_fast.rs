@@ -1,0 +1,11 @@
+//! The fast block-YAML reader against the full parser: wherever the fast reader gives
+//! an answer, it must be the full parser's (values, key order, positions).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        recast_yaml::check_against_full_parser(text);
+    }
+});
