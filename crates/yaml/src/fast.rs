@@ -46,6 +46,7 @@ pub(crate) fn parse(text: &str, first_line: u64, options: &ReadOptions) -> Optio
         max_depth: options.max_depth.min(MAX_FAST_DEPTH),
         body_key: None,
         items: Vec::new(),
+        peeked: None,
     };
     let first = match reader.peek() {
         // A document marker alone may open the text (documents cut from a stream).
@@ -81,6 +82,12 @@ pub(crate) fn parse(text: &str, first_line: u64, options: &ReadOptions) -> Optio
 /// U+FFFE, U+FFFF).
 fn only_plain_characters(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // A branch-free pass the compiler vectorizes finds the rare suspicious bytes; only
+    // texts that have one are looked at closely.
+    let suspicious = |b: u8| (b < 0x20 && b != b'\n') | (b == 0x7F) | (b == 0xC2) | (b == 0xEF);
+    if !bytes.iter().fold(false, |seen, &b| seen | suspicious(b)) {
+        return true;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -134,16 +141,27 @@ struct FastReader<'a> {
     max_depth: usize,
     body_key: Option<(u64, u64)>,
     items: Vec<(u64, u64)>,
+    /// What [`FastReader::peek`] found at `pos`, so each line is scanned once.
+    peeked: Option<Option<Line<'a>>>,
 }
 
 impl<'a> FastReader<'a> {
     /// The next line with content, without consuming it.
-    fn peek(&self) -> Option<Line<'a>> {
+    fn peek(&mut self) -> Option<Line<'a>> {
+        if let Some(line) = self.peeked {
+            return line;
+        }
+        let line = self.find_line();
+        self.peeked = Some(line);
+        line
+    }
+
+    fn find_line(&self) -> Option<Line<'a>> {
         let mut pos = self.pos;
         let mut number = self.line;
         while pos < self.text.len() {
             let rest_of_text = &self.text[pos..];
-            let end = memchr_newline(rest_of_text.as_bytes());
+            let end = memchr::memchr(b'\n', rest_of_text.as_bytes()).unwrap_or(rest_of_text.len());
             let raw = &rest_of_text[..end];
             let next = pos + (end + 1).min(rest_of_text.len());
             let content = raw.trim_start_matches(' ');
@@ -165,6 +183,7 @@ impl<'a> FastReader<'a> {
     fn advance(&mut self, line: &Line<'a>) {
         self.pos = line.next;
         self.line = line.next_number;
+        self.peeked = None;
     }
 
     /// Counts one node against the document's budget; past it, the full parser reports.
@@ -293,19 +312,12 @@ impl<'a> FastReader<'a> {
 
     /// After a scalar in a block at `indent`, a line indented further would continue it
     /// (a multi-line scalar) or be an error: either way, the full parser's business.
-    fn no_continuation(&self, indent: usize) -> Option<()> {
+    fn no_continuation(&mut self, indent: usize) -> Option<()> {
         match self.peek() {
             Some(next) if next.indent > indent => None,
             _ => Some(()),
         }
     }
-}
-
-fn memchr_newline(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len())
 }
 
 /// `- item` or a lone `-`: a block list entry.

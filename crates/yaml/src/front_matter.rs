@@ -49,13 +49,56 @@ pub fn read_markdown_with(
     options: &ReadOptions,
 ) -> Result<Record> {
     let text = check_utf8(bytes, file.as_ref())?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let origin = Origin::new(file.clone(), 1);
+    let (mut fields, body) = split_markdown(text, &file, options)?;
+    if let Some(body) = body {
+        fields.insert(BODY.to_owned(), Value::String(text[body].to_owned()));
+    }
+    Ok(Record::new(fields, Origin::new(file, 1)))
+}
 
-    let Some(after_open) = marker_line(text, false) else {
-        let mut fields = Map::default();
-        fields.insert(BODY.to_owned(), Value::String(text.to_owned()));
-        return Ok(Record::new(fields, origin));
+/// [`read_markdown_with`] taking the file's bytes by value: the body, most of a file,
+/// keeps the bytes' allocation instead of being copied out of it.
+pub fn read_markdown_owned(
+    bytes: Vec<u8>,
+    file: Option<Arc<Path>>,
+    options: &ReadOptions,
+) -> Result<Record> {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        // check_utf8 words the error: the line and column of the first bad byte.
+        Err(e) => {
+            return Err(match check_utf8(e.as_bytes(), file.as_ref()) {
+                Err(error) => error,
+                Ok(_) => Error::new(
+                    ErrorKind::Encoding,
+                    Location::new(file, 1, 1),
+                    "invalid UTF-8; expected a UTF-8 text",
+                ),
+            });
+        }
+    };
+    let (mut fields, body) = split_markdown(&text, &file, options)?;
+    if let Some(body) = body {
+        text.truncate(body.end);
+        text.drain(..body.start);
+        fields.insert(BODY.to_owned(), Value::String(text));
+    }
+    Ok(Record::new(fields, Origin::new(file, 1)))
+}
+
+/// The fields of a Markdown file's front matter, and where its body is in `text`.
+fn split_markdown(
+    text: &str,
+    file: &Option<Arc<Path>>,
+    options: &ReadOptions,
+) -> Result<(Map, Option<std::ops::Range<usize>>)> {
+    let file = file.clone();
+    let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let Some(after_open) = marker_line(unmarked, false) else {
+        return Ok((
+            Map::default(),
+            Some(text.len() - unmarked.len()..text.len()),
+        ));
     };
     let front_start = text.len() - after_open.len();
     // Find the closing line: the first line after the opening one that is a marker.
@@ -88,7 +131,7 @@ pub fn read_markdown_with(
             "front matter holds more than one YAML document; expected one mapping",
         ));
     }
-    let (mut fields, body_key) = match documents.pop() {
+    let (fields, body_key) = match documents.pop() {
         None => (Map::default(), None),
         Some(document) => match document.value {
             Value::Map(map) => (map, document.body_key),
@@ -104,22 +147,22 @@ pub fn read_markdown_with(
         },
     };
 
-    if !rest.is_empty() {
-        let body = rest
-            .strip_prefix("\r\n")
-            .or_else(|| rest.strip_prefix('\n'))
-            .unwrap_or(rest);
-        if fields.contains_key(BODY) {
-            let (line, column) = body_key.unwrap_or((line_number, 1));
-            return Err(Error::new(
-                ErrorKind::Data,
-                Location::new(file, line, column),
-                "front matter has a `body` field and the file has a body after the closing `---`; expected one or the other",
-            ));
-        }
-        fields.insert(BODY.to_owned(), Value::String(body.to_owned()));
+    if rest.is_empty() {
+        return Ok((fields, None));
     }
-    Ok(Record::new(fields, origin))
+    let body = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .unwrap_or(rest);
+    if fields.contains_key(BODY) {
+        let (line, column) = body_key.unwrap_or((line_number, 1));
+        return Err(Error::new(
+            ErrorKind::Data,
+            Location::new(file, line, column),
+            "front matter has a `body` field and the file has a body after the closing `---`; expected one or the other",
+        ));
+    }
+    Ok((fields, Some(text.len() - body.len()..text.len())))
 }
 
 /// When `text` starts with a marker line (`---`, or `...` if `closing`), followed only by
@@ -185,7 +228,7 @@ impl<R: BufRead> Iterator for MarkdownReader<R> {
                 format!("Markdown file larger than {limit} bytes; expected a smaller file"),
             )));
         }
-        Some(read_markdown_with(&bytes, self.file.clone(), &self.options))
+        Some(read_markdown_owned(bytes, self.file.clone(), &self.options))
     }
 }
 

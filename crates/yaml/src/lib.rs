@@ -84,7 +84,8 @@ mod write;
 #[doc(hidden)]
 pub use fast::check_against_full_parser;
 pub use front_matter::{
-    MarkdownReader, MarkdownWriter, read_markdown, read_markdown_with, to_markdown_string,
+    MarkdownReader, MarkdownWriter, read_markdown, read_markdown_owned, read_markdown_with,
+    to_markdown_string,
 };
 pub use read::{ReadOptions, parse_document, parse_value};
 pub use scalar::parse_scalar;
