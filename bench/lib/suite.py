@@ -82,6 +82,7 @@ def jobs(a):
             cat_dir,
             parse("md", 2, key="floor-t2", large=True),
             parse("md", 1, key="floor-t1"),
+            parse("md-granit", 2, key="floor-granit"),
         ]),
         Job("jsonl-csv", "JSON Lines → CSV, nested fields flattened", "archive.jsonl", [
             recast("convert {in} --to csv -o {out}", "recast.csv", "csv"),
@@ -133,6 +134,7 @@ def jobs(a):
             cat_file,
             parse("yaml", 2, key="floor-t2", large=True),
             parse("yaml", 1, key="floor-t1"),
+            parse("yaml-granit", 2, key="floor-granit"),
         ]),
     ]
 

@@ -4,10 +4,14 @@
 //! builds nothing recast would not also build, so the time it takes is what no
 //! converter built on those parsers can beat:
 //!
-//! - `md`: a folder of Markdown files; each file's front matter goes through
-//!   granit-parser's event parser (files in parallel on `--threads`, as recast does).
-//! - `yaml`: a multi-document stream cut at `---` lines, each document through
-//!   granit-parser (documents in parallel on `--threads`).
+//! - `md`: a folder of Markdown files, each read into a record by recast-yaml (its fast
+//!   block-YAML reader, granit-parser where that declines), files in parallel on
+//!   `--threads` as recast does. Like the JSON floors it builds the values, since
+//!   recast-yaml's reader goes straight from text to values.
+//! - `yaml`: a multi-document stream cut at `---` lines, each document read by
+//!   recast-yaml (documents in parallel on `--threads`).
+//! - `md-granit`, `yaml-granit`: the same through granit-parser's event parser alone,
+//!   the general YAML parser recast falls back to (events only, no values).
 //! - `jsonl`, `json`: recast-json's readers (its parser is private to the crate; the
 //!   readers add only building each record's value).
 //! - `csv`: the csv crate's byte records.
@@ -27,7 +31,10 @@ type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 fn main() -> Fallible<()> {
     let mut args = std::env::args().skip(1);
     let (Some(format), Some(input)) = (args.next(), args.next()) else {
-        return Err("usage: parse-floor md|yaml|json|jsonl|csv|rss INPUT [--threads N]".into());
+        return Err(
+            "usage: parse-floor md|yaml|md-granit|yaml-granit|json|jsonl|csv|rss INPUT [--threads N]"
+                .into(),
+        );
     };
     if let (Some(flag), Some(n)) = (args.next(), args.next())
         && flag == "--threads"
@@ -38,8 +45,10 @@ fn main() -> Fallible<()> {
     }
     let input = PathBuf::from(input);
     let (records, events) = match format.as_str() {
-        "md" => markdown_folder(&input)?,
-        "yaml" => yaml_stream(&input)?,
+        "md" => markdown_folder(&input, Parser::Recast)?,
+        "yaml" => yaml_stream(&input, Parser::Recast)?,
+        "md-granit" => markdown_folder(&input, Parser::Granit)?,
+        "yaml-granit" => yaml_stream(&input, Parser::Granit)?,
         "jsonl" => json(&input, true)?,
         "json" => json(&input, false)?,
         "csv" => csv_rows(&input)?,
@@ -48,6 +57,38 @@ fn main() -> Fallible<()> {
     };
     println!("records {records} events {events}");
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Parser {
+    /// recast-yaml's reader: values, fast path first.
+    Recast,
+    /// granit-parser's events alone.
+    Granit,
+}
+
+/// Records (recast-yaml) or events (granit) of one Markdown file.
+fn markdown_file(bytes: Vec<u8>, parser: Parser) -> Fallible<u64> {
+    match parser {
+        Parser::Recast => {
+            let options = recast_yaml::ReadOptions::default();
+            let record = recast_yaml::read_markdown_owned(bytes, None, &options)?;
+            std::hint::black_box(record);
+            Ok(1)
+        }
+        Parser::Granit => yaml_events(front_matter(std::str::from_utf8(&bytes)?)),
+    }
+}
+
+/// Records (recast-yaml) or events (granit) of one YAML document.
+fn yaml_document(text: &str, parser: Parser) -> Fallible<u64> {
+    match parser {
+        Parser::Recast => {
+            let options = recast_yaml::ReadOptions::default();
+            Ok(recast_yaml::parse_document(text, None, 1, &options)?.len() as u64)
+        }
+        Parser::Granit => yaml_events(text),
+    }
 }
 
 /// Events of one YAML text, with the parser options recast-yaml uses.
@@ -77,7 +118,7 @@ fn front_matter(text: &str) -> &str {
     }
 }
 
-fn markdown_folder(dir: &Path) -> Fallible<(u64, u64)> {
+fn markdown_folder(dir: &Path, parser: Parser) -> Fallible<(u64, u64)> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
@@ -90,14 +131,13 @@ fn markdown_folder(dir: &Path) -> Fallible<(u64, u64)> {
     let events = AtomicU64::new(0);
     files.par_iter().try_for_each(|path| -> Fallible<()> {
         let bytes = fs::read(path)?;
-        let text = std::str::from_utf8(&bytes)?;
-        events.fetch_add(yaml_events(front_matter(text))?, Ordering::Relaxed);
+        events.fetch_add(markdown_file(bytes, parser)?, Ordering::Relaxed);
         Ok(())
     })?;
     Ok((files.len() as u64, events.into_inner()))
 }
 
-fn yaml_stream(path: &Path) -> Fallible<(u64, u64)> {
+fn yaml_stream(path: &Path, parser: Parser) -> Fallible<(u64, u64)> {
     let bytes = fs::read(path)?;
     let text = std::str::from_utf8(&bytes)?;
     // Cut at lines that are exactly `---`: each piece is one document.
@@ -116,7 +156,7 @@ fn yaml_stream(path: &Path) -> Fallible<(u64, u64)> {
     }
     let events = documents
         .par_iter()
-        .map(|document| yaml_events(document))
+        .map(|document| yaml_document(document, parser))
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
     Ok((documents.len() as u64, events))
 }
