@@ -98,6 +98,11 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
         out.push('\\');
     }
+    // Most keys have nothing to escape: copy them whole (the writer does this per cell).
+    if !key.bytes().any(|b| matches!(b, b'.' | b'\\' | b':')) {
+        out.push_str(key);
+        return;
+    }
     for c in key.chars() {
         if matches!(c, '.' | '\\' | ':') {
             out.push('\\');
