@@ -676,9 +676,15 @@ impl RowsOut<'_> {
 /// Appends a field as the csv crate writes it (`QuoteStyle::Necessary`, quotes doubled,
 /// `\n` rows): in quotes when it holds the delimiter, a quote, CR or LF.
 fn push_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    // Every cell's bytes pass here once, bodies included: memchr looks at many at a time.
-    let special = memchr::memchr3(b'"', b'\r', b'\n', field).is_some()
-        || memchr::memchr(delimiter, field).is_some();
+    // Every cell's bytes pass here once, bodies included: memchr looks at many at a
+    // time, but costs more than a plain loop to start on the short cells most are.
+    let is_special = |b: u8| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter;
+    let special = if field.len() < 32 {
+        field.iter().any(|&b| is_special(b))
+    } else {
+        memchr::memchr3(b'"', b'\r', b'\n', field).is_some()
+            || memchr::memchr(delimiter, field).is_some()
+    };
     if !special {
         out.extend_from_slice(field);
         return;
