@@ -366,21 +366,29 @@ impl<R: BufRead> CsvReader<R> {
             Some(order) => &mut order.iter().copied(),
             None => &mut sheet_order.into_iter(),
         };
+        // One UTF-8 check for the whole row instead of one per cell. A cell of a valid
+        // row is valid unless a character straddles two cells, which `get` refuses at
+        // the cell's bounds; then the cell's own check gives the error.
+        let whole = std::str::from_utf8(row.as_slice()).ok();
         for i in visit {
             let (column, raw) = (&self.columns[i], &row[i]);
             if raw.is_empty() || Some(i) == self.order_column {
                 continue;
             }
-            let text = std::str::from_utf8(raw).map_err(|_| {
-                Error::new(
-                    ErrorKind::Encoding,
-                    at(),
-                    format!(
-                        "invalid UTF-8 in column `{}`; expected UTF-8 text",
-                        column.name
-                    ),
-                )
-            })?;
+            let checked = whole.and_then(|whole| whole.get(row.range(i)?));
+            let text = match checked {
+                Some(text) => text,
+                None => std::str::from_utf8(raw).map_err(|_| {
+                    Error::new(
+                        ErrorKind::Encoding,
+                        at(),
+                        format!(
+                            "invalid UTF-8 in column `{}`; expected UTF-8 text",
+                            column.name
+                        ),
+                    )
+                })?,
+            };
             let value =
                 read_cell(text, column.reading, self.options.sanitize).map_err(|message| {
                     Error::data(at(), format!("column `{}`: {message}", column.name))
