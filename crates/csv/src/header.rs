@@ -95,8 +95,19 @@ impl Segment {
 
 /// Appends a key to a header path being built, escaping what a header gives meaning to.
 pub(crate) fn push_key(out: &mut String, key: &str) {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+    // One pass tells both what a key needs: the writer builds a path for every cell.
+    let (mut digits, mut special) = (true, false);
+    for b in key.bytes() {
+        digits &= b.is_ascii_digit();
+        special |= matches!(b, b'.' | b'\\' | b':');
+    }
+    if digits && !key.is_empty() {
         out.push('\\');
+    }
+    // Most keys have nothing to escape: copy them whole.
+    if !special {
+        out.push_str(key);
+        return;
     }
     for c in key.chars() {
         if matches!(c, '.' | '\\' | ':') {

@@ -74,6 +74,10 @@ struct Column {
     /// The header as written, less its marker: for messages and the `:order` column.
     name: String,
     segments: Vec<Segment>,
+    /// For each segment but the last, how big the container it names will get (its
+    /// distinct keys, or its highest index plus one, over the whole header): maps and
+    /// lists are made that big at once instead of growing cell by cell.
+    capacities: Vec<usize>,
     reading: Reading,
 }
 
@@ -99,6 +103,11 @@ pub struct CsvReader<R: BufRead> {
     /// The `:order` column, when the sheet has one.
     order_column: Option<usize>,
     buffered: VecDeque<Result<csv::ByteRecord>>,
+    /// The row being read once inference is done, reused so that its buffers are not
+    /// allocated again for every row.
+    scratch: csv::ByteRecord,
+    /// How many distinct keys the top-level map of a record gets (the header's).
+    top_keys: usize,
     state: State,
     rows: u64,
     start_error: Option<Error>,
@@ -162,6 +171,8 @@ impl<R: BufRead> CsvReader<R> {
             columns: Vec::new(),
             order_column: None,
             buffered: VecDeque::new(),
+            scratch: csv::ByteRecord::new(),
+            top_keys: 0,
             state: State::Start,
             rows: 0,
             start_error,
@@ -194,6 +205,12 @@ impl<R: BufRead> CsvReader<R> {
     /// Reads one raw row; `None` at the end.
     fn read_row(&mut self) -> Option<Result<csv::ByteRecord>> {
         let mut record = csv::ByteRecord::new();
+        self.read_row_into(&mut record)
+            .map(|result| result.map(|()| record))
+    }
+
+    /// Reads one raw row into `record`; `None` at the end.
+    fn read_row_into(&mut self, record: &mut csv::ByteRecord) -> Option<Result<()>> {
         let start = self.csv.position().clone();
         let limit = self.options.max_record_bytes;
         self.allowed.store(
@@ -203,8 +220,8 @@ impl<R: BufRead> CsvReader<R> {
                 .saturating_add(READ_AHEAD),
             Ordering::Relaxed,
         );
-        match self.csv.read_byte_record(&mut record) {
-            Ok(true) => Some(Ok(record)),
+        match self.csv.read_byte_record(record) {
+            Ok(true) => Some(Ok(())),
             Ok(false) => None,
             Err(e) if e.is_io_error() && e.to_string().contains(TOO_BIG) => {
                 self.state = State::Done;
@@ -254,11 +271,14 @@ impl<R: BufRead> CsvReader<R> {
         }
         self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
         let segments = resolve_segments(&raw);
+        let (top_keys, capacities) = container_sizes(&segments);
+        self.top_keys = top_keys;
         self.columns = raw
             .iter()
             .zip(segments)
             .zip(names)
-            .map(|((raw, segments), name)| {
+            .zip(capacities)
+            .map(|(((raw, segments), name), capacities)| {
                 let path = FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned()));
                 let pinned = self
                     .options
@@ -274,6 +294,7 @@ impl<R: BufRead> CsvReader<R> {
                 Column {
                     name,
                     segments,
+                    capacities,
                     reading,
                 }
             })
@@ -336,33 +357,46 @@ impl<R: BufRead> CsvReader<R> {
                 ),
             ));
         }
-        let mut fields = Map::default();
-        let visit = self
+        let mut fields = Map::with_capacity_and_hasher(self.top_keys, Default::default());
+        let listed = self
             .visiting_order(row)
             .map_err(|message| Error::data(at(), message))?;
+        let sheet_order = 0..self.columns.len();
+        let visit: &mut dyn Iterator<Item = usize> = match &listed {
+            Some(order) => &mut order.iter().copied(),
+            None => &mut sheet_order.into_iter(),
+        };
+        // One UTF-8 check for the whole row instead of one per cell. A cell of a valid
+        // row is valid unless a character straddles two cells, which `get` refuses at
+        // the cell's bounds; then the cell's own check gives the error.
+        let whole = std::str::from_utf8(row.as_slice()).ok();
         for i in visit {
             let (column, raw) = (&self.columns[i], &row[i]);
             if raw.is_empty() || Some(i) == self.order_column {
                 continue;
             }
-            let text = std::str::from_utf8(raw).map_err(|_| {
-                Error::new(
-                    ErrorKind::Encoding,
-                    at(),
-                    format!(
-                        "invalid UTF-8 in column `{}`; expected UTF-8 text",
-                        column.name
-                    ),
-                )
-            })?;
+            let checked = whole.and_then(|whole| whole.get(row.range(i)?));
+            let text = match checked {
+                Some(text) => text,
+                None => std::str::from_utf8(raw).map_err(|_| {
+                    Error::new(
+                        ErrorKind::Encoding,
+                        at(),
+                        format!(
+                            "invalid UTF-8 in column `{}`; expected UTF-8 text",
+                            column.name
+                        ),
+                    )
+                })?,
+            };
             let value =
                 read_cell(text, column.reading, self.options.sanitize).map_err(|message| {
                     Error::data(at(), format!("column `{}`: {message}", column.name))
                 })?;
             if let Some(value) = value {
-                insert(&mut fields, &column.segments, value).map_err(|message| {
-                    Error::data(at(), format!("column `{}`: {message}", column.name))
-                })?;
+                insert(&mut fields, &column.segments, &column.capacities, value).map_err(
+                    |message| Error::data(at(), format!("column `{}`: {message}", column.name)),
+                )?;
             }
         }
         Ok(Record::new(
@@ -373,15 +407,15 @@ impl<R: BufRead> CsvReader<R> {
 }
 
 impl<R: BufRead> CsvReader<R> {
-    /// The columns in the order their fields were in the record: the sheet's order, or
-    /// the row's `:order` cell followed by any columns it leaves out.
-    fn visiting_order(&self, row: &csv::ByteRecord) -> Result<Vec<usize>, String> {
+    /// The columns in the order their fields were in the record: `None` for the sheet's
+    /// order, else the row's `:order` cell followed by any columns it leaves out.
+    fn visiting_order(&self, row: &csv::ByteRecord) -> Result<Option<Vec<usize>>, String> {
         let listed = self
             .order_column
             .and_then(|i| row.get(i))
             .filter(|cell| !cell.is_empty());
         let Some(listed) = listed else {
-            return Ok((0..self.columns.len()).collect());
+            return Ok(None);
         };
         let text = std::str::from_utf8(listed)
             .map_err(|_| format!("invalid UTF-8 in column `{ORDER_COLUMN}`"))?;
@@ -405,7 +439,7 @@ impl<R: BufRead> CsvReader<R> {
             }
         }
         order.extend((0..self.columns.len()).filter(|&i| !taken[i]));
-        Ok(order)
+        Ok(Some(order))
     }
 }
 
@@ -457,21 +491,77 @@ fn read_cell(text: &str, reading: Reading, sanitize: bool) -> Result<Option<Valu
     Ok(Some(value))
 }
 
-/// Puts a cell's value at its path, making the maps and lists on the way.
-fn insert(fields: &mut Map, segments: &[Segment], value: Value) -> Result<(), String> {
+/// How big each column's containers get, from the whole header: the number of
+/// distinct top-level keys, and for each column and each segment but its last, the
+/// distinct keys (or highest index plus one) below that prefix. Only a size hint: a
+/// wrong one would cost time, never change a record.
+fn container_sizes(columns: &[Vec<Segment>]) -> (usize, Vec<Vec<usize>>) {
+    use std::collections::{HashMap, HashSet};
+    let mut children: HashMap<&[Segment], HashSet<&Segment>> = HashMap::new();
+    for segments in columns {
+        for end in 0..segments.len() {
+            children
+                .entry(&segments[..end])
+                .or_default()
+                .insert(&segments[end]);
+        }
+    }
+    let size = |prefix: &[Segment]| {
+        children.get(prefix).map_or(0, |set| {
+            set.iter()
+                .map(|segment| match segment {
+                    Segment::Index(i) => i.saturating_add(1),
+                    Segment::Key(_) => set.len(),
+                })
+                .max()
+                .unwrap_or(0)
+        })
+    };
+    let top = size(&[]);
+    let capacities = columns
+        .iter()
+        .map(|segments| {
+            (1..segments.len())
+                .map(|end| size(&segments[..end]))
+                .collect()
+        })
+        .collect();
+    (top, capacities)
+}
+
+/// Puts a cell's value at its path, making the maps and lists on the way (as big as
+/// `capacities` says, one per segment after the first).
+fn insert(
+    fields: &mut Map,
+    segments: &[Segment],
+    capacities: &[usize],
+    value: Value,
+) -> Result<(), String> {
     let Some((first, rest)) = segments.split_first() else {
         return Err("the column has no name".into());
     };
     let key = first.text();
-    // Most cells go into a field an earlier cell made (`images.0.url`, `images.0.width`).
-    if let Some(slot) = fields.get_mut(key.as_ref()) {
-        return place(slot, rest, value);
-    }
-    let slot = fields.entry(key.into_owned()).or_insert(Value::Null);
-    place(slot, rest, value)
+    place(map_slot(fields, key.as_ref()), rest, capacities, value)
 }
 
-fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String> {
+/// The value at `key` in `map`, a new null at its end if there is none (one lookup:
+/// most cells go into a field an earlier cell made, `images.0.url` then `images.0.width`).
+fn map_slot<'m>(map: &'m mut Map, key: &str) -> &'m mut Value {
+    use indexmap::map::{RawEntryApiV1, raw_entry_v1::RawEntryMut};
+    match map.raw_entry_mut_v1().from_key(key) {
+        RawEntryMut::Occupied(entry) => entry.into_mut(),
+        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Null).1,
+    }
+}
+
+fn place(
+    slot: &mut Value,
+    rest: &[Segment],
+    capacities: &[usize],
+    value: Value,
+) -> Result<(), String> {
+    let capacity = capacities.first().copied().unwrap_or(0);
+    let deeper = capacities.get(1..).unwrap_or(&[]);
     match rest.split_first() {
         None if slot.is_null() => {
             *slot = value;
@@ -483,7 +573,7 @@ fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String>
         )),
         Some((Segment::Index(i), tail)) => {
             if slot.is_null() {
-                *slot = Value::List(Vec::new());
+                *slot = Value::List(Vec::with_capacity(capacity));
             }
             let Value::List(list) = slot else {
                 return Err(format!("a list item inside a {}", slot.type_name()));
@@ -491,19 +581,16 @@ fn place(slot: &mut Value, rest: &[Segment], value: Value) -> Result<(), String>
             if list.len() <= *i {
                 list.resize(*i + 1, Value::Null);
             }
-            place(&mut list[*i], tail, value)
+            place(&mut list[*i], tail, deeper, value)
         }
         Some((Segment::Key(key), tail)) => {
             if slot.is_null() {
-                *slot = Value::Map(Map::default());
+                *slot = Value::Map(Map::with_capacity_and_hasher(capacity, Default::default()));
             }
             let Value::Map(map) = slot else {
                 return Err(format!("a field inside a {}", slot.type_name()));
             };
-            if let Some(slot) = map.get_mut(key) {
-                return place(slot, tail, value);
-            }
-            place(map.entry(key.clone()).or_insert(Value::Null), tail, value)
+            place(map_slot(map, key), tail, deeper, value)
         }
     }
 }
@@ -526,13 +613,21 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 }
             }
         }
-        let row = match self.buffered.pop_front() {
-            Some(row) => row,
-            None if matches!(self.state, State::Done) => return None,
-            None => self.read_row()?,
-        };
-        self.rows += 1;
-        Some(row.and_then(|row| self.to_record(&row)))
+        if let Some(row) = self.buffered.pop_front() {
+            self.rows += 1;
+            return Some(row.and_then(|row| self.to_record(&row)));
+        }
+        if matches!(self.state, State::Done) {
+            return None;
+        }
+        let mut row = std::mem::take(&mut self.scratch);
+        let read = self.read_row_into(&mut row);
+        let record = read.map(|read| {
+            self.rows += 1;
+            read.and_then(|()| self.to_record(&row))
+        });
+        self.scratch = row;
+        record
     }
 }
 

@@ -3,11 +3,11 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use recast_model::path::FieldPath;
-use recast_model::{Error, Location, Map, Record, RecordWriter, Result, Value};
+use recast_model::{Error, Location, Map, MapHasher, Record, RecordWriter, Result, Value};
 
 use crate::cell::{self, Unwritable};
 use crate::header::{parse_header, push_key};
@@ -97,13 +97,16 @@ pub struct CsvWriter<W: Write> {
     output: Option<W>,
     options: CsvWriteOptions,
     columns: Vec<Column>,
-    by_name: HashMap<String, u32>,
+    /// Looked up for every cell, so hashed with foldhash (as record maps are), not SipHash.
+    by_name: HashMap<String, u32, MapHasher>,
     /// Field paths (a path's list cell and its marker cell share one), by first sight.
-    nodes: HashMap<String, u32>,
+    nodes: HashMap<String, u32, MapHasher>,
     /// "Path a came right before path b in some record", over `nodes`.
-    edges: HashSet<(u32, u32)>,
+    edges: HashSet<(u32, u32), MapHasher>,
     /// Hashes of the path sequences already turned into edges (most records repeat one).
-    sequences: HashSet<u64>,
+    sequences: HashSet<u64, MapHasher>,
+    /// The hasher of those sequences: one per writer, so equal sequences hash equal.
+    sequence_hasher: MapHasher,
     rows: Vec<u8>,
     spill: Option<BufWriter<File>>,
     records: u64,
@@ -122,10 +125,11 @@ impl<W: Write> CsvWriter<W> {
             output: Some(output),
             options,
             columns: Vec::new(),
-            by_name: HashMap::new(),
-            nodes: HashMap::new(),
-            edges: HashSet::new(),
-            sequences: HashSet::new(),
+            by_name: HashMap::default(),
+            nodes: HashMap::default(),
+            edges: HashSet::default(),
+            sequences: HashSet::default(),
+            sequence_hasher: MapHasher::default(),
             rows: Vec::new(),
             spill: None,
             records: 0,
@@ -311,7 +315,7 @@ impl<W: Write> CsvWriter<W> {
 
     /// Records that this record's paths come in this order, for the column order.
     fn note_order(&mut self) {
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = self.sequence_hasher.build_hasher();
         for &(id, _, _) in &self.cells {
             id.hash(&mut hasher);
         }
@@ -555,61 +559,146 @@ impl<W: Write> CsvWriter<W> {
                 }
             }))?;
         }
-        let mut ranges: Vec<(usize, usize)> = vec![(0, 0); width];
-        let mut row: Vec<u8> = Vec::new();
-        let mut sequence: Vec<usize> = Vec::new();
-        let sanitize = self.options.sanitize;
-        let spill = self.spill.take();
-        let mut emit = |source: &mut dyn Read| -> std::io::Result<()> {
-            loop {
-                ranges.iter_mut().for_each(|r| *r = (0, 0));
-                row.clear();
-                sequence.clear();
-                let Some(first) = read_u32(source)? else {
-                    return Ok(());
-                };
-                let mut id = first;
-                while id != ROW_END {
-                    let len = read_u32(source)?.ok_or_else(truncated)? as usize;
-                    let start = row.len();
-                    row.resize(start + len, 0);
-                    source.read_exact(&mut row[start..])?;
-                    if let Some(Some(s)) = slot.get(id as usize) {
-                        ranges[*s] = (start, start + len);
-                        sequence.push(*s);
-                    }
-                    id = read_u32(source)?.ok_or_else(truncated)?;
-                }
-                if order_column {
-                    // This row's fields are not in column order: list its columns.
-                    let in_order = sequence.windows(2).all(|w| w[0] <= w[1]);
-                    let start = row.len();
-                    if !in_order {
-                        let names: Vec<Value> = sequence
-                            .iter()
-                            .map(|&s| Value::String(headers[s].clone()))
-                            .collect();
-                        // Header names are strings: nothing here can be unwritable.
-                        let _ = cell::push_list(&mut row, &names, sanitize);
-                    }
-                    ranges[data_width] = (start, row.len());
-                }
-                if width > 0 {
-                    csv.write_record(ranges.iter().map(|&(a, b)| &row[a..b]))?;
-                }
-            }
+        // The rows are written here, their cells already quoted by `write_record`.
+        csv.flush()?;
+        let mut output = csv.into_inner().map_err(|e| e.into_error())?;
+        let mut rows_out = RowsOut {
+            slot: &slot,
+            headers: &headers,
+            data_width,
+            order_column,
+            sanitize: self.options.sanitize,
+            delimiter: self.options.delimiter,
+            cells: vec![(0, 0); width],
+            row: Vec::new(),
+            sequence: Vec::new(),
+            out: Vec::with_capacity(OUT_CHUNK + OUT_CHUNK / 4),
         };
-        if let Some(spill) = spill {
+        if let Some(spill) = self.spill.take() {
             let mut file = spill.into_inner().map_err(|e| e.into_error())?;
             file.seek(SeekFrom::Start(0))?;
-            emit(&mut BufReader::with_capacity(1 << 16, file))?;
+            rows_out.emit(&mut BufReader::with_capacity(1 << 16, file), &mut output)?;
         }
-        emit(&mut self.rows.as_slice())?;
-        csv.flush()?;
-        let output = csv.into_inner().map_err(|e| e.into_error())?;
+        rows_out.emit(&mut self.rows.as_slice(), &mut output)?;
+        output.write_all(&rows_out.out)?;
+        output.flush()?;
         self.output = Some(output);
         Ok(())
     }
+}
+
+/// How much CSV text `RowsOut` gathers before writing it out.
+const OUT_CHUNK: usize = 64 << 10;
+
+/// What `write_all` needs to turn the stored rows into CSV rows, and its scratch,
+/// reused for every row.
+struct RowsOut<'a> {
+    /// Each column id's place among the written columns.
+    slot: &'a [Option<usize>],
+    headers: &'a [String],
+    /// The written columns less the `:order` column.
+    data_width: usize,
+    order_column: bool,
+    sanitize: bool,
+    delimiter: u8,
+    /// Each written column's cell in `row`, quoted as CSV needs (empty when the record
+    /// has none).
+    cells: Vec<(usize, usize)>,
+    row: Vec<u8>,
+    /// The written columns of the row's cells, in the record's order.
+    sequence: Vec<usize>,
+    out: Vec<u8>,
+}
+
+impl RowsOut<'_> {
+    /// Writes every row stored in `source` (see `write_record` for the form).
+    fn emit<R: Read, W: Write>(&mut self, source: &mut R, output: &mut W) -> std::io::Result<()> {
+        let width = self.cells.len();
+        loop {
+            self.cells.iter_mut().for_each(|r| *r = (0, 0));
+            self.row.clear();
+            self.sequence.clear();
+            let Some(first) = read_u32(source)? else {
+                return Ok(());
+            };
+            let mut id = first;
+            while id != ROW_END {
+                let len = read_u32(source)?.ok_or_else(truncated)? as usize;
+                let start = self.row.len();
+                self.row.resize(start + len, 0);
+                source.read_exact(&mut self.row[start..])?;
+                if let Some(Some(s)) = self.slot.get(id as usize) {
+                    self.cells[*s] = (start, start + len);
+                    self.sequence.push(*s);
+                }
+                id = read_u32(source)?.ok_or_else(truncated)?;
+            }
+            if self.order_column {
+                // This row's fields are not in column order: list its columns.
+                let in_order = self.sequence.windows(2).all(|w| w[0] <= w[1]);
+                let start = self.row.len();
+                if !in_order {
+                    let names: Vec<Value> = self
+                        .sequence
+                        .iter()
+                        .map(|&s| Value::String(self.headers[s].clone()))
+                        .collect();
+                    let mut list = Vec::new();
+                    // Header names are strings: nothing here can be unwritable.
+                    let _ = cell::push_list(&mut list, &names, self.sanitize);
+                    push_csv_field(&mut self.row, &list, self.delimiter);
+                }
+                self.cells[self.data_width] = (start, self.row.len());
+            }
+            if width == 0 {
+                continue;
+            }
+            for (i, &(a, b)) in self.cells.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(self.delimiter);
+                }
+                self.out.extend_from_slice(&self.row[a..b]);
+            }
+            if width == 1 && self.cells[0].0 == self.cells[0].1 {
+                // A row of one empty field would be a blank line, which CSV readers
+                // skip: it is written `""` (as the csv crate does).
+                self.out.extend_from_slice(b"\"\"");
+            }
+            self.out.push(b'\n');
+            if self.out.len() >= OUT_CHUNK {
+                output.write_all(&self.out)?;
+                self.out.clear();
+            }
+        }
+    }
+}
+
+/// Appends a field as the csv crate writes it (`QuoteStyle::Necessary`, quotes doubled,
+/// `\n` rows): in quotes when it holds the delimiter, a quote, CR or LF.
+fn push_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    // Every cell's bytes pass here once, bodies included: memchr looks at many at a
+    // time, but costs more than a plain loop to start on the short cells most are.
+    let is_special = |b: u8| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter;
+    let special = if field.len() < 32 {
+        field.iter().any(|&b| is_special(b))
+    } else {
+        memchr::memchr3(b'"', b'\r', b'\n', field).is_some()
+            || memchr::memchr(delimiter, field).is_some()
+    };
+    if !special {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.reserve(field.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for quote in memchr::memchr_iter(b'"', field) {
+        out.extend_from_slice(&field[start..=quote]);
+        out.push(b'"');
+        start = quote + 1;
+    }
+    out.extend_from_slice(&field[start..]);
+    out.push(b'"');
 }
 
 fn truncated() -> std::io::Error {
@@ -619,7 +708,7 @@ fn truncated() -> std::io::Error {
     )
 }
 
-fn read_u32(source: &mut dyn Read) -> std::io::Result<Option<u32>> {
+fn read_u32(source: &mut impl Read) -> std::io::Result<Option<u32>> {
     let mut buf = [0u8; 4];
     let mut filled = 0;
     while filled < 4 {
@@ -651,19 +740,29 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             return Err(Error::data(location, message));
         }
         self.note_order();
+        // Cells are stored quoted as CSV needs, so that `finish`, which nothing else
+        // runs alongside, only has to put them in column order.
+        let mark = self.rows.len();
         for &(id, start, end) in &self.cells {
-            let len = u32::try_from(end - start).map_err(|_| {
-                Error::limit(
+            let at = self.rows.len();
+            self.rows.extend_from_slice(&id.to_le_bytes());
+            self.rows.extend_from_slice(&[0; 4]);
+            push_csv_field(
+                &mut self.rows,
+                &self.cell_bytes[start..end],
+                self.options.delimiter,
+            );
+            let Ok(len) = u32::try_from(self.rows.len() - at - 8) else {
+                self.rows.truncate(mark);
+                return Err(Error::limit(
                     Location {
                         record: Some(self.records),
                         ..Location::new(record.origin.file.clone(), record.origin.line, 0)
                     },
                     "a cell is larger than 4 GiB",
-                )
-            })?;
-            self.rows.extend_from_slice(&id.to_le_bytes());
-            self.rows.extend_from_slice(&len.to_le_bytes());
-            self.rows.extend_from_slice(&self.cell_bytes[start..end]);
+                ));
+            };
+            self.rows[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
         }
         self.rows.extend_from_slice(&ROW_END.to_le_bytes());
         if self.rows.len() > self.options.memory_limit {
@@ -677,5 +776,104 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             spill.flush().map_err(|e| Error::io(None, &e))?;
         }
         self.write_all().map_err(|e| Error::io(None, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows as the csv crate writes them, which `push_csv_field` and `RowsOut`
+    /// replace on the hot path.
+    fn by_csv_crate(rows: &[Vec<&[u8]>], delimiter: u8) -> Vec<u8> {
+        let mut csv = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_writer(Vec::new());
+        for row in rows {
+            csv.write_record(row).unwrap();
+        }
+        csv.into_inner().unwrap()
+    }
+
+    fn by_push_csv_field(rows: &[Vec<&[u8]>], delimiter: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        for row in rows {
+            for (i, field) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push(delimiter);
+                }
+                push_csv_field(&mut out, field, delimiter);
+            }
+            if row.len() == 1 && row[0].is_empty() {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.push(b'\n');
+        }
+        out
+    }
+
+    #[test]
+    fn fields_are_quoted_exactly_as_the_csv_crate_quotes_them() {
+        let fields: [&[u8]; 14] = [
+            b"",
+            b"plain",
+            b"a,b",
+            b"a\tb",
+            b"say \"hi\"",
+            b"\"",
+            b"line\nbreak",
+            b"cr\r",
+            b" padded ",
+            b"'quoted'",
+            b"#hash",
+            "caf\u{e9}".as_bytes(),
+            b"\"\"",
+            b"a;b\\c",
+        ];
+        for delimiter in [b',', b'\t', b';'] {
+            let mut rows: Vec<Vec<&[u8]>> = fields.iter().map(|f| vec![*f]).collect();
+            for a in fields {
+                for b in fields {
+                    rows.push(vec![a, b]);
+                    rows.push(vec![a, b"", b]);
+                }
+            }
+            assert_eq!(
+                String::from_utf8_lossy(&by_push_csv_field(&rows, delimiter)),
+                String::from_utf8_lossy(&by_csv_crate(&rows, delimiter)),
+            );
+        }
+    }
+
+    #[test]
+    fn spilled_rows_come_out_as_rows_kept_in_memory() {
+        let mut records = Vec::new();
+        for i in 0..300 {
+            let mut fields = Map::default();
+            fields.insert(
+                "title".into(),
+                format!("title \"{i}\", with a comma").into(),
+            );
+            if i % 3 == 0 {
+                fields.insert("extra".into(), Value::from(i as i64));
+            }
+            fields.insert("body".into(), format!("line one\nline {i}").into());
+            records.push(Record::new(fields, Default::default()));
+        }
+        let sheet = |memory_limit: usize| {
+            let options = CsvWriteOptions {
+                memory_limit,
+                ..CsvWriteOptions::default()
+            };
+            let mut writer = CsvWriter::new(Vec::new(), options);
+            for record in &records {
+                writer.write_record(record).unwrap();
+            }
+            writer.finish().unwrap();
+            writer.into_inner().unwrap()
+        };
+        assert_eq!(sheet(64), sheet(usize::MAX));
     }
 }

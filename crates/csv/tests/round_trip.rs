@@ -459,3 +459,16 @@ fn a_row_over_the_size_limit_is_refused_while_reading() {
     assert_eq!(error.kind, ErrorKind::Limit);
     assert_eq!(error.location.line, 3, "{error}");
 }
+
+#[test]
+fn a_character_split_across_two_cells_is_invalid_utf8() {
+    // The row's bytes together are valid UTF-8 (`é`), each cell's alone are not.
+    let sheet = b"a,b\n\xC3,\xA9\ncaf\xC3\xA9,x\n";
+    let results: Vec<_> = CsvReader::new(&sheet[..], None, CsvReadOptions::default()).collect();
+    assert_eq!(results.len(), 2);
+    let error = results[0].as_ref().unwrap_err();
+    assert_eq!(error.kind, recast_model::ErrorKind::Encoding);
+    assert!(error.message.contains("column `a`"), "{}", error.message);
+    let record = results[1].as_ref().unwrap();
+    assert_eq!(record.fields["a"], recast_model::Value::from("café"));
+}

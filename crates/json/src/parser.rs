@@ -122,11 +122,21 @@ pub(crate) struct Parser<R> {
     /// records in one file tend to have the same shape, so the next map at that level
     /// starts that big and never rehashes.
     members_hint: [usize; 8],
+    /// The keys of the last object at each of the first nesting levels, by position,
+    /// when they were read without escapes: records in one file repeat their keys, and
+    /// comparing the next key's bytes with the one seen there before costs less than
+    /// scanning and validating it again.
+    recent_keys: [Vec<String>; KEY_LEVELS],
     /// Values built since the record began, for `max_record_values`.
     values: u64,
     /// `[RECORD]` and `[TOKEN]`.
     pins: [Option<Pin>; 2],
 }
+
+/// How many nesting levels, members per object and bytes per key `recent_keys` keeps.
+const KEY_LEVELS: usize = 8;
+const KEYS_PER_LEVEL: usize = 64;
+const KEY_BYTES: usize = 64;
 
 /// The pin at the start of the record being read.
 pub(crate) const RECORD: usize = 0;
@@ -162,6 +172,7 @@ impl<R: Read> Parser<R> {
             record_start: None,
             soft_error: None,
             members_hint: [0; 8],
+            recent_keys: Default::default(),
             values: 0,
             pins: [None; 2],
         }
@@ -497,7 +508,8 @@ impl<R: Read> Parser<R> {
                         let hint = self.members_hint.get(stack.len()).copied();
                         let mut map =
                             Map::with_capacity_and_hasher(hint.unwrap_or(0), Default::default());
-                        let index = self.member(&mut map, "expected a string key or '}'")?;
+                        let index =
+                            self.member(&mut map, stack.len(), "expected a string key or '}'")?;
                         stack.push(Frame::Map(map, index));
                         continue 'value;
                     }
@@ -536,6 +548,7 @@ impl<R: Read> Parser<R> {
             };
             // A value is complete: hand it to the containers it closes, innermost first.
             loop {
+                let innermost = stack.len().saturating_sub(1);
                 match stack.last_mut() {
                     None => return Ok(value),
                     Some(Frame::List(items)) => {
@@ -567,7 +580,8 @@ impl<R: Read> Parser<R> {
                         match self.peek()? {
                             Some(b',') => {
                                 self.bump();
-                                *index = self.member(map, "expected a string key after ','")?;
+                                *index =
+                                    self.member(map, innermost, "expected a string key after ','")?;
                                 continue 'value;
                             }
                             Some(b'}') => {
@@ -593,9 +607,28 @@ impl<R: Read> Parser<R> {
 
     /// Reads `"key":` into `map` with a placeholder value and returns its index. A key
     /// seen before is a soft error: the record is rejected, the parse goes on.
-    fn member(&mut self, map: &mut Map, expected: &str) -> Result<usize> {
-        let mut key = String::new();
-        self.key_string(&mut key, true, expected)?;
+    /// `level` is the map's nesting level in the value being read.
+    fn member(&mut self, map: &mut Map, level: usize, expected: &str) -> Result<usize> {
+        self.skip_ws()?;
+        if self.peek()? != Some(b'"') {
+            return Err(self.unexpected(expected));
+        }
+        self.pin(TOKEN);
+        let position = map.len();
+        let key = match self.repeated_key(level, position) {
+            Some(key) => key,
+            None => {
+                let (base, start) = (self.base, self.pos);
+                let mut key = String::new();
+                self.string(&mut key, true)?;
+                // Its text is its bytes (no escapes, which are always longer than what
+                // they stand for, and no refill in between): keep it for the next record.
+                if self.base == base && self.pos - start == key.len() + 2 {
+                    self.remember_key(level, position, &key);
+                }
+                key
+            }
+        };
         let (index, old) = map.insert_full(key, Value::Null);
         if old.is_some() && self.soft_error.is_none() {
             // Located now, before a line break can come between the key and its colon.
@@ -608,6 +641,35 @@ impl<R: Read> Parser<R> {
         }
         self.colon()?;
         Ok(index)
+    }
+
+    /// The key whose opening quote is at `pos`, consumed, when its bytes are those of
+    /// the key last read at this level and position followed by the closing quote.
+    fn repeated_key(&mut self, level: usize, position: usize) -> Option<String> {
+        let known = self.recent_keys.get(level)?.get(position)?;
+        let from = self.pos + 1;
+        let to = from + known.len();
+        if to < self.end && self.buf[from..to] == *known.as_bytes() && self.buf[to] == b'"' {
+            let key = known.clone();
+            self.pos = to + 1;
+            return Some(key);
+        }
+        None
+    }
+
+    fn remember_key(&mut self, level: usize, position: usize, key: &str) {
+        let Some(keys) = self.recent_keys.get_mut(level) else {
+            return;
+        };
+        if position >= KEYS_PER_LEVEL || key.len() > KEY_BYTES {
+            return;
+        }
+        if let Some(known) = keys.get_mut(position) {
+            known.clear();
+            known.push_str(key);
+        } else if keys.len() == position {
+            keys.push(key.to_owned());
+        }
     }
 
     /// Reads `"key":` (after optional whitespace) into `out`.
@@ -973,6 +1035,36 @@ fn count_chars(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys that look like the one read before at their place (a prefix, a longer key,
+    /// the same text escaped, a duplicate) read as a fresh parser reads them.
+    #[test]
+    fn repeated_keys_read_as_fresh_keys() {
+        let lines = [
+            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+            r#"{"a":1,"n":{"x":1}}"#,
+            r#"{"abc":1,"n":{"xy":1,"y":2,"z":3}}"#,
+            r#"{"a\u0062":1,"n":{"x":1,"y":2}}"#,
+            r#"{"ab":1,"n":{"x":1,"x":2}}"#,
+            r#"{"ab":1,"n":{"x\"":1,"y":2}}"#,
+            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+            r#"{"":1,"ab":{"":2}}"#,
+            r#"{"":1,"ab":{"":2}}"#,
+            "{\"caf\u{e9}\":1,\"ab\":2}",
+            "{\"caf\u{e9}\":1,\"ab\":2}",
+        ];
+        let text = lines.join("\n");
+        let read: Vec<_> = crate::JsonLinesReader::new(text.as_bytes(), None).collect();
+        assert_eq!(read.len(), lines.len());
+        for (line, got) in lines.iter().zip(read) {
+            match (crate::parse_value(line), got) {
+                (Ok(Value::Map(want)), Ok(record)) => assert_eq!(record.fields, want, "{line}"),
+                (Err(want), Err(got)) => assert_eq!(got.message, want.message, "{line}"),
+                (want, got) => panic!("{line}: {want:?} against {got:?}"),
+            }
+        }
+    }
 
     #[test]
     fn the_word_scan_finds_the_same_byte_as_the_byte_scan() {
