@@ -317,7 +317,8 @@ impl Default for RecordEvents {
         RecordEvents {
             containers: vec![Container {
                 name: None,
-                content: Content::Map(Map::default()),
+                // Records have a dozen or two fields: grow the map once, not four times.
+                content: Content::Map(Map::with_capacity_and_hasher(16, Default::default())),
             }],
             scalar: None,
             text: String::new(),

@@ -688,7 +688,13 @@ fn canonical_prefix(uri: &str) -> Option<&'static str> {
 /// RSS 1.0. Attributes without a prefix, `xml:` and `xmlns` names stay as written.
 /// Borrowed (a suffix of `qname`) unless the prefix changes.
 fn resolve_name<'q>(declarations: &[Declaration], qname: &'q str, attribute: bool) -> Cow<'q, str> {
-    let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+    // A byte loop: names are short, and this runs for every tag and attribute.
+    let colon = qname.bytes().position(|b| b == b':');
+    let (prefix, local) = match colon {
+        Some(at) => (&qname[..at], &qname[at + 1..]),
+        None if attribute => return Cow::Borrowed(qname),
+        None => ("", qname),
+    };
     if prefix == "xml" || prefix == "xmlns" || qname == "xmlns" || (attribute && prefix.is_empty())
     {
         return Cow::Borrowed(qname);
@@ -704,6 +710,47 @@ fn resolve_name<'q>(declarations: &[Declaration], qname: &'q str, attribute: boo
         Some(canonical) => Cow::Owned(format!("{canonical}:{local}")),
         None if prefix.is_empty() => Cow::Borrowed(local),
         None => Cow::Borrowed(qname),
+    }
+}
+
+/// Finds a tag's attributes when they are written the usual way (whitespace, `key="value"`
+/// or `key='value'`, nothing else), as (name, raw value) ranges of `raw`: what quick-xml's
+/// attribute reader finds, without its per-byte iterator. False for anything else (space
+/// around `=`, a missing quote, ...), which quick-xml's reader then reads, or reports.
+fn simple_attributes(raw: &str, spans: &mut Vec<(Range<usize>, Range<usize>)>) -> bool {
+    let is_space = |b: u8| matches!(b, b' ' | b'\r' | b'\n' | b'\t');
+    spans.clear();
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    loop {
+        let space = at;
+        while at < bytes.len() && is_space(bytes[at]) {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return true;
+        }
+        if at == space {
+            return false;
+        }
+        let key = at;
+        while at < bytes.len() && bytes[at] != b'=' && !is_space(bytes[at]) {
+            at += 1;
+        }
+        if at == key || bytes.get(at) != Some(&b'=') {
+            return false;
+        }
+        let quote = match bytes.get(at + 1) {
+            Some(&quote @ (b'"' | b'\'')) => quote,
+            _ => return false,
+        };
+        let value = at + 2;
+        // A byte loop: values are short, too short for memchr to pay.
+        let Some(length) = bytes[value..].iter().position(|&b| b == quote) else {
+            return false;
+        };
+        spans.push((key..at, value..value + length));
+        at = value + length + 1;
     }
 }
 
@@ -736,6 +783,8 @@ pub(crate) struct XmlSource<R: BufRead> {
     name: String,
     attrs: Vec<(Range<usize>, Range<usize>)>,
     attr_text: String,
+    /// Where `simple_attributes` found the attributes in the tag.
+    attr_spans: Vec<(Range<usize>, Range<usize>)>,
     empty: bool,
     /// The current text (line ends normalised, references resolved).
     text: String,
@@ -759,6 +808,7 @@ impl<R: BufRead> XmlSource<R> {
             name: String::new(),
             attrs: Vec::new(),
             attr_text: String::new(),
+            attr_spans: Vec::new(),
             empty: false,
             text: String::new(),
             file,
@@ -840,32 +890,25 @@ impl<R: BufRead> XmlSource<R> {
         self.attrs.clear();
         self.attr_text.clear();
         let scope = self.declarations.len();
-        for attr in start.attributes().with_checks(false) {
-            let attr = match attr {
-                Ok(attr) => attr,
-                Err(e) => {
-                    self.declarations.truncate(scope);
-                    return Err(Error::syntax(self.here(), format!("bad attribute: {e}")));
-                }
-            };
-            let key: &str = attr.key.as_ref();
-            let key_start = self.attr_text.len();
-            self.attr_text.push_str(key);
-            let value_start = self.attr_text.len();
-            unescape_into(&attr.value, true, &mut self.attr_text);
-            let value = value_start..self.attr_text.len();
-            let prefix = match key {
-                "xmlns" => Some(""),
-                _ => key.strip_prefix("xmlns:"),
-            };
-            if let Some(prefix) = prefix {
-                self.declarations.push(Declaration {
-                    prefix: prefix.to_owned(),
-                    canonical: canonical_prefix(&self.attr_text[value.clone()]),
-                });
+        let raw = start.attributes_raw();
+        let mut spans = std::mem::take(&mut self.attr_spans);
+        if simple_attributes(raw, &mut spans) {
+            for (key, value) in &spans {
+                self.add_attribute(&raw[key.clone()], &raw[value.clone()]);
             }
-            self.attrs.push((key_start..value_start, value));
+        } else {
+            for attr in start.attributes().with_checks(false) {
+                let attr = match attr {
+                    Ok(attr) => attr,
+                    Err(e) => {
+                        self.declarations.truncate(scope);
+                        return Err(Error::syntax(self.here(), format!("bad attribute: {e}")));
+                    }
+                };
+                self.add_attribute(attr.key.as_ref(), &attr.value);
+            }
         }
+        self.attr_spans = spans;
         self.name.clear();
         self.name.push_str(&resolve_name(
             &self.declarations,
@@ -897,6 +940,27 @@ impl<R: BufRead> XmlSource<R> {
             self.open_names.push_str(&self.name);
         }
         Ok(())
+    }
+
+    /// Takes in one attribute of the current tag (its name as written, its value raw);
+    /// a namespace declaration comes into scope at once.
+    fn add_attribute(&mut self, key: &str, raw_value: &str) {
+        let key_start = self.attr_text.len();
+        self.attr_text.push_str(key);
+        let value_start = self.attr_text.len();
+        unescape_into(raw_value, true, &mut self.attr_text);
+        let value = value_start..self.attr_text.len();
+        let prefix = match key {
+            "xmlns" => Some(""),
+            _ => key.strip_prefix("xmlns:"),
+        };
+        if let Some(prefix) = prefix {
+            self.declarations.push(Declaration {
+                prefix: prefix.to_owned(),
+                canonical: canonical_prefix(&self.attr_text[value.clone()]),
+            });
+        }
+        self.attrs.push((key_start..value_start, value));
     }
 
     fn close_tag(&mut self) {
@@ -1105,6 +1169,52 @@ mod tests {
         // Line 9,001 starts at byte 36,000; "<a>" is 4 bytes a line.
         assert_eq!(decoded.line_column(36_002), (9_001, 3));
         assert_eq!(sink, text.as_bytes());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn simple_attributes_are_what_quick_xml_reads(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "a", "b:c", "=", "\"", "'", "<", ">", "&amp;", "/", "é", " x=\"1\"", " y='2'",
+            ]), 0..16)
+        ) {
+            let raw = parts.concat();
+            let mut spans = Vec::new();
+            if simple_attributes(&raw, &mut spans) {
+                let tag = BytesStart::from_content(format!("t{raw}"), 1);
+                let read: Vec<(String, String)> = tag
+                    .attributes()
+                    .with_checks(false)
+                    .map(|a| a.map(|a| (a.key.as_ref().to_owned(), a.value.into_owned())))
+                    .collect::<std::result::Result<_, _>>()
+                    .expect("quick-xml reads simple attributes too");
+                let simple: Vec<(String, String)> = spans
+                    .iter()
+                    .map(|(k, v)| (raw[k.clone()].to_owned(), raw[v.clone()].to_owned()))
+                    .collect();
+                proptest::prop_assert_eq!(simple, read);
+            }
+        }
+    }
+
+    #[test]
+    fn simple_attributes_leave_the_unusual_to_quick_xml() {
+        let mut spans = Vec::new();
+        assert!(simple_attributes(" a=\"1\" b:c='2' ", &mut spans));
+        assert_eq!(spans, [(1..2, 4..5), (7..10, 12..13)]);
+        assert!(simple_attributes("", &mut spans) && spans.is_empty());
+        for unusual in [
+            " a = \"1\"",
+            " a=1",
+            " a=\"1",
+            " a=\"1\"b=\"2\"",
+            " a",
+            " =\"1\"",
+        ] {
+            assert!(!simple_attributes(unusual, &mut spans), "{unusual}");
+        }
     }
 
     fn tree_of(xml: &str) -> Tree {
