@@ -37,7 +37,7 @@ use std::sync::Arc;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Error, Map, Number, Origin, Record, RecordReader, Result, Value};
 
-use crate::xml::read::{Element, Step, XmlSource};
+use crate::xml::read::{Element, Step, Tree, XmlSource};
 use crate::{Profile, Warn, extension};
 
 /// The kinds of feed the reader detects from the root element.
@@ -83,11 +83,23 @@ pub struct FeedReader<R: BufRead> {
     exact_channel: bool,
     /// Open elements outside items: (name, base URI).
     open: Vec<(String, Option<String>)>,
-    pending: Option<(Element, u64)>,
+    /// The item read last (or a channel element), reused from item to item.
+    tree: Tree,
+    /// The first item, read by `new` while it looked for the channel.
+    pending: Option<Item>,
     options: FeedReadOptions,
     file: Option<Arc<Path>>,
     count: u64,
     done: bool,
+}
+
+/// An item just read: its elements are in [`FeedReader::tree`], less its extension
+/// record, which is read straight from the events (the bulk of a lossless item).
+struct Item {
+    /// The line of its opening tag.
+    line: u64,
+    /// Its first `recast:record`, read: the fields, or what is wrong with them.
+    record: Option<Result<Map, String>>,
 }
 
 impl<R: BufRead> FeedReader<R> {
@@ -110,6 +122,7 @@ impl<R: BufRead> FeedReader<R> {
             channel: Channel::default(),
             exact_channel: false,
             open: Vec::new(),
+            tree: Tree::default(),
             pending: None,
             options,
             file,
@@ -132,23 +145,24 @@ impl<R: BufRead> FeedReader<R> {
         self.open.last().and_then(|(_, base)| base.as_deref())
     }
 
+    /// The base URI of the element just opened: its `xml:base` resolved against its
+    /// parent's, else its parent's.
+    fn own_base(&self) -> Option<String> {
+        match self.source.attr("xml:base") {
+            Some(base) => Some(crate::url::resolve(self.base(), base.trim())),
+            None => self.base().map(str::to_owned),
+        }
+    }
+
     /// Steps to the next item and reads it whole, taking in channel elements on the way.
-    fn next_item(&mut self) -> Result<Option<(Element, u64)>> {
+    fn next_item(&mut self) -> Result<Option<Item>> {
         loop {
             match self.source.step()? {
-                Step::Open(head) => {
-                    // The subtree resolves the element's own xml:base against its parent's.
-                    let parent_base = self.base().map(str::to_owned);
-                    let base = head
-                        .attrs
-                        .iter()
-                        .find(|(k, _)| k == "xml:base")
-                        .map(|(_, b)| crate::url::resolve(self.base(), b.trim()))
-                        .or_else(|| self.base().map(str::to_owned));
+                Step::Open { empty } => {
                     if self.open.is_empty() {
-                        self.kind = match head.name.as_str() {
-                            "rss" => match head.attrs.iter().find(|(k, _)| k == "version") {
-                                Some((_, v)) if v.starts_with("0.9") => FeedKind::Rss09,
+                        self.kind = match self.source.name() {
+                            "rss" => match self.source.attr("version") {
+                                Some(v) if v.starts_with("0.9") => FeedKind::Rss09,
                                 _ => FeedKind::Rss2,
                             },
                             "rdf:RDF" => FeedKind::Rss1,
@@ -163,37 +177,40 @@ impl<R: BufRead> FeedReader<R> {
                             }
                         };
                         if self.kind == FeedKind::Atom
-                            && let Some((_, lang)) =
-                                head.attrs.iter().find(|(k, _)| k == "xml:lang")
+                            && let Some(lang) = self.source.attr("xml:lang")
                             && !lang.trim().is_empty()
                         {
                             self.channel.language = Some(lang.trim().to_owned());
                         }
-                        if !head.empty {
-                            self.open.push((head.name, base));
+                        if !empty {
+                            self.open
+                                .push((self.source.name().to_owned(), self.own_base()));
                         }
                         continue;
                     }
                     let line = self.source.here().line;
+                    let name = self.source.name();
                     let is_item = match self.kind {
-                        FeedKind::Atom => head.name == "atom:entry" || head.name == "entry",
-                        _ => head.name == "item",
+                        FeedKind::Atom => name == "atom:entry" || name == "entry",
+                        _ => name == "item",
                     };
                     if is_item {
-                        let element = self.source.subtree(head, parent_base.as_deref())?;
-                        return Ok(Some((element, line)));
+                        let record = self.read_item()?;
+                        return Ok(Some(Item { line, record }));
                     }
-                    if head.name == "channel" && self.kind != FeedKind::Atom && !head.empty {
-                        self.open.push((head.name, base));
+                    if name == "channel" && self.kind != FeedKind::Atom && !empty {
+                        self.open.push((name.to_owned(), self.own_base()));
                         continue;
                     }
-                    let element = self.source.subtree(head, parent_base.as_deref())?;
-                    self.take_channel_element(&element);
+                    let parent_base = self.base().map(str::to_owned);
+                    self.source
+                        .read_tree(&mut self.tree, parent_base.as_deref(), |_, _| Ok(false))?;
+                    self.take_channel_element();
                 }
                 Step::Close => {
                     self.open.pop();
                 }
-                Step::Text(_) => {}
+                Step::Text => {}
                 Step::Eof => {
                     if !self.open.is_empty() {
                         return Err(Error::syntax(
@@ -210,8 +227,27 @@ impl<R: BufRead> FeedReader<R> {
         }
     }
 
-    fn take_channel_element(&mut self, element: &Element) {
-        if element.name == "recast:channel" {
+    /// Reads the item whose opening tag was just stepped over into the tree, and its
+    /// first `recast:record` child straight into fields.
+    fn read_item(&mut self) -> Result<Option<Result<Map, String>>> {
+        let parent_base = self.base().map(str::to_owned);
+        let mut record = None;
+        self.source
+            .read_tree(&mut self.tree, parent_base.as_deref(), |source, floor| {
+                if record.is_some() || source.name() != "recast:record" {
+                    return Ok(false);
+                }
+                record = Some(extension::read_record(source, floor)?);
+                Ok(true)
+            })?;
+        Ok(record)
+    }
+
+    fn take_channel_element(&mut self) {
+        let Some(element) = self.tree.root() else {
+            return;
+        };
+        if element.name() == "recast:channel" {
             if let Ok(map) = extension::read_map(element) {
                 self.channel = Channel::from_map(map);
                 self.exact_channel = true;
@@ -227,21 +263,24 @@ impl<R: BufRead> FeedReader<R> {
         }
     }
 
-    fn record(&self, item: Element, line: u64) -> Result<Record> {
-        let origin = Origin::new(self.file.clone(), line);
-        if let Some(exact) = item.child("recast:record") {
-            let fields = extension::read_map(exact).map_err(|e| {
+    fn record(&self, item: Item) -> Result<Record> {
+        let origin = Origin::new(self.file.clone(), item.line);
+        if let Some(exact) = item.record {
+            let fields = exact.map_err(|e| {
                 Error::data(
-                    recast_model::Location::new(self.file.clone(), line, 0),
+                    recast_model::Location::new(self.file.clone(), item.line, 0),
                     format!("the recast:record of this item is damaged: {e}"),
                 )
             })?;
             return Ok(Record::new(fields, origin));
         }
+        let Some(item) = self.tree.root() else {
+            return Ok(Record::new(Map::default(), origin));
+        };
         let profile = &self.options.profile;
         let fields = match self.kind {
-            FeedKind::Atom => crate::atom::read::fields(&item, profile),
-            _ => crate::rss::read::fields(&item, profile),
+            FeedKind::Atom => crate::atom::read::fields(item, profile),
+            _ => crate::rss::read::fields(item, profile),
         };
         Ok(Record::new(fields, origin))
     }
@@ -261,9 +300,7 @@ impl<R: BufRead> Iterator for FeedReader<R> {
         self.count += 1;
         let number = self.count;
         match next {
-            Ok(Some((item, line))) => {
-                Some(self.record(item, line).map_err(|e| e.in_record(number)))
-            }
+            Ok(Some(item)) => Some(self.record(item).map_err(|e| e.in_record(number))),
             Ok(None) => {
                 self.done = true;
                 None
@@ -315,8 +352,8 @@ pub(crate) struct Media {
 }
 
 impl Media {
-    pub fn add_media_element(&mut self, element: &Element) {
-        match element.name.as_str() {
+    pub fn add_media_element(&mut self, element: Element<'_>) {
+        match element.name() {
             "media:group" => {
                 for child in element.elements() {
                     self.add_media_element(child);
@@ -328,7 +365,7 @@ impl Media {
                 };
                 let medium = element.attr("medium").unwrap_or("");
                 let kind = element.attr("type").unwrap_or("");
-                let image = element.name == "media:thumbnail"
+                let image = element.name() == "media:thumbnail"
                     || medium == "image"
                     || kind.starts_with("image/")
                     || (medium.is_empty() && kind.is_empty());
@@ -386,20 +423,21 @@ impl Media {
 }
 
 /// Elements holding text only that no mapping took: kept under their own names.
-pub(crate) fn other_text_elements(item: &Element, taken: &[&str], fields: &mut Map) {
+pub(crate) fn other_text_elements(item: Element<'_>, taken: &[&str], fields: &mut Map) {
     for child in item.elements() {
-        if taken.contains(&child.name.as_str())
-            || child.name.starts_with("media:")
-            || child.name.starts_with("recast:")
+        let name = child.name();
+        if taken.contains(&name)
+            || name.starts_with("media:")
+            || name.starts_with("recast:")
             || child.elements().next().is_some()
-            || fields.contains_key(&child.name)
+            || fields.contains_key(name)
         {
             continue;
         }
         let text = child.text();
         let text = text.trim();
         if !text.is_empty() {
-            fields.insert(child.name.clone(), Value::from(text));
+            fields.insert(name.to_owned(), Value::from(text));
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Atom entries and feeds into the archive's field names.
 
+use std::borrow::Cow;
+
 use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
@@ -28,28 +30,29 @@ const TAKEN: &[&str] = &[
 
 /// An Atom element's name without its prefix (`atom:title` → `title`); Atom 0.3 feeds
 /// and namespace-less ones use plain names.
-fn local(element: &Element) -> &str {
-    element.name.strip_prefix("atom:").unwrap_or(&element.name)
+fn local<'t>(element: Element<'t>) -> &'t str {
+    let name = element.name();
+    name.strip_prefix("atom:").unwrap_or(name)
 }
 
-fn child<'e>(element: &'e Element, name: &str) -> Option<&'e Element> {
-    element.elements().find(|e| local(e) == name)
+fn child<'t>(element: Element<'t>, name: &str) -> Option<Element<'t>> {
+    element.elements().find(|e| local(*e) == name)
 }
 
-fn children<'e>(element: &'e Element, name: &'e str) -> impl Iterator<Item = &'e Element> {
-    element.elements().filter(move |e| local(e) == name)
+fn children<'t>(element: Element<'t>, name: &str) -> impl Iterator<Item = Element<'t>> {
+    element.elements().filter(move |e| local(*e) == name)
 }
 
 /// The value of an Atom text construct: text or html as written; xhtml as markup (the
 /// wrapping `div` left out).
-fn text_construct(element: &Element) -> Option<String> {
+fn text_construct(element: Element<'_>) -> Option<String> {
     let text = if element.attr("type") == Some("xhtml") {
         match element
             .elements()
-            .find(|e| e.name == "xhtml:div" || e.name == "div")
+            .find(|e| e.name() == "xhtml:div" || e.name() == "div")
         {
-            Some(div) => div.inner_xml(),
-            None => element.inner_xml(),
+            Some(div) => Cow::Owned(div.inner_xml()),
+            None => Cow::Owned(element.inner_xml()),
         }
     } else {
         element.text()
@@ -64,7 +67,7 @@ fn text_construct(element: &Element) -> Option<String> {
     })
 }
 
-fn child_text(element: &Element, name: &str) -> Option<String> {
+fn child_text(element: Element<'_>, name: &str) -> Option<String> {
     let text = child(element, name)?.text();
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
@@ -78,7 +81,7 @@ fn domain(uri: &str) -> String {
 }
 
 /// The fields of an Atom entry, named by the profile.
-pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
+pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     let name = |candidates: &[String]| Profile::name(candidates).to_owned();
     let mut fields = Map::default();
     put(
@@ -192,7 +195,7 @@ pub(crate) fn fields(entry: &Element, profile: &Profile) -> Map {
 }
 
 /// Takes one child of `<feed>` into the channel.
-pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
+pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
     let set = |slot: &mut Option<String>, value: Option<String>| {
         if slot.is_none() {
             *slot = value;

@@ -31,7 +31,7 @@ const TAKEN: &[&str] = &[
 ];
 
 /// `itunes:keywords` (comma-separated) as more topics, as feedparser reads them.
-pub(crate) fn keywords(item: &Element, topics: &mut Vec<Value>) {
+pub(crate) fn keywords(item: Element<'_>, topics: &mut Vec<Value>) {
     if let Some(keywords) = item.child_text("itunes:keywords") {
         for keyword in keywords.split(',').map(str::trim).filter(|k| !k.is_empty()) {
             topics.push(Value::from(keyword));
@@ -40,7 +40,7 @@ pub(crate) fn keywords(item: &Element, topics: &mut Vec<Value>) {
 }
 
 /// The fields of an RSS item, named by the profile.
-pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
+pub(crate) fn fields(item: Element<'_>, profile: &Profile) -> Map {
     let name = |candidates: &[String]| Profile::name(candidates).to_owned();
     let mut fields = Map::default();
     put(
@@ -119,10 +119,10 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
     // Categories, also inside a wrapper (`<categories><category>`), as feedparser does.
     let wrapped = item
         .elements()
-        .filter(|e| e.name == "categories")
-        .flat_map(Element::elements);
+        .filter(|e| e.name() == "categories")
+        .flat_map(|e| e.elements());
     for element in item.elements().chain(wrapped) {
-        if element.name != "category" && element.name != "dc:subject" {
+        if element.name() != "category" && element.name() != "dc:subject" {
             continue;
         }
         let text = element.text();
@@ -143,7 +143,7 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
 
     let mut media = Media::default();
     for element in item.elements() {
-        if element.name == "enclosure"
+        if element.name() == "enclosure"
             && let Some(url) = element.attr("url").filter(|u| !u.trim().is_empty())
         {
             media.add_enclosure(
@@ -173,7 +173,7 @@ pub(crate) fn fields(item: &Element, profile: &Profile) -> Map {
 }
 
 /// Takes one child of `<channel>` (or of `<rdf:RDF>`) into the channel.
-pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
+pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
     let text = || {
         let t = element.text();
         let t = t.trim();
@@ -184,7 +184,7 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: &Element) {
             *slot = value;
         }
     };
-    match element.name.as_str() {
+    match element.name() {
         "title" => set(&mut channel.title, text()),
         "link" => set(&mut channel.link, text().map(|l| element.resolve(&l))),
         "description" => set(&mut channel.description, text()),

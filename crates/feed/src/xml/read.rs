@@ -1,8 +1,15 @@
 //! XML input as real feeds need it: declared encodings decoded to UTF-8 on the fly, a BOM
 //! or whitespace before the declaration tolerated, namespaces resolved to canonical
 //! prefixes, entities never expanded, and small element trees for one item at a time.
+//!
+//! The reader is the hot loop of `feed → anything`, so it allocates nothing per event
+//! once warm: the current tag's resolved name and attributes live in buffers of
+//! [`XmlSource`] that each event overwrites, and an item's elements go into a [`Tree`]
+//! whose arenas are cleared and reused from item to item.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::borrow::Cow;
+use std::io::{self, BufRead, Read};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -33,61 +40,263 @@ const NAMESPACES: &[(&str, &str)] = &[
 ];
 
 /// How deep an item's elements may nest before the reader gives up (hostile input).
-const MAX_DEPTH: usize = 512;
+pub(crate) const MAX_DEPTH: usize = 512;
 
-/// One element and everything inside it: a feed item, or one channel element.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Element {
-    /// The resolved name: `title`, `dc:creator`, `atom:link`, `media:content`.
-    pub name: String,
-    /// Attributes with resolved names (`href`, `xml:base`, `rdf:about`) and their values.
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
-    /// The base URI in effect for this element (`xml:base`), if any.
-    pub base: Option<String>,
+/// No node: the end of a sibling list, an element without children or without a base.
+const NONE: usize = usize::MAX;
+
+/// One element and everything inside it (a feed item, or one channel element), held in
+/// arenas that are reused for the next one: building an item allocates nothing once the
+/// arenas have grown to the size of the largest item.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    nodes: Vec<NodeData>,
+    /// Attributes of all elements: (name, value) ranges of `strings`.
+    attrs: Vec<(Range<usize>, Range<usize>)>,
+    /// Element names, attribute names and values, and text, one after the other.
+    strings: String,
+    /// The base URIs (`xml:base`) in effect, resolved; elements refer to them by index.
+    bases: Vec<String>,
+    /// The elements being built, innermost last.
+    building: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) enum Node {
-    Element(Element),
-    Text(String),
+#[derive(Debug)]
+struct NodeData {
+    /// The name of an element, or the text of a text node (a range of `strings`).
+    span: Range<usize>,
+    is_text: bool,
+    /// A range of `Tree::attrs`.
+    attrs: Range<usize>,
+    /// An index into `Tree::bases`, or `NONE`.
+    base: usize,
+    first_child: usize,
+    last_child: usize,
+    next_sibling: usize,
 }
 
-impl Element {
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+impl Tree {
+    /// Forgets the last element, keeping the arenas' memory.
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.attrs.clear();
+        self.strings.clear();
+        self.bases.clear();
+        self.building.clear();
     }
 
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|node| match node {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
+    /// The element built last (its root).
+    pub fn root(&self) -> Option<Element<'_>> {
+        (!self.nodes.is_empty()).then_some(Element { tree: self, id: 0 })
+    }
+
+    fn push_str(&mut self, text: &str) -> Range<usize> {
+        let start = self.strings.len();
+        self.strings.push_str(text);
+        start..self.strings.len()
+    }
+
+    fn append(&mut self, node: NodeData) -> usize {
+        let id = self.nodes.len();
+        if let Some(&parent) = self.building.last() {
+            match self.nodes[parent].last_child {
+                NONE => self.nodes[parent].first_child = id,
+                last => self.nodes[last].next_sibling = id,
+            }
+            self.nodes[parent].last_child = id;
+        }
+        self.nodes.push(node);
+        id
+    }
+
+    /// Adds an element as the last child of the innermost open one (or as the root),
+    /// open for children unless `empty`. `parent_base` is the root's inherited base.
+    fn open<R: BufRead>(&mut self, tag: &XmlSource<R>, parent_base: Option<&str>) {
+        let span = self.push_str(tag.name());
+        let first_attr = self.attrs.len();
+        let mut own_base = None;
+        for (key, value) in tag.attrs() {
+            if key == "xml:base" && own_base.is_none() {
+                own_base = Some(value);
+            }
+            let key = self.push_str(key);
+            let value = self.push_str(value);
+            self.attrs.push((key, value));
+        }
+        let inherited = match self.building.last() {
+            Some(&parent) => self.nodes[parent].base,
+            None => match parent_base {
+                Some(base) => {
+                    self.bases.push(base.to_owned());
+                    self.bases.len() - 1
+                }
+                None => NONE,
+            },
+        };
+        let base = match own_base {
+            Some(reference) => {
+                let outer = (inherited != NONE).then(|| self.bases[inherited].as_str());
+                let resolved = url::resolve(outer, reference.trim());
+                self.bases.push(resolved);
+                self.bases.len() - 1
+            }
+            None => inherited,
+        };
+        let id = self.append(NodeData {
+            span,
+            is_text: false,
+            attrs: first_attr..self.attrs.len(),
+            base,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+        });
+        if !tag.is_empty() {
+            self.building.push(id);
+        }
+    }
+
+    /// Adds text to the innermost open element, joining it to text just before it.
+    fn text(&mut self, text: &str) {
+        let Some(&parent) = self.building.last() else {
+            return;
+        };
+        let last = self.nodes[parent].last_child;
+        if last != NONE && self.nodes[last].is_text {
+            // Nothing was added to the arena since that text: it can simply grow.
+            debug_assert_eq!(self.nodes[last].span.end, self.strings.len());
+            self.strings.push_str(text);
+            self.nodes[last].span.end = self.strings.len();
+            return;
+        }
+        let span = self.push_str(text);
+        self.append(NodeData {
+            span,
+            is_text: true,
+            attrs: 0..0,
+            base: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+        });
+    }
+
+    /// Closes the innermost open element; false when that was the root.
+    fn close(&mut self) -> bool {
+        self.building.pop();
+        !self.building.is_empty()
+    }
+}
+
+/// An element of a [`Tree`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element<'t> {
+    tree: &'t Tree,
+    id: usize,
+}
+
+/// A child of an element: an element or text.
+enum Child<'t> {
+    Element(Element<'t>),
+    Text(&'t str),
+}
+
+impl<'t> Element<'t> {
+    fn data(&self) -> &'t NodeData {
+        &self.tree.nodes[self.id]
+    }
+
+    /// The resolved name: `title`, `dc:creator`, `atom:link`, `media:content`.
+    pub fn name(&self) -> &'t str {
+        &self.tree.strings[self.data().span.clone()]
+    }
+
+    /// Attributes with resolved names (`href`, `xml:base`, `rdf:about`) and their values.
+    pub fn attrs(&self) -> impl Iterator<Item = (&'t str, &'t str)> + use<'t> {
+        let tree = self.tree;
+        tree.attrs[self.data().attrs.clone()]
+            .iter()
+            .map(move |(key, value)| (&tree.strings[key.clone()], &tree.strings[value.clone()]))
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&'t str> {
+        self.attrs()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value)
+    }
+
+    fn children(&self) -> impl Iterator<Item = Child<'t>> + use<'t> {
+        let tree = self.tree;
+        let mut next = self.data().first_child;
+        std::iter::from_fn(move || {
+            if next == NONE {
+                return None;
+            }
+            let id = next;
+            let node = &tree.nodes[id];
+            next = node.next_sibling;
+            Some(match node.is_text {
+                true => Child::Text(&tree.strings[node.span.clone()]),
+                false => Child::Element(Element { tree, id }),
+            })
         })
     }
 
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
-        self.elements().filter(move |e| e.name == name)
+    pub fn elements(&self) -> impl Iterator<Item = Element<'t>> + use<'t> {
+        self.children().filter_map(|child| match child {
+            Child::Element(e) => Some(e),
+            Child::Text(_) => None,
+        })
     }
 
-    pub fn child(&self, name: &str) -> Option<&Element> {
-        self.elements().find(|e| e.name == name)
+    pub fn has_children(&self) -> bool {
+        self.data().first_child != NONE
     }
 
-    /// All text inside, exactly (descendants' text included).
-    pub fn text(&self) -> String {
+    pub fn children_named<'a>(
+        &self,
+        name: &'a str,
+    ) -> impl Iterator<Item = Element<'t>> + use<'a, 't> {
+        self.elements().filter(move |e| e.name() == name)
+    }
+
+    pub fn child(&self, name: &str) -> Option<Element<'t>> {
+        self.elements().find(|e| e.name() == name)
+    }
+
+    /// All text inside, exactly (descendants' text included); borrowed when the element
+    /// holds one text node and nothing else, as nearly every feed element does.
+    pub fn text(&self) -> Cow<'t, str> {
+        let data = self.data();
+        if data.first_child == NONE {
+            return Cow::Borrowed("");
+        }
+        if data.first_child == data.last_child
+            && let Child::Text(text) = (Element {
+                tree: self.tree,
+                id: data.first_child,
+            })
+            .as_child()
+        {
+            return Cow::Borrowed(text);
+        }
         let mut out = String::new();
         self.collect_text(&mut out);
-        out
+        Cow::Owned(out)
+    }
+
+    fn as_child(self) -> Child<'t> {
+        match self.data().is_text {
+            true => Child::Text(&self.tree.strings[self.data().span.clone()]),
+            false => Child::Element(self),
+        }
     }
 
     fn collect_text(&self, out: &mut String) {
-        for node in &self.children {
-            match node {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => e.collect_text(out),
+        for child in self.children() {
+            match child {
+                Child::Text(t) => out.push_str(t),
+                Child::Element(e) => e.collect_text(out),
             }
         }
     }
@@ -103,31 +312,40 @@ impl Element {
     /// XHTML elements without a prefix.
     pub fn inner_xml(&self) -> String {
         let mut out = String::new();
-        for node in &self.children {
-            write_node(node, &mut out);
+        for child in self.children() {
+            write_child(child, &mut out);
         }
         out
     }
 
+    /// The base URI in effect for this element (`xml:base`), if any.
+    pub fn base(&self) -> Option<&'t str> {
+        match self.data().base {
+            NONE => None,
+            index => Some(&self.tree.bases[index]),
+        }
+    }
+
     /// Resolves the links inside HTML content against this element's base URI.
     pub fn resolve_html(&self, html: &str) -> String {
-        url::resolve_html(self.base.as_deref(), html)
+        url::resolve_html(self.base(), html)
     }
 
     /// Resolves a reference against this element's base URI.
     pub fn resolve(&self, reference: &str) -> String {
-        url::resolve(self.base.as_deref(), reference.trim())
+        url::resolve(self.base(), reference.trim())
     }
 }
 
-fn write_node(node: &Node, out: &mut String) {
-    match node {
-        Node::Text(t) => out.push_str(&crate::xml::write::escape_text(t)),
-        Node::Element(e) => {
-            let name = e.name.strip_prefix("xhtml:").unwrap_or(&e.name);
+fn write_child(child: Child<'_>, out: &mut String) {
+    match child {
+        Child::Text(t) => out.push_str(&crate::xml::write::escape_text(t)),
+        Child::Element(e) => {
+            let name = e.name();
+            let name = name.strip_prefix("xhtml:").unwrap_or(name);
             out.push('<');
             out.push_str(name);
-            for (key, value) in &e.attrs {
+            for (key, value) in e.attrs() {
                 if key.starts_with("xmlns") {
                     continue;
                 }
@@ -137,34 +355,19 @@ fn write_node(node: &Node, out: &mut String) {
                 out.push_str(&crate::xml::write::escape_attr(value));
                 out.push('"');
             }
-            if e.children.is_empty() {
+            if !e.has_children() {
                 out.push_str("/>");
                 return;
             }
             out.push('>');
-            for child in &e.children {
-                write_node(child, out);
+            for child in e.children() {
+                write_child(child, out);
             }
             out.push_str("</");
             out.push_str(name);
             out.push('>');
         }
     }
-}
-
-/// An opening tag as the feed readers see it.
-#[derive(Debug)]
-pub(crate) struct Head {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub empty: bool,
-}
-
-pub(crate) enum Step {
-    Open(Head),
-    Close,
-    Text(String),
-    Eof,
 }
 
 /// Decodes the input to UTF-8 as it is read, from its BOM or XML declaration; input
@@ -181,14 +384,18 @@ struct Decoded<R> {
     out: Vec<u8>,
     out_pos: usize,
     decoded: u64,
-    /// Byte offsets (in the decoded text) where lines start, for error locations.
+    /// Byte offsets (in the decoded text) where lines start, for error locations: only
+    /// those from the line of the oldest position still asked about, so that memory
+    /// stays flat however long the feed.
     line_starts: Vec<u64>,
+    /// How many line starts were forgotten before `line_starts[0]`.
+    lines_forgotten: u64,
     warned: bool,
     warn: Warn,
     file: Option<Arc<Path>>,
 }
 
-impl<R: Read> Decoded<R> {
+impl<R: BufRead> Decoded<R> {
     fn new(mut inner: R, warn: Warn, file: Option<Arc<Path>>) -> io::Result<Decoded<R>> {
         let mut prefix = Vec::with_capacity(1024);
         (&mut inner).take(1024).read_to_end(&mut prefix)?;
@@ -242,26 +449,30 @@ impl<R: Read> Decoded<R> {
             out_pos: 0,
             decoded: 0,
             line_starts,
+            lines_forgotten: 0,
             warned: false,
             warn,
             file,
         })
     }
 
+    /// Decodes the next stretch of input into `out`: all that the inner reader has
+    /// buffered, so that the decoded chunks are as large as its buffer.
     fn fill(&mut self) -> io::Result<()> {
         self.out.clear();
         self.out_pos = 0;
         let mut last = false;
         if self.primed {
-            let mut chunk = [0u8; 16 * 1024];
-            let n = loop {
-                match self.inner.read(&mut chunk) {
-                    Ok(n) => break n,
+            let chunk = loop {
+                match self.inner.fill_buf() {
+                    Ok(chunk) => break chunk,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(e),
                 }
             };
-            self.pending.extend_from_slice(&chunk[..n]);
+            let n = chunk.len();
+            self.pending.extend_from_slice(chunk);
+            self.inner.consume(n);
             last = n == 0;
         }
         self.primed = true;
@@ -269,13 +480,25 @@ impl<R: Read> Decoded<R> {
         if last {
             self.finished = true;
         }
-        for (i, b) in self.out.iter().enumerate() {
-            if *b == b'\n' {
-                self.line_starts.push(self.decoded + i as u64 + 1);
-            }
-        }
+        let decoded = self.decoded + 1;
+        self.line_starts
+            .extend(memchr::memchr_iter(b'\n', &self.out).map(|i| decoded + i as u64));
         self.decoded += self.out.len() as u64;
         Ok(())
+    }
+
+    /// Drops the line starts before the line of `offset`: no position before it will be
+    /// asked about again. Cheap enough to call for every event.
+    fn forget_before(&mut self, offset: u64) {
+        if self.line_starts.len() < 4096 {
+            return;
+        }
+        let keep_from = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        self.line_starts.drain(..keep_from);
+        self.lines_forgotten += keep_from as u64;
     }
 
     fn decode(&mut self, last: bool) {
@@ -293,6 +516,11 @@ impl<R: Read> Decoded<R> {
                 return;
             }
             match std::str::from_utf8(&self.pending) {
+                Ok(_) if self.out.is_empty() => {
+                    // All of it is valid: hand the bytes over without a copy.
+                    std::mem::swap(&mut self.out, &mut self.pending);
+                    return;
+                }
                 Ok(_) => {
                     self.out.append(&mut self.pending);
                     return;
@@ -326,33 +554,49 @@ impl<R: Read> Decoded<R> {
     fn warn_once(&mut self, what: &str) {
         if !self.warned {
             self.warned = true;
-            let (line, column) = self.line_column(self.decoded + self.out.len() as u64);
+            // The lines of this fill's output are not counted yet: count them up to here.
+            let mut starts = self.line_starts.clone();
+            let decoded = self.decoded + 1;
+            starts.extend(memchr::memchr_iter(b'\n', &self.out).map(|i| decoded + i as u64));
+            let offset = self.decoded + self.out.len() as u64;
+            let (line, column) = line_column(&starts, self.lines_forgotten, offset);
             let at = Location::new(self.file.clone(), line, column);
             (self.warn)(&format!("{at}: the feed {what}"));
         }
     }
 
     fn line_column(&self, offset: u64) -> (u64, u64) {
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1);
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        (line as u64, offset.saturating_sub(start) + 1)
+        line_column(&self.line_starts, self.lines_forgotten, offset)
     }
 }
 
-impl<R: Read> Read for Decoded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.out_pos >= self.out.len() {
-            if self.finished {
-                return Ok(0);
-            }
+/// The line and column of a byte offset, from the offsets where lines start (less the
+/// `forgotten` first ones).
+fn line_column(line_starts: &[u64], forgotten: u64, offset: u64) -> (u64, u64) {
+    let line = line_starts.partition_point(|&start| start <= offset).max(1);
+    let start = line_starts.get(line - 1).copied().unwrap_or(0);
+    (forgotten + line as u64, offset.saturating_sub(start) + 1)
+}
+
+impl<R: BufRead> BufRead for Decoded<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.out_pos >= self.out.len() && !self.finished {
             self.fill()?;
         }
-        let n = buf.len().min(self.out.len() - self.out_pos);
-        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
-        self.out_pos += n;
+        Ok(&self.out[self.out_pos..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.out_pos = (self.out_pos + amount).min(self.out.len());
+    }
+}
+
+impl<R: BufRead> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
         Ok(n)
     }
 }
@@ -373,9 +617,14 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 }
 
 /// Resolves `&amp;`-style references in an attribute value and normalises its
-/// whitespace as XML says; unknown entities stay as written, never expanded.
-fn unescape(raw: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(raw.len());
+/// whitespace as XML says; unknown entities stay as written, never expanded. Appends to
+/// `out`.
+fn unescape_into(raw: &str, attribute: bool, out: &mut String) {
+    let special = |b: &u8| *b == b'&' || (attribute && matches!(b, b'\t' | b'\n' | b'\r'));
+    if !raw.as_bytes().iter().any(special) {
+        out.push_str(raw);
+        return;
+    }
     let mut rest = raw;
     while let Some(c) = rest.chars().next() {
         if c == '&'
@@ -395,7 +644,6 @@ fn unescape(raw: &str, attribute: bool) -> String {
         });
         rest = &rest[c.len_utf8()..];
     }
-    out
 }
 
 /// The character a predefined entity or character reference stands for.
@@ -418,12 +666,128 @@ fn resolve_reference(name: &str) -> Option<char> {
     })
 }
 
+/// A namespace declaration in scope.
+#[derive(Debug)]
+struct Declaration {
+    /// The prefix it declares; "" for the default namespace.
+    prefix: String,
+    /// The canonical prefix of its URI (`NAMESPACES`); None for a namespace recast does
+    /// not know.
+    canonical: Option<&'static str>,
+}
+
+fn canonical_prefix(uri: &str) -> Option<&'static str> {
+    NAMESPACES
+        .iter()
+        .find(|(known, _)| *known == uri)
+        .map(|(_, prefix)| *prefix)
+}
+
+/// A qualified name with its prefix replaced by the canonical one of its namespace:
+/// `a:title` → `atom:title` when `a` means Atom, `title` when the default namespace is
+/// RSS 1.0. Attributes without a prefix, `xml:` and `xmlns` names stay as written.
+/// Borrowed (a suffix of `qname`) unless the prefix changes.
+fn resolve_name<'q>(declarations: &[Declaration], qname: &'q str, attribute: bool) -> Cow<'q, str> {
+    // A byte loop: names are short, and this runs for every tag and attribute.
+    let colon = qname.bytes().position(|b| b == b':');
+    let (prefix, local) = match colon {
+        Some(at) => (&qname[..at], &qname[at + 1..]),
+        None if attribute => return Cow::Borrowed(qname),
+        None => ("", qname),
+    };
+    if prefix == "xml" || prefix == "xmlns" || qname == "xmlns" || (attribute && prefix.is_empty())
+    {
+        return Cow::Borrowed(qname);
+    }
+    let known = declarations
+        .iter()
+        .rev()
+        .find(|declaration| declaration.prefix == prefix)
+        .and_then(|declaration| declaration.canonical);
+    match known {
+        Some("") => Cow::Borrowed(local),
+        Some(canonical) if canonical == prefix => Cow::Borrowed(qname),
+        Some(canonical) => Cow::Owned(format!("{canonical}:{local}")),
+        None if prefix.is_empty() => Cow::Borrowed(local),
+        None => Cow::Borrowed(qname),
+    }
+}
+
+/// Finds a tag's attributes when they are written the usual way (whitespace, `key="value"`
+/// or `key='value'`, nothing else), as (name, raw value) ranges of `raw`: what quick-xml's
+/// attribute reader finds, without its per-byte iterator. False for anything else (space
+/// around `=`, a missing quote, ...), which quick-xml's reader then reads, or reports.
+fn simple_attributes(raw: &str, spans: &mut Vec<(Range<usize>, Range<usize>)>) -> bool {
+    let is_space = |b: u8| matches!(b, b' ' | b'\r' | b'\n' | b'\t');
+    spans.clear();
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    loop {
+        let space = at;
+        while at < bytes.len() && is_space(bytes[at]) {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return true;
+        }
+        if at == space {
+            return false;
+        }
+        let key = at;
+        while at < bytes.len() && bytes[at] != b'=' && !is_space(bytes[at]) {
+            at += 1;
+        }
+        if at == key || bytes.get(at) != Some(&b'=') {
+            return false;
+        }
+        let quote = match bytes.get(at + 1) {
+            Some(&quote @ (b'"' | b'\'')) => quote,
+            _ => return false,
+        };
+        let value = at + 2;
+        // A byte loop: values are short, too short for memchr to pay.
+        let Some(length) = bytes[value..].iter().position(|&b| b == quote) else {
+            return false;
+        };
+        spans.push((key..at, value..value + length));
+        at = value + length + 1;
+    }
+}
+
+/// What [`XmlSource::step`] met. The opening tag's name and attributes, or the text, are
+/// read from the source ([`XmlSource::name`], [`XmlSource::text`]) until the next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// An opening tag; `empty` for `<tag/>`, which has no closing step.
+    Open {
+        empty: bool,
+    },
+    Close,
+    Text,
+    Eof,
+}
+
 /// A stream of XML steps with namespaces resolved.
 pub(crate) struct XmlSource<R: BufRead> {
-    reader: quick_xml::Reader<BufReader<Decoded<R>>>,
+    reader: quick_xml::Reader<Decoded<R>>,
     buf: Vec<u8>,
-    /// Namespace declarations per open element: (prefix, URI); "" is the default.
-    scopes: Vec<Vec<(String, String)>>,
+    /// Namespace declarations in scope, innermost last.
+    declarations: Vec<Declaration>,
+    /// Per open element: where its declarations start in `declarations` and its name in
+    /// `open_names`.
+    open: Vec<(usize, usize)>,
+    /// The resolved names of the open elements, one after the other.
+    open_names: String,
+    /// The current opening tag: resolved name, attributes (ranges of `attr_text` for the
+    /// resolved name and the value), and whether it is empty.
+    name: String,
+    attrs: Vec<(Range<usize>, Range<usize>)>,
+    attr_text: String,
+    /// Where `simple_attributes` found the attributes in the tag.
+    attr_spans: Vec<(Range<usize>, Range<usize>)>,
+    empty: bool,
+    /// The current text (line ends normalised, references resolved).
+    text: String,
     file: Option<Arc<Path>>,
 }
 
@@ -431,21 +795,29 @@ impl<R: BufRead> XmlSource<R> {
     pub fn new(input: R, file: Option<Arc<Path>>, warn: Warn) -> Result<XmlSource<R>> {
         let decoded =
             Decoded::new(input, warn, file.clone()).map_err(|e| Error::io(file.clone(), &e))?;
-        let mut reader = quick_xml::Reader::from_reader(BufReader::new(decoded));
+        let mut reader = quick_xml::Reader::from_reader(decoded);
         let config = reader.config_mut();
         config.allow_dangling_amp = true;
         config.check_end_names = true;
         Ok(XmlSource {
             reader,
             buf: Vec::new(),
-            scopes: Vec::new(),
+            declarations: Vec::new(),
+            open: Vec::new(),
+            open_names: String::new(),
+            name: String::new(),
+            attrs: Vec::new(),
+            attr_text: String::new(),
+            attr_spans: Vec::new(),
+            empty: false,
+            text: String::new(),
             file,
         })
     }
 
     /// The location of a byte offset in the decoded text.
     pub fn location(&self, offset: u64) -> Location {
-        let (line, column) = self.reader.get_ref().get_ref().line_column(offset);
+        let (line, column) = self.reader.get_ref().line_column(offset);
         Location::new(self.file.clone(), line, column)
     }
 
@@ -454,65 +826,148 @@ impl<R: BufRead> XmlSource<R> {
         self.location(self.reader.buffer_position())
     }
 
-    fn lookup(&self, prefix: &str) -> Option<&str> {
-        self.scopes
+    /// The resolved name of the current opening tag: `title`, `dc:creator`, `atom:link`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The current opening tag's attributes, with resolved names (`href`, `xml:base`,
+    /// `rdf:about`), in document order.
+    pub fn attrs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.attrs
             .iter()
-            .rev()
-            .flat_map(|scope| scope.iter().rev())
-            .find(|(p, _)| p == prefix)
-            .map(|(_, uri)| uri.as_str())
+            .map(|(key, value)| (&self.attr_text[key.clone()], &self.attr_text[value.clone()]))
     }
 
-    fn resolve_name(&self, qname: &str, attribute: bool) -> String {
-        let (prefix, local) = match qname.split_once(':') {
-            Some((p, l)) => (p, l),
-            None => ("", qname),
-        };
-        if prefix == "xml"
-            || prefix == "xmlns"
-            || qname == "xmlns"
-            || (attribute && prefix.is_empty())
-        {
-            return qname.to_owned();
-        }
-        let known = self
-            .lookup(prefix)
-            .and_then(|uri| NAMESPACES.iter().find(|(u, _)| *u == uri))
-            .map(|(_, p)| *p);
-        match known {
-            Some("") => local.to_owned(),
-            Some(p) => format!("{p}:{local}"),
-            None if prefix.is_empty() => local.to_owned(),
-            None => qname.to_owned(),
-        }
+    /// The value of the current opening tag's first attribute of that (resolved) name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value)
     }
 
-    fn head(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<Head> {
-        let mut scope = Vec::new();
-        let mut raw_attrs = Vec::new();
-        for attr in start.attributes().with_checks(false) {
-            let attr =
-                attr.map_err(|e| Error::syntax(self.here(), format!("bad attribute: {e}")))?;
-            let key = attr.key.as_ref().to_owned();
-            let value = unescape(&attr.value, true);
-            if key == "xmlns" {
-                scope.push((String::new(), value.clone()));
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                scope.push((prefix.to_owned(), value.clone()));
+    /// The current opening tag is empty (`<tag/>`).
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// The current text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// How many elements are open.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The error for input that ends while elements are open.
+    pub fn ends_inside(&self) -> Error {
+        let innermost = self.open.last().map_or(0, |&(_, name)| name);
+        Error::syntax(
+            self.here(),
+            format!(
+                "the document ends inside <{}>",
+                &self.open_names[innermost..]
+            ),
+        )
+    }
+
+    /// Refuses the opening tag just stepped over when it nests deeper than
+    /// [`MAX_DEPTH`] levels below the element that was open at depth `floor`.
+    pub fn check_nesting(&self, floor: usize) -> Result<()> {
+        let parent_depth = self.depth() - usize::from(!self.empty);
+        if parent_depth.saturating_sub(floor) >= MAX_DEPTH {
+            return Err(Error::limit(
+                self.here(),
+                format!("elements nest deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn open_tag(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<()> {
+        self.attrs.clear();
+        self.attr_text.clear();
+        let scope = self.declarations.len();
+        let raw = start.attributes_raw();
+        let mut spans = std::mem::take(&mut self.attr_spans);
+        if simple_attributes(raw, &mut spans) {
+            for (key, value) in &spans {
+                self.add_attribute(&raw[key.clone()], &raw[value.clone()]);
             }
-            raw_attrs.push((key, value));
+        } else {
+            for attr in start.attributes().with_checks(false) {
+                let attr = match attr {
+                    Ok(attr) => attr,
+                    Err(e) => {
+                        self.declarations.truncate(scope);
+                        return Err(Error::syntax(self.here(), format!("bad attribute: {e}")));
+                    }
+                };
+                self.add_attribute(attr.key.as_ref(), &attr.value);
+            }
         }
-        self.scopes.push(scope);
-        let qname = start.name().as_ref().to_owned();
-        let name = self.resolve_name(&qname, false);
-        let attrs = raw_attrs
-            .into_iter()
-            .map(|(key, value)| (self.resolve_name(&key, true), value))
-            .collect();
+        self.attr_spans = spans;
+        self.name.clear();
+        self.name.push_str(&resolve_name(
+            &self.declarations,
+            start.name().as_ref(),
+            false,
+        ));
+        for i in 0..self.attrs.len() {
+            let key = self.attrs[i].0.clone();
+            let renamed = match resolve_name(&self.declarations, &self.attr_text[key.clone()], true)
+            {
+                // A suffix of the written name: the whole name, or its local part.
+                Cow::Borrowed(resolved) => {
+                    self.attrs[i].0 = key.end - resolved.len()..key.end;
+                    None
+                }
+                Cow::Owned(resolved) => Some(resolved),
+            };
+            if let Some(renamed) = renamed {
+                let start = self.attr_text.len();
+                self.attr_text.push_str(&renamed);
+                self.attrs[i].0 = start..self.attr_text.len();
+            }
+        }
+        self.empty = empty;
         if empty {
-            self.scopes.pop();
+            self.declarations.truncate(scope);
+        } else {
+            self.open.push((scope, self.open_names.len()));
+            self.open_names.push_str(&self.name);
         }
-        Ok(Head { name, attrs, empty })
+        Ok(())
+    }
+
+    /// Takes in one attribute of the current tag (its name as written, its value raw);
+    /// a namespace declaration comes into scope at once.
+    fn add_attribute(&mut self, key: &str, raw_value: &str) {
+        let key_start = self.attr_text.len();
+        self.attr_text.push_str(key);
+        let value_start = self.attr_text.len();
+        unescape_into(raw_value, true, &mut self.attr_text);
+        let value = value_start..self.attr_text.len();
+        let prefix = match key {
+            "xmlns" => Some(""),
+            _ => key.strip_prefix("xmlns:"),
+        };
+        if let Some(prefix) = prefix {
+            self.declarations.push(Declaration {
+                prefix: prefix.to_owned(),
+                canonical: canonical_prefix(&self.attr_text[value.clone()]),
+            });
+        }
+        self.attrs.push((key_start..value_start, value));
+    }
+
+    fn close_tag(&mut self) {
+        if let Some((scope, name)) = self.open.pop() {
+            self.declarations.truncate(scope);
+            self.open_names.truncate(name);
+        }
     }
 
     /// The next step of the document: an opening tag, a closing tag, text, or the end.
@@ -531,6 +986,9 @@ impl<R: BufRead> XmlSource<R> {
     fn step_with(&mut self, buf: &mut Vec<u8>) -> Result<Step> {
         loop {
             buf.clear();
+            // Every location asked about from now on is at or after this position.
+            let position = self.reader.buffer_position();
+            self.reader.get_mut().forget_before(position);
             let event = match self.reader.read_event_into(buf) {
                 Ok(event) => event,
                 Err(e) => {
@@ -542,21 +1000,41 @@ impl<R: BufRead> XmlSource<R> {
                 }
             };
             return Ok(match event {
-                Event::Start(start) => Step::Open(self.head(&start, false)?),
-                Event::Empty(start) => Step::Open(self.head(&start, true)?),
+                Event::Start(start) => {
+                    self.open_tag(&start, false)?;
+                    Step::Open { empty: false }
+                }
+                Event::Empty(start) => {
+                    self.open_tag(&start, true)?;
+                    Step::Open { empty: true }
+                }
                 Event::End(_) => {
-                    self.scopes.pop();
+                    self.close_tag();
                     Step::Close
                 }
-                Event::Text(text) => Step::Text(text.xml10_content().into_owned()),
-                Event::CData(text) => Step::Text(text.xml10_content().into_owned()),
+                Event::Text(text) => {
+                    self.text.clear();
+                    self.text.push_str(&text.xml10_content());
+                    Step::Text
+                }
+                Event::CData(text) => {
+                    self.text.clear();
+                    self.text.push_str(&text.xml10_content());
+                    Step::Text
+                }
                 Event::GeneralRef(reference) => {
-                    let name = reference.into_inner().into_owned();
+                    let name = reference.into_inner();
+                    self.text.clear();
                     match resolve_reference(&name) {
-                        Some(c) => Step::Text(c.to_string()),
+                        Some(c) => self.text.push(c),
                         // Not expanded, never fetched: kept as written.
-                        None => Step::Text(format!("&{name};")),
+                        None => {
+                            self.text.push('&');
+                            self.text.push_str(&name);
+                            self.text.push(';');
+                        }
                     }
+                    Step::Text
                 }
                 Event::DocType(doctype) => {
                     if doctype.contains("<!ENTITY") {
@@ -575,67 +1053,43 @@ impl<R: BufRead> XmlSource<R> {
         }
     }
 
-    /// Reads the rest of an element whose opening tag was just stepped over.
-    pub fn subtree(&mut self, head: Head, parent_base: Option<&str>) -> Result<Element> {
-        let base = match head.attrs.iter().find(|(k, _)| k == "xml:base") {
-            Some((_, b)) => Some(url::resolve(parent_base, b.trim())),
-            None => parent_base.map(str::to_owned),
-        };
-        let mut element = Element {
-            name: head.name,
-            attrs: head.attrs,
-            children: Vec::new(),
-            base,
-        };
-        if head.empty {
-            return Ok(element);
+    /// Reads the element whose opening tag was just stepped over, and everything inside
+    /// it, into `tree` (cleared first); `parent_base` is the base URI it inherits.
+    ///
+    /// `take_child` is shown each child of that element as soon as its opening tag is
+    /// stepped over (with the depth of the element, for [`Self::check_nesting`]); it may
+    /// read the child whole itself and return true, and the child is then left out of
+    /// the tree.
+    pub fn read_tree(
+        &mut self,
+        tree: &mut Tree,
+        parent_base: Option<&str>,
+        mut take_child: impl FnMut(&mut Self, usize) -> Result<bool>,
+    ) -> Result<()> {
+        tree.clear();
+        tree.open(self, parent_base);
+        if self.empty {
+            return Ok(());
         }
-        // An explicit stack rather than recursion: depth is the input's to choose.
-        let mut stack: Vec<Element> = Vec::new();
+        let floor = self.depth();
+        // An explicit stack (the tree's) rather than recursion: depth is the input's to
+        // choose.
         loop {
             match self.step()? {
-                Step::Open(child) => {
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(Error::limit(
-                            self.here(),
-                            format!("elements nest deeper than {MAX_DEPTH} levels"),
-                        ));
+                Step::Open { .. } => {
+                    self.check_nesting(floor)?;
+                    if tree.building.len() == 1 && take_child(self, floor)? {
+                        continue;
                     }
-                    let empty = child.empty;
-                    let child = Element {
-                        base: match child.attrs.iter().find(|(k, _)| k == "xml:base") {
-                            Some((_, b)) => Some(url::resolve(element.base.as_deref(), b.trim())),
-                            None => element.base.clone(),
-                        },
-                        name: child.name,
-                        attrs: child.attrs,
-                        children: Vec::new(),
-                    };
-                    if empty {
-                        element.children.push(Node::Element(child));
-                    } else {
-                        stack.push(std::mem::replace(&mut element, child));
+                    tree.open(self, None);
+                }
+                Step::Close => {
+                    if !tree.close() {
+                        return Ok(());
                     }
                 }
-                Step::Close => match stack.pop() {
-                    Some(mut parent) => {
-                        parent
-                            .children
-                            .push(Node::Element(std::mem::take(&mut element)));
-                        element = parent;
-                    }
-                    None => return Ok(element),
-                },
-                Step::Text(text) => match element.children.last_mut() {
-                    Some(Node::Text(t)) => t.push_str(&text),
-                    _ => element.children.push(Node::Text(text)),
-                },
-                Step::Eof => {
-                    return Err(Error::syntax(
-                        self.here(),
-                        format!("the document ends inside <{}>", element.name),
-                    ));
-                }
+                Step::Text => tree.text(&self.text),
+                Step::Eof => return Err(self.ends_inside()),
             }
         }
     }
@@ -681,10 +1135,142 @@ mod tests {
 
     #[test]
     fn resolves_references_but_never_entities() {
+        let unescape = |raw: &str, attribute: bool| {
+            let mut out = String::new();
+            unescape_into(raw, attribute, &mut out);
+            out
+        };
         assert_eq!(
             unescape("a &amp; b &#233; &#x41; &nbsp; &bogus", false),
             "a & b é A &nbsp; &bogus"
         );
         assert_eq!(unescape("x\ny", true), "x y");
+        assert_eq!(unescape("plain", true), "plain");
+    }
+
+    #[test]
+    fn line_starts_are_forgotten_but_lines_still_count() {
+        let text = "<a>\n".repeat(10_000);
+        let mut decoded = Decoded::new(text.as_bytes(), Arc::new(|_: &str| {}), None).unwrap();
+        let mut sink = Vec::new();
+        let mut offset = 0u64;
+        loop {
+            let chunk = decoded.fill_buf().unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len().min(1000);
+            sink.extend_from_slice(&chunk[..n]);
+            decoded.consume(n);
+            offset += n as u64;
+            decoded.forget_before(offset - 1);
+        }
+        assert!(decoded.line_starts.len() < 5000);
+        // Line 9,001 starts at byte 36,000; "<a>" is 4 bytes a line.
+        assert_eq!(decoded.line_column(36_002), (9_001, 3));
+        assert_eq!(sink, text.as_bytes());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn simple_attributes_are_what_quick_xml_reads(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "a", "b:c", "=", "\"", "'", "<", ">", "&amp;", "/", "é", " x=\"1\"", " y='2'",
+            ]), 0..16)
+        ) {
+            let raw = parts.concat();
+            let mut spans = Vec::new();
+            if simple_attributes(&raw, &mut spans) {
+                let tag = BytesStart::from_content(format!("t{raw}"), 1);
+                let read: Vec<(String, String)> = tag
+                    .attributes()
+                    .with_checks(false)
+                    .map(|a| a.map(|a| (a.key.as_ref().to_owned(), a.value.into_owned())))
+                    .collect::<std::result::Result<_, _>>()
+                    .expect("quick-xml reads simple attributes too");
+                let simple: Vec<(String, String)> = spans
+                    .iter()
+                    .map(|(k, v)| (raw[k.clone()].to_owned(), raw[v.clone()].to_owned()))
+                    .collect();
+                proptest::prop_assert_eq!(simple, read);
+            }
+        }
+    }
+
+    #[test]
+    fn simple_attributes_leave_the_unusual_to_quick_xml() {
+        let mut spans = Vec::new();
+        assert!(simple_attributes(" a=\"1\" b:c='2' ", &mut spans));
+        assert_eq!(spans, [(1..2, 4..5), (7..10, 12..13)]);
+        assert!(simple_attributes("", &mut spans) && spans.is_empty());
+        for unusual in [
+            " a = \"1\"",
+            " a=1",
+            " a=\"1",
+            " a=\"1\"b=\"2\"",
+            " a",
+            " =\"1\"",
+        ] {
+            assert!(!simple_attributes(unusual, &mut spans), "{unusual}");
+        }
+    }
+
+    fn tree_of(xml: &str) -> Tree {
+        let mut source = XmlSource::new(xml.as_bytes(), None, Arc::new(|_: &str| {})).unwrap();
+        assert_eq!(source.step().unwrap(), Step::Open { empty: false });
+        let mut tree = Tree::default();
+        source
+            .read_tree(&mut tree, Some("https://x.org/a/"), |_, _| Ok(false))
+            .unwrap();
+        tree
+    }
+
+    #[test]
+    fn trees_keep_names_attributes_text_and_bases() {
+        let tree = tree_of(
+            "<item xmlns:d='http://purl.org/dc/elements/1.1/' xml:base='b/'>\
+             <title>One <![CDATA[&]]> two</title><d:creator>Ann</d:creator>\
+             <link xml:base='c/' rel='x' href='y'/>text<e><f>deep</f> er</e></item>",
+        );
+        let item = tree.root().unwrap();
+        assert_eq!(item.name(), "item");
+        assert_eq!(item.base(), Some("https://x.org/a/b/"));
+        assert_eq!(item.child_text("title").as_deref(), Some("One & two"));
+        assert_eq!(item.child_text("dc:creator").as_deref(), Some("Ann"));
+        let link = item.child("link").unwrap();
+        assert_eq!(link.attr("rel"), Some("x"));
+        assert_eq!(link.resolve("y"), "https://x.org/a/b/c/y");
+        assert!(!link.has_children());
+        assert_eq!(item.child("e").unwrap().text(), "deep er");
+        assert_eq!(item.text(), "One & twoAnntextdeep er");
+        assert_eq!(
+            item.elements().map(|e| e.name()).collect::<Vec<_>>(),
+            ["title", "dc:creator", "link", "e"]
+        );
+        assert_eq!(item.child("e").unwrap().inner_xml(), "<f>deep</f> er");
+    }
+
+    #[test]
+    fn a_reused_tree_holds_only_the_last_element() {
+        let mut source = XmlSource::new(
+            "<r><a x='1'>one</a><b>two</b></r>".as_bytes(),
+            None,
+            Arc::new(|_: &str| {}),
+        )
+        .unwrap();
+        let mut tree = Tree::default();
+        source.step().unwrap();
+        source.step().unwrap();
+        source.read_tree(&mut tree, None, |_, _| Ok(false)).unwrap();
+        assert_eq!(tree.root().unwrap().attr("x"), Some("1"));
+        source.step().unwrap();
+        source.read_tree(&mut tree, None, |_, _| Ok(false)).unwrap();
+        let b = tree.root().unwrap();
+        assert_eq!(
+            (b.name(), b.text().as_ref(), b.attr("x")),
+            ("b", "two", None)
+        );
     }
 }
