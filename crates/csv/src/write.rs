@@ -36,7 +36,7 @@ impl Default for CsvWriteOptions {
             sanitize: true,
             bom: false,
             fields: None,
-            memory_limit: 32 << 20,
+            memory_limit: 8 << 20,
         }
     }
 }
