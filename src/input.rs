@@ -121,7 +121,8 @@ impl Inputs {
             .with_context(|| format!("cannot read folder {}", dir.display()))?
             .collect::<io::Result<Vec<_>>>()
             .with_context(|| format!("cannot read folder {}", dir.display()))?;
-        entries.sort_by_key(|entry| entry.file_name());
+        // Cached: `file_name` allocates, and a sort would call it twice per comparison.
+        entries.sort_by_cached_key(|entry| entry.file_name());
         for entry in entries {
             let name = entry.file_name();
             if name.to_string_lossy().starts_with('.') || name == INDEX_FILE {

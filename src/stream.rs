@@ -345,9 +345,9 @@ fn read_whole(input: &Input, parsing: &Parsing, items: &mut Vec<Result<Record>>)
         Err(e) => return items.push(Err(Error::io(Some(path.clone()), &e))),
     };
     if input.format == Format::Md && bytes.len() <= parsing.yaml.max_document_bytes {
-        // Straight from the bytes: a reader would copy the file once more.
-        items.push(recast_yaml::read_markdown_with(
-            &bytes,
+        // Straight from the bytes, which the body keeps: a reader would copy them.
+        items.push(recast_yaml::read_markdown_owned(
+            bytes,
             Some(path.clone()),
             &parsing.yaml,
         ));
