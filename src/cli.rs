@@ -14,7 +14,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Threads for parsing folders (default: all cores).
+    /// Threads of work in total: reading, parsing and writing (default: all cores).
+    /// With 1, everything runs in sequence on one thread.
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -1,28 +1,17 @@
-//! Finding the inputs (files, folders walked in name order, standard input) and reading
-//! them into one ordered stream of records: small files parse in parallel on a worker
-//! thread while the caller writes, large files and standard input stream.
+//! Finding the inputs: files, folders walked in name order, standard input. Reading
+//! them into one ordered stream of records is [`crate::stream`]'s job.
 
-use std::collections::VecDeque;
 use std::fs;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::JoinHandle;
 
 use anyhow::{Context, bail};
-use indicatif::ProgressBar;
-use rayon::prelude::*;
-use recast_model::{Channel, Error, Record, Result};
+use recast_model::Channel;
 
-use crate::format::{Format, ReadOptions, open_reader};
+use crate::format::Format;
+pub use crate::stream::{Message, RecordStream};
 
-/// Files at most this large are read whole and parsed in parallel; larger ones stream.
-const WHOLE_FILE_LIMIT: u64 = 8 << 20;
-/// How many small files one parallel batch parses.
-const FILES_PER_BATCH: usize = 512;
-/// How many records of a streamed file travel to the writer together.
-const RECORDS_PER_CHUNK: usize = 256;
 /// The name of a folder's metadata file (Hugo's convention): its front matter is the
 /// channel, and it is not a record.
 pub const INDEX_FILE: &str = "_index.md";
@@ -132,7 +121,8 @@ impl Inputs {
             .with_context(|| format!("cannot read folder {}", dir.display()))?
             .collect::<io::Result<Vec<_>>>()
             .with_context(|| format!("cannot read folder {}", dir.display()))?;
-        entries.sort_by_key(|entry| entry.file_name());
+        // Cached: `file_name` allocates, and a sort would call it twice per comparison.
+        entries.sort_by_cached_key(|entry| entry.file_name());
         for entry in entries {
             let name = entry.file_name();
             if name.to_string_lossy().starts_with('.') || name == INDEX_FILE {
@@ -250,232 +240,6 @@ fn shard_hash(relative: &Path) -> u64 {
         }
     }
     hash
-}
-
-/// What the reading thread sends the writer.
-pub enum Message {
-    /// Records (or errors) in input order.
-    Records(Vec<Result<Record>>),
-    /// An input's channel, sent before its records.
-    Channel(Box<Channel>),
-}
-
-/// The ordered stream of records from all inputs, parsed on a worker thread.
-pub struct RecordStream {
-    receiver: Receiver<Message>,
-    worker: Option<JoinHandle<()>>,
-}
-
-impl RecordStream {
-    /// Starts reading. Small files are parsed in parallel batches on rayon's pool.
-    pub fn start(inputs: Vec<Input>, options: ReadOptions, progress: ProgressBar) -> RecordStream {
-        // A few batches in flight keep both sides busy and memory bounded.
-        let (sender, receiver) = sync_channel(4);
-        let worker = std::thread::spawn(move || read_all(inputs, &options, &sender, &progress));
-        RecordStream {
-            receiver,
-            worker: Some(worker),
-        }
-    }
-}
-
-impl Iterator for RecordStream {
-    type Item = Message;
-
-    fn next(&mut self) -> Option<Message> {
-        let message = self.receiver.recv().ok();
-        if message.is_none()
-            && let Some(worker) = self.worker.take()
-            && let Err(panic) = worker.join()
-        {
-            std::panic::resume_unwind(panic);
-        }
-        message
-    }
-}
-
-fn read_all(
-    inputs: Vec<Input>,
-    options: &ReadOptions,
-    sender: &SyncSender<Message>,
-    progress: &ProgressBar,
-) {
-    let mut queue: VecDeque<Input> = inputs.into();
-    while let Some(input) = queue.pop_front() {
-        let sent = if read_whole_file(&input) {
-            let mut batch = vec![input];
-            while batch.len() < FILES_PER_BATCH && queue.front().is_some_and(read_whole_file) {
-                batch.extend(queue.pop_front());
-            }
-            let parsed: Vec<Vec<Result<Record>>> = batch
-                .par_iter()
-                .map(|input| read_whole(input, options))
-                .collect();
-            progress.inc(batch.len() as u64);
-            sender
-                .send(Message::Records(parsed.into_iter().flatten().collect()))
-                .is_ok()
-        } else {
-            let sent = stream_file(&input, options, sender, progress);
-            progress.inc(1);
-            sent
-        };
-        if !sent {
-            return; // The writer stopped listening (it failed); stop reading.
-        }
-    }
-}
-
-/// Small files are parsed whole, in parallel; a feed streams, so that its channel goes
-/// out before its records.
-fn read_whole_file(input: &Input) -> bool {
-    input.size <= WHOLE_FILE_LIMIT && !matches!(input.format, Format::Rss | Format::Atom)
-}
-
-/// Reads a small file whole and parses all of it.
-fn read_whole(input: &Input, options: &ReadOptions) -> Vec<Result<Record>> {
-    let path = input
-        .path
-        .as_ref()
-        .expect("standard input is never read whole");
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return vec![Err(Error::io(Some(path.clone()), &e))],
-    };
-    match open_reader(
-        input.format,
-        Box::new(Cursor::new(bytes)),
-        Some(path.clone()),
-        options,
-    ) {
-        Ok(reader) => reader.collect(),
-        Err(e) => vec![Err(e)],
-    }
-}
-
-/// Streams a large file or standard input in chunks. Returns false when the writer
-/// has gone.
-fn stream_file(
-    input: &Input,
-    options: &ReadOptions,
-    sender: &SyncSender<Message>,
-    progress: &ProgressBar,
-) -> bool {
-    let (format, source) = match open_stream(input) {
-        Ok(opened) => opened,
-        Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
-    };
-    if format == Format::Yaml {
-        return stream_yaml_documents(input, source, options, sender, progress);
-    }
-    let mut reader = match open_reader(format, source, input.path.clone(), options) {
-        Ok(reader) => reader,
-        Err(e) => return sender.send(Message::Records(vec![Err(e)])).is_ok(),
-    };
-    let first = reader.next();
-    if let Some(channel) = reader.channel()
-        && sender
-            .send(Message::Channel(Box::new(channel.clone())))
-            .is_err()
-    {
-        return false;
-    }
-    let mut chunk = Vec::with_capacity(RECORDS_PER_CHUNK);
-    for item in first.into_iter().chain(reader) {
-        chunk.push(item);
-        if chunk.len() == RECORDS_PER_CHUNK {
-            progress.tick();
-            if sender
-                .send(Message::Records(std::mem::take(&mut chunk)))
-                .is_err()
-            {
-                return false;
-            }
-        }
-    }
-    chunk.is_empty() || sender.send(Message::Records(chunk)).is_ok()
-}
-
-/// Streams a YAML file document by document, parsing each batch of documents in
-/// parallel: the splitter finds document boundaries by looking at line starts only, so
-/// the expensive parse is what the cores share.
-fn stream_yaml_documents(
-    input: &Input,
-    source: Source,
-    options: &ReadOptions,
-    sender: &SyncSender<Message>,
-    progress: &ProgressBar,
-) -> bool {
-    let options = options.yaml();
-    let mut splitter =
-        recast_yaml::DocumentSplitter::new(source, input.path.clone(), options.clone());
-    loop {
-        let mut documents = Vec::with_capacity(RECORDS_PER_CHUNK);
-        let mut split_error = None;
-        for next in splitter.by_ref() {
-            match next {
-                Ok(document) => documents.push(document),
-                Err(e) => {
-                    split_error = Some(e);
-                    break;
-                }
-            }
-            if documents.len() == RECORDS_PER_CHUNK {
-                break;
-            }
-        }
-        let finished = documents.len() < RECORDS_PER_CHUNK;
-        let parsed: Vec<Vec<Result<Record>>> = documents
-            .par_iter()
-            .map(|document| {
-                match recast_yaml::parse_document(
-                    &document.text,
-                    input.path.clone(),
-                    document.first_line,
-                    &options,
-                ) {
-                    Ok(records) => records.into_iter().map(Ok).collect(),
-                    Err(e) => vec![Err(e)],
-                }
-            })
-            .collect();
-        let mut items: Vec<Result<Record>> = parsed.into_iter().flatten().collect();
-        let stop = split_error.is_some() || finished;
-        items.extend(split_error.map(Err));
-        progress.tick();
-        if !items.is_empty() && sender.send(Message::Records(items)).is_err() {
-            return false;
-        }
-        if stop {
-            return true;
-        }
-    }
-}
-
-type Source = Box<dyn BufRead + Send>;
-
-/// Opens a file or standard input; standard input's format is sniffed from its first
-/// bytes unless `--from` named it.
-fn open_stream(input: &Input) -> Result<(Format, Source)> {
-    const BUFFER: usize = 256 << 10;
-    match &input.path {
-        Some(path) => {
-            let file = fs::File::open(path).map_err(|e| Error::io(Some(path.clone()), &e))?;
-            Ok((
-                input.format,
-                Box::new(BufReader::with_capacity(BUFFER, file)),
-            ))
-        }
-        None => {
-            let mut stdin = BufReader::with_capacity(BUFFER, io::stdin());
-            let head = stdin.fill_buf().map_err(|e| Error::io(None, &e))?;
-            let format = match input.sniff {
-                true => Format::sniff(head).unwrap_or(input.format),
-                false => input.format,
-            };
-            Ok((format, Box::new(stdin)))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@ mod format;
 mod input;
 mod inspect;
 mod migrate;
+mod ordered;
 mod output;
 mod report;
+mod stream;
 mod validate;
 
 use std::process::ExitCode;
@@ -34,7 +36,10 @@ mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(threads) = cli.threads
+    stream::set_threads(cli.threads);
+    // Only `migrate` parses with rayon; the record stream has its own pool.
+    if let Command::Migrate(_) = &cli.command
+        && let Some(threads) = cli.threads
         && let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build_global()
