@@ -376,7 +376,8 @@ impl XmlOut<Vec<u8>> {
     /// An item written into memory at `depth`, its warnings held back.
     pub fn item(depth: usize, invalid: InvalidChars, warn: Warn) -> XmlOut<Vec<u8>> {
         XmlOut {
-            output: Vec::new(),
+            // Room for a typical item at once: growing by doubling copies it again and again.
+            output: Vec::with_capacity(16 << 10),
             depth,
             invalid,
             warn,
