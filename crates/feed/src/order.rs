@@ -178,9 +178,8 @@ const SPILL_CHUNK: usize = 4 << 20;
 impl Spill {
     /// Adds bytes; returns their offset.
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
-        let offset = self.file_len + self.memory.len() as u64;
-        self.memory.extend_from_slice(bytes);
-        if self.memory.len() >= self.chunk {
+        // Out to the file before the chunk would overflow, so the buffer never doubles.
+        if !self.memory.is_empty() && self.memory.len() + bytes.len() > self.chunk {
             let file = match &mut self.file {
                 Some(file) => file,
                 None => self.file.insert(tempfile::tempfile()?),
@@ -189,6 +188,8 @@ impl Spill {
             self.file_len += self.memory.len() as u64;
             self.memory.clear();
         }
+        let offset = self.file_len + self.memory.len() as u64;
+        self.memory.extend_from_slice(bytes);
         Ok(offset)
     }
 
