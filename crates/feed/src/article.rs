@@ -127,14 +127,6 @@ impl Article {
         }
     }
 
-    /// A short name for messages: `record 3 ("AI revolution in medicine")`.
-    pub fn describe(&self, number: u64) -> String {
-        match &self.title {
-            Some(title) => format!("record {number} ({title:?})"),
-            None => format!("record {number}"),
-        }
-    }
-
     /// A stable id for an item that has none: a hash of its title, link and date.
     pub fn derived_id(&self) -> String {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

@@ -100,51 +100,57 @@ fn write_value<W: Write>(
     name: Option<&str>,
     value: &Value,
 ) -> Result<()> {
+    // At most two attributes (name, type): kept on the stack, as this runs for every field.
     let escaped_name;
-    let mut attrs: Vec<(&str, &str)> = Vec::with_capacity(2);
+    let mut attrs: [(&str, &str); 2] = [("", ""); 2];
+    let mut count = 0;
     if let Some(name) = name {
-        if has_invalid_chars(name) {
+        attrs[0] = if has_invalid_chars(name) {
             escaped_name = escape_invalid(name);
-            attrs.push(("escaped-name", &escaped_name));
+            ("escaped-name", &escaped_name)
         } else {
-            attrs.push(("name", name));
-        }
+            ("name", name)
+        };
+        count = 1;
     }
+    let kind = match value {
+        Value::String(s) if has_invalid_chars(s) => "escaped-string",
+        Value::String(_) => "",
+        Value::Number(n) if n.is_integer() => "integer",
+        Value::Number(_) => "float",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+        Value::List(_) => "list",
+        Value::Map(_) => "map",
+    };
+    if !kind.is_empty() {
+        attrs[count] = ("type", kind);
+        count += 1;
+    }
+    let attrs = &attrs[..count];
     match value {
-        Value::String(s) if has_invalid_chars(s) => {
-            attrs.push(("type", "escaped-string"));
-            out.leaf_raw(element, &attrs, &escape_invalid(s))
+        Value::String(s) if kind == "escaped-string" => {
+            out.leaf_raw(element, attrs, &escape_invalid(s))
         }
-        Value::String(s) => out.leaf_raw(element, &attrs, s),
-        Value::Number(n) => {
-            attrs.push(("type", if n.is_integer() { "integer" } else { "float" }));
-            out.leaf_raw(element, &attrs, n.as_str())
-        }
-        Value::Bool(b) => {
-            attrs.push(("type", "bool"));
-            out.leaf_raw(element, &attrs, if *b { "true" } else { "false" })
-        }
-        Value::Null => {
-            attrs.push(("type", "null"));
-            out.empty(element, &attrs)
-        }
+        Value::String(s) => out.leaf_raw(element, attrs, s),
+        Value::Number(n) => out.leaf_raw(element, attrs, n.as_str()),
+        Value::Bool(b) => out.leaf_raw(element, attrs, if *b { "true" } else { "false" }),
+        Value::Null => out.empty(element, attrs),
         Value::List(items) => {
-            attrs.push(("type", "list"));
             if items.is_empty() {
-                return out.empty(element, &attrs);
+                return out.empty(element, attrs);
             }
-            out.open(element, &attrs)?;
+            out.open(element, attrs)?;
             for item in items {
                 write_value(out, "recast:value", None, item)?;
             }
             out.close(element)
         }
         Value::Map(map) => {
-            attrs.push(("type", "map"));
             if map.is_empty() {
-                return out.empty(element, &attrs);
+                return out.empty(element, attrs);
             }
-            out.open(element, &attrs)?;
+            out.open(element, attrs)?;
             for (key, value) in map {
                 write_value(out, "recast:field", Some(key), value)?;
             }

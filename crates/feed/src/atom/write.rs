@@ -7,7 +7,7 @@ use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
 use crate::article::{Article, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
-use crate::order::PendingFeed;
+use crate::order::{PendingFeed, RenderedItem};
 use crate::profile::map_text;
 use crate::xml::write::XmlOut;
 use crate::{FeedWriteOptions, missing_channel};
@@ -38,7 +38,7 @@ impl<W: Write> AtomWriter<W> {
     /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> AtomWriter<W> {
         AtomWriter {
-            pending: PendingFeed::new(output, channel, options),
+            pending: PendingFeed::new(output, channel, options, render_entry),
         }
     }
 
@@ -66,23 +66,11 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         let Some(output) = self.pending.output.take() else {
             return Ok(());
         };
-        let items = self.pending.take_sorted();
+        let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
         let options = &self.pending.options;
         let (title, id) = check_channel(channel)?;
-        let articles: Vec<Article> = items
-            .iter()
-            .map(|(_, _, record)| Article::new(record, &options.profile))
-            .collect();
-        let newest = articles
-            .iter()
-            .filter_map(|a| {
-                a.updated
-                    .as_ref()
-                    .and_then(|d| d.parsed)
-                    .or(a.published.as_ref().and_then(|d| d.parsed))
-            })
-            .max_by_key(|d| d.timestamp);
+        let newest = items.newest_own_date();
         let updated = channel
             .updated
             .as_deref()
@@ -90,7 +78,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             .or(newest)
             .unwrap_or_else(now);
 
-        let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
+        let mut out = XmlOut::document(output, options.invalid_chars, options.warn.clone());
         out.declaration()?;
         let mut root = vec![
             ("xmlns", "http://www.w3.org/2005/Atom"),
@@ -136,7 +124,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
                 map_text(map, "uri").as_deref(),
                 map_text(map, "email").as_deref(),
             )?,
-            _ if articles.iter().any(|a| a.provider_name.is_none()) => {
+            _ if items.any_without_provider() => {
                 write_author(&mut out, Some(title), None, None)?;
             }
             _ => {}
@@ -150,9 +138,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
-        for ((number, _, record), article) in items.iter().zip(&articles) {
-            write_entry(&mut out, options, *number, record, article, updated)?;
-        }
+        items.write_to(&mut out, &options.warn, &updated.to_rfc3339())?;
         out.close("feed")?;
         out.end_document()
     }
@@ -204,15 +190,45 @@ fn write_author<W: Write>(
     out.close("author")
 }
 
-fn write_entry<W: Write>(
-    out: &mut XmlOut<W>,
+/// Writes one record as an `entry`, at its depth inside `feed`. An entry with no date of
+/// its own takes the feed's `updated`, known only at the end: its place is left as the
+/// item's placeholder.
+fn render_entry(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
+    let article = Article::new(record, &options.profile);
+    let mut out = XmlOut::item(1, options.invalid_chars, options.warn.clone());
+    let mut placeholder = None;
+    let result = write_entry(
+        &mut out,
+        options,
+        number,
+        record,
+        &article,
+        &mut placeholder,
+    );
+    let mut written = out.into_item(result);
+    written.placeholder = placeholder;
+    let published = article.published.as_ref().and_then(|d| d.parsed);
+    RenderedItem {
+        written,
+        rank_date: published,
+        own_date: article
+            .updated
+            .as_ref()
+            .and_then(|d| d.parsed)
+            .or(published),
+        has_provider: article.provider_name.is_some(),
+    }
+}
+
+fn write_entry(
+    out: &mut XmlOut<Vec<u8>>,
     options: &FeedWriteOptions,
     number: u64,
     record: &Record,
     article: &Article,
-    feed_updated: DateTime,
+    feed_updated_at: &mut Option<usize>,
 ) -> Result<()> {
-    out.context = article.describe(number);
+    out.record_title = article.title.clone();
     out.record = Some(number);
     out.open("entry", &[])?;
     let id = article.id.clone().unwrap_or_else(|| article.derived_id());
@@ -227,13 +243,15 @@ fn write_entry<W: Write>(
             ));
         }
     }
-    let updated = article
+    match article
         .updated
         .as_ref()
         .and_then(|d| d.parsed)
         .or(published)
-        .unwrap_or(feed_updated);
-    out.leaf("updated", &[], &updated.to_rfc3339())?;
+    {
+        Some(updated) => out.leaf("updated", &[], &updated.to_rfc3339())?,
+        None => *feed_updated_at = Some(out.leaf_placeholder("updated")?),
+    }
     if let Some(published) = published {
         out.leaf("published", &[], &published.to_rfc3339())?;
     }

@@ -7,13 +7,14 @@ use recast_model::{Channel, Record, RecordWriter, Result};
 
 use crate::article::{Article, is_web_url, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
-use crate::order::PendingFeed;
+use crate::order::{PendingFeed, RenderedItem};
 use crate::xml::write::XmlOut;
 use crate::{FeedWriteOptions, missing_channel};
 
 /// Writes RSS 2.0: records go in one at a time, and [`RecordWriter::finish`] writes the
 /// feed, newest first (by the profile's `published` field; undated items last, in
-/// arrival order).
+/// arrival order). Without a limit, each item is written as it comes and kept as bytes
+/// (in a temporary file past a few megabytes), so memory stays flat.
 ///
 /// The channel needs a title, link and description (`--feed-title`, `--feed-link`,
 /// `--feed-description`); `finish` names the missing one. Each item has `title`,
@@ -29,7 +30,7 @@ impl<W: Write> RssWriter<W> {
     /// before [`RecordWriter::finish`].
     pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> RssWriter<W> {
         RssWriter {
-            pending: PendingFeed::new(output, channel, options),
+            pending: PendingFeed::new(output, channel, options, render_item),
         }
     }
 
@@ -49,11 +50,11 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         let Some(output) = self.pending.output.take() else {
             return Ok(());
         };
-        let items = self.pending.take_sorted();
+        let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
         let (title, link, description) = check_channel(channel)?;
         let options = &self.pending.options;
-        let mut out = XmlOut::new(output, options.invalid_chars, options.warn.clone());
+        let mut out = XmlOut::document(output, options.invalid_chars, options.warn.clone());
         out.declaration()?;
         out.open(
             "rss",
@@ -90,7 +91,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
             out.leaf("link", &[], link)?;
             out.close("image")?;
         }
-        let newest = items.iter().find_map(|(_, date, _)| *date);
+        let newest = items.first_date();
         let build_date = channel
             .updated
             .as_deref()
@@ -105,9 +106,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
-        for (number, date, record) in &items {
-            write_item(&mut out, options, *number, *date, record)?;
-        }
+        items.write_to(&mut out, &options.warn, "")?;
         out.close("channel")?;
         out.close("rss")?;
         out.end_document()
@@ -131,15 +130,29 @@ fn check_channel(channel: &Channel) -> Result<(&str, &str, &str)> {
     Ok((title, link, description))
 }
 
+/// Writes one record as an `item`, at its depth inside `rss` and `channel`.
+fn render_item(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
+    let article = Article::new(record, &options.profile);
+    let date = article.published.as_ref().and_then(|d| d.parsed);
+    let mut out = XmlOut::item(2, options.invalid_chars, options.warn.clone());
+    let result = write_item(&mut out, options, number, date, record, &article);
+    RenderedItem {
+        written: out.into_item(result),
+        rank_date: date,
+        own_date: None,
+        has_provider: true,
+    }
+}
+
 fn write_item<W: Write>(
     out: &mut XmlOut<W>,
     options: &FeedWriteOptions,
     number: u64,
     date: Option<DateTime>,
     record: &Record,
+    article: &Article,
 ) -> Result<()> {
-    let article = Article::new(record, &options.profile);
-    out.context = article.describe(number);
+    out.record_title = article.title.clone();
     out.record = Some(number);
     out.open("item", &[])?;
     // RSS wants a title or a description in every item.

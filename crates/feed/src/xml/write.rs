@@ -1,13 +1,12 @@
 //! XML output: escaping, the characters XML 1.0 cannot carry, indentation.
 //!
-//! Built on quick-xml's writer; the markup is escaped here rather than by quick-xml so
+//! Markup is written straight as bytes (no per-tag allocation); text is escaped here so
 //! that a carriage return survives (`&#13;`: a literal CR would be normalised away by
 //! every XML parser) and attribute values keep their tabs and newlines.
 
 use std::borrow::Cow;
 use std::io::Write;
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use recast_model::{Error, ErrorKind, Location, Result};
 
 use crate::{InvalidChars, Warn};
@@ -17,9 +16,131 @@ pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+// Word-at-a-time byte tests: eight bytes per step over long text (bodies, HTML).
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// True when some byte of `word` is zero (exact, not just likely).
+fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(ONES) & !word & HIGHS != 0
+}
+
+/// True when some byte of `word` is `byte`.
+fn has_byte(word: u64, byte: u8) -> bool {
+    has_zero_byte(word ^ (ONES * u64::from(byte)))
+}
+
+/// True when some byte of `word` is below `limit` (exact for `limit` ≤ 128).
+fn has_byte_below(word: u64, limit: u8) -> bool {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS != 0
+}
+
+/// The eight bytes at `at`.
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
 /// True when the text has a character XML 1.0 cannot carry.
+///
+/// Works on bytes: the only such characters a `str` can hold are the C0 controls other
+/// than tab and line ends, and U+FFFE and U+FFFF (UTF-8 `EF BF BE`, `EF BF BF`).
 pub(crate) fn has_invalid_chars(text: &str) -> bool {
-    !text.chars().all(is_xml_char)
+    let bytes = text.as_bytes();
+    let invalid_at = |i: usize| match bytes[i] {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 => true,
+        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
+        _ => false,
+    };
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let word = word_at(bytes, at);
+        if (has_byte_below(word, 0x20) || has_byte(word, 0xEF)) && (at..at + 8).any(invalid_at) {
+            return true;
+        }
+        at += 8;
+    }
+    (at..bytes.len()).any(invalid_at)
+}
+
+/// Where the next byte of character data that needs a reference is, from `from`.
+fn next_text_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at + 8 <= bytes.len() {
+        let word = word_at(bytes, at);
+        if has_byte(word, b'&')
+            || has_byte(word, b'<')
+            || has_byte(word, b'>')
+            || has_byte(word, b'\r')
+        {
+            break;
+        }
+        at += 8;
+    }
+    (at..bytes.len()).find(|&i| TEXT_SPECIAL[usize::from(bytes[i])])
+}
+
+/// The reference that replaces a byte of character data, if it needs one; `>` too, so
+/// that `]]>` can never appear.
+fn text_reference(byte: u8) -> Option<&'static [u8]> {
+    match byte {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#13;"),
+        _ => None,
+    }
+}
+
+/// Like [`text_reference`], for a double-quoted attribute value, which also keeps its
+/// quotes, tabs and newlines as references.
+fn attr_reference(byte: u8) -> Option<&'static [u8]> {
+    match byte {
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#9;"),
+        b'\n' => Some(b"&#10;"),
+        byte => text_reference(byte),
+    }
+}
+
+/// Which bytes need a reference, as tables: one lookup a byte in the hot loop.
+const fn table(attr: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8, b'&' | b'<' | b'>' | b'\r')
+            || (attr && matches!(byte as u8, b'"' | b'\t' | b'\n'));
+        byte += 1;
+    }
+    table
+}
+const TEXT_SPECIAL: [bool; 256] = table(false);
+const ATTR_SPECIAL: [bool; 256] = table(true);
+
+/// Writes `text` escaped: runs of plain bytes are copied whole.
+fn write_escaped(out: &mut impl Write, text: &str, attr: bool) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let next_special = |from: usize| {
+        if attr {
+            (from..bytes.len()).find(|&i| ATTR_SPECIAL[usize::from(bytes[i])])
+        } else {
+            next_text_special(bytes, from)
+        }
+    };
+    let mut plain_from = 0;
+    while let Some(at) = next_special(plain_from) {
+        let reference = if attr {
+            attr_reference(bytes[at])
+        } else {
+            text_reference(bytes[at])
+        };
+        out.write_all(&bytes[plain_from..at])?;
+        out.write_all(reference.unwrap_or_default())?;
+        plain_from = at + 1;
+    }
+    out.write_all(&bytes[plain_from..])
 }
 
 /// Escapes character data; `>` too, so that `]]>` can never appear.
@@ -33,51 +154,46 @@ pub(crate) fn escape_attr(text: &str) -> Cow<'_, str> {
 }
 
 fn escape(text: &str, attr: bool) -> Cow<'_, str> {
-    let needs =
-        |c: char| matches!(c, '&' | '<' | '>' | '\r') || (attr && matches!(c, '"' | '\t' | '\n'));
-    if !text.chars().any(needs) {
+    let special = if attr { &ATTR_SPECIAL } else { &TEXT_SPECIAL };
+    if !text.bytes().any(|b| special[usize::from(b)]) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\t' if attr => out.push_str("&#9;"),
-            '\n' if attr => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    let mut out = Vec::with_capacity(text.len() + 16);
+    write_escaped(&mut out, text, attr).expect("a Vec takes every write");
+    Cow::Owned(String::from_utf8(out).expect("escaping keeps UTF-8"))
 }
 
 /// A streaming XML document writer with two-space indentation.
 ///
 /// Text is only ever written inside leaf elements, so indentation never changes a value.
+/// The whole document goes to a buffered output ([`XmlOut::document`]); one feed item can
+/// also be written on its own into memory ([`XmlOut::item`]) at the depth it will have in
+/// the document, holding its warnings until the item takes its place.
 pub(crate) struct XmlOut<W: Write> {
-    /// Buffered here: the writer makes many small writes, and the output may be a bare file.
-    writer: quick_xml::Writer<std::io::BufWriter<W>>,
+    output: W,
     depth: usize,
     invalid: InvalidChars,
     warn: Warn,
-    /// Names the record being written in warnings and errors: `record 3 ("Title")`.
-    pub context: String,
-    /// The 1-based number of the record being written, for error locations.
+    /// Warnings kept back, in order, when the item is written ahead of its place.
+    held_warnings: Option<Vec<String>>,
+    /// The 1-based number of the record being written, for error locations and messages.
     pub record: Option<u64>,
+    /// The title of the record being written, for messages.
+    pub record_title: Option<String>,
 }
 
 impl<W: Write> XmlOut<W> {
-    pub fn new(output: W, invalid: InvalidChars, warn: Warn) -> XmlOut<W> {
+    /// A document written to `output` through a buffer: the writer makes many small
+    /// writes, and the output may be a bare file.
+    pub fn document(output: W, invalid: InvalidChars, warn: Warn) -> XmlOut<std::io::BufWriter<W>> {
         XmlOut {
-            writer: quick_xml::Writer::new(std::io::BufWriter::with_capacity(64 * 1024, output)),
+            output: std::io::BufWriter::with_capacity(64 * 1024, output),
             depth: 0,
             invalid,
             warn,
-            context: "the channel".into(),
+            held_warnings: None,
             record: None,
+            record_title: None,
         }
     }
 
@@ -85,35 +201,63 @@ impl<W: Write> XmlOut<W> {
         Error::io(None, &error)
     }
 
-    fn event(&mut self, event: Event<'_>) -> Result<()> {
-        self.writer.write_event(event).map_err(Self::io)
+    fn bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.output.write_all(bytes).map_err(Self::io)
+    }
+
+    fn escaped(&mut self, text: &str, attr: bool) -> Result<()> {
+        write_escaped(&mut self.output, text, attr).map_err(Self::io)
+    }
+
+    /// Copies bytes already made into XML (an item written ahead of its place).
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.bytes(bytes)
     }
 
     pub fn declaration(&mut self) -> Result<()> {
-        self.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        self.bytes(br#"<?xml version="1.0" encoding="UTF-8"?>"#)
     }
 
     fn newline(&mut self) -> Result<()> {
         const SPACES: &str = "\n                                                                ";
         let width = (1 + 2 * self.depth).min(SPACES.len());
-        self.event(Event::Text(BytesText::from_escaped(&SPACES[..width])))
+        self.bytes(&SPACES.as_bytes()[..width])
+    }
+
+    /// Names the record being written: `record 3 ("Title")`, or the channel.
+    fn context(&self) -> String {
+        match (self.record, &self.record_title) {
+            (None, _) => "the channel".into(),
+            (Some(number), Some(title)) => format!("record {number} ({title:?})"),
+            (Some(number), None) => format!("record {number}"),
+        }
+    }
+
+    fn emit_warning(&mut self, message: String) {
+        match &mut self.held_warnings {
+            Some(held) => held.push(message),
+            None => (self.warn)(&message),
+        }
     }
 
     /// Warns about the record being written: `record 3 ("Title"): ...`.
-    pub fn warn(&self, what: &str) {
-        (self.warn)(&format!("{}: {what}", self.context));
+    pub fn warn(&mut self, what: &str) {
+        let message = format!("{}: {what}", self.context());
+        self.emit_warning(message);
     }
 
     /// Text for a standard element: characters XML cannot carry are dropped with a
-    /// warning, or refused, as the options say.
-    pub fn clean<'a>(&mut self, what: &str, text: &'a str) -> Result<Cow<'a, str>> {
+    /// warning, or refused, as the options say. `what` names the text in the message.
+    pub fn clean<'a>(&mut self, what: &dyn Fn() -> String, text: &'a str) -> Result<Cow<'a, str>> {
         if !has_invalid_chars(text) {
             return Ok(Cow::Borrowed(text));
         }
         let bad = text.chars().find(|c| !is_xml_char(*c)).unwrap_or('\0');
         let message = format!(
-            "{}: {what} has the character U+{:04X}, which XML 1.0 cannot carry",
-            self.context, bad as u32
+            "{}: {} has the character U+{:04X}, which XML 1.0 cannot carry",
+            self.context(),
+            what(),
+            bad as u32
         );
         match self.invalid {
             InvalidChars::Refuse => {
@@ -124,7 +268,7 @@ impl<W: Write> XmlOut<W> {
                 Err(Error::new(ErrorKind::Data, location, message))
             }
             InvalidChars::Drop => {
-                (self.warn)(&format!("{message}; dropped it"));
+                self.emit_warning(format!("{message}; dropped it"));
                 Ok(Cow::Owned(
                     text.chars().filter(|c| is_xml_char(*c)).collect(),
                 ))
@@ -132,17 +276,29 @@ impl<W: Write> XmlOut<W> {
         }
     }
 
-    fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<BytesStart<'static>> {
-        let mut content = String::from(name);
-        for (key, value) in attrs {
-            let value = self.clean(&format!("attribute {key}"), value)?;
-            content.push(' ');
-            content.push_str(key);
-            content.push_str("=\"");
-            content.push_str(&escape_attr(&value));
-            content.push('"');
+    /// Writes `<name attr="value"...` (without the closing `>`), each value cleaned.
+    fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
+        // Checked first, as a whole, so that a refused value writes nothing of the tag.
+        let mut cleaned: [Cow<'_, str>; 4] = Default::default();
+        let mut spilled = Vec::new();
+        for (i, (key, value)) in attrs.iter().enumerate() {
+            let value = self.clean(&|| format!("attribute {key}"), value)?;
+            match cleaned.get_mut(i) {
+                Some(slot) => *slot = value,
+                None => spilled.push(value),
+            }
         }
-        Ok(BytesStart::from_content(content, name.len()))
+        self.bytes(b"<")?;
+        self.bytes(name.as_bytes())?;
+        let values = cleaned.iter().chain(&spilled);
+        for ((key, _), value) in attrs.iter().zip(values) {
+            self.bytes(b" ")?;
+            self.bytes(key.as_bytes())?;
+            self.bytes(b"=\"")?;
+            self.escaped(value, true)?;
+            self.bytes(b"\"")?;
+        }
+        Ok(())
     }
 
     /// Opens an element whose content is elements.
@@ -150,49 +306,111 @@ impl<W: Write> XmlOut<W> {
         if self.depth > 0 {
             self.newline()?;
         } else {
-            self.event(Event::Text(BytesText::from_escaped("\n")))?;
+            self.bytes(b"\n")?;
         }
-        let start = self.start_tag(name, attrs)?;
-        self.event(Event::Start(start))?;
+        self.start_tag(name, attrs)?;
+        self.bytes(b">")?;
         self.depth += 1;
         Ok(())
+    }
+
+    fn end_tag(&mut self, name: &str) -> Result<()> {
+        self.bytes(b"</")?;
+        self.bytes(name.as_bytes())?;
+        self.bytes(b">")
     }
 
     pub fn close(&mut self, name: &str) -> Result<()> {
         self.depth = self.depth.saturating_sub(1);
         self.newline()?;
-        self.event(Event::End(BytesEnd::new(name)))
+        self.end_tag(name)
     }
 
     /// An element holding text (written `<name/>` when the text is empty).
     pub fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> Result<()> {
-        let text = self.clean(name, text)?;
+        let text = self.clean(&|| name.to_owned(), text)?;
         self.leaf_raw(name, attrs, &text)
     }
 
     /// Like [`XmlOut::leaf`], for text already checked for invalid characters.
     pub fn leaf_raw(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> Result<()> {
         self.newline()?;
-        let start = self.start_tag(name, attrs)?;
+        self.start_tag(name, attrs)?;
         if text.is_empty() {
-            return self.event(Event::Empty(start));
+            return self.bytes(b"/>");
         }
-        self.event(Event::Start(start))?;
-        self.event(Event::Text(BytesText::from_escaped(escape_text(text))))?;
-        self.event(Event::End(BytesEnd::new(name)))
+        self.bytes(b">")?;
+        self.escaped(text, false)?;
+        self.end_tag(name)
     }
 
     /// An element with attributes only.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
         self.newline()?;
-        let start = self.start_tag(name, attrs)?;
-        self.event(Event::Empty(start))
+        self.start_tag(name, attrs)?;
+        self.bytes(b"/>")
     }
 
     /// Ends the document with a newline and flushes.
     pub fn end_document(&mut self) -> Result<()> {
-        self.event(Event::Text(BytesText::from_escaped("\n")))?;
-        self.writer.get_mut().flush().map_err(Self::io)
+        self.bytes(b"\n")?;
+        self.output.flush().map_err(Self::io)
+    }
+}
+
+/// One item (or entry) written ahead of its place in the feed.
+#[derive(Default)]
+pub(crate) struct WrittenItem {
+    /// Its markup, from the newline before its start tag to its end tag; up to the
+    /// error, if there was one.
+    pub bytes: Vec<u8>,
+    /// The warnings it gave, to be given when it takes its place.
+    pub warnings: Vec<String>,
+    /// The error that stopped it, to be returned when it takes its place.
+    pub error: Option<Error>,
+    /// Where text known only at the end (the Atom feed's `updated`) goes, if anywhere.
+    pub placeholder: Option<usize>,
+}
+
+impl XmlOut<Vec<u8>> {
+    /// An item written into memory at `depth`, its warnings held back.
+    pub fn item(depth: usize, invalid: InvalidChars, warn: Warn) -> XmlOut<Vec<u8>> {
+        XmlOut {
+            // Room for a typical item at once: growing by doubling copies it again and again.
+            output: Vec::with_capacity(16 << 10),
+            depth,
+            invalid,
+            warn,
+            held_warnings: Some(Vec::new()),
+            record: None,
+            record_title: None,
+        }
+    }
+
+    /// The number of bytes written so far.
+    pub fn position(&self) -> usize {
+        self.output.len()
+    }
+
+    /// An element whose text is left out, to be put in later: its offset is returned.
+    pub fn leaf_placeholder(&mut self, name: &str) -> Result<usize> {
+        self.newline()?;
+        self.bytes(b"<")?;
+        self.bytes(name.as_bytes())?;
+        self.bytes(b">")?;
+        let at = self.position();
+        self.end_tag(name)?;
+        Ok(at)
+    }
+
+    /// The item written, and how writing it ended.
+    pub fn into_item(self, result: Result<()>) -> WrittenItem {
+        WrittenItem {
+            bytes: self.output,
+            warnings: self.held_warnings.unwrap_or_default(),
+            error: result.err(),
+            placeholder: None,
+        }
     }
 }
 
@@ -217,6 +435,129 @@ mod tests {
     fn knows_xml_characters() {
         assert!(has_invalid_chars("bell\u{7}"));
         assert!(has_invalid_chars("\u{FFFE}"));
-        assert!(!has_invalid_chars("tab\there\r\n é 😀"));
+        assert!(has_invalid_chars("end \u{FFFF}"));
+        assert!(!has_invalid_chars("tab\there\r\n é 😀 \u{FFFD} \u{EFBF}"));
+    }
+
+    /// The byte scan agrees with the character definition on every character class.
+    #[test]
+    fn byte_scan_matches_the_char_production() {
+        let samples = [
+            '\0',
+            '\u{1}',
+            '\t',
+            '\n',
+            '\u{B}',
+            '\r',
+            '\u{1F}',
+            ' ',
+            '~',
+            '\u{7F}',
+            '\u{80}',
+            '\u{9F}',
+            'é',
+            '\u{D7FF}',
+            '\u{E000}',
+            '\u{EFBF}',
+            '\u{FFFD}',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ];
+        for c in samples {
+            let text = format!("a{c}b");
+            assert_eq!(has_invalid_chars(&text), !is_xml_char(c), "{c:?}");
+        }
+    }
+
+    /// The word-at-a-time scans against plain character-by-character definitions.
+    #[test]
+    fn fast_scans_match_the_plain_definitions() {
+        fn plain_escape(text: &str, attr: bool) -> String {
+            let mut out = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '\r' => out.push_str("&#13;"),
+                    '"' if attr => out.push_str("&quot;"),
+                    '\t' if attr => out.push_str("&#9;"),
+                    '\n' if attr => out.push_str("&#10;"),
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let alphabet = [
+            "&", "<", ">", "\r", "\n", "\t", "\"", "\u{7}", "\u{1F}", " ", "é", "\u{FFFE}",
+            "\u{FFFF}", "\u{FFFD}", "\u{EFBF}", "😀", "\u{0}", "\u{7F}", "\u{80}",
+        ];
+        // Strings from a fixed pseudo-random sequence, mostly plain letters so that clean
+        // words occur, with specials at every position of a word and across words.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            let len = state % 40;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                match state % 4 {
+                    0 => text.push_str(alphabet[(state >> 8) as usize % alphabet.len()]),
+                    _ => text.push('a'),
+                }
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            assert_eq!(
+                has_invalid_chars(&text),
+                !text.chars().all(is_xml_char),
+                "{text:?}"
+            );
+            for attr in [false, true] {
+                assert_eq!(escape(&text, attr), plain_escape(&text, attr), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn writes_elements_and_escaped_attributes() {
+        let warn: Warn = std::sync::Arc::new(|_: &str| {});
+        let mut out = XmlOut::item(1, InvalidChars::Drop, warn);
+        out.open("item", &[]).unwrap();
+        out.leaf("title", &[("a", "x\"y"), ("b", "1\t2")], "1 < 2")
+            .unwrap();
+        out.empty("link", &[("href", "u&v")]).unwrap();
+        out.leaf("empty", &[], "").unwrap();
+        out.close("item").unwrap();
+        let item = out.into_item(Ok(()));
+        assert_eq!(
+            String::from_utf8(item.bytes).unwrap(),
+            "\n  <item>\n    <title a=\"x&quot;y\" b=\"1&#9;2\">1 &lt; 2</title>\
+             \n    <link href=\"u&amp;v\"/>\n    <empty/>\n  </item>"
+        );
+    }
+
+    #[test]
+    fn held_warnings_wait_for_the_item() {
+        let warn: Warn = std::sync::Arc::new(|_: &str| panic!("not held"));
+        let mut out = XmlOut::item(1, InvalidChars::Drop, warn);
+        out.record = Some(3);
+        out.record_title = Some("T".into());
+        out.leaf("title", &[], "bell\u{7}").unwrap();
+        let item = out.into_item(Ok(()));
+        assert_eq!(
+            item.warnings,
+            [
+                "record 3 (\"T\"): title has the character U+0007, which XML 1.0 cannot carry; dropped it"
+            ]
+        );
+        assert_eq!(
+            String::from_utf8(item.bytes).unwrap(),
+            "\n  <title>bell</title>"
+        );
     }
 }
