@@ -37,9 +37,9 @@ mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     stream::set_threads(cli.threads);
-    // Only `migrate` parses with rayon; the record stream has its own pool.
-    if let Command::Migrate(_) = &cli.command
-        && let Some(threads) = cli.threads
+    // The record stream has its own pool; rayon serves `migrate` and the feed writers'
+    // parallel item rendering, and takes the same limit.
+    if let Some(threads) = cli.threads
         && let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build_global()
