@@ -49,7 +49,7 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             Message::Records(items) => {
                 for item in items {
                     match item {
-                        Ok(record) => sink.write(&record, &write_options)?,
+                        Ok(record) => sink.write(record, &write_options)?,
                         Err(error) if args.input.keep_going => {
                             reporter.error(&error);
                             failed += 1;
@@ -124,7 +124,7 @@ impl Sink {
         })
     }
 
-    fn write(&mut self, record: &Record, options: &WriteOptions) -> anyhow::Result<()> {
+    fn write(&mut self, record: Record, options: &WriteOptions) -> anyhow::Result<()> {
         match self {
             Sink::Stream {
                 format,
@@ -145,7 +145,7 @@ impl Sink {
                 let writer = writer.as_mut().expect("opened above");
                 let output = target.as_ref().map(|(path, _)| path.as_path());
                 writer
-                    .write_record(record)
+                    .write_owned(record)
                     .map_err(|e| name_output(e, output))?;
             }
             Sink::Folder {
@@ -154,7 +154,7 @@ impl Sink {
                 template,
             } => {
                 let path = out.reserve(&template.render(&record.fields), format.extension())?;
-                write_file(*format, path, options, std::slice::from_ref(record))?;
+                write_file(*format, path, options, std::slice::from_ref(&record))?;
             }
         }
         Ok(())

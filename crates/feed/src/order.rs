@@ -321,7 +321,7 @@ impl<W> PendingFeed<W> {
     /// cannot make a feed fails before a whole archive is read.
     pub fn push(
         &mut self,
-        record: &Record,
+        record: Record,
         check: impl FnOnce(&Channel) -> Result<()>,
     ) -> Result<()> {
         if !self.checked {
@@ -331,12 +331,12 @@ impl<W> PendingFeed<W> {
         match &mut self.items {
             Holding::Records(newest) => {
                 let profile = &self.options.profile;
-                let date = profile.text(&profile.published, record);
-                newest.push(date.as_deref(), record.clone());
+                let date = profile.text(&profile.published, &record);
+                newest.push(date.as_deref(), record);
             }
             Holding::Written(written) => {
                 self.seq += 1;
-                written.batch.push((self.seq, record.clone()));
+                written.batch.push((self.seq, record));
                 if written.batch.len() >= BATCH {
                     written.write_batch(&self.options, self.markup)?;
                 }

@@ -23,12 +23,23 @@ pub trait RecordReader: Iterator<Item = Result<Record>> {
 pub trait RecordWriter {
     fn write_record(&mut self, record: &Record) -> Result<()>;
 
+    /// [`RecordWriter::write_record`] for a caller that has no further use for the
+    /// record: a writer that keeps records (a feed sorting its items, rendering them on
+    /// other threads) takes it instead of copying it.
+    fn write_owned(&mut self, record: Record) -> Result<()> {
+        self.write_record(&record)
+    }
+
     fn finish(&mut self) -> Result<()>;
 }
 
 impl<W: RecordWriter + ?Sized> RecordWriter for Box<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
         (**self).write_record(record)
+    }
+
+    fn write_owned(&mut self, record: Record) -> Result<()> {
+        (**self).write_owned(record)
     }
 
     fn finish(&mut self) -> Result<()> {

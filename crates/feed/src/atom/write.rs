@@ -58,6 +58,10 @@ fn now() -> DateTime {
 
 impl<W: Write> RecordWriter for AtomWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
+        self.write_owned(record.clone())
+    }
+
+    fn write_owned(&mut self, record: Record) -> Result<()> {
         self.pending
             .push(record, |channel| check_channel(channel).map(drop))
     }

@@ -42,6 +42,10 @@ impl<W: Write> RssWriter<W> {
 
 impl<W: Write> RecordWriter for RssWriter<W> {
     fn write_record(&mut self, record: &Record) -> Result<()> {
+        self.write_owned(record.clone())
+    }
+
+    fn write_owned(&mut self, record: Record) -> Result<()> {
         self.pending
             .push(record, |channel| check_channel(channel).map(drop))
     }
