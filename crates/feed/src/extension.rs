@@ -474,7 +474,7 @@ mod tests {
         let mut tree = Tree::default();
         let built = open().and_then(|mut source| {
             source.read_tree(&mut tree, None, |_, _| Ok(false)).ok()?;
-            Some(source.step().ok()?)
+            source.step().ok()
         });
         match (streamed, built) {
             (Some((streamed, after)), Some(after_tree)) => {
