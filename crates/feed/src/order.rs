@@ -29,14 +29,23 @@ impl Ranked {
     /// `Less` when `self` comes first in the feed: dated before undated, newer before
     /// older, earlier arrival first among equals.
     fn feed_order(&self, other: &Ranked) -> Ordering {
-        match (&self.date, &other.date) {
-            (Some(a), Some(b)) => b.timestamp.cmp(&a.timestamp),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
-        .then(self.seq.cmp(&other.seq))
+        feed_order(
+            (self.date.as_ref(), self.seq),
+            (other.date.as_ref(), other.seq),
+        )
     }
+}
+
+/// Feed order of two items given as (date, arrival number): dated before undated,
+/// newer before older, earlier arrival first among equals.
+fn feed_order(a: (Option<&DateTime>, u64), b: (Option<&DateTime>, u64)) -> Ordering {
+    match (a.0, b.0) {
+        (Some(a), Some(b)) => b.timestamp.cmp(&a.timestamp),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then(a.1.cmp(&b.1))
 }
 
 impl PartialEq for Ranked {
@@ -141,13 +150,10 @@ struct Stored {
 impl Stored {
     /// The feed order of [`Ranked::feed_order`].
     fn feed_order(&self, other: &Stored) -> Ordering {
-        match (&self.date, &other.date) {
-            (Some(a), Some(b)) => b.timestamp.cmp(&a.timestamp),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
-        .then(self.seq.cmp(&other.seq))
+        feed_order(
+            (self.date.as_ref(), self.seq),
+            (other.date.as_ref(), other.seq),
+        )
     }
 }
 
