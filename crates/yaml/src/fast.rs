@@ -194,7 +194,7 @@ impl<'a> FastReader<'a> {
 
     /// A block collection whose first line is `line` (not yet consumed), at `depth`.
     fn node(&mut self, line: &Line<'a>, depth: usize, root: bool) -> Option<Value> {
-        if line.indent == 0 && is_document_line(line.rest) {
+        if is_document_line(line) {
             return None;
         }
         if is_item(line.rest) {
@@ -215,7 +215,7 @@ impl<'a> FastReader<'a> {
             if line.indent < indent || (line.indent == indent && !is_item(line.rest)) {
                 break;
             }
-            if line.indent > indent || (line.indent == 0 && is_document_line(line.rest)) {
+            if line.indent > indent || is_document_line(&line) {
                 return None;
             }
             self.advance(&line);
@@ -273,7 +273,7 @@ impl<'a> FastReader<'a> {
                     if line.indent < indent {
                         break;
                     }
-                    if line.indent > indent || (line.indent == 0 && is_document_line(line.rest)) {
+                    if line.indent > indent || is_document_line(&line) {
                         return None;
                     }
                     self.advance(&line);
@@ -325,10 +325,13 @@ fn is_item(rest: &str) -> bool {
     rest == "-" || rest.starts_with("- ")
 }
 
-/// `line` (at column 0) starts with three dashes or dots: a marker, or text the full
-/// parser must judge.
-fn is_document_line(rest: &str) -> bool {
-    rest.starts_with("---") || rest.starts_with("...") || rest.starts_with('%')
+/// A line at column 0 that starts with three dashes or dots, or `%`: a marker or a
+/// directive, or text the full parser must judge.
+fn is_document_line(line: &Line<'_>) -> bool {
+    line.indent == 0
+        && (line.rest.starts_with("---")
+            || line.rest.starts_with("...")
+            || line.rest.starts_with('%'))
 }
 
 /// Only spaces, then maybe a comment.
