@@ -3,9 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use recast_fuzz::read_all;
+use recast_fuzz::{read_all, write_all};
 use recast_json::{JsonReader, JsonWriter};
-use recast_model::RecordWriter;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -17,14 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let Some(records) = read_all(JsonReader::new(data, None)) else {
         return;
     };
-    let mut writer = JsonWriter::new(Vec::new());
-    for record in &records {
-        writer
-            .write_record(record)
-            .expect("a record read from JSON writes");
-    }
-    writer.finish().expect("finishes");
-    let out = writer.into_inner();
+    let mut out = Vec::new();
+    write_all(JsonWriter::new(&mut out), &records, "JSON");
     let back = read_all(JsonReader::new(&out[..], None));
     assert_eq!(
         back.as_deref(),

@@ -3,22 +3,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use recast_fuzz::read_all;
+use recast_fuzz::{read_all, write_all};
 use recast_json::{JsonLinesReader, JsonLinesWriter};
-use recast_model::RecordWriter;
 
 fuzz_target!(|data: &[u8]| {
     let Some(records) = read_all(JsonLinesReader::new(data, None)) else {
         return;
     };
-    let mut writer = JsonLinesWriter::new(Vec::new());
-    for record in &records {
-        writer
-            .write_record(record)
-            .expect("a record read from JSON Lines writes");
-    }
-    writer.finish().expect("finishes");
-    let out = writer.into_inner();
+    let mut out = Vec::new();
+    write_all(JsonLinesWriter::new(&mut out), &records, "JSON Lines");
     let back = read_all(JsonLinesReader::new(&out[..], None));
     assert_eq!(
         back.as_deref(),

@@ -3,8 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use recast_fuzz::read_all;
-use recast_model::RecordWriter;
+use recast_fuzz::{read_all, write_all};
 use recast_yaml::{ReadOptions, YamlReader, YamlWriter};
 
 fuzz_target!(|data: &[u8]| {
@@ -15,14 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut out = Vec::new();
-    let mut writer = YamlWriter::new(&mut out, None);
-    for record in &records {
-        writer
-            .write_record(record)
-            .expect("a record read from YAML writes");
-    }
-    writer.finish().expect("flushes");
-    drop(writer);
+    write_all(YamlWriter::new(&mut out, None), &records, "YAML");
     let back = read_all(YamlReader::new(&out[..], None, ReadOptions::default()));
     assert_eq!(
         back.as_deref(),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arbitrary::{Result, Unstructured};
-use recast_model::{Map, Number, Record, RecordReader, Value};
+use recast_model::{Map, Number, Record, RecordReader, RecordWriter, Value};
 
 /// Feed options that print nothing (warnings would flood the fuzzer's output).
 pub fn quiet_feed_read() -> recast_feed::FeedReadOptions {
@@ -33,6 +33,19 @@ pub fn read_all(reader: impl RecordReader) -> Option<Vec<Record>> {
         }
     }
     (!failed).then_some(records)
+}
+
+/// Writes `records` with `writer` and finishes it: records that a reader gave must write
+/// (`format` names the format in the panic message).
+pub fn write_all(mut writer: impl RecordWriter, records: &[Record], format: &str) {
+    for record in records {
+        if let Err(e) = writer.write_record(record) {
+            panic!("a record read from {format} writes: {e}\n{record:?}");
+        }
+    }
+    writer
+        .finish()
+        .unwrap_or_else(|e| panic!("{format} finishes: {e}"));
 }
 
 /// A string from the fuzzer's bytes, biased towards the text that trips formats: YAML
