@@ -13,6 +13,8 @@
 //!
 //! So the marker is a bijection, and a sheet from elsewhere with `'tis` keeps its `'`.
 
+use std::borrow::Cow;
+
 use recast_model::{Map, Number, Value};
 
 /// The list-cell separator as written; the reader splits on `;` and trims spaces.
@@ -97,15 +99,19 @@ pub(crate) fn auto_value(text: &str) -> Value {
     match text {
         "[]" => Value::List(Vec::new()),
         "{}" => Value::Map(Map::default()),
-        _ => {
-            if let Some(n) = Number::parse(text) {
-                Value::Number(n)
-            } else if let Some(b) = is_bool(text) {
-                Value::Bool(b)
-            } else {
-                Value::String(text.to_owned())
-            }
-        }
+        _ => scalar_value(Cow::Borrowed(text)),
+    }
+}
+
+/// An unmarked text as a number, a boolean, or else the string itself (copied only
+/// when it is borrowed).
+fn scalar_value(text: Cow<'_, str>) -> Value {
+    if let Some(n) = Number::parse(&text) {
+        Value::Number(n)
+    } else if let Some(b) = is_bool(&text) {
+        Value::Bool(b)
+    } else {
+        Value::String(text.into_owned())
     }
 }
 
@@ -206,7 +212,7 @@ pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
             c => current.push((c, false)),
         }
     }
-    let mut values: Vec<Value> = items
+    let values: Vec<Value> = items
         .into_iter()
         .map(|item| {
             let start = item
@@ -221,61 +227,41 @@ pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
                 .iter()
                 .map(|&(c, _)| c)
                 .collect();
-            read_item(decoded, sanitize)
+            read_item(Cow::Owned(decoded), sanitize)
         })
         .collect();
+    Some(list_of(values))
+}
+
+/// The list of a cell's items: `a; b;` is `[a, b]`, since a null last item is written
+/// with a trailing `;`.
+fn list_of(mut values: Vec<Value>) -> Value {
     if values.len() > 1 && matches!(values.last(), Some(Value::Null)) {
-        // `a; b;` is `[a, b]`; a null last item is written with a trailing `;`.
         values.pop();
     }
-    Some(Value::List(values))
+    Value::List(values)
 }
 
 /// [`read_list`] for a cell without escapes, the common case: items are the pieces
 /// between `;`, trimmed of whitespace (as `char::is_whitespace` says, like the general
 /// path), with no per-character copy.
 fn read_plain_list(text: &str, sanitize: bool) -> Value {
-    let mut values: Vec<Value> = text
-        .split(';')
-        .map(|item| read_item_str(item.trim(), sanitize))
-        .collect();
-    if values.len() > 1 && matches!(values.last(), Some(Value::Null)) {
-        // `a; b;` is `[a, b]`; a null last item is written with a trailing `;`.
-        values.pop();
-    }
-    Value::List(values)
+    list_of(
+        text.split(';')
+            .map(|item| read_item(Cow::Borrowed(item.trim()), sanitize))
+            .collect(),
+    )
 }
 
-fn read_item_str(decoded: &str, sanitize: bool) -> Value {
-    if decoded.is_empty() {
-        return Value::Null;
-    }
-    if let Some(text) = strip_marker(decoded, sanitize) {
-        return Value::String(text.to_owned());
-    }
-    if let Some(n) = Number::parse(decoded) {
-        Value::Number(n)
-    } else if let Some(b) = is_bool(decoded) {
-        Value::Bool(b)
-    } else {
-        Value::String(decoded.to_owned())
-    }
-}
-
-fn read_item(decoded: String, sanitize: bool) -> Value {
+/// One item of a list cell: empty is null, a marked item is text, others are typed.
+fn read_item(decoded: Cow<'_, str>, sanitize: bool) -> Value {
     if decoded.is_empty() {
         return Value::Null;
     }
     if let Some(text) = strip_marker(&decoded, sanitize) {
         return Value::String(text.to_owned());
     }
-    if let Some(n) = Number::parse(&decoded) {
-        Value::Number(n)
-    } else if let Some(b) = is_bool(&decoded) {
-        Value::Bool(b)
-    } else {
-        Value::String(decoded)
-    }
+    scalar_value(decoded)
 }
 
 #[cfg(test)]
