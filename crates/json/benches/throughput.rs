@@ -1,6 +1,10 @@
-//! A rough throughput figure, not a benchmark (those live in `bench/`): run with
-//! `cargo test --release -p recast-json --test throughput -- --ignored --nocapture`.
+//! Rough throughput and memory figures for recast-json alone (the whole-program
+//! benchmarks live in `bench/`): `cargo bench -p recast-json --bench throughput`.
+//! Reads about 50 MB of JSON Lines and streams a made-up 500 MB array, so it is run by
+//! hand, never by `cargo test`.
 
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 
 use std::time::Instant;
@@ -8,8 +12,11 @@ use std::time::Instant;
 use common::*;
 use recast_json::{JsonLinesReader, JsonReader, Spacing};
 
-#[test]
-#[ignore = "timing; run in release by hand"]
+fn main() {
+    read_and_write_about_50_mb();
+    memory_stays_flat_on_a_large_array();
+}
+
 fn read_and_write_about_50_mb() {
     let lines = std::fs::read(fixture("archive.jsonl")).unwrap();
     let copies = 50_000_000 / lines.len() + 1;
@@ -63,7 +70,7 @@ fn read_and_write_about_50_mb() {
         "write JSON Lines: {mb:.0} MB in {secs:.3} s = {:.0} MB/s",
         mb / secs
     );
-    assert!(out == big);
+    assert!(out == big, "JSON Lines written back differ from the input");
 }
 
 /// Repeats one record as the elements of a JSON array, made up on the fly.
@@ -105,8 +112,7 @@ fn peak_memory_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-#[test]
-#[ignore = "reads 500 MB; run in release by hand"]
+/// Streaming a 500 MB array must not grow the process by more than 20 MB.
 fn memory_stays_flat_on_a_large_array() {
     let record: &'static [u8] = br#"{"title": "A title", "body": "Some body text \u00e9 that is not short at all.", "n": [1, 2.5, {"x": null}]}"#;
     let count = 500_000_000 / (record.len() + 2);
