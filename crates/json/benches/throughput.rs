@@ -4,7 +4,6 @@
 //! hand, never by `cargo test`.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::time::Instant;
