@@ -8,13 +8,18 @@ use std::sync::Arc;
 /// the 1-based record number when the error concerns a whole record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
+    /// The file, or `None` for standard input or a text with no file.
     pub file: Option<Arc<Path>>,
+    /// The 1-based line, 0 when unknown.
     pub line: u64,
+    /// The 1-based column in characters, 0 when unknown.
     pub column: u64,
+    /// The 1-based record number, when the error concerns a whole record.
     pub record: Option<u64>,
 }
 
 impl Location {
+    /// A position in a file (line and column 1-based, 0 when unknown), no record.
     pub fn new(file: Option<Arc<Path>>, line: u64, column: u64) -> Location {
         Location {
             file,
@@ -81,12 +86,16 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{location}: {message}")]
 pub struct Error {
+    /// What kind of failure it is, which decides the exit code.
     pub kind: ErrorKind,
+    /// Where it happened.
     pub location: Location,
+    /// What went wrong and what was expected, without the location.
     pub message: String,
 }
 
 impl Error {
+    /// An error of any kind.
     pub fn new(kind: ErrorKind, location: Location, message: impl Into<String>) -> Error {
         Error {
             kind,
@@ -95,14 +104,17 @@ impl Error {
         }
     }
 
+    /// Input that is not well-formed in its format.
     pub fn syntax(location: Location, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Syntax, location, message)
     }
 
+    /// Well-formed input that does not fit: a duplicate key, a value a format cannot carry.
     pub fn data(location: Location, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Data, location, message)
     }
 
+    /// A safety budget exceeded: depth, size, alias expansion.
     pub fn limit(location: Location, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Limit, location, message)
     }

@@ -51,6 +51,7 @@ impl FieldPath {
         }
     }
 
+    /// The keys, outermost first, with their `\.` escapes undone.
     pub fn segments(&self) -> &[String] {
         &self.segments
     }

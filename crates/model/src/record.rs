@@ -15,11 +15,14 @@ pub const BODY: &str = "body";
 /// text starts on (0 when unknown).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
+    /// The file, or `None` for standard input.
     pub file: Option<Arc<Path>>,
+    /// The 1-based line the record's text starts on, 0 when unknown.
     pub line: u64,
 }
 
 impl Origin {
+    /// A record read from this file, starting on this line (0 when unknown).
     pub fn new(file: Option<Arc<Path>>, line: u64) -> Origin {
         Origin { file, line }
     }
@@ -41,7 +44,9 @@ impl Origin {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Record {
+    /// The fields in source order; the body, if any, is the field [`BODY`].
     pub fields: Map,
+    /// Where the record came from, for messages only.
     pub origin: Origin,
 }
 
@@ -74,6 +79,7 @@ pub fn strict_eq(a: &Value, b: &Value) -> bool {
 }
 
 impl Record {
+    /// A record with these fields, read from `origin`.
     pub fn new(fields: Map, origin: Origin) -> Record {
         Record { fields, origin }
     }
@@ -103,14 +109,24 @@ impl Record {
 /// stays in `extra`, in order, so feed → feed loses nothing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Channel {
+    /// The feed's title (RSS `title`, Atom `title`).
     pub title: Option<String>,
+    /// The site the feed belongs to (RSS `link`, Atom `link rel="alternate"`).
     pub link: Option<String>,
+    /// What the feed is about (RSS `description`, Atom `subtitle`).
     pub description: Option<String>,
+    /// The language tag, such as `en` (RSS `language`, Atom `xml:lang`).
     pub language: Option<String>,
+    /// Where the feed itself is published (`atom:link rel="self"`).
     pub self_url: Option<String>,
+    /// The feed's image or logo URL (RSS `image/url`, Atom `logo`).
     pub image: Option<String>,
+    /// When the feed last changed, as the source wrote it (RSS `lastBuildDate`, Atom
+    /// `updated`).
     pub updated: Option<String>,
+    /// The program that wrote the feed.
     pub generator: Option<String>,
+    /// Every other channel field, in source order.
     pub extra: Map,
 }
 

@@ -21,6 +21,7 @@ pub trait RecordReader: Iterator<Item = Result<Record>> {
 /// reports any write error, and must be called once, after the last record: a writer
 /// dropped without it leaves its output incomplete.
 pub trait RecordWriter {
+    /// Writes one record (or holds it, for a writer that must see them all first).
     fn write_record(&mut self, record: &Record) -> Result<()>;
 
     /// [`RecordWriter::write_record`] for a caller that has no further use for the
@@ -30,6 +31,7 @@ pub trait RecordWriter {
         self.write_record(&record)
     }
 
+    /// Completes and flushes the output; call it once, after the last record.
     fn finish(&mut self) -> Result<()>;
 }
 

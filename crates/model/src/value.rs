@@ -25,12 +25,18 @@ pub type MapHasher = foldhash::fast::RandomState;
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
+    /// No value: YAML `null` or `~`, JSON `null`.
     #[default]
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer or a float, kept as the text it was written as.
     Number(Number),
+    /// Text, including dates, which stay the strings the source wrote.
     String(String),
+    /// An ordered sequence.
     List(Vec<Value>),
+    /// Keys and values in source order.
     Map(Map),
 }
 
@@ -48,6 +54,7 @@ impl Value {
         }
     }
 
+    /// The text of a string; `None` for every other type.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -55,6 +62,7 @@ impl Value {
         }
     }
 
+    /// The map; `None` for every other type.
     pub fn as_map(&self) -> Option<&Map> {
         match self {
             Value::Map(m) => Some(m),
@@ -62,6 +70,7 @@ impl Value {
         }
     }
 
+    /// The map, to change it; `None` for every other type.
     pub fn as_map_mut(&mut self) -> Option<&mut Map> {
         match self {
             Value::Map(m) => Some(m),
@@ -69,6 +78,7 @@ impl Value {
         }
     }
 
+    /// The list's items; `None` for every other type.
     pub fn as_list(&self) -> Option<&[Value]> {
         match self {
             Value::List(l) => Some(l),
@@ -76,6 +86,7 @@ impl Value {
         }
     }
 
+    /// The boolean; `None` for every other type (the string `"true"` included).
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -83,6 +94,7 @@ impl Value {
         }
     }
 
+    /// The number; `None` for every other type.
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             Value::Number(n) => Some(n),
@@ -90,6 +102,7 @@ impl Value {
         }
     }
 
+    /// True for [`Value::Null`] only.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -303,6 +316,7 @@ impl Number {
         &self.text
     }
 
+    /// True when the text is an integer (no `.`, exponent, `inf` or `nan`).
     pub fn is_integer(&self) -> bool {
         self.integer
     }
