@@ -54,6 +54,7 @@
 
 #![warn(missing_docs)]
 
+mod input;
 mod parser;
 mod pointer;
 mod read;
@@ -89,10 +90,12 @@ pub fn parse_value(text: &str) -> Result<Value> {
     parser.begin_record();
     let value = parser.value(0)?;
     parser.end_record()?;
-    parser.skip_ws()?;
-    match parser.peek()? {
+    parser.input.skip_ws()?;
+    match parser.input.peek()? {
         None => Ok(value),
-        Some(_) => Err(parser.unexpected("expected end of input after the value")),
+        Some(_) => Err(parser
+            .input
+            .unexpected("expected end of input after the value")),
     }
 }
 

@@ -11,11 +11,13 @@
 //! handled with an explicit stack, never recursion, so depth cannot overflow the stack;
 //! the depth limit is a budget, not a guard.
 
-use std::io::{self, Read};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use recast_model::{Error, ErrorKind, Location, Map, Number, Result, Value};
+use recast_model::{Error, ErrorKind, Map, Number, Result, Value};
+
+use crate::input::{Input, TOKEN};
 
 /// Safety budgets for reading JSON, shared by [`JsonReader`](crate::JsonReader) and
 /// [`JsonLinesReader`](crate::JsonLinesReader).
@@ -52,9 +54,6 @@ impl Default for Limits {
     }
 }
 
-/// How much input is read at a time.
-const CHUNK: usize = 64 * 1024;
-
 /// The message for a place where any JSON value may start.
 pub(crate) const EXPECTED_VALUE: &str =
     "expected a value (an object, array, string, number, true, false or null)";
@@ -73,19 +72,6 @@ pub(crate) static STRING_STOP: [bool; 256] = {
     table
 };
 
-/// A remembered position, for an error found after the parser has moved on: the start
-/// of the record (not an object) or of a token (a duplicate key, a bad number). Its
-/// column is counted only when an error asks for it, or just before its bytes leave
-/// the buffer or its line ends, so the hot path pays nothing and the column is exact
-/// however the input is split into reads.
-#[derive(Debug, Clone, Copy)]
-struct Pin {
-    offset: u64,
-    line: u64,
-    /// 0 until counted.
-    column: u64,
-}
-
 /// An open container while a value is being built.
 enum Frame {
     List(Vec<Value>),
@@ -95,26 +81,9 @@ enum Frame {
 }
 
 pub(crate) struct Parser<R> {
-    reader: R,
-    pub(crate) file: Option<Arc<Path>>,
-    buf: Vec<u8>,
-    pos: usize,
-    end: usize,
-    eof: bool,
-    /// Offset in the input of `buf[0]`.
-    base: u64,
-    /// 1-based line of `pos`.
-    pub(crate) line: u64,
-    /// Where the current line starts in `buf`; `None` when it started before `buf[0]`,
-    /// with `carried` characters of it already discarded. Columns are counted only when
-    /// an error needs one, so the hot path tracks nothing but line breaks.
-    line_start: Option<usize>,
-    carried: u64,
-    /// JSON Lines: a line break ends a record, so it is not whitespace inside one.
-    lines: bool,
+    /// The bytes, and where they are in the file.
+    pub(crate) input: Input<R>,
     pub(crate) limits: Limits,
-    /// Input offset where the current record began, while one is being read.
-    record_start: Option<u64>,
     /// The first recoverable problem in the value being read (a duplicate key): the
     /// value is still read to its end so the reader can go on with the next record.
     soft_error: Option<Error>,
@@ -129,8 +98,6 @@ pub(crate) struct Parser<R> {
     recent_keys: [Vec<String>; KEY_LEVELS],
     /// Values built since the record began, for `max_record_values`.
     values: u64,
-    /// `[RECORD]` and `[TOKEN]`.
-    pins: [Option<Pin>; 2],
 }
 
 /// How many nesting levels, members per object and bytes per key `recent_keys` keeps.
@@ -138,16 +105,15 @@ const KEY_LEVELS: usize = 8;
 const KEYS_PER_LEVEL: usize = 64;
 const KEY_BYTES: usize = 64;
 
-/// The pin at the start of the record being read.
-pub(crate) const RECORD: usize = 0;
-/// The pin at the start of the last key or number.
-const TOKEN: usize = 1;
-
 impl<R: Read> Parser<R> {
     pub(crate) fn new(reader: R, file: Option<Arc<Path>>, limits: Limits, lines: bool) -> Self {
-        Parser::with_capacity(reader, file, limits, lines, CHUNK)
+        Parser::with_input(
+            Input::new(reader, file, lines, limits.max_record_bytes, None),
+            limits,
+        )
     }
 
+    /// A parser whose buffer holds `capacity` bytes (a whole text read at once).
     pub(crate) fn with_capacity(
         reader: R,
         file: Option<Arc<Path>>,
@@ -155,289 +121,32 @@ impl<R: Read> Parser<R> {
         lines: bool,
         capacity: usize,
     ) -> Self {
+        let input = Input::new(reader, file, lines, limits.max_record_bytes, Some(capacity));
+        Parser::with_input(input, limits)
+    }
+
+    fn with_input(input: Input<R>, limits: Limits) -> Self {
         Parser {
-            reader,
-            file,
-            // Room for the few bytes a token may keep across a refill, plus new input.
-            buf: vec![0; capacity.max(16)],
-            pos: 0,
-            end: 0,
-            eof: false,
-            base: 0,
-            line: 1,
-            line_start: Some(0),
-            carried: 0,
-            lines,
+            input,
             limits,
-            record_start: None,
             soft_error: None,
             members_hint: [0; 8],
             recent_keys: Default::default(),
             values: 0,
-            pins: [None; 2],
         }
     }
 
-    // ---- the buffer ----
-
-    /// Discards the consumed bytes and reads more. Returns how many bytes were added
-    /// (0 at the end of the input). Also where the record-size budget is enforced:
-    /// often enough to stop a huge record after one buffer, rarely enough to cost nothing.
-    fn refill(&mut self) -> Result<usize> {
-        if let Some(start) = self.record_start {
-            let at = self.base + self.pos as u64;
-            if at.saturating_sub(start) > self.limits.max_record_bytes {
-                self.record_start = None;
-                return Err(self.too_large());
-            }
-        }
-        if self.eof {
-            return Ok(0);
-        }
-        let consumed = self.pos;
-        if consumed > 0 {
-            for slot in [RECORD, TOKEN] {
-                if self.pins[slot].is_some_and(|pin| pin.offset < self.base + consumed as u64) {
-                    self.count_pin_column(slot);
-                }
-            }
-            match self.line_start {
-                Some(start) if start >= consumed => self.line_start = Some(start - consumed),
-                Some(start) => {
-                    self.carried = count_chars(&self.buf[start..consumed]);
-                    self.line_start = None;
-                }
-                None => self.carried += count_chars(&self.buf[..consumed]),
-            }
-            self.buf.copy_within(consumed..self.end, 0);
-            self.end -= consumed;
-            self.pos = 0;
-            self.base += consumed as u64;
-        }
-        if self.end == self.buf.len() {
-            // Only a tiny token tail is ever kept, so this is a safety net, not a path.
-            let len = self.buf.len();
-            self.buf.resize(len * 2, 0);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(0);
-                }
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(self.file.clone(), &e)),
-            }
-        }
-    }
-
-    /// The next byte, without consuming it; `None` at the end of the input.
-    #[inline]
-    pub(crate) fn peek(&mut self) -> Result<Option<u8>> {
-        if self.pos < self.end {
-            return Ok(Some(self.buf[self.pos]));
-        }
-        self.peek_slow()
-    }
-
-    #[cold]
-    fn peek_slow(&mut self) -> Result<Option<u8>> {
-        while self.pos >= self.end {
-            if self.refill()? == 0 {
-                return Ok(None);
-            }
-        }
-        Ok(Some(self.buf[self.pos]))
-    }
-
-    /// Consumes the byte `peek` just returned (never a line break: see `newline`).
-    #[inline]
-    pub(crate) fn bump(&mut self) {
-        self.pos += 1;
-    }
-
-    /// Makes at least `n` bytes available at `pos`; false if the input ends first.
-    fn fill_to(&mut self, n: usize) -> Result<bool> {
-        while self.end - self.pos < n {
-            if self.refill()? == 0 {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    /// Consumes a line break at `pos`.
-    pub(crate) fn newline(&mut self) {
-        // A token's location is always taken before a line break can follow it (a
-        // key's before its colon), so only the record's needs counting here.
-        if self.pins[RECORD].is_some() {
-            self.count_pin_column(RECORD);
-        }
-        self.pos += 1;
-        self.line += 1;
-        self.line_start = Some(self.pos);
-        self.carried = 0;
-    }
-
-    /// Skips a UTF-8 byte order mark at the very start of the input.
-    pub(crate) fn skip_bom(&mut self) -> Result<()> {
-        if self.base == 0 && self.pos == 0 && self.fill_to(3)? && self.buf[..3] == *b"\xEF\xBB\xBF"
-        {
-            self.pos = 3;
-            // Editors do not count the mark as a column.
-            self.line_start = Some(3);
-        }
-        Ok(())
-    }
-
-    /// Skips whitespace: space, tab, CR, and LF except in JSON Lines.
-    #[inline]
-    pub(crate) fn skip_ws(&mut self) -> Result<()> {
-        loop {
-            while self.pos < self.end {
-                match self.buf[self.pos] {
-                    b' ' | b'\t' | b'\r' => self.pos += 1,
-                    b'\n' if !self.lines => self.newline(),
-                    _ => return Ok(()),
-                }
-            }
-            if self.refill()? == 0 {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Skips the rest of the current line, its line break included, without keeping
-    /// it: how JSON Lines resynchronises after a bad record, however long the line.
-    pub(crate) fn skip_line(&mut self) -> Result<()> {
-        self.record_start = None;
-        loop {
-            if let Some(i) = self.buf[self.pos..self.end]
-                .iter()
-                .position(|&b| b == b'\n')
-            {
-                self.pos += i;
-                self.newline();
-                return Ok(());
-            }
-            self.pos = self.end;
-            if self.refill()? == 0 {
-                return Ok(());
-            }
-        }
-    }
-
-    // ---- positions and errors ----
-
-    /// Pins `pos` in `slot`, to locate it later with `pin_location`.
-    pub(crate) fn pin(&mut self, slot: usize) {
-        self.pins[slot] = Some(Pin {
-            offset: self.base + self.pos as u64,
-            line: self.line,
-            column: 0,
-        });
-    }
-
-    /// Counts a pin's column while its line and bytes are still at hand.
-    fn count_pin_column(&mut self, slot: usize) {
-        if let Some(pin) = self.pins[slot]
-            && pin.column == 0
-            && pin.line == self.line
-            && pin.offset >= self.base
-        {
-            let column = self.location_at((pin.offset - self.base) as usize).column;
-            self.pins[slot] = Some(Pin { column, ..pin });
-        }
-    }
-
-    /// The location of a pin (the current position if there is none).
-    pub(crate) fn pin_location(&mut self, slot: usize) -> Location {
-        self.count_pin_column(slot);
-        match self.pins[slot] {
-            Some(pin) => Location::new(self.file.clone(), pin.line, pin.column),
-            None => self.location(),
-        }
-    }
-
-    pub(crate) fn location(&self) -> Location {
-        self.location_at(self.pos)
-    }
-
-    fn location_at(&self, index: usize) -> Location {
-        let (from, before) = match self.line_start {
-            Some(start) => (start, 0),
-            None => (0, self.carried),
-        };
-        let from = from.min(self.end);
-        let index = index.min(self.end).max(from);
-        let column = before + count_chars(&self.buf[from..index]) + 1;
-        Location::new(self.file.clone(), self.line, column)
-    }
-
-    fn too_large(&self) -> Error {
-        Error::limit(
-            self.location(),
-            format!(
-                "record larger than {} bytes (the record-size limit); expected smaller records",
-                self.limits.max_record_bytes
-            ),
-        )
-    }
-
-    fn invalid_utf8(&self, index: usize) -> Error {
-        let byte = self.buf.get(index).copied().unwrap_or(0);
-        Error::new(
-            ErrorKind::Encoding,
-            self.location_at(index),
-            format!("invalid UTF-8 (byte 0x{byte:02X}); expected UTF-8 text"),
-        )
-    }
-
-    /// The error for an unexpected byte at `pos` (or the end of the input): says what
-    /// was expected and what was found. A byte that is not UTF-8 is an `Encoding` error.
-    pub(crate) fn unexpected(&mut self, expected: &str) -> Error {
-        // Look a little ahead to show a whole word or character; a failure to read
-        // more only shortens what is shown.
-        let _ = self.fill_to(16);
-        let rest = &self.buf[self.pos..self.end];
-        let found = match rest.first() {
-            None => "end of input".to_owned(),
-            Some(b'\n') => "end of line".to_owned(),
-            Some(b) if b.is_ascii_alphanumeric() => {
-                let word: String = rest
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
-                    .take(16)
-                    .map(|&b| b as char)
-                    .collect();
-                format!("'{word}'")
-            }
-            Some(&b) if b.is_ascii_graphic() => format!("'{}'", b as char),
-            Some(&b) if b < 0x80 => format!("control character U+{b:04X}"),
-            Some(_) => {
-                let head = &rest[..rest.len().min(4)];
-                let valid = match std::str::from_utf8(head) {
-                    Ok(s) => s,
-                    Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
-                };
-                match valid.chars().next() {
-                    Some(c) => format!("'{c}'"),
-                    None => return self.invalid_utf8(self.pos),
-                }
-            }
-        };
-        Error::syntax(self.location(), format!("{expected}, found {found}"))
+    /// Replaces the budgets (before the first record is read).
+    pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.input.max_record_bytes = limits.max_record_bytes;
     }
 
     // ---- records ----
 
     /// Starts a record here: the size budget counts from this byte.
     pub(crate) fn begin_record(&mut self) {
-        self.record_start = Some(self.base + self.pos as u64);
+        self.input.begin_record();
         self.soft_error = None;
         self.values = 0;
     }
@@ -445,19 +154,11 @@ impl<R: Read> Parser<R> {
     /// Ends the record: the recoverable error found in it, if any, or the size check
     /// for a record too small to have met a refill.
     pub(crate) fn end_record(&mut self) -> Result<()> {
-        let start = self.record_start.take();
+        let size = self.input.end_record();
         if let Some(error) = self.soft_error.take() {
             return Err(error);
         }
-        match start {
-            Some(start)
-                if (self.base + self.pos as u64).saturating_sub(start)
-                    > self.limits.max_record_bytes =>
-            {
-                Err(self.too_large())
-            }
-            _ => Ok(()),
-        }
+        size
     }
 
     /// The error for opening a container at nesting `level` (0 = top level), if it is
@@ -465,7 +166,7 @@ impl<R: Read> Parser<R> {
     pub(crate) fn open(&self, level: usize) -> Result<()> {
         if level >= self.limits.max_depth {
             return Err(Error::limit(
-                self.location(),
+                self.input.location(),
                 format!(
                     "nesting deeper than {} levels (the depth limit); expected flatter data",
                     self.limits.max_depth
@@ -482,14 +183,14 @@ impl<R: Read> Parser<R> {
     pub(crate) fn value(&mut self, level: usize) -> Result<Value> {
         let mut stack: Vec<Frame> = Vec::new();
         'value: loop {
-            self.skip_ws()?;
-            let Some(byte) = self.peek()? else {
-                return Err(self.unexpected(EXPECTED_VALUE));
+            self.input.skip_ws()?;
+            let Some(byte) = self.input.peek()? else {
+                return Err(self.input.unexpected(EXPECTED_VALUE));
             };
             self.values += 1;
             if self.values > self.limits.max_record_values {
                 return Err(Error::limit(
-                    self.location(),
+                    self.input.location(),
                     format!(
                         "record with more than {} values (the value-count limit); expected smaller records",
                         self.limits.max_record_values
@@ -499,10 +200,10 @@ impl<R: Read> Parser<R> {
             let mut value = match byte {
                 b'{' => {
                     self.open(level + stack.len())?;
-                    self.bump();
-                    self.skip_ws()?;
-                    if self.peek()? == Some(b'}') {
-                        self.bump();
+                    self.input.bump();
+                    self.input.skip_ws()?;
+                    if self.input.peek()? == Some(b'}') {
+                        self.input.bump();
                         Value::Map(Map::default())
                     } else {
                         let hint = self.members_hint.get(stack.len()).copied();
@@ -516,10 +217,10 @@ impl<R: Read> Parser<R> {
                 }
                 b'[' => {
                     self.open(level + stack.len())?;
-                    self.bump();
-                    self.skip_ws()?;
-                    if self.peek()? == Some(b']') {
-                        self.bump();
+                    self.input.bump();
+                    self.input.skip_ws()?;
+                    if self.input.peek()? == Some(b']') {
+                        self.input.bump();
                         Value::List(Vec::new())
                     } else {
                         stack.push(Frame::List(Vec::new()));
@@ -544,7 +245,7 @@ impl<R: Read> Parser<R> {
                     self.literal(b"null")?;
                     Value::Null
                 }
-                _ => return Err(self.unexpected(EXPECTED_VALUE)),
+                _ => return Err(self.input.unexpected(EXPECTED_VALUE)),
             };
             // A value is complete: hand it to the containers it closes, innermost first.
             loop {
@@ -553,22 +254,22 @@ impl<R: Read> Parser<R> {
                     None => return Ok(value),
                     Some(Frame::List(items)) => {
                         items.push(value);
-                        self.skip_ws()?;
-                        match self.peek()? {
+                        self.input.skip_ws()?;
+                        match self.input.peek()? {
                             Some(b',') => {
-                                self.bump();
+                                self.input.bump();
                                 continue 'value;
                             }
                             Some(b']') => {
-                                self.bump();
+                                self.input.bump();
                                 let items = std::mem::take(items);
                                 stack.pop();
                                 value = Value::List(items);
                             }
                             _ => {
-                                return Err(
-                                    self.unexpected("expected ',' or ']' after an array element")
-                                );
+                                return Err(self
+                                    .input
+                                    .unexpected("expected ',' or ']' after an array element"));
                             }
                         }
                     }
@@ -576,16 +277,16 @@ impl<R: Read> Parser<R> {
                         if let Some((_, slot)) = map.get_index_mut(*index) {
                             *slot = value;
                         }
-                        self.skip_ws()?;
-                        match self.peek()? {
+                        self.input.skip_ws()?;
+                        match self.input.peek()? {
                             Some(b',') => {
-                                self.bump();
+                                self.input.bump();
                                 *index =
                                     self.member(map, innermost, "expected a string key after ','")?;
                                 continue 'value;
                             }
                             Some(b'}') => {
-                                self.bump();
+                                self.input.bump();
                                 let map = std::mem::take(map);
                                 stack.pop();
                                 if let Some(hint) = self.members_hint.get_mut(stack.len()) {
@@ -594,9 +295,9 @@ impl<R: Read> Parser<R> {
                                 value = Value::Map(map);
                             }
                             _ => {
-                                return Err(
-                                    self.unexpected("expected ',' or '}' after an object member")
-                                );
+                                return Err(self
+                                    .input
+                                    .unexpected("expected ',' or '}' after an object member"));
                             }
                         }
                     }
@@ -609,21 +310,21 @@ impl<R: Read> Parser<R> {
     /// seen before is a soft error: the record is rejected, the parse goes on.
     /// `level` is the map's nesting level in the value being read.
     fn member(&mut self, map: &mut Map, level: usize, expected: &str) -> Result<usize> {
-        self.skip_ws()?;
-        if self.peek()? != Some(b'"') {
-            return Err(self.unexpected(expected));
+        self.input.skip_ws()?;
+        if self.input.peek()? != Some(b'"') {
+            return Err(self.input.unexpected(expected));
         }
-        self.pin(TOKEN);
+        self.input.pin(TOKEN);
         let position = map.len();
         let key = match self.repeated_key(level, position) {
             Some(key) => key,
             None => {
-                let (base, start) = (self.base, self.pos);
+                let (base, start) = (self.input.base, self.input.pos);
                 let mut key = String::new();
                 self.string(&mut key, true)?;
                 // Its text is its bytes (no escapes, which are always longer than what
                 // they stand for, and no refill in between): keep it for the next record.
-                if self.base == base && self.pos - start == key.len() + 2 {
+                if self.input.base == base && self.input.pos - start == key.len() + 2 {
                     self.remember_key(level, position, &key);
                 }
                 key
@@ -632,7 +333,7 @@ impl<R: Read> Parser<R> {
         let (index, old) = map.insert_full(key, Value::Null);
         if old.is_some() && self.soft_error.is_none() {
             // Located now, before a line break can come between the key and its colon.
-            let location = self.pin_location(TOKEN);
+            let location = self.input.pin_location(TOKEN);
             let key = map.get_index(index).map_or("", |(k, _)| k.as_str());
             self.soft_error = Some(Error::data(
                 location,
@@ -647,11 +348,14 @@ impl<R: Read> Parser<R> {
     /// the key last read at this level and position followed by the closing quote.
     fn repeated_key(&mut self, level: usize, position: usize) -> Option<String> {
         let known = self.recent_keys.get(level)?.get(position)?;
-        let from = self.pos + 1;
+        let from = self.input.pos + 1;
         let to = from + known.len();
-        if to < self.end && self.buf[from..to] == *known.as_bytes() && self.buf[to] == b'"' {
+        if to < self.input.end
+            && self.input.buf[from..to] == *known.as_bytes()
+            && self.input.buf[to] == b'"'
+        {
             let key = known.clone();
-            self.pos = to + 1;
+            self.input.pos = to + 1;
             return Some(key);
         }
         None
@@ -685,37 +389,37 @@ impl<R: Read> Parser<R> {
     }
 
     fn key_string(&mut self, out: &mut String, keep: bool, expected: &str) -> Result<()> {
-        self.skip_ws()?;
-        if self.peek()? != Some(b'"') {
-            return Err(self.unexpected(expected));
+        self.input.skip_ws()?;
+        if self.input.peek()? != Some(b'"') {
+            return Err(self.input.unexpected(expected));
         }
-        self.pin(TOKEN);
+        self.input.pin(TOKEN);
         self.string(out, keep)
     }
 
     fn colon(&mut self) -> Result<()> {
-        self.skip_ws()?;
-        if self.peek()? != Some(b':') {
-            return Err(self.unexpected("expected ':' after an object key"));
+        self.input.skip_ws()?;
+        if self.input.peek()? != Some(b':') {
+            return Err(self.input.unexpected("expected ':' after an object key"));
         }
-        self.bump();
+        self.input.bump();
         Ok(())
     }
 
     /// Reads a string whose opening quote is at `pos`, appending its text to `out`
     /// when `keep` (else only checking it).
     fn string(&mut self, out: &mut String, keep: bool) -> Result<()> {
-        self.bump();
+        self.input.bump();
         loop {
-            let start = self.pos;
-            let stop = find_string_stop(&self.buf[start..self.end]).map(|i| start + i);
-            let run_end = stop.unwrap_or(self.end);
-            match std::str::from_utf8(&self.buf[start..run_end]) {
+            let start = self.input.pos;
+            let stop = find_string_stop(&self.input.buf[start..self.input.end]).map(|i| start + i);
+            let run_end = stop.unwrap_or(self.input.end);
+            match std::str::from_utf8(&self.input.buf[start..run_end]) {
                 Ok(text) => {
                     if keep {
                         out.push_str(text);
                     }
-                    self.pos = run_end;
+                    self.input.pos = run_end;
                 }
                 // A character split by the buffer's end: keep its first bytes for the
                 // refill to complete.
@@ -723,46 +427,46 @@ impl<R: Read> Parser<R> {
                     let valid = start + e.valid_up_to();
                     if keep {
                         out.push_str(
-                            std::str::from_utf8(&self.buf[start..valid])
+                            std::str::from_utf8(&self.input.buf[start..valid])
                                 .expect("from_utf8 checked this prefix"),
                         );
                     }
-                    self.pos = valid;
-                    if self.refill()? == 0 {
-                        return Err(self.invalid_utf8(self.pos));
+                    self.input.pos = valid;
+                    if self.input.refill()? == 0 {
+                        return Err(self.input.invalid_utf8(self.input.pos));
                     }
                     continue;
                 }
-                Err(e) => return Err(self.invalid_utf8(start + e.valid_up_to())),
+                Err(e) => return Err(self.input.invalid_utf8(start + e.valid_up_to())),
             }
             let Some(stop) = stop else {
                 // One string may not outgrow a record, wherever it is (a key passed
                 // over on the way to a selected array is not inside any record).
                 if keep && out.len() as u64 > self.limits.max_record_bytes {
-                    return Err(self.too_large());
+                    return Err(self.input.too_large());
                 }
-                if self.refill()? == 0 {
-                    return Err(
-                        self.unexpected("expected '\"' to close the string or more of its text")
-                    );
+                if self.input.refill()? == 0 {
+                    return Err(self
+                        .input
+                        .unexpected("expected '\"' to close the string or more of its text"));
                 }
                 continue;
             };
-            match self.buf[stop] {
+            match self.input.buf[stop] {
                 b'"' => {
-                    self.pos = stop + 1;
+                    self.input.pos = stop + 1;
                     return Ok(());
                 }
                 b'\\' => self.escape(out, keep)?,
                 b'\n' => {
                     return Err(Error::syntax(
-                        self.location(),
+                        self.input.location(),
                         "line break inside a string; expected '\"' to close it, or \\n for a line break in the text",
                     ));
                 }
                 control => {
                     return Err(Error::syntax(
-                        self.location(),
+                        self.input.location(),
                         format!(
                             "control character U+{control:04X} inside a string; expected it escaped as \\u{control:04x}"
                         ),
@@ -775,11 +479,13 @@ impl<R: Read> Parser<R> {
     /// Reads an escape sequence whose backslash is at `pos`. On an error nothing past
     /// the bad byte is consumed, so JSON Lines can resynchronise at the line's end.
     fn escape(&mut self, out: &mut String, keep: bool) -> Result<()> {
-        if !self.fill_to(2)? {
-            self.bump();
-            return Err(self.unexpected("expected an escape character after '\\'"));
+        if !self.input.fill_to(2)? {
+            self.input.bump();
+            return Err(self
+                .input
+                .unexpected("expected an escape character after '\\'"));
         }
-        let c = match self.buf[self.pos + 1] {
+        let c = match self.input.buf[self.input.pos + 1] {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -794,9 +500,9 @@ impl<R: Read> Parser<R> {
                     return Err(self.lone_surrogate(high));
                 }
                 if (0xD800..0xDC00).contains(&high) {
-                    let paired = self.fill_to(12)?
-                        && self.buf[self.pos + 6] == b'\\'
-                        && self.buf[self.pos + 7] == b'u';
+                    let paired = self.input.fill_to(12)?
+                        && self.input.buf[self.input.pos + 6] == b'\\'
+                        && self.input.buf[self.input.pos + 7] == b'u';
                     if !paired {
                         return Err(self.lone_surrogate(high));
                     }
@@ -805,13 +511,13 @@ impl<R: Read> Parser<R> {
                         return Err(self.lone_surrogate(high));
                     }
                     let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                    self.pos += 12;
+                    self.input.pos += 12;
                     if keep {
                         out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
                     }
                     return Ok(());
                 }
-                self.pos += 6;
+                self.input.pos += 6;
                 if keep {
                     // Surrogates were handled above, so every other code is a char.
                     out.push(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER));
@@ -819,13 +525,13 @@ impl<R: Read> Parser<R> {
                 return Ok(());
             }
             _ => {
-                self.bump();
-                return Err(self.unexpected(
+                self.input.bump();
+                return Err(self.input.unexpected(
                     "expected an escape character after '\\' (one of \" \\ / b f n r t u)",
                 ));
             }
         };
-        self.pos += 2;
+        self.input.pos += 2;
         if keep {
             out.push(c);
         }
@@ -834,26 +540,30 @@ impl<R: Read> Parser<R> {
 
     /// The four hex digits at `pos + offset`.
     fn hex4(&mut self, offset: usize) -> Result<u32> {
-        let have = self.fill_to(offset + 4)?;
+        let have = self.input.fill_to(offset + 4)?;
         let available = if have {
             4
         } else {
-            self.end - self.pos - offset
+            self.input.end - self.input.pos - offset
         };
         let mut code = 0;
         for i in 0..available {
-            let b = self.buf[self.pos + offset + i];
+            let b = self.input.buf[self.input.pos + offset + i];
             match (b as char).to_digit(16) {
                 Some(d) => code = code * 16 + d,
                 None => {
-                    self.pos += offset + i;
-                    return Err(self.unexpected("expected four hex digits after '\\u'"));
+                    self.input.pos += offset + i;
+                    return Err(self
+                        .input
+                        .unexpected("expected four hex digits after '\\u'"));
                 }
             }
         }
         if !have {
-            self.pos = self.end;
-            return Err(self.unexpected("expected four hex digits after '\\u'"));
+            self.input.pos = self.input.end;
+            return Err(self
+                .input
+                .unexpected("expected four hex digits after '\\u'"));
         }
         Ok(code)
     }
@@ -861,7 +571,7 @@ impl<R: Read> Parser<R> {
     fn lone_surrogate(&self, code: u32) -> Error {
         Error::new(
             ErrorKind::Encoding,
-            self.location(),
+            self.input.location(),
             format!(
                 "lone surrogate \\u{code:04X} in a string; expected a high surrogate (\\uD800-\\uDBFF) followed by a low one (\\uDC00-\\uDFFF)"
             ),
@@ -872,37 +582,37 @@ impl<R: Read> Parser<R> {
     /// that could belong to a number or a word, so `01`, `1.` and `-Infinity` are
     /// reported whole as invalid numbers.
     fn number(&mut self) -> Result<Number> {
-        self.pin(TOKEN);
-        let start = self.pos;
-        let run = self.buf[start..self.end]
+        self.input.pin(TOKEN);
+        let start = self.input.pos;
+        let run = self.input.buf[start..self.input.end]
             .iter()
             .position(|&b| !is_number_byte(b));
         if let Some(len) = run {
             // The common case: the whole number is in the buffer.
-            let number = parse_number(&self.buf[start..start + len]);
+            let number = parse_number(&self.input.buf[start..start + len]);
             return match number {
                 Some(number) => {
-                    self.pos = start + len;
+                    self.input.pos = start + len;
                     Ok(number)
                 }
                 None => {
-                    let text = self.buf[start..start + len].to_vec();
+                    let text = self.input.buf[start..start + len].to_vec();
                     Err(self.invalid_number(&text))
                 }
             };
         }
         let mut text = Vec::new();
         loop {
-            let len = self.buf[self.pos..self.end]
+            let len = self.input.buf[self.input.pos..self.input.end]
                 .iter()
                 .position(|&b| !is_number_byte(b));
-            let run_end = len.map_or(self.end, |len| self.pos + len);
-            text.extend_from_slice(&self.buf[self.pos..run_end]);
-            self.pos = run_end;
+            let run_end = len.map_or(self.input.end, |len| self.input.pos + len);
+            text.extend_from_slice(&self.input.buf[self.input.pos..run_end]);
+            self.input.pos = run_end;
             if text.len() as u64 > self.limits.max_record_bytes {
-                return Err(self.too_large());
+                return Err(self.input.too_large());
             }
-            if len.is_some() || self.refill()? == 0 {
+            if len.is_some() || self.input.refill()? == 0 {
                 break;
             }
         }
@@ -915,7 +625,7 @@ impl<R: Read> Parser<R> {
     fn invalid_number(&mut self, text: &[u8]) -> Error {
         let shown: String = String::from_utf8_lossy(text).chars().take(40).collect();
         Error::syntax(
-            self.pin_location(TOKEN),
+            self.input.pin_location(TOKEN),
             format!(
                 "invalid number '{shown}'; expected a JSON number such as -12, 3.5 or 1e-7 (no leading zeros, Infinity or NaN)"
             ),
@@ -923,11 +633,13 @@ impl<R: Read> Parser<R> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
-        if self.fill_to(word.len())? && self.buf[self.pos..self.pos + word.len()] == *word {
-            self.pos += word.len();
+        if self.input.fill_to(word.len())?
+            && self.input.buf[self.input.pos..self.input.pos + word.len()] == *word
+        {
+            self.input.pos += word.len();
             Ok(())
         } else {
-            Err(self.unexpected(EXPECTED_VALUE))
+            Err(self.input.unexpected(EXPECTED_VALUE))
         }
     }
 
@@ -937,15 +649,15 @@ impl<R: Read> Parser<R> {
         let mut closers: Vec<u8> = Vec::new();
         let mut scratch = String::new();
         'value: loop {
-            self.skip_ws()?;
-            match self.peek()? {
+            self.input.skip_ws()?;
+            match self.input.peek()? {
                 Some(open @ (b'{' | b'[')) => {
                     self.open(level + closers.len())?;
-                    self.bump();
-                    self.skip_ws()?;
+                    self.input.bump();
+                    self.input.skip_ws()?;
                     let close = if open == b'{' { b'}' } else { b']' };
-                    if self.peek()? == Some(close) {
-                        self.bump();
+                    if self.input.peek()? == Some(close) {
+                        self.input.bump();
                     } else {
                         if open == b'{' {
                             self.skip_key("expected a string key or '}'")?;
@@ -961,23 +673,23 @@ impl<R: Read> Parser<R> {
                 Some(b't') => self.literal(b"true")?,
                 Some(b'f') => self.literal(b"false")?,
                 Some(b'n') => self.literal(b"null")?,
-                _ => return Err(self.unexpected(EXPECTED_VALUE)),
+                _ => return Err(self.input.unexpected(EXPECTED_VALUE)),
             }
             while let Some(&close) = closers.last() {
-                self.skip_ws()?;
-                match self.peek()? {
+                self.input.skip_ws()?;
+                match self.input.peek()? {
                     Some(b',') => {
-                        self.bump();
+                        self.input.bump();
                         if close == b'}' {
                             self.skip_key("expected a string key after ','")?;
                         }
                         continue 'value;
                     }
                     Some(b) if b == close => {
-                        self.bump();
+                        self.input.bump();
                         closers.pop();
                     }
-                    _ => return Err(self.unexpected(after_member(close))),
+                    _ => return Err(self.input.unexpected(after_member(close))),
                 }
             }
             return Ok(());
@@ -1025,11 +737,6 @@ fn is_number_byte(b: u8) -> bool {
 
 fn parse_number(text: &[u8]) -> Option<Number> {
     std::str::from_utf8(text).ok().and_then(Number::parse)
-}
-
-/// Characters, not bytes: UTF-8 continuation bytes (0b10xx_xxxx) do not start one.
-fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
 }
 
 #[cfg(test)]

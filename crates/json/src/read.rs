@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use recast_model::{Error, Location, Origin, Record, RecordReader, Result, Value};
 
-use crate::parser::{EXPECTED_VALUE, Limits, Parser, RECORD, after_member};
+use crate::input::RECORD;
+use crate::parser::{EXPECTED_VALUE, Limits, Parser, after_member};
 use crate::pointer::{Pointer, array_index};
 
 /// Reads records from a JSON document: a top-level array of objects, read one element
@@ -76,7 +77,7 @@ impl<R: BufRead> JsonReader<R> {
 
     /// Replaces the default [`Limits`] (nesting depth, record size).
     pub fn limits(mut self, limits: Limits) -> JsonReader<R> {
-        self.parser.limits = limits;
+        self.parser.set_limits(limits);
         self
     }
 
@@ -84,9 +85,9 @@ impl<R: BufRead> JsonReader<R> {
     /// records and a single one.
     fn start(&mut self) -> Result<()> {
         let p = &mut self.parser;
-        p.skip_bom()?;
-        p.skip_ws()?;
-        if p.peek()?.is_none() && self.pointer.tokens.is_empty() {
+        p.input.skip_bom()?;
+        p.input.skip_ws()?;
+        if p.input.peek()?.is_none() && self.pointer.tokens.is_empty() {
             self.state = State::Done;
             return Ok(());
         }
@@ -98,11 +99,11 @@ impl<R: BufRead> JsonReader<R> {
     /// array of records and a single one.
     fn records_at_value(&mut self) -> Result<()> {
         let p = &mut self.parser;
-        p.skip_ws()?;
-        match p.peek()? {
+        p.input.skip_ws()?;
+        match p.input.peek()? {
             Some(b'[') => {
                 p.open(self.enclosing.len())?;
-                p.bump();
+                p.input.bump();
                 self.state = State::Array { first: true };
                 Ok(())
             }
@@ -118,11 +119,11 @@ impl<R: BufRead> JsonReader<R> {
                     format!("at {}", self.pointer.prefix(self.pointer.tokens.len()))
                 };
                 Err(Error::data(
-                    p.location(),
+                    p.input.location(),
                     format!("expected an array of objects or an object {at}, found {what}"),
                 ))
             }
-            _ => Err(p.unexpected(EXPECTED_VALUE)),
+            _ => Err(p.input.unexpected(EXPECTED_VALUE)),
         }
     }
 
@@ -133,22 +134,22 @@ impl<R: BufRead> JsonReader<R> {
         for (depth, token) in self.pointer.tokens.iter().enumerate() {
             let p = &mut self.parser;
             let here = self.pointer.prefix(depth);
-            p.skip_ws()?;
-            match p.peek()? {
+            p.input.skip_ws()?;
+            match p.input.peek()? {
                 Some(b'{') => {
                     p.open(self.enclosing.len())?;
-                    p.bump();
-                    p.skip_ws()?;
+                    p.input.bump();
+                    p.input.skip_ws()?;
                     let missing = |p: &Parser<R>| {
                         Error::data(
-                            p.location(),
+                            p.input.location(),
                             format!(
                                 "no member {token:?} in the object at {here} (selecting {:?})",
                                 self.pointer.text
                             ),
                         )
                     };
-                    if p.peek()? == Some(b'}') {
+                    if p.input.peek()? == Some(b'}') {
                         return Err(missing(p));
                     }
                     loop {
@@ -158,11 +159,11 @@ impl<R: BufRead> JsonReader<R> {
                             break;
                         }
                         p.skip_value(self.enclosing.len() + 1)?;
-                        p.skip_ws()?;
-                        match p.peek()? {
-                            Some(b',') => p.bump(),
+                        p.input.skip_ws()?;
+                        match p.input.peek()? {
+                            Some(b',') => p.input.bump(),
                             Some(b'}') => return Err(missing(p)),
-                            _ => return Err(p.unexpected(after_member(b'}'))),
+                            _ => return Err(p.input.unexpected(after_member(b'}'))),
                         }
                     }
                     self.enclosing.push(b'}');
@@ -170,7 +171,7 @@ impl<R: BufRead> JsonReader<R> {
                 Some(b'[') => {
                     let Some(index) = array_index(token) else {
                         return Err(Error::data(
-                            p.location(),
+                            p.input.location(),
                             format!(
                                 "{here} is an array; expected an index such as 0 in the JSON pointer, found {token:?} (selecting {:?})",
                                 self.pointer.text
@@ -178,34 +179,34 @@ impl<R: BufRead> JsonReader<R> {
                         ));
                     };
                     p.open(self.enclosing.len())?;
-                    p.bump();
-                    p.skip_ws()?;
+                    p.input.bump();
+                    p.input.skip_ws()?;
                     let missing = |p: &Parser<R>, len: u64| {
                         Error::data(
-                            p.location(),
+                            p.input.location(),
                             format!(
                                 "no element {index} in the array at {here}, which has {len} (selecting {:?})",
                                 self.pointer.text
                             ),
                         )
                     };
-                    if p.peek()? == Some(b']') {
+                    if p.input.peek()? == Some(b']') {
                         return Err(missing(p, 0));
                     }
                     for passed in 0..index {
                         p.skip_value(self.enclosing.len() + 1)?;
-                        p.skip_ws()?;
-                        match p.peek()? {
-                            Some(b',') => p.bump(),
+                        p.input.skip_ws()?;
+                        match p.input.peek()? {
+                            Some(b',') => p.input.bump(),
                             Some(b']') => return Err(missing(p, passed + 1)),
-                            _ => return Err(p.unexpected(after_member(b']'))),
+                            _ => return Err(p.input.unexpected(after_member(b']'))),
                         }
                     }
                     self.enclosing.push(b']');
                 }
                 Some(b) if starts_value(b) => {
                     return Err(Error::data(
-                        p.location(),
+                        p.input.location(),
                         format!(
                             "{here} is {}, not an object or array, so it has no {token:?} (selecting {:?})",
                             json_type_of(b),
@@ -213,7 +214,7 @@ impl<R: BufRead> JsonReader<R> {
                         ),
                     ));
                 }
-                _ => return Err(p.unexpected(EXPECTED_VALUE)),
+                _ => return Err(p.input.unexpected(EXPECTED_VALUE)),
             }
         }
         Ok(())
@@ -225,27 +226,29 @@ impl<R: BufRead> JsonReader<R> {
         let p = &mut self.parser;
         while let Some(close) = self.enclosing.pop() {
             loop {
-                p.skip_ws()?;
-                match p.peek()? {
+                p.input.skip_ws()?;
+                match p.input.peek()? {
                     Some(b) if b == close => {
-                        p.bump();
+                        p.input.bump();
                         break;
                     }
                     Some(b',') => {
-                        p.bump();
+                        p.input.bump();
                         if close == b'}' {
                             p.skip_key("expected a string key after ','")?;
                         }
                         p.skip_value(self.enclosing.len() + 1)?;
                     }
-                    _ => return Err(p.unexpected(after_member(close))),
+                    _ => return Err(p.input.unexpected(after_member(close))),
                 }
             }
         }
-        p.skip_ws()?;
-        match p.peek()? {
+        p.input.skip_ws()?;
+        match p.input.peek()? {
             None => Ok(()),
-            Some(_) => Err(p.unexpected("expected end of input after the top-level value")),
+            Some(_) => Err(p
+                .input
+                .unexpected("expected end of input after the top-level value")),
         }
     }
 
@@ -253,17 +256,17 @@ impl<R: BufRead> JsonReader<R> {
     /// that ends the reader, `Ok(Some(Err))` for one that skips only this record.
     fn element(&mut self, first: bool) -> Result<Option<Result<Record>>> {
         let p = &mut self.parser;
-        p.skip_ws()?;
-        match p.peek()? {
+        p.input.skip_ws()?;
+        match p.input.peek()? {
             Some(b']') => {
-                p.bump();
+                p.input.bump();
                 return Ok(None);
             }
             Some(b',') if !first => {
-                p.bump();
+                p.input.bump();
             }
             _ if first => {}
-            _ => return Err(p.unexpected(after_member(b']'))),
+            _ => return Err(p.input.unexpected(after_member(b']'))),
         }
         self.state = State::Array { first: false };
         self.records += 1;
@@ -305,11 +308,17 @@ impl<R: BufRead> Iterator for JsonReader<R> {
                     // Several top-level values one after another (concatenated JSON,
                     // as jq writes and Miller reads) are read in turn.
                     self.state = State::Done;
-                    match self.parser.skip_ws().and_then(|()| self.parser.peek()) {
+                    match self
+                        .parser
+                        .input
+                        .skip_ws()
+                        .and_then(|()| self.parser.input.peek())
+                    {
                         Ok(None) => Ok(None),
                         Ok(Some(b)) if starts_value(b) => self.records_at_value().map(|()| None),
                         Ok(Some(_)) => Err(self
                             .parser
+                            .input
                             .unexpected("expected end of input after the top-level value")),
                         Err(error) => Err(error),
                     }
@@ -370,7 +379,7 @@ impl<R: BufRead> JsonLinesReader<R> {
 
     /// Replaces the default [`Limits`] (nesting depth, record size).
     pub fn limits(mut self, limits: Limits) -> JsonLinesReader<R> {
-        self.parser.limits = limits;
+        self.parser.set_limits(limits);
         self
     }
 
@@ -379,13 +388,13 @@ impl<R: BufRead> JsonLinesReader<R> {
         let p = &mut self.parser;
         if !self.started {
             self.started = true;
-            p.skip_bom()?;
+            p.input.skip_bom()?;
         }
         loop {
-            p.skip_ws()?;
-            match p.peek()? {
+            p.input.skip_ws()?;
+            match p.input.peek()? {
                 None => return Ok(false),
-                Some(b'\n') => p.newline(),
+                Some(b'\n') => p.input.newline(),
                 Some(_) => return Ok(true),
             }
         }
@@ -394,21 +403,23 @@ impl<R: BufRead> JsonLinesReader<R> {
     /// The record on the current line, its line break consumed when it is good.
     fn line(&mut self) -> Result<Record> {
         let p = &mut self.parser;
-        let line = p.line;
-        p.pin(RECORD);
+        let line = p.input.line;
+        p.input.pin(RECORD);
         p.begin_record();
         let value = p.value(0)?;
         // Located before the line break is read.
-        let misfit = (!matches!(value, Value::Map(_))).then(|| p.pin_location(RECORD));
-        p.skip_ws()?;
-        match p.peek()? {
+        let misfit = (!matches!(value, Value::Map(_))).then(|| p.input.pin_location(RECORD));
+        p.input.skip_ws()?;
+        match p.input.peek()? {
             None => {}
-            Some(b'\n') => p.newline(),
-            Some(_) => return Err(p.unexpected("expected end of line after the record")),
+            Some(b'\n') => p.input.newline(),
+            Some(_) => return Err(p.input.unexpected("expected end of line after the record")),
         }
         p.end_record()?;
         match (value, misfit) {
-            (Value::Map(fields), _) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
+            (Value::Map(fields), _) => {
+                Ok(Record::new(fields, Origin::new(p.input.file.clone(), line)))
+            }
             (other, location) => Err(not_an_object(location.unwrap_or_default(), &other)),
         }
     }
@@ -433,14 +444,14 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
             }
         }
         self.records += 1;
-        let line = self.parser.line;
+        let line = self.parser.input.line;
         match self.line() {
             Ok(record) => Some(Ok(record)),
             Err(error) => {
                 // Resynchronise at the next line, unless the bad record's line break
                 // was already read (a record that parsed but does not fit).
-                let resync = if self.parser.line == line {
-                    self.parser.skip_line()
+                let resync = if self.parser.input.line == line {
+                    self.parser.input.skip_line()
                 } else {
                     Ok(())
                 };
@@ -458,9 +469,9 @@ impl<R: BufRead> RecordReader for JsonLinesReader<R> {}
 /// Reads one value as a record: the outer error is fatal (the input cannot be followed
 /// any further), the inner one concerns only this record.
 fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Record>> {
-    p.skip_ws()?;
-    let line = p.line;
-    p.pin(RECORD);
+    p.input.skip_ws()?;
+    let line = p.input.line;
+    p.input.pin(RECORD);
     p.begin_record();
     let value = p.value(level)?;
     if let Err(error) = p.end_record() {
@@ -472,8 +483,8 @@ fn read_record<R: BufRead>(p: &mut Parser<R>, level: usize) -> Result<Result<Rec
 /// A record from a value that should be an object.
 fn into_record<R: BufRead>(p: &mut Parser<R>, value: Value, line: u64) -> Result<Record> {
     match value {
-        Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.file.clone(), line))),
-        other => Err(not_an_object(p.pin_location(RECORD), &other)),
+        Value::Map(fields) => Ok(Record::new(fields, Origin::new(p.input.file.clone(), line))),
+        other => Err(not_an_object(p.input.pin_location(RECORD), &other)),
     }
 }
 
