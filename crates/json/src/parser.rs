@@ -15,6 +15,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use recast_model::scan::{self, ByteSet};
 use recast_model::{Error, ErrorKind, Map, Number, Result, Value};
 
 use crate::input::{Input, TOKEN};
@@ -60,17 +61,7 @@ pub(crate) const EXPECTED_VALUE: &str =
 
 /// Bytes that end a plain run inside a string: the closing quote, an escape, and the
 /// control characters JSON forbids unescaped.
-pub(crate) static STRING_STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        table[i] = true;
-        i += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
+const STRING_STOPS: ByteSet = ByteSet::new(b"\"\\").with_controls();
 
 /// An open container while a value is being built.
 enum Frame {
@@ -710,25 +701,7 @@ pub(crate) fn after_member(close: u8) -> &'static str {
 /// control character). Strings are most of JSON's bytes, so this looks at eight bytes
 /// at a time (the classic "has a zero byte" word tricks) before finding the exact one.
 pub(crate) fn find_string_stop(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight bytes"));
-        let quote = word ^ (ONES * b'"' as u64);
-        let backslash = word ^ (ONES * b'\\' as u64);
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(ONES * 0x20) & !word);
-        if hits & HIGH != 0 {
-            break;
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| STRING_STOP[b as usize])
-        .map(|p| i + p)
+    scan::find(bytes, 0, &STRING_STOPS)
 }
 
 fn is_number_byte(b: u8) -> bool {

@@ -25,6 +25,7 @@ pub mod date;
 pub mod error;
 pub mod path;
 pub mod record;
+pub mod scan;
 pub mod stream;
 pub mod template;
 pub mod value;

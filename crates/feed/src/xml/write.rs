@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+use recast_model::scan::{self, ByteSet, has_byte, has_byte_below, word_at};
 use recast_model::{Error, ErrorKind, Location, Result};
 
 use crate::{InvalidChars, Warn};
@@ -14,32 +15,6 @@ use crate::{InvalidChars, Warn};
 /// True for the characters XML 1.0 can carry (its `Char` production).
 pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-// Word-at-a-time byte tests: eight bytes per step over long text (bodies, HTML).
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// True when some byte of `word` is zero (exact, not just likely).
-fn has_zero_byte(word: u64) -> bool {
-    word.wrapping_sub(ONES) & !word & HIGHS != 0
-}
-
-/// True when some byte of `word` is `byte`.
-fn has_byte(word: u64, byte: u8) -> bool {
-    has_zero_byte(word ^ (ONES * u64::from(byte)))
-}
-
-/// True when some byte of `word` is below `limit` (exact for `limit` ≤ 128).
-fn has_byte_below(word: u64, limit: u8) -> bool {
-    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS != 0
-}
-
-/// The eight bytes at `at`.
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(word)
 }
 
 /// True when the text has a character XML 1.0 cannot carry.
@@ -65,21 +40,12 @@ pub(crate) fn has_invalid_chars(text: &str) -> bool {
     (at..bytes.len()).any(invalid_at)
 }
 
+/// The bytes of character data that need a reference (see [`text_reference`]).
+const TEXT_SPECIALS: ByteSet = ByteSet::new(b"&<>\r");
+
 /// Where the next byte of character data that needs a reference is, from `from`.
 fn next_text_special(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while at + 8 <= bytes.len() {
-        let word = word_at(bytes, at);
-        if has_byte(word, b'&')
-            || has_byte(word, b'<')
-            || has_byte(word, b'>')
-            || has_byte(word, b'\r')
-        {
-            break;
-        }
-        at += 8;
-    }
-    (at..bytes.len()).find(|&i| TEXT_SPECIAL[usize::from(bytes[i])])
+    scan::find(bytes, from, &TEXT_SPECIALS)
 }
 
 /// The reference that replaces a byte of character data, if it needs one; `>` too, so
