@@ -855,8 +855,12 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
     let progress = reporter.progress(changed.len());
     let mut staged = Vec::with_capacity(changed.len());
     let mut problems = Vec::new();
+    let mut io_problem = false;
+    // Two inputs may lead to one file (a link beside its target): it is replaced once.
+    let mut targets = std::collections::HashSet::new();
     for (named, text, snapshot) in changed {
         match stage(named, text.as_bytes()) {
+            Ok((real, _)) if !targets.insert(fs::canonicalize(&real).unwrap_or(real.clone())) => {}
             Ok((real, temp)) if snapshot.still_matches(&real) => staged.push(Staged {
                 named,
                 real,
@@ -867,7 +871,10 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
                 "{}: changed on disk since it was read (another program saved it?)",
                 named.display()
             )),
-            Err(error) => problems.push(format!("{error:#}")),
+            Err(error) => {
+                io_problem |= error.chain().any(|cause| cause.is::<std::io::Error>());
+                problems.push(format!("{error:#}"));
+            }
         }
         progress.inc(1);
     }
@@ -877,10 +884,16 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
         for problem in &problems {
             reporter.error(problem);
         }
-        bail!(
+        let message = format!(
             "{} file(s) cannot be replaced (above); nothing was replaced",
             problems.len()
         );
+        // A folder that cannot be written is an I/O error (exit 3), a changed file a
+        // data one (exit 1).
+        return Err(match io_problem {
+            true => anyhow::Error::new(std::io::Error::other(message)),
+            false => anyhow::anyhow!(message),
+        });
     }
     test_pause("RECAST_TEST_PAUSE_BEFORE_REPLACE");
 
