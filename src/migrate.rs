@@ -60,6 +60,18 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     if inputs.files.iter().any(|input| input.path.is_none()) {
         bail!("migrate reads files and folders, not standard input");
     }
+    if args.select.is_some()
+        && let Some(other) = inputs
+            .files
+            .iter()
+            .find(|input| input.format != Format::Json)
+    {
+        bail!(
+            "--select picks records inside a JSON document; {} is {}",
+            other.path.as_deref().unwrap_or(Path::new("-")).display(),
+            other.format.extension()
+        );
+    }
     let target = Target::from_args(args)?;
     let roots: Vec<PathBuf> = args.inputs.clone();
     let read_options = ReadOptions {

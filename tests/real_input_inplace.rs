@@ -151,6 +151,30 @@ fn a_select_that_names_nothing_is_an_error_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("/items"), "{}", stderr(&output));
     assert_eq!(fs::read(dir.path().join("dump.json")).unwrap(), dump);
+    // `--select` on a sheet would do nothing: it is an error.
+    put(dir.path(), "sheet.csv", b"title\na\n");
+    let output = run_in(
+        dir.path(),
+        &[
+            "migrate",
+            "sheet.csv",
+            "--select",
+            "/news",
+            "--set",
+            "x=1",
+            "--in-place",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--select picks records inside a JSON document; sheet.csv is csv"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read(dir.path().join("sheet.csv")).unwrap(),
+        b"title\na\n"
+    );
 }
 
 #[test]
