@@ -411,6 +411,10 @@ fn migrate_pausing(dir: &Path, variable: &str, meanwhile: impl FnOnce()) -> Outp
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hooks exist in debug builds only"
+)]
 fn a_file_saved_by_another_editor_before_the_check_stops_the_run() {
     let dir = three_posts();
     let saved = "---\ntitle: b, as another editor saved it\n---\n";
@@ -435,6 +439,10 @@ fn a_file_saved_by_another_editor_before_the_check_stops_the_run() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hooks exist in debug builds only"
+)]
 fn a_save_that_keeps_size_and_time_is_still_seen() {
     // Same length, and the modification time put back: only the content tells.
     let dir = three_posts();
@@ -455,6 +463,10 @@ fn a_save_that_keeps_size_and_time_is_still_seen() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hooks exist in debug builds only"
+)]
 fn a_target_that_is_no_longer_a_file_stops_the_run_before_any_replace() {
     let dir = three_posts();
     let output = migrate_pausing(dir.path(), "RECAST_TEST_PAUSE_BEFORE_CHECK", || {
@@ -479,6 +491,10 @@ fn a_target_that_is_no_longer_a_file_stops_the_run_before_any_replace() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hooks exist in debug builds only"
+)]
 fn a_file_saved_between_the_check_and_its_rename_is_skipped_and_named() {
     let dir = three_posts();
     let saved = "---\ntitle: b, saved at the last moment\n---\n";
@@ -505,6 +521,10 @@ fn a_file_saved_between_the_check_and_its_rename_is_skipped_and_named() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the pause hooks exist in debug builds only"
+)]
 fn a_rename_that_fails_names_the_files_replaced_and_those_not() {
     // Another program removes b's staged temporary file: its rename fails after a's
     // has been done.
