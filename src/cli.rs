@@ -104,7 +104,13 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits")]
     pub template: Vec<String>,
 
-    /// Rewrite each file in its own format (Markdown: only the lines the edits touch).
+    /// JSON pointer to the array of records inside a JSON document (`/news` for
+    /// `{"news": [...]}`); in place, only that array is rewritten.
+    #[arg(long, value_name = "POINTER")]
+    pub select: Option<String>,
+
+    /// Rewrite each file in its own format and shape (Markdown: only the lines the edits
+    /// touch); see docs/migrate.md for what it guarantees.
     #[arg(long, help_heading = "Output")]
     pub in_place: bool,
 

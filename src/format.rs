@@ -214,6 +214,16 @@ impl CsvSettings {
         self.delimiter
             .unwrap_or(if format == Format::Tsv { b'\t' } else { b',' })
     }
+
+    /// The writer options that write a sheet back as these settings read it (its
+    /// delimiter, its `'` markers): `migrate --in-place` adds the file's BOM and line ends.
+    pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
+        recast_csv::CsvWriteOptions {
+            delimiter: self.delimiter_for(format),
+            sanitize: self.read.sanitize,
+            ..self.write.clone()
+        }
+    }
 }
 
 /// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a

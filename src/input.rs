@@ -82,6 +82,12 @@ impl Inputs {
                     });
                     inputs.files.append(&mut walked);
                 }
+            } else if path.file_name().is_some_and(|name| name == INDEX_FILE) {
+                // Named by a shell glob (`archive/*.md`) or by hand, `_index.md` is still
+                // its folder's channel, never a record (issue 11, case 11).
+                if !inputs.index_files.contains(path) {
+                    inputs.index_files.push(path.clone());
+                }
             } else if shard.is_some_and(|shard| !shard.contains(path)) {
                 continue;
             } else {

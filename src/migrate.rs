@@ -4,25 +4,36 @@
 //! The run has two phases. First every input is read and every edit applied (files in
 //! parallel), keeping in memory only the new text of the files that change; a file that
 //! fails stops the run before anything is written (or, with `--keep-going`, is skipped
-//! and reported). Then the changed files are replaced one by one, each atomically
-//! (temporary file in the same folder, fsync, rename), so a run killed at any moment
-//! leaves every file whole, old or new. A dry run stops after the first phase and shows
-//! the diffs of the first few changed files.
+//! and reported). A dry run stops there and shows the diffs of the first few changed
+//! files.
 //!
-//! Markdown files are rewritten entry by entry ([`recast_yaml::layout`]) so that only
-//! the lines the edits touch change; other formats are written whole by their writer
-//! when one of their records changes.
+//! In place, the second phase first stages every new text in a temporary file beside
+//! the file it replaces (the real file, when the named one is a symbolic link) and
+//! checks that no file changed on disk since it was read; only then are the files
+//! renamed over, one by one, and their folders synced. So a folder that cannot be
+//! written, or a file another editor saved meanwhile, stops the run before any file is
+//! replaced; a rename that still fails names the files replaced and those not; and a
+//! run killed at any moment leaves every file whole, old or new.
+//!
+//! Each file keeps its form (issue 11, case 10): Markdown files are rewritten entry by
+//! entry ([`recast_yaml::layout`]) so that only the lines the edits touch change, and a
+//! Markdown file without YAML front matter is left alone; other formats are written
+//! whole, in their own shape (a JSON object stays an object, a `--select`ed array is
+//! replaced inside its document, a YAML list stays a list, a sheet keeps its delimiter)
+//! and with the file's BOM, line ends and final line break.
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::io::{Cursor, Read};
+use std::hash::Hasher;
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, bail};
 use clap::CommandFactory;
 use rayon::prelude::*;
 use recast_migrate::{Edit, Plan};
-use recast_model::{Channel, Error, Record};
+use recast_model::{Channel, Error, Record, Value};
 
 use crate::cli::{Cli, MigrateArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
@@ -49,8 +60,24 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     if inputs.files.iter().any(|input| input.path.is_none()) {
         bail!("migrate reads files and folders, not standard input");
     }
+    if args.select.is_some()
+        && let Some(other) = inputs
+            .files
+            .iter()
+            .find(|input| input.format != Format::Json)
+    {
+        bail!(
+            "--select picks records inside a JSON document; {} is {}",
+            other.path.as_deref().unwrap_or(Path::new("-")).display(),
+            other.format.extension()
+        );
+    }
     let target = Target::from_args(args)?;
     let roots: Vec<PathBuf> = args.inputs.clone();
+    let read_options = ReadOptions {
+        select: args.select.clone(),
+        ..ReadOptions::default()
+    };
 
     // Phase 1: read and migrate everything; nothing is written.
     let progress = reporter.progress(inputs.files.len());
@@ -58,7 +85,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
-            .map(|input| migrate_file(input, &plan, &target, args.dry_run))
+            .map(|input| migrate_file(input, &plan, &target, args.dry_run, &read_options))
             .collect();
         progress.inc(batch.len() as u64);
         results.extend(migrated);
@@ -82,7 +109,12 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             "{skipped} file(s) could not be read or migrated; nothing was written (--keep-going skips them)"
         );
     }
-    let summary = Summary::of(&files, skipped, &target);
+    for file in &files {
+        if let (Some(reason), Some(path)) = (&file.left_alone, &file.input.path) {
+            reporter.warn(&format!("{}: skipped: {reason}", path.display()));
+        }
+    }
+    let mut summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
         print_diffs(&files, args.diff);
@@ -96,15 +128,10 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     // Phase 2: write.
     match &target {
         Target::InPlace => {
-            let progress = reporter.progress(summary.changed);
-            for file in files.iter().filter(|f| f.changed) {
-                let (Some(path), Some(text)) = (&file.input.path, &file.new_text) else {
-                    continue;
-                };
-                replace_file(path, text.as_bytes())?;
-                progress.inc(1);
-            }
-            progress.finish_and_clear();
+            let changed_on_disk = replace_in_place(&files, reporter)?;
+            summary.changed -= changed_on_disk;
+            summary.skipped += changed_on_disk as u64;
+            skipped += changed_on_disk as u64;
         }
         Target::File { path, format } => {
             // A feed keeps the channel of the folder's `_index.md`, else of the first
@@ -269,6 +296,10 @@ struct Migrated {
     records: Vec<Record>,
     /// In place: the file's new text, when it changed.
     new_text: Option<String>,
+    /// In place: what the file was when it was read, when it changed.
+    snapshot: Option<Snapshot>,
+    /// In place: why a file an edit would change is left as it is (a warning).
+    left_alone: Option<String>,
     /// The input's channel, when it is a feed.
     channel: Option<Channel>,
     /// The text before and after, for a dry run's diff, when it changed.
@@ -281,20 +312,24 @@ fn migrate_file(
     plan: &Plan,
     target: &Target,
     keep_diff: bool,
+    read_options: &ReadOptions,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
         .clone()
         .context("standard input cannot be migrated")?;
     let mut bytes = Vec::new();
-    fs::File::open(&path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+    let read_at = fs::File::open(&path)
+        .and_then(|mut f| {
+            f.read_to_end(&mut bytes)?;
+            f.metadata()
+        })
         .map_err(|e| Error::io(Some(path.clone()), &e))?;
     let mut reader = open_reader(
         input.format,
         Box::new(Cursor::new(bytes.as_slice())),
         Some(path.clone()),
-        &ReadOptions::default(),
+        read_options,
     )?;
     let mut old: Vec<Record> = Vec::new();
     for record in reader.by_ref() {
@@ -336,23 +371,42 @@ fn migrate_file(
         dropped: if in_place { 0 } else { dropped },
         records: Vec::new(),
         new_text: None,
+        snapshot: None,
+        left_alone: None,
         channel: channel.clone(),
         diff: None,
     };
     match target {
         Target::InPlace => {
             if changed {
+                let snapshot = Snapshot::of(&bytes, &read_at);
                 let old_text = String::from_utf8(bytes).map_err(|_| {
                     Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
                 })?;
-                let new_text = match (input.format, old.as_slice(), new.as_slice()) {
-                    (Format::Md, [old_record], [new_record]) => {
-                        recast_yaml::layout::rewrite_markdown(&old_text, old_record, new_record)
-                    }
-                    (format, _, records) => render(format, records, channel.as_ref())?,
-                };
+                if input.format == Format::Md
+                    && !recast_yaml::layout::has_yaml_front_matter(&old_text)
+                {
+                    migrated.changed = false;
+                    migrated.left_alone = Some(
+                        "no YAML front matter (`---`) to edit; recast does not add one (TOML `+++` front matter is not supported yet)"
+                            .to_owned(),
+                    );
+                    return Ok(migrated);
+                }
+                let new_text = in_place_text(
+                    input.format,
+                    &old_text,
+                    &old,
+                    &new,
+                    channel.as_ref(),
+                    read_options,
+                )
+                .with_context(|| {
+                    format!("{}: cannot rewrite it in its own form", path.display())
+                })?;
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
+                    migrated.snapshot = Some(snapshot);
                     if keep_diff {
                         migrated.diff = Some((old_text, new_text.clone()));
                     }
@@ -414,20 +468,6 @@ fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyh
     String::from_utf8(out).context("a writer wrote text that is not UTF-8")
 }
 
-/// Replaces a file atomically: temporary file in its folder, fsync, rename.
-fn replace_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let file = AtomicFile::create(path)?;
-    {
-        let mut writer = file.writer()?;
-        writer
-            .write_all(bytes)
-            .and_then(|()| writer.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    file.commit()
-}
-
 /// A walked file's path below the command-line folder it came from (a file named on the
 /// command line: its name).
 fn relative_path(path: &Path, roots: &[PathBuf]) -> PathBuf {
@@ -479,15 +519,18 @@ struct Summary {
     unchanged: usize,
     dropped: usize,
     skipped: u64,
+    /// In place: Markdown files without YAML front matter an edit would have changed.
+    left_alone: usize,
     in_place: bool,
 }
 
 impl Summary {
     fn of(files: &[Migrated], skipped: u64, target: &Target) -> Summary {
         let in_place = matches!(target, Target::InPlace);
+        let left_alone = files.iter().filter(|f| f.left_alone.is_some()).count();
         let (changed, unchanged) = if in_place {
             let changed = files.iter().filter(|f| f.changed).count();
-            (changed, files.len() - changed)
+            (changed, files.len() - changed - left_alone)
         } else {
             (
                 files.iter().map(|f| f.edited).sum(),
@@ -499,6 +542,7 @@ impl Summary {
             unchanged,
             dropped: files.iter().map(|f| f.dropped).sum(),
             skipped,
+            left_alone,
             in_place,
         }
     }
@@ -514,7 +558,12 @@ impl Summary {
             ..
         } = self;
         let time = elapsed(started);
-        if self.in_place {
+        if self.in_place && self.left_alone > 0 {
+            let left_alone = self.left_alone;
+            format!(
+                "{changed} {verb}, {unchanged} unchanged, {skipped} skipped, {left_alone} without YAML front matter left alone in {time}"
+            )
+        } else if self.in_place {
             format!("{changed} {verb}, {unchanged} unchanged, {skipped} skipped in {time}")
         } else {
             format!(
@@ -531,4 +580,471 @@ fn elapsed(started: Instant) -> String {
     } else {
         format!("{} ms", elapsed.as_millis())
     }
+}
+
+/// A changed file's new text in its own format and form (issue 11, case 10): what a
+/// reader of the file saw before (an object or an array, a list or a stream, the
+/// wrapper around a `--select`ed array, the delimiter) and how its text was laid out
+/// (BOM, CRLF, final line break) stay as they were. Checked by reading it back.
+fn in_place_text(
+    format: Format,
+    original: &str,
+    old: &[Record],
+    new: &[Record],
+    channel: Option<&Channel>,
+    options: &ReadOptions,
+) -> anyhow::Result<String> {
+    let form = TextForm::of(original);
+    let body = original.strip_prefix('\u{feff}').unwrap_or(original);
+    let text = match (format, old, new) {
+        // The layout rewriter keeps every byte it does not need to change.
+        (Format::Md, [old_record], [new_record]) => {
+            return Ok(recast_yaml::layout::rewrite_markdown(
+                original, old_record, new_record,
+            ));
+        }
+        (Format::Json, _, _) => form.apply(&json_text(body, new, options.select.as_deref())?, true),
+        (Format::Jsonl, _, _) => form.apply(&json_lines_text(body, new)?, true),
+        (Format::Yaml, _, _) => form.apply(&yaml_text(body, new, channel)?, true),
+        (Format::Csv | Format::Tsv, _, _) => {
+            let mut write = options.csv.rewrite_options(format);
+            write.bom = form.bom;
+            write.crlf = form.crlf;
+            let mut out = Vec::new();
+            let mut writer = recast_csv::CsvWriter::new(&mut out, write);
+            for record in new {
+                recast_model::RecordWriter::write_record(&mut writer, record)?;
+            }
+            recast_model::RecordWriter::finish(&mut writer)?;
+            drop(writer);
+            // The writer ended the rows; a line break inside a quoted cell is data.
+            form.apply(&String::from_utf8(out)?, false)
+        }
+        // Feeds are written whole with their channel; XML reads CRLF as LF.
+        (format, _, _) => form.apply(&render(format, new, channel)?, true),
+    };
+    if !matches!(format, Format::Rss | Format::Atom) {
+        let back = read_all(format, &text, options)?;
+        let same = back.len() == new.len()
+            && back
+                .iter()
+                .zip(new)
+                .all(|(a, b)| recast_model::strict_eq(&fields_value(a), &fields_value(b)));
+        if !same {
+            bail!(
+                "the rewritten text would not read back as the migrated records; nothing written"
+            );
+        }
+    }
+    Ok(text)
+}
+
+fn fields_value(record: &Record) -> Value {
+    Value::Map(record.fields.clone())
+}
+
+fn read_all(format: Format, text: &str, options: &ReadOptions) -> anyhow::Result<Vec<Record>> {
+    let reader = open_reader(
+        format,
+        Box::new(Cursor::new(text.as_bytes())),
+        None,
+        options,
+    )?;
+    Ok(reader.collect::<recast_model::Result<Vec<Record>>>()?)
+}
+
+/// How a file's text is laid out beyond its format, kept when it is written anew.
+struct TextForm {
+    bom: bool,
+    crlf: bool,
+    final_line_break: bool,
+}
+
+impl TextForm {
+    fn of(text: &str) -> TextForm {
+        TextForm {
+            bom: text.starts_with('\u{feff}'),
+            crlf: text.find('\n').is_some_and(|at| text[..at].ends_with('\r')),
+            final_line_break: text.trim().is_empty() || text.ends_with('\n'),
+        }
+    }
+
+    /// `text`, as a writer wrote it (LF line ends, no BOM), in this form; with
+    /// `line_ends` false the writer has already ended its lines as they should be.
+    fn apply(&self, text: &str, line_ends: bool) -> String {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut out = String::with_capacity(text.len() + text.len() / 16 + 3);
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        if self.crlf && line_ends {
+            let mut previous = '\0';
+            for c in text.chars() {
+                if c == '\n' && previous != '\r' {
+                    out.push('\r');
+                }
+                out.push(c);
+                previous = c;
+            }
+        } else {
+            out.push_str(text);
+        }
+        if !self.final_line_break {
+            let trimmed = out.trim_end_matches('\n').trim_end_matches('\r').len();
+            out.truncate(trimmed);
+        }
+        out
+    }
+}
+
+/// JSON in its own shape: one object stays an object, an array an array, and with
+/// `--select` only the selected array is replaced inside its document. The layout is
+/// recast's (two-space indentation, or one line when the file was one line), which is
+/// byte for byte what jq, `JSON.stringify(v, null, 2)` and Python's `indent=2` write.
+fn json_text(body: &str, new: &[Record], select: Option<&str>) -> anyhow::Result<String> {
+    let records = || Value::List(new.iter().map(fields_value).collect());
+    let pretty = body.trim().contains('\n');
+    let root = match (select, new) {
+        (Some(pointer), _) => {
+            let mut root = recast_json::parse_value(body)?;
+            let slot = value_at_pointer(&mut root, pointer)
+                .with_context(|| format!("--select {pointer}: no such value in the document"))?;
+            *slot = records();
+            root
+        }
+        (None, [one]) if body.trim_start().starts_with('{') => fields_value(one),
+        (None, _) => records(),
+    };
+    let mut text = match pretty {
+        true => recast_json::to_json_string(&root, true)?,
+        false => recast_json::to_json_line(&root, json_spacing(body))?,
+    };
+    text.push('\n');
+    Ok(text)
+}
+
+/// The separators of one-line JSON: `{"a": 1}` (Python's) or `{"a":1}`.
+fn json_spacing(line: &str) -> recast_json::Spacing {
+    match line.contains("\": ") {
+        true => recast_json::Spacing::Spaced,
+        false => recast_json::Spacing::Compact,
+    }
+}
+
+/// The value a JSON pointer (RFC 6901) names.
+fn value_at_pointer<'v>(root: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut here = root;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        here = match here {
+            Value::Map(map) => map.get_mut(&key)?,
+            Value::List(list) => list.get_mut(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(here)
+}
+
+/// JSON Lines with the separators the file used: `{"a": 1}` (Python) or `{"a":1}`.
+fn json_lines_text(body: &str, new: &[Record]) -> anyhow::Result<String> {
+    let first = body
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    let mut out = Vec::new();
+    let mut writer = recast_json::JsonLinesWriter::new(&mut out).spacing(json_spacing(first));
+    for record in new {
+        recast_model::RecordWriter::write_record(&mut writer, record)?;
+    }
+    recast_model::RecordWriter::finish(&mut writer)?;
+    drop(writer);
+    Ok(String::from_utf8(out)?)
+}
+
+/// YAML in its own shape: a document holding a list stays one list, a stream of
+/// documents stays a stream, opening with `---` only if it did.
+fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::Result<String> {
+    let opens_with_marker = body
+        .lines()
+        .find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .is_some_and(|line| line.trim_end() == "---" || line.starts_with("--- "));
+    let is_list = matches!(
+        recast_yaml::parse_value(body, None, 1, &Default::default()),
+        Ok(Value::List(_))
+    );
+    let mut text = if is_list {
+        let list = Value::List(new.iter().map(fields_value).collect());
+        let marker = if opens_with_marker { "---\n" } else { "" };
+        format!(
+            "{marker}{}\n",
+            recast_yaml::to_yaml_string(&list).trim_end()
+        )
+    } else {
+        render(Format::Yaml, new, channel)?
+    };
+    if !opens_with_marker && !is_list && text.starts_with("---\n") {
+        text.drain(..4);
+    }
+    Ok(text)
+}
+
+/// What a file was when it was read: a file that differs when it is about to be
+/// replaced was saved by someone else meanwhile, and is not overwritten.
+struct Snapshot {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: u64,
+}
+
+impl Snapshot {
+    fn of(bytes: &[u8], metadata: &fs::Metadata) -> Snapshot {
+        Snapshot {
+            len: bytes.len() as u64,
+            modified: metadata.modified().ok(),
+            hash: content_hash(bytes),
+        }
+    }
+
+    /// Whether the file at `path` is still what was read (size, modification time and
+    /// content); an unreadable file is not.
+    fn still_matches(&self, path: &Path) -> bool {
+        let Ok(metadata) = fs::metadata(path) else {
+            return false;
+        };
+        if !metadata.is_file()
+            || metadata.len() != self.len
+            || metadata.modified().ok() != self.modified
+        {
+            return false;
+        }
+        // A save within the same clock tick keeps the size and time: compare the text.
+        fs::read(path).is_ok_and(|bytes| content_hash(&bytes) == self.hash)
+    }
+}
+
+/// SipHash with fixed keys: the same in every run, enough to tell a changed file (this
+/// guards against an editor's save, not an adversary).
+fn content_hash(bytes: &[u8]) -> u64 {
+    #[allow(deprecated)]
+    let mut hasher = std::hash::SipHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// A new text written to a temporary file beside the file it will replace.
+struct Staged<'a> {
+    /// The path as the input named it (for messages).
+    named: &'a Path,
+    /// The file the rename replaces: `named`, or its target when it is a link.
+    real: PathBuf,
+    temp: tempfile::TempPath,
+    snapshot: &'a Snapshot,
+}
+
+/// Phase 2 in place: stage every new text, check nothing changed on disk, then rename
+/// each staged file over its target and sync the folders. Returns how many files were
+/// skipped because they changed on disk between the check and their rename.
+fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<usize> {
+    let changed: Vec<(&Path, &String, &Snapshot)> = files
+        .iter()
+        .filter(|file| file.changed)
+        .filter_map(|file| {
+            Some((
+                file.input.path.as_deref()?,
+                file.new_text.as_ref()?,
+                file.snapshot.as_ref()?,
+            ))
+        })
+        .collect();
+    test_pause("RECAST_TEST_PAUSE_BEFORE_CHECK");
+
+    // Check every file can be replaced before the first is: each staged beside its
+    // target (the folder is writable, the disk has room), each target still a regular
+    // file, unchanged since it was read.
+    let progress = reporter.progress(changed.len());
+    let mut staged = Vec::with_capacity(changed.len());
+    let mut problems = Vec::new();
+    let mut io_problem = false;
+    // Two inputs may lead to one file (a link beside its target): it is replaced once.
+    let mut targets = std::collections::HashSet::new();
+    for (named, text, snapshot) in changed {
+        match stage(named, text.as_bytes()) {
+            Ok((real, _)) if !targets.insert(fs::canonicalize(&real).unwrap_or(real.clone())) => {}
+            Ok((real, temp)) if snapshot.still_matches(&real) => staged.push(Staged {
+                named,
+                real,
+                temp,
+                snapshot,
+            }),
+            Ok(_) => problems.push(format!(
+                "{}: changed on disk since it was read (another program saved it?)",
+                named.display()
+            )),
+            Err(error) => {
+                io_problem |= error.chain().any(|cause| cause.is::<std::io::Error>());
+                problems.push(format!("{error:#}"));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    if !problems.is_empty() {
+        // Dropping `staged` removes the temporary files.
+        for problem in &problems {
+            reporter.error(problem);
+        }
+        let message = format!(
+            "{} file(s) cannot be replaced (above); nothing was replaced",
+            problems.len()
+        );
+        // A folder that cannot be written is an I/O error (exit 3), a changed file a
+        // data one (exit 1).
+        return Err(match io_problem {
+            true => anyhow::Error::new(std::io::Error::other(message)),
+            false => anyhow::anyhow!(message),
+        });
+    }
+    test_pause("RECAST_TEST_PAUSE_BEFORE_REPLACE");
+
+    let total = staged.len();
+    let mut replaced: Vec<&Path> = Vec::with_capacity(total);
+    let mut changed_on_disk = Vec::new();
+    let mut folders = BTreeSet::new();
+    let mut pending = staged.into_iter();
+    while let Some(file) = pending.next() {
+        // An editor may still have saved it since the check: never overwrite that.
+        if !file.snapshot.still_matches(&file.real) {
+            changed_on_disk.push(file.named);
+            continue;
+        }
+        let folder = file.real.parent().map(Path::to_path_buf);
+        match file.temp.persist(&file.real) {
+            Ok(()) => {
+                replaced.push(file.named);
+                folders.extend(folder);
+            }
+            Err(error) => {
+                sync_folders(&folders, reporter);
+                let not_replaced: Vec<&Path> = std::iter::once(file.named)
+                    .chain(pending.map(|rest| rest.named))
+                    .chain(changed_on_disk.iter().copied())
+                    .collect();
+                for path in &replaced {
+                    eprintln!("recast: replaced: {}", path.display());
+                }
+                for path in &not_replaced {
+                    eprintln!("recast: not replaced: {}", path.display());
+                }
+                return Err(anyhow::Error::new(error.error)).with_context(|| {
+                    format!(
+                        "cannot replace {}; {} of {total} file(s) were replaced and {} were not (listed above); each file is whole, old or new",
+                        file.named.display(),
+                        replaced.len(),
+                        not_replaced.len()
+                    )
+                });
+            }
+        }
+    }
+    sync_folders(&folders, reporter);
+    for path in &changed_on_disk {
+        reporter.error(&format!(
+            "{}: changed on disk while the run was replacing files; not replaced (run again to migrate it)",
+            path.display()
+        ));
+    }
+    Ok(changed_on_disk.len())
+}
+
+/// Writes `bytes` to a temporary file beside the file `named` leads to, with its
+/// permissions (and owner, when allowed), synced to disk.
+fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, tempfile::TempPath)> {
+    let real = real_target_for_in_place(named)?;
+    let metadata =
+        fs::metadata(&real).with_context(|| format!("cannot read {}", named.display()))?;
+    if !metadata.is_file() {
+        bail!("{}: no longer a regular file", named.display());
+    }
+    let folder = match real.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".recast-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .with_context(|| {
+            format!(
+                "{}: cannot create a temporary file in {}",
+                named.display(),
+                folder.display()
+            )
+        })?;
+    let write = || -> std::io::Result<()> {
+        let mut file = temp.as_file();
+        file.write_all(bytes)?;
+        file.set_permissions(metadata.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Root rewriting someone's files leaves them theirs; others cannot chown.
+            let _ = std::os::unix::fs::fchown(file, Some(metadata.uid()), Some(metadata.gid()));
+        }
+        file.sync_all()
+    };
+    write().with_context(|| format!("{}: cannot write its new text", named.display()))?;
+    Ok((real, temp.into_temp_path()))
+}
+
+/// The file an in-place rewrite replaces: the path itself, or, when it is a symbolic
+/// link, the file it leads to, so the link stays a link (issue 11, case 4). To be
+/// merged with `-o`'s equivalent in `output.rs`.
+fn real_target_for_in_place(path: &Path) -> anyhow::Result<PathBuf> {
+    let is_link = fs::symlink_metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .file_type()
+        .is_symlink();
+    if !is_link {
+        return Ok(path.to_path_buf());
+    }
+    fs::canonicalize(path).with_context(|| format!("cannot follow the link {}", path.display()))
+}
+
+/// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.
+fn sync_folders(folders: &BTreeSet<PathBuf>, reporter: &Reporter) {
+    for folder in folders {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        if let Err(error) = fs::File::open(folder).and_then(|dir| dir.sync_all()) {
+            reporter.warn(&format!(
+                "{}: cannot sync the folder ({error}); a power cut could undo its renames",
+                folder.display()
+            ));
+        }
+    }
+}
+
+/// Debug builds only, for the tests of races: when the variable names a file, create
+/// `<file>.ready` and wait (at most a minute) until the test creates `<file>`, having
+/// changed the inputs meanwhile.
+fn test_pause(variable: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(flag) = std::env::var_os(variable) {
+        let flag = PathBuf::from(flag);
+        let mut ready = flag.clone().into_os_string();
+        ready.push(".ready");
+        let _ = fs::write(&ready, "");
+        let started = Instant::now();
+        while !flag.exists() && started.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = variable;
 }

@@ -22,6 +22,9 @@ pub struct CsvWriteOptions {
     pub sanitize: bool,
     /// Start the output with a UTF-8 byte order mark, which Excel needs to read UTF-8.
     pub bom: bool,
+    /// End rows with CRLF (`\r\n`, as Excel writes) instead of LF. Line breaks inside
+    /// a quoted cell stay as the cell holds them.
+    pub crlf: bool,
     /// Write only these columns, in this order. A path names a column or everything
     /// below it (`provider` selects `provider.name` and `provider.domain`).
     pub fields: Option<Vec<FieldPath>>,
@@ -35,6 +38,7 @@ impl Default for CsvWriteOptions {
             delimiter: b',',
             sanitize: true,
             bom: false,
+            crlf: false,
             fields: None,
             memory_limit: 8 << 20,
         }
@@ -545,8 +549,13 @@ impl<W: Write> CsvWriter<W> {
             headers.push(ORDER_COLUMN.to_owned());
         }
         let width = headers.len();
+        let terminator = match self.options.crlf {
+            true => csv::Terminator::CRLF,
+            false => csv::Terminator::Any(b'\n'),
+        };
         let mut csv = csv::WriterBuilder::new()
             .delimiter(self.options.delimiter)
+            .terminator(terminator)
             .has_headers(false)
             .from_writer(output);
         if width > 0 {
@@ -569,6 +578,7 @@ impl<W: Write> CsvWriter<W> {
             order_column,
             sanitize: self.options.sanitize,
             delimiter: self.options.delimiter,
+            row_end: if self.options.crlf { b"\r\n" } else { b"\n" },
             cells: vec![(0, 0); width],
             row: Vec::new(),
             sequence: Vec::new(),
@@ -601,6 +611,8 @@ struct RowsOut<'a> {
     order_column: bool,
     sanitize: bool,
     delimiter: u8,
+    /// `\n`, or `\r\n` with [`CsvWriteOptions::crlf`].
+    row_end: &'static [u8],
     /// Each written column's cell in `row`, quoted as CSV needs (empty when the record
     /// has none).
     cells: Vec<(usize, usize)>,
@@ -664,7 +676,7 @@ impl RowsOut<'_> {
                 // skip: it is written `""` (as the csv crate does).
                 self.out.extend_from_slice(b"\"\"");
             }
-            self.out.push(b'\n');
+            self.out.extend_from_slice(self.row_end);
             if self.out.len() >= OUT_CHUNK {
                 output.write_all(&self.out)?;
                 self.out.clear();
@@ -875,5 +887,27 @@ mod tests {
             writer.into_inner().unwrap()
         };
         assert_eq!(sheet(64), sheet(usize::MAX));
+    }
+
+    #[test]
+    fn crlf_ends_every_row_but_keeps_line_breaks_inside_cells() {
+        let mut fields = Map::default();
+        fields.insert("title".into(), "a;b".into());
+        fields.insert("body".into(), "line one\nline two".into());
+        let options = CsvWriteOptions {
+            delimiter: b';',
+            bom: true,
+            crlf: true,
+            ..CsvWriteOptions::default()
+        };
+        let mut writer = CsvWriter::new(Vec::new(), options);
+        writer
+            .write_record(&Record::new(fields, Default::default()))
+            .unwrap();
+        writer.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(writer.into_inner().unwrap()).unwrap(),
+            "\u{feff}title;body\r\n\"a;b\";\"line one\nline two\"\r\n"
+        );
     }
 }

@@ -121,3 +121,23 @@ pub fn to_json_string(value: &Value, pretty: bool) -> Result<String> {
     // Built from `str`s and ASCII only.
     Ok(String::from_utf8(out).expect("the serializer writes UTF-8"))
 }
+
+/// Writes one value on one line with [`Spacing`]'s separators (`{"a": 1}` or
+/// `{"a":1}`), with no final line break: a one-line JSON file rewritten as it was laid out.
+///
+/// ```
+/// use recast_json::{Spacing, to_json_line};
+/// let value = recast_json::parse_value(r#"{"a":[1,2]}"#)?;
+/// assert_eq!(to_json_line(&value, Spacing::Spaced)?, r#"{"a": [1, 2]}"#);
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn to_json_line(value: &Value, spacing: Spacing) -> Result<String> {
+    let layout = match spacing {
+        Spacing::Compact => Layout::Compact,
+        Spacing::Spaced => Layout::Spaced,
+    };
+    let mut out = Vec::new();
+    write::write_value(&mut out, value, layout, 0).map_err(|bad| bad.into_value_error())?;
+    // Built from `str`s and ASCII only.
+    Ok(String::from_utf8(out).expect("the serializer writes UTF-8"))
+}

@@ -167,7 +167,7 @@ fn split_markdown(
 
 /// When `text` starts with a marker line (`---`, or `...` if `closing`), followed only by
 /// spaces or tabs, returns the text after its line break (empty at the end of the text).
-fn marker_line(text: &str, closing: bool) -> Option<&str> {
+pub(crate) fn marker_line(text: &str, closing: bool) -> Option<&str> {
     let rest = text
         .strip_prefix("---")
         .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;

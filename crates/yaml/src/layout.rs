@@ -62,6 +62,22 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
     whole_rewrite(original, file.as_ref(), new)
 }
 
+/// Whether a Markdown file's text opens with YAML front matter (a `---` line, after a
+/// BOM). A file without it (a `README.md`, an empty file, Hugo's TOML `+++`) must not be
+/// given YAML front matter by an edit: `migrate --in-place` leaves such files alone.
+///
+/// ```
+/// use recast_yaml::layout::has_yaml_front_matter;
+/// assert!(has_yaml_front_matter("\u{feff}---\r\ntitle: x\r\n---\r\n"));
+/// assert!(!has_yaml_front_matter("+++\ntitle = \"x\"\n+++\n"));
+/// assert!(!has_yaml_front_matter("# Readme\n"));
+/// assert!(!has_yaml_front_matter(""));
+/// ```
+pub fn has_yaml_front_matter(text: &str) -> bool {
+    let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    crate::front_matter::marker_line(unmarked, false).is_some()
+}
+
 /// The 1-based file line of each top-level front-matter key of a Markdown file, in
 /// order (empty when the front matter cannot be cut into entries). For messages that
 /// point at a field.
