@@ -16,7 +16,7 @@
 //! run killed at any moment leaves every file whole, old or new.
 //!
 //! Each file keeps its form (issue 11, case 10): Markdown files are rewritten entry by
-//! entry ([`recast_yaml::layout`]) so that only the lines the edits touch change, and a
+//! entry ([`recast_yaml::rewrite`]) so that only the lines the edits touch change, and a
 //! Markdown file without YAML front matter is left alone; other formats are written
 //! whole, in their own shape (a JSON object stays an object, a `--select`ed array is
 //! replaced inside its document, a YAML list stays a list, a sheet keeps its delimiter)
@@ -384,7 +384,7 @@ fn migrate_file(
                     Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
                 })?;
                 if input.format == Format::Md
-                    && !recast_yaml::layout::has_yaml_front_matter(&old_text)
+                    && !recast_yaml::rewrite::has_yaml_front_matter(&old_text)
                 {
                     migrated.changed = false;
                     migrated.left_alone = Some(
@@ -597,9 +597,9 @@ fn in_place_text(
     let form = TextForm::of(original);
     let body = original.strip_prefix('\u{feff}').unwrap_or(original);
     let text = match (format, old, new) {
-        // The layout rewriter keeps every byte it does not need to change.
+        // The minimal-diff rewriter keeps every byte it does not need to change.
         (Format::Md, [old_record], [new_record]) => {
-            return Ok(recast_yaml::layout::rewrite_markdown(
+            return Ok(recast_yaml::rewrite::rewrite_markdown(
                 original, old_record, new_record,
             ));
         }

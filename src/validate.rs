@@ -92,7 +92,7 @@ impl FieldLines {
             .unwrap_or_default();
         if self.last.as_ref().is_none_or(|(cached, _)| *cached != file) {
             let lines = std::fs::read_to_string(&file)
-                .map(|text| recast_yaml::layout::field_lines(&text))
+                .map(|text| recast_yaml::rewrite::field_lines(&text))
                 .unwrap_or_default();
             self.last = Some((file.clone(), lines));
         }

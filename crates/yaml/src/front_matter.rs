@@ -26,7 +26,9 @@ use recast_model::{
     Value, check_utf8,
 };
 
-use crate::read::{ReadOptions, parse_documents};
+use crate::document::ReadOptions;
+use crate::fence::{self, Split};
+use crate::read::parse_documents;
 use crate::write::record_fields_except;
 
 /// Reads one Markdown file with YAML front matter into a record.
@@ -93,35 +95,24 @@ fn split_markdown(
     options: &ReadOptions,
 ) -> Result<(Map, Option<std::ops::Range<usize>>)> {
     let file = file.clone();
-    let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let Some(after_open) = marker_line(unmarked, false) else {
-        return Ok((
-            Map::default(),
-            Some(text.len() - unmarked.len()..text.len()),
-        ));
-    };
-    let front_start = text.len() - after_open.len();
-    // Find the closing line: the first line after the opening one that is a marker.
-    let mut offset = front_start;
-    let mut line_number = 2u64;
-    let (front, rest) = loop {
-        let line_text = &text[offset..];
-        if let Some(after_close) = marker_line(line_text, true) {
-            break (&text[front_start..offset], after_close);
+    let parts = match fence::split(text) {
+        Split::Plain => {
+            let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+            return Ok((
+                Map::default(),
+                Some(text.len() - unmarked.len()..text.len()),
+            ));
         }
-        match line_text.find('\n') {
-            Some(end) => {
-                offset += end + 1;
-                line_number += 1;
-            }
-            None => {
-                return Err(Error::syntax(
-                    Location::new(file, line_number, 1),
-                    "front matter is not closed; expected a `---` line after it",
-                ));
-            }
+        Split::Unclosed { last_line } => {
+            return Err(Error::syntax(
+                Location::new(file, last_line, 1),
+                "front matter is not closed; expected a `---` line after it",
+            ));
         }
+        Split::Fenced(parts) => parts,
     };
+    let front = parts.front;
+    let line_number = parts.close_line;
 
     let mut documents = parse_documents(front, file.as_ref(), 2, options)?;
     if documents.len() > 1 {
@@ -147,13 +138,9 @@ fn split_markdown(
         },
     };
 
-    if rest.is_empty() {
+    let Some(body) = parts.body() else {
         return Ok((fields, None));
-    }
-    let body = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix('\n'))
-        .unwrap_or(rest);
+    };
     if fields.contains_key(BODY) {
         let (line, column) = body_key.unwrap_or((line_number, 1));
         return Err(Error::new(
@@ -163,20 +150,6 @@ fn split_markdown(
         ));
     }
     Ok((fields, Some(text.len() - body.len()..text.len())))
-}
-
-/// When `text` starts with a marker line (`---`, or `...` if `closing`), followed only by
-/// spaces or tabs, returns the text after its line break (empty at the end of the text).
-pub(crate) fn marker_line(text: &str, closing: bool) -> Option<&str> {
-    let rest = text
-        .strip_prefix("---")
-        .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;
-    let rest = rest.trim_start_matches([' ', '\t']);
-    if rest.is_empty() {
-        return Some(rest);
-    }
-    rest.strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Reads the one record of a Markdown file from any reader.

@@ -73,21 +73,25 @@
 //! `-.inf`, `.nan`. Whatever a writer writes, the readers read back equal (strict
 //! record equality), which the crate's property tests check.
 
+mod document;
 mod fast;
+mod fast_check;
+mod fence;
 mod front_matter;
-pub mod layout;
+pub mod rewrite;
 mod read;
 mod scalar;
 mod stream;
 mod write;
 
+pub use document::ReadOptions;
 #[doc(hidden)]
-pub use fast::check_against_full_parser;
+pub use fast_check::check_against_full_parser;
 pub use front_matter::{
     MarkdownReader, MarkdownWriter, read_markdown, read_markdown_owned, read_markdown_with,
     to_markdown_string,
 };
-pub use read::{ReadOptions, parse_document, parse_value};
+pub use read::{parse_document, parse_value};
 pub use scalar::parse_scalar;
 pub use stream::{DocumentSplitter, DocumentText, YamlReader};
 pub use write::{YamlWriter, to_yaml_string, write_value};

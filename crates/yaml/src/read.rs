@@ -8,55 +8,8 @@ use std::sync::Arc;
 use granit_parser::{Event, Marker, Parser, ScanError, Span};
 use recast_model::{BODY, Error, ErrorKind, Location, Map, Origin, Record, Result, Value};
 
+use crate::document::{Document, ReadOptions};
 use crate::scalar::resolve_scalar;
-
-/// Safety budgets of the YAML readers. The defaults suit real archives; hostile input
-/// (alias bombs, deep nesting, endless lines) hits them fast with an [`ErrorKind::Limit`].
-///
-/// ```
-/// use recast_yaml::ReadOptions;
-/// let options = ReadOptions { max_depth: 16, ..ReadOptions::default() };
-/// let deep = format!("{}{}", "[".repeat(17), "]".repeat(17));
-/// let error = recast_yaml::parse_value(&deep, None, 1, &options).unwrap_err();
-/// assert_eq!(error.kind, recast_model::ErrorKind::Limit);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Most nodes one document may produce, counting every node an alias expands to.
-    /// Default 1,000,000: a billion-laughs document stops after that much work. Nodes
-    /// that aliases add may be a quarter of it at most.
-    pub max_nodes: usize,
-    /// Deepest nesting of lists and maps, aliases expanded. Default 128.
-    pub max_depth: usize,
-    /// Largest document of a multi-document stream, and largest Markdown file read by
-    /// [`crate::MarkdownReader`], in bytes. Default 256 MiB: one record, or one list of
-    /// records, never needs more; a stream of any size is fine since it is read document
-    /// by document.
-    pub max_document_bytes: usize,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            max_nodes: 1_000_000,
-            max_depth: 128,
-            max_document_bytes: 256 << 20,
-        }
-    }
-}
-
-/// One top-level value of a YAML text and where it starts (1-based line of the file,
-/// 1-based column).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Document {
-    pub(crate) value: Value,
-    pub(crate) line: u64,
-    pub(crate) column: u64,
-    /// Where the root mapping's `body` key is, if it has one (for front-matter messages).
-    pub(crate) body_key: Option<(u64, u64)>,
-    /// Where each item of a root list starts (file line, column), for records' origins.
-    pub(crate) items: Vec<(u64, u64)>,
-}
 
 /// Parses a YAML text of exactly one document (or none) into its value; an empty text
 /// or empty document gives [`Value::Null`].

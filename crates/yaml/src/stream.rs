@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use recast_model::{Error, ErrorKind, Location, Record, RecordReader, Result, check_utf8};
 
-use crate::read::{ReadOptions, parse_document};
+use crate::document::ReadOptions;
+use crate::read::parse_document;
 
 /// One document's text cut from a stream, and the file line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,7 +23,7 @@
 //!
 //! ```
 //! use recast_model::Value;
-//! use recast_yaml::layout::rewrite_markdown;
+//! use recast_yaml::rewrite::rewrite_markdown;
 //! use recast_yaml::read_markdown;
 //!
 //! let text = "---\ntitle: 'Hello'   # kept as written\ndate: 2020-11-11\ndraft: yes\n---\n\nBody.\n";
@@ -42,6 +42,7 @@
 use granit_parser::{Event, Parser, StructureStyle};
 use recast_model::{BODY, Map, Record, Value, strict_eq};
 
+use crate::fence::{self, Fenced, Split};
 use crate::front_matter::read_markdown;
 use crate::write::{record_fields, to_yaml_string};
 
@@ -52,7 +53,7 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
     if old == new {
         return original.to_owned();
     }
-    let file = FileParts::split(original);
+    let file = fenced(original);
     if let Some(parts) = &file
         && let Some(text) = minimal_rewrite(parts, old, new)
         && reads_as(&text, new)
@@ -67,28 +68,28 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
 /// given YAML front matter by an edit: `migrate --in-place` leaves such files alone.
 ///
 /// ```
-/// use recast_yaml::layout::has_yaml_front_matter;
+/// use recast_yaml::rewrite::has_yaml_front_matter;
 /// assert!(has_yaml_front_matter("\u{feff}---\r\ntitle: x\r\n---\r\n"));
 /// assert!(!has_yaml_front_matter("+++\ntitle = \"x\"\n+++\n"));
 /// assert!(!has_yaml_front_matter("# Readme\n"));
 /// assert!(!has_yaml_front_matter(""));
 /// ```
 pub fn has_yaml_front_matter(text: &str) -> bool {
-    let unmarked = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    crate::front_matter::marker_line(unmarked, false).is_some()
+    !matches!(fence::split(text), Split::Plain)
 }
 
 /// The 1-based file line of each top-level front-matter key of a Markdown file, in
 /// order (empty when the front matter cannot be cut into entries). For messages that
 /// point at a field.
 pub fn field_lines(original: &str) -> Vec<(String, u64)> {
-    let Some(parts) = FileParts::split(original) else {
+    let Some(parts) = fenced(original) else {
         return Vec::new();
     };
     let Some(front) = FrontMatter::parse(parts.front) else {
         return Vec::new();
     };
-    let first = parts.front_first_line;
+    // The front matter starts on the line after the opening fence.
+    let first = 2;
     front
         .entries
         .iter()
@@ -96,83 +97,12 @@ pub fn field_lines(original: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// A Markdown file cut at its front-matter markers.
-struct FileParts<'a> {
-    bom: &'a str,
-    /// The opening `---` line with its line end.
-    open: &'a str,
-    front: &'a str,
-    /// The closing line, with its line end if it has one.
-    close: &'a str,
-    /// Everything after the closing line (the separator line and the body).
-    rest: &'a str,
-    /// The file line the front matter starts on.
-    front_first_line: u64,
-    /// The line end the file uses (`\r\n` when its opening line has one).
-    eol: &'static str,
-}
-
-impl<'a> FileParts<'a> {
-    fn split(text: &'a str) -> Option<FileParts<'a>> {
-        let (bom, body) = match text.strip_prefix('\u{FEFF}') {
-            Some(rest) => (&text[..3], rest),
-            None => ("", text),
-        };
-        let open_len = marker_len(body, false)?;
-        let open = &body[..open_len];
-        if !open.ends_with('\n') {
-            return None;
-        }
-        let eol = if open.ends_with("\r\n") { "\r\n" } else { "\n" };
-        let after = &body[open_len..];
-        let mut offset = 0;
-        loop {
-            let line = &after[offset..];
-            if let Some(close_len) = marker_len(line, true) {
-                return Some(FileParts {
-                    bom,
-                    open,
-                    front: &after[..offset],
-                    close: &line[..close_len],
-                    rest: &line[close_len..],
-                    front_first_line: 2,
-                    eol,
-                });
-            }
-            offset += line.find('\n')? + 1;
-        }
+/// The file cut at its fences, when it has front matter that is closed.
+fn fenced(text: &str) -> Option<Fenced<'_>> {
+    match fence::split(text) {
+        Split::Fenced(parts) => Some(parts),
+        Split::Plain | Split::Unclosed { .. } => None,
     }
-
-    /// The body as the reader sees it: the rest less one blank separator line; `None`
-    /// when nothing follows the closing line.
-    fn body(&self) -> Option<&'a str> {
-        if self.rest.is_empty() {
-            return None;
-        }
-        Some(
-            self.rest
-                .strip_prefix("\r\n")
-                .or_else(|| self.rest.strip_prefix('\n'))
-                .unwrap_or(self.rest),
-        )
-    }
-}
-
-/// The length of a marker line (`---`, or `...` when `closing`) at the start of `text`,
-/// with its trailing blanks and line end.
-fn marker_len(text: &str, closing: bool) -> Option<usize> {
-    let rest = text
-        .strip_prefix("---")
-        .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;
-    let trimmed = rest.trim_start_matches([' ', '\t']);
-    let after = if trimmed.is_empty() {
-        trimmed
-    } else {
-        trimmed
-            .strip_prefix("\r\n")
-            .or_else(|| trimmed.strip_prefix('\n'))?
-    };
-    Some(text.len() - after.len())
 }
 
 /// One top-level entry of a front matter.
@@ -401,7 +331,7 @@ struct Piece {
     ends_with_break: bool,
 }
 
-fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<String> {
+fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<String> {
     let front = FrontMatter::parse(parts.front)?;
     let (old_front, old_body) = front_and_body(old);
     let (new_front, new_body) = front_and_body(new);
@@ -563,12 +493,7 @@ fn minimal_rewrite(parts: &FileParts<'_>, old: &Record, new: &Record) -> Option<
 }
 
 /// The closing line and the body: as they were when the body did not change.
-fn push_close_and_body(
-    out: &mut String,
-    parts: &FileParts<'_>,
-    old: Option<&str>,
-    new: Option<&str>,
-) {
+fn push_close_and_body(out: &mut String, parts: &Fenced<'_>, old: Option<&str>, new: Option<&str>) {
     out.push_str(parts.close);
     if old == new {
         out.push_str(parts.rest);
@@ -585,7 +510,7 @@ fn push_close_and_body(
 
 /// The whole front matter written by the writer (the BOM, line ends, markers and an
 /// unchanged body kept when the file had front matter).
-fn whole_rewrite(original: &str, parts: Option<&FileParts<'_>>, new: &Record) -> String {
+fn whole_rewrite(original: &str, parts: Option<&Fenced<'_>>, new: &Record) -> String {
     let (front, new_body) = front_and_body(new);
     let mut fields = String::new();
     if !front.is_empty() {
