@@ -68,7 +68,7 @@ fn text(record: &Record, field: &str) -> String {
 }
 
 fn utc(record: &Record) -> Option<String> {
-    let date = DateTime::parse_lenient(record.fields.get("publishedDateTime")?.as_str()?)?;
+    let date = DateTime::parse(record.fields.get("publishedDateTime")?.as_str()?)?;
     Some(date.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
