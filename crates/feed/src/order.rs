@@ -592,7 +592,7 @@ mod tests {
         .iter()
         .enumerate()
         {
-            order.push(Some(date), record(&i.to_string()));
+            order.push(DateTime::parse(date), record(&i.to_string()));
             assert!(order.heap.len() <= 2);
         }
         assert_eq!(titles(order.into_sorted()), ["2", "4"]);

@@ -332,41 +332,78 @@ fn zone_less(civil: civil::DateTime, kind: Kind) -> DateTime {
     }
 }
 
-/// RFC 822 as real feeds write it; see [`DateTime::parse`]. No zone gives a civil
-/// date-time.
+/// The dates real feeds write besides ISO 8601, as feedparser reads them; see
+/// [`DateTime::parse`]. No zone gives a civil date-time.
+/// - RFC 822: `[Mon,] 21 Jan 2008 08:56[:00] [zone]`;
+/// - a slashed date (Perforce, some CMSs): `[Fri,] 2006/09/15 [08:19:53] [EDT]`;
+/// - C's asctime: `[Sun] Jan 4 16:29:06 [PST] 2004`.
 fn parse_loose_rfc822(text: &str) -> Option<DateTime> {
     let cleaned = text.replace(',', " ");
-    let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
-    // A day name in any language: letters (and a dot) before the day of the month.
-    if tokens
-        .first()
-        .is_some_and(|t| t.chars().all(|c| c.is_alphabetic() || c == '.'))
-    {
-        tokens.remove(0);
+    let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+    // A day name in any language (letters, a dot) may come first; so may a month name
+    // (asctime), and `mar` is both (Tuesday in Italian and Spanish).
+    match tokens.split_first() {
+        Some((first, after)) if first.chars().all(|c| c.is_alphabetic() || c == '.') => {
+            loose_date(after).or_else(|| loose_date(&tokens))
+        }
+        _ => loose_date(&tokens),
     }
-    let [day, month, year, time, rest @ ..] = tokens.as_slice() else {
-        return None;
-    };
-    let day: i8 = day.parse().ok()?;
-    let month = month_number(month)?;
-    let year: i16 = match year.len() {
-        2 => match year.parse::<i16>().ok()? {
-            y @ 0..=49 => 2000 + y,
-            y => 1900 + y,
-        },
-        3 => 1900 + year.parse::<i16>().ok()?,
-        4 => year.parse().ok()?,
-        _ => return None,
-    };
-    // A 12-hour clock: `8:56 am`, `8:56pm`, `8:56 p.m.`.
+}
+
+/// The forms of [`parse_loose_rfc822`], from the tokens after the day name.
+fn loose_date(tokens: &[&str]) -> Option<DateTime> {
+    match tokens {
+        [slashed, rest @ ..] if slashed.contains('/') => {
+            let mut parts = slashed.split('/');
+            let year: i16 = parts.next()?.parse().ok()?;
+            let month: i8 = parts.next()?.parse().ok()?;
+            let day: i8 = parts.next()?.parse().ok()?;
+            if year < 1000 || parts.next().is_some() {
+                return None;
+            }
+            let date = civil::Date::new(year, month, day).ok()?;
+            match rest {
+                [] => Some(zone_less(
+                    date.to_datetime(civil::Time::midnight()),
+                    Kind::Day,
+                )),
+                [time, rest @ ..] => clock_and_zone(date, time, rest),
+            }
+        }
+        [month, day, time, rest @ .., year] if month_number(month).is_some() => {
+            let date =
+                civil::Date::new(year.parse().ok()?, month_number(month)?, day.parse().ok()?)
+                    .ok()?;
+            clock_and_zone(date, time, rest)
+        }
+        [day, month, year, time, rest @ ..] => {
+            let year: i16 = match year.len() {
+                2 => match year.parse::<i16>().ok()? {
+                    y @ 0..=49 => 2000 + y,
+                    y => 1900 + y,
+                },
+                3 => 1900 + year.parse::<i16>().ok()?,
+                4 => year.parse().ok()?,
+                _ => return None,
+            };
+            let date = civil::Date::new(year, month_number(month)?, day.parse().ok()?).ok()?;
+            clock_and_zone(date, time, rest)
+        }
+        _ => None,
+    }
+}
+
+/// A date's clock time (`08:56`, `08:56:00`, `8:56 am`, `8:56pm`) and its zone (none,
+/// one token: an offset or a name).
+fn clock_and_zone(date: civil::Date, time: &str, rest: &[&str]) -> Option<DateTime> {
     let (time, afternoon, rest) = if let Some((clock, pm)) = meridiem(time) {
         (clock, Some(pm), rest)
     } else if let [next, more @ ..] = rest
         && let Some(("", pm)) = meridiem(next)
     {
-        (*time, Some(pm), more)
+        (time, Some(pm), more)
     } else {
-        (*time, None, rest)
+        (time, None, rest)
     };
     let mut clock = time.split(':');
     let mut hour: i8 = clock.next()?.parse().ok()?;
@@ -384,8 +421,8 @@ fn parse_loose_rfc822(text: &str) -> Option<DateTime> {
         }
         hour = hour % 12 + if pm { 12 } else { 0 };
     }
-    let date = civil::Date::new(year, month, day).ok()?;
     let civil = date.to_datetime(civil::Time::new(hour, minute, second, 0).ok()?);
+    // What follows the zone (`GMT (Greenwich)`) is a comment, as it was before.
     match rest.first() {
         None => Some(zone_less(civil, Kind::Civil)),
         Some(zone) => instant(civil, zone_offset(zone)?),
