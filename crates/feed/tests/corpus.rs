@@ -112,7 +112,7 @@ const KNOWN: &[(&str, &str, usize, &str)] = &[
         "netnewswire--kc0011.rss",
         "date",
         20,
-        "\"2020/1/10 14:33:00\" has no zone: recast keeps the string, feedparser misreads it as 2020-11-01",
+        "\"2020/1/10 14:33:00\" has no zone: recast reads 2020-01-10T14:33:00 (zone-less), feedparser misreads it as 2020-11-01",
     ),
     (
         "feedreader-net--Rss20IndianExpress.xml",
