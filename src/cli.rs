@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use recast_model::date::TimeZone;
 
 use crate::format::Format;
 
@@ -90,8 +91,9 @@ pub struct MigrateArgs {
     pub default: Vec<String>,
 
     /// Reformat a date field with strftime directives, in the date's own offset
-    /// (`publishedDateTime=%Y-%m-%d`).
-    #[arg(long, value_name = "FIELD=FORMAT", help_heading = "Edits")]
+    /// (`publishedDateTime=%Y-%m-%d`). A date without a zone keeps its clock time; an
+    /// offset directive (`%z`, `%Z`...) for it needs --assume-tz.
+    #[arg(long, value_name = "FIELD=FORMAT", help_heading = "Edits", value_parser = date_edit)]
     pub date: Vec<String>,
 
     /// Keep only records that match: `field=value`, `field!=value`, `field` (exists),
@@ -101,13 +103,19 @@ pub struct MigrateArgs {
     pub filter: Vec<String>,
 
     /// Compute a field from a template (`slug={title|slug}`).
-    #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits")]
+    #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits", value_parser = template_edit)]
     pub template: Vec<String>,
 
     /// JSON pointer to the array of records inside a JSON document (`/news` for
     /// `{"news": [...]}`); in place, only that array is rewritten.
     #[arg(long, value_name = "POINTER")]
     pub select: Option<String>,
+
+    /// The zone of dates written without one (`2021-03-04T10:00:00`): an IANA name
+    /// (`Europe/Paris`), `UTC` or an offset (`+02:00`). Used by --date, --template, --where
+    /// and feed output; see docs/migrate.md.
+    #[arg(long, value_name = "ZONE", value_parser = assume_tz)]
+    pub assume_tz: Option<TimeZone>,
 
     /// Rewrite each file in its own format and shape (Markdown: only the lines the edits
     /// touch); see docs/migrate.md for what it guarantees.
@@ -236,9 +244,37 @@ pub struct OutputArgs {
         long,
         value_name = "TEMPLATE",
         requires = "out_dir",
-        default_value = "{publishedDateTime:%Y-%m-%d}-{title|slug}"
+        default_value = "{publishedDateTime:%Y-%m-%d}-{title|slug}",
+        value_parser = name_template
     )]
     pub name: String,
+
+    /// The zone of dates written without one (`2021-03-04T10:00:00`): an IANA name
+    /// (`Europe/Paris`), `UTC` or an offset (`+02:00`). Feeds read such dates as UTC
+    /// without it (with a warning); see docs/feeds.md.
+    #[arg(long, value_name = "ZONE", value_parser = assume_tz)]
+    pub assume_tz: Option<TimeZone>,
+}
+
+// Flag values checked while the command line is read, so that a bad one is a usage error
+// (exit 2) before any input is read.
+
+fn assume_tz(text: &str) -> Result<TimeZone, String> {
+    recast_model::date::parse_zone(text)
+}
+
+fn date_edit(arg: &str) -> Result<String, String> {
+    let (field, format) = arg.split_once('=').ok_or("expected FIELD=FORMAT")?;
+    recast_migrate::Edit::date(field, format).map(|_| arg.to_owned())
+}
+
+fn template_edit(arg: &str) -> Result<String, String> {
+    let (field, template) = arg.split_once('=').ok_or("expected FIELD=TEMPLATE")?;
+    recast_migrate::Edit::template(field, template).map(|_| arg.to_owned())
+}
+
+fn name_template(template: &str) -> Result<String, String> {
+    recast_model::template::Template::parse(template).map(|_| template.to_owned())
 }
 
 #[derive(Debug, Args)]

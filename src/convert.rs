@@ -18,7 +18,8 @@ use crate::report::Reporter;
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let csv = csv_settings(&args.csv)?;
-    let feed = feed_settings(&args.feed, reporter.quiet())?;
+    let mut feed = feed_settings(&args.feed, reporter.quiet())?;
+    feed.write.assume_tz = args.output.assume_tz.clone();
     let inputs = Inputs::collect_shard(&args.input.inputs, args.input.from, args.input.shard)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
@@ -103,7 +104,8 @@ impl Sink {
     fn open(args: &OutputArgs, format: Format) -> anyhow::Result<Sink> {
         if let Some(dir) = &args.out_dir {
             let template = Template::parse(&args.name)
-                .map_err(|message| anyhow::anyhow!("--name: {message}"))?;
+                .map_err(|message| anyhow::anyhow!("--name: {message}"))?
+                .assume_zone(args.assume_tz.clone());
             return Ok(Sink::Folder {
                 format,
                 out: OutDir::create(dir)?,
@@ -153,7 +155,15 @@ impl Sink {
                 out,
                 template,
             } => {
-                let path = out.reserve(&template.render(&record.fields), format.extension())?;
+                let name = template.render(&record.fields).map_err(|e| {
+                    let at = recast_model::Location::new(
+                        record.origin.file.clone(),
+                        record.origin.line,
+                        0,
+                    );
+                    recast_model::Error::data(at, format!("--name {e}"))
+                })?;
+                let path = out.reserve(&name, format.extension())?;
                 write_file(*format, path, options, std::slice::from_ref(&record))?;
             }
         }

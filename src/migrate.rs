@@ -33,7 +33,8 @@ use anyhow::{Context, bail};
 use clap::CommandFactory;
 use rayon::prelude::*;
 use recast_migrate::{Edit, Plan};
-use recast_model::{Channel, Error, Record, Value};
+use recast_model::date::TimeZone;
+use recast_model::{Channel, Error, Location, Record, Value};
 
 use crate::cli::{Cli, MigrateArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
@@ -47,6 +48,7 @@ const FILES_PER_BATCH: usize = 1024;
 /// Runs a migration; returns how many files were skipped (`--keep-going`).
 pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let started = Instant::now();
+    let zone = args.assume_tz.as_ref();
     let plan = build_plan(args)?;
     if plan.is_empty() {
         bail!(
@@ -85,7 +87,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
-            .map(|input| migrate_file(input, &plan, &target, args.dry_run, &read_options))
+            .map(|input| migrate_file(input, &plan, &target, args.dry_run, &read_options, zone))
             .collect();
         progress.inc(batch.len() as u64);
         results.extend(migrated);
@@ -141,8 +143,11 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 channel.fill_from(first);
             }
             let out = AtomicFile::create(path)?;
-            let mut writer =
-                open_writer(*format, Box::new(out.writer()?), &write_options(&channel))?;
+            let mut writer = open_writer(
+                *format,
+                Box::new(out.writer()?),
+                &write_options(&channel, zone),
+            )?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -161,7 +166,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 let format = format.unwrap_or(file.input.format);
                 let relative = relative_path(path, &roots).with_extension(format.extension());
                 let staged = out.reserve_exact(relative)?;
-                let text = render(format, &file.records, file.channel.as_ref())
+                let text = render(format, &file.records, file.channel.as_ref(), zone)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 fs::write(&staged, text)
                     .with_context(|| format!("cannot write {}", staged.display()))?;
@@ -230,7 +235,9 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
     }
     flagged.sort_by_key(|(position, _)| *position);
     edits.extend(flagged.into_iter().map(|(_, edit)| edit));
-    Ok(Plan::new(edits))
+    let mut plan = Plan::new(edits);
+    plan.assume_zone(args.assume_tz.as_ref());
+    Ok(plan)
 }
 
 /// Where the migrated records go.
@@ -313,6 +320,7 @@ fn migrate_file(
     target: &Target,
     keep_diff: bool,
     read_options: &ReadOptions,
+    zone: Option<&TimeZone>,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
@@ -345,7 +353,11 @@ fn migrate_file(
     let in_place = matches!(target, Target::InPlace);
     for record in &old {
         let mut edited = record.clone();
-        let outcome = plan.apply(&mut edited);
+        // An edit that cannot apply to a record fails its file, naming where it is.
+        let outcome = plan.apply(&mut edited).map_err(|message| {
+            let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
+            Error::data(at, message)
+        })?;
         if !outcome.kept {
             dropped += 1;
             if in_place {
@@ -400,6 +412,7 @@ fn migrate_file(
                     &new,
                     channel.as_ref(),
                     read_options,
+                    zone,
                 )
                 .with_context(|| {
                     format!("{}: cannot rewrite it in its own form", path.display())
@@ -421,8 +434,8 @@ fn migrate_file(
         } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(*format, &old, channel.as_ref())?,
-                    render(*format, &new, channel.as_ref())?,
+                    render(*format, &old, channel.as_ref(), zone)?,
+                    render(*format, &new, channel.as_ref(), zone)?,
                 ));
             }
             migrated.records = new;
@@ -430,8 +443,8 @@ fn migrate_file(
         Target::Dir { format: None, .. } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(input.format, &old, channel.as_ref())?,
-                    render(input.format, &new, channel.as_ref())?,
+                    render(input.format, &old, channel.as_ref(), zone)?,
+                    render(input.format, &new, channel.as_ref(), zone)?,
                 ));
             }
             migrated.records = new;
@@ -440,16 +453,23 @@ fn migrate_file(
     Ok(migrated)
 }
 
-/// Writer options carrying a channel (a feed's metadata).
-fn write_options(channel: &Channel) -> WriteOptions {
-    WriteOptions {
+/// Writer options carrying a channel (a feed's metadata) and `--assume-tz` (feed dates).
+fn write_options(channel: &Channel, zone: Option<&TimeZone>) -> WriteOptions {
+    let mut options = WriteOptions {
         channel: channel.clone(),
         ..WriteOptions::default()
-    }
+    };
+    options.feed.assume_tz = zone.cloned();
+    options
 }
 
 /// Records written in a format, whole, with the channel of the file they came from.
-fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyhow::Result<String> {
+fn render(
+    format: Format,
+    records: &[Record],
+    channel: Option<&Channel>,
+    zone: Option<&TimeZone>,
+) -> anyhow::Result<String> {
     if format == Format::Md && records.len() > 1 {
         bail!(
             "a Markdown file holds one record and this file has {}; use --to yaml (or another stream format)",
@@ -458,7 +478,7 @@ fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyh
     }
     let mut out = Vec::new();
     {
-        let options = write_options(channel.unwrap_or(&Channel::default()));
+        let options = write_options(channel.unwrap_or(&Channel::default()), zone);
         let mut writer = open_writer(format, Box::new(&mut out), &options)?;
         for record in records {
             writer.write_record(record)?;
@@ -593,6 +613,7 @@ fn in_place_text(
     new: &[Record],
     channel: Option<&Channel>,
     options: &ReadOptions,
+    zone: Option<&TimeZone>,
 ) -> anyhow::Result<String> {
     let form = TextForm::of(original);
     let body = original.strip_prefix('\u{feff}').unwrap_or(original);
@@ -621,7 +642,7 @@ fn in_place_text(
             form.apply(&String::from_utf8(out)?, false)
         }
         // Feeds are written whole with their channel; XML reads CRLF as LF.
-        (format, _, _) => form.apply(&render(format, new, channel)?, true),
+        (format, _, _) => form.apply(&render(format, new, channel, zone)?, true),
     };
     if !matches!(format, Format::Rss | Format::Atom) {
         let back = read_all(format, &text, options)?;
@@ -783,7 +804,7 @@ fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::R
             recast_yaml::to_yaml_string(&list).trim_end()
         )
     } else {
-        render(Format::Yaml, new, channel)?
+        render(Format::Yaml, new, channel, None)?
     };
     if !opens_with_marker && !is_list && text.starts_with("---\n") {
         text.drain(..4);

@@ -44,7 +44,7 @@ fn feed_order(records: &[String]) -> Vec<String> {
             let value: serde_json::Value = serde_json::from_str(line).expect("JSON");
             let date = value["publishedDateTime"]
                 .as_str()
-                .and_then(DateTime::parse_lenient);
+                .and_then(DateTime::parse);
             (date, i, line.clone())
         })
         .collect();

@@ -3,7 +3,8 @@
 use recast_model::date::DateTime;
 use recast_model::{Record, Value};
 
-use crate::profile::{Profile, map_text};
+use crate::FeedWriteOptions;
+use crate::profile::map_text;
 use crate::xml::write::XmlOut;
 
 /// A date field: the record's text and, when it can be read, its meaning.
@@ -41,9 +42,10 @@ pub(crate) struct Article {
     pub related: Vec<Related>,
 }
 
-fn date(profile: &Profile, candidates: &[String], record: &Record) -> Option<Date> {
-    let text = profile.text(candidates, record)?;
-    let parsed = DateTime::parse_lenient(&text);
+/// A date field as a feed writes it: an instant ([`FeedWriteOptions::item_date`]).
+fn date(options: &FeedWriteOptions, candidates: &[String], record: &Record) -> Option<Date> {
+    let text = options.profile.text(candidates, record)?;
+    let parsed = options.item_date(&text);
     Some(Date { text, parsed })
 }
 
@@ -57,7 +59,8 @@ fn texts(value: &Value) -> Vec<String> {
 }
 
 impl Article {
-    pub fn new(record: &Record, profile: &Profile) -> Article {
+    pub fn new(record: &Record, options: &FeedWriteOptions) -> Article {
+        let profile = &options.profile;
         let (provider_name, provider_domain) = match profile.pick(&profile.provider, record) {
             Some((_, Value::Map(map))) => (map_text(map, "name"), map_text(map, "domain")),
             Some((_, Value::String(name))) => (Some(name.clone()), None),
@@ -113,8 +116,8 @@ impl Article {
             id: profile.text(&profile.id, record),
             description: profile.text(&profile.description, record),
             content_html,
-            published: date(profile, &profile.published, record),
-            updated: date(profile, &profile.updated, record),
+            published: date(options, &profile.published, record),
+            updated: date(options, &profile.updated, record),
             provider_name,
             provider_domain,
             categories: profile

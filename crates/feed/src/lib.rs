@@ -42,6 +42,9 @@
 #![warn(missing_docs)]
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use recast_model::date::{DateTime, TimeZone};
 
 mod article;
 pub mod atom;
@@ -97,6 +100,34 @@ pub struct FeedWriteOptions {
     pub lossless: bool,
     /// Where warnings go.
     pub warn: Warn,
+    /// The zone that item dates without one are read in (`--assume-tz`); without it they
+    /// are read as UTC, and the writer warns once with their count.
+    pub assume_tz: Option<TimeZone>,
+    /// How many item dates without a zone were read as UTC (shared by the clones the
+    /// parallel item rendering uses), for that one warning.
+    pub zone_less_dates: Arc<AtomicU64>,
+}
+
+impl FeedWriteOptions {
+    /// A date's text as the instant a feed writes: a date without a zone in
+    /// [`FeedWriteOptions::assume_tz`], else in UTC (counted for the warning).
+    pub(crate) fn item_date(&self, text: &str) -> Option<DateTime> {
+        let date = DateTime::parse(text)?;
+        if !date.has_zone() && self.assume_tz.is_none() {
+            self.zone_less_dates.fetch_add(1, Ordering::Relaxed);
+        }
+        Some(date.instant_or_utc(self.assume_tz.as_ref()))
+    }
+
+    /// The one warning about dates read as UTC, at the end of a feed.
+    pub(crate) fn warn_zone_less_dates(&self) {
+        let count = self.zone_less_dates.swap(0, Ordering::Relaxed);
+        if count > 0 {
+            (self.warn)(&format!(
+                "{count} item date(s) have no time zone and were written as UTC; give --assume-tz ZONE (Europe/Paris, +02:00) to say which zone they are in"
+            ));
+        }
+    }
 }
 
 impl Default for FeedWriteOptions {
@@ -107,6 +138,8 @@ impl Default for FeedWriteOptions {
             invalid_chars: InvalidChars::Drop,
             lossless: true,
             warn: warn_to_stderr(),
+            assume_tz: None,
+            zone_less_dates: Arc::default(),
         }
     }
 }
@@ -118,6 +151,7 @@ impl std::fmt::Debug for FeedWriteOptions {
             .field("profile", &self.profile)
             .field("invalid_chars", &self.invalid_chars)
             .field("lossless", &self.lossless)
+            .field("assume_tz", &self.assume_tz)
             .finish_non_exhaustive()
     }
 }

@@ -84,15 +84,15 @@ impl NewestFirst {
         }
     }
 
-    /// Adds a record; its date is the text of its date field, read with
-    /// [`DateTime::parse_lenient`] (an unreadable date sorts with the undated, last).
-    pub fn push(&mut self, date: Option<&str>, record: Record) {
+    /// Adds a record with the instant of its date field (an unreadable date sorts with
+    /// the undated, last).
+    pub fn push(&mut self, date: Option<DateTime>, record: Record) {
         self.seq += 1;
         if self.limit == Some(0) {
             return;
         }
         let item = Ranked {
-            date: date.and_then(DateTime::parse_lenient),
+            date,
             seq: self.seq,
             record,
         };
@@ -337,8 +337,12 @@ impl<W> PendingFeed<W> {
         match &mut self.items {
             Holding::Records(newest) => {
                 let profile = &self.options.profile;
-                let date = profile.text(&profile.published, &record);
-                newest.push(date.as_deref(), record);
+                // Ranked as its item will be written: an instant, with the zone assumed.
+                let date = profile
+                    .text(&profile.published, &record)
+                    .and_then(|text| DateTime::parse(&text))
+                    .map(|date| date.instant_or_utc(self.options.assume_tz.as_ref()));
+                newest.push(date, record);
             }
             Holding::Written(written) => {
                 self.seq += 1;
@@ -375,6 +379,8 @@ impl<W> PendingFeed<W> {
         // Arrival numbers are unique, so the order is total and an unstable sort (which
         // needs no buffer) gives the same order as a stable one.
         written.index.sort_unstable_by(Stored::feed_order);
+        // Every item is rendered by now, so the count of zone-less dates is complete.
+        self.options.warn_zone_less_dates();
         Ok(FeedItems {
             spill: written.spill,
             index: written.index,
@@ -465,12 +471,13 @@ mod tests {
     #[test]
     fn newest_first_undated_last_stable() {
         let mut order = NewestFirst::new(None);
+        let date = |text: &str| DateTime::parse(text);
         order.push(None, record("undated 1"));
-        order.push(Some("2020-01-01T00:00:00Z"), record("old"));
-        order.push(Some("2021-01-01T00:00:00Z"), record("new"));
-        order.push(Some("not a date"), record("undated 2"));
+        order.push(date("2020-01-01T00:00:00Z"), record("old"));
+        order.push(date("2021-01-01T00:00:00Z"), record("new"));
+        order.push(date("not a date"), record("undated 2"));
         order.push(
-            Some("2021-01-01T01:00:00+01:00"),
+            date("2021-01-01T01:00:00+01:00"),
             record("new, same instant"),
         );
         assert_eq!(
@@ -585,7 +592,7 @@ mod tests {
         .iter()
         .enumerate()
         {
-            order.push(Some(date), record(&i.to_string()));
+            order.push(DateTime::parse(date), record(&i.to_string()));
             assert!(order.heap.len() <= 2);
         }
         assert_eq!(titles(order.into_sorted()), ["2", "4"]);

@@ -321,14 +321,15 @@ impl<R: BufRead> RecordReader for FeedReader<R> {
 
 // ---- What the RSS and Atom mappings share ----
 
-/// A feed date as an archive keeps it: RFC 3339 text as written; RFC 822 (however
-/// loose) as RFC 3339 in its own offset; anything else as its original string.
+/// A feed date as an archive keeps it: ISO 8601 / RFC 3339 text as written; RFC 822
+/// (however loose) as RFC 3339 in its own offset (without one when it named no zone);
+/// anything else as its original string.
 pub(crate) fn archive_date(text: &str) -> String {
     let text = text.trim();
-    if text.as_bytes().first().is_some_and(u8::is_ascii_digit) && DateTime::parse(text).is_some() {
+    if DateTime::parse_iso(text).is_some() {
         return text.to_owned();
     }
-    match DateTime::parse_lenient(text) {
+    match DateTime::parse(text) {
         Some(date) => date.to_rfc3339(),
         None => text.to_owned(),
     }

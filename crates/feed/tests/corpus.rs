@@ -68,7 +68,7 @@ fn text(record: &Record, field: &str) -> String {
 }
 
 fn utc(record: &Record) -> Option<String> {
-    let date = DateTime::parse_lenient(record.fields.get("publishedDateTime")?.as_str()?)?;
+    let date = DateTime::parse(record.fields.get("publishedDateTime")?.as_str()?)?;
     Some(date.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
@@ -112,7 +112,7 @@ const KNOWN: &[(&str, &str, usize, &str)] = &[
         "netnewswire--kc0011.rss",
         "date",
         20,
-        "\"2020/1/10 14:33:00\" has no zone: recast keeps the string, feedparser misreads it as 2020-11-01",
+        "\"2020/1/10 14:33:00\" has no zone: recast reads 2020-01-10T14:33:00 (zone-less), feedparser misreads it as 2020-11-01",
     ),
     (
         "feedreader-net--Rss20IndianExpress.xml",

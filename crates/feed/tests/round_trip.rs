@@ -56,8 +56,7 @@ fn feed_order(records: &[Record]) -> Vec<Record> {
         .map(|(i, r)| {
             (
                 i,
-                r.text("publishedDateTime")
-                    .and_then(DateTime::parse_lenient),
+                r.text("publishedDateTime").and_then(DateTime::parse),
                 r.clone(),
             )
         })

@@ -14,7 +14,7 @@
 //! - a missing source changes nothing, so running a rename twice is harmless; a
 //!   source's parent that becomes empty stays as an empty map.
 
-use recast_model::date::DateTime;
+use recast_model::date::{DateTime, TimeZone, check_format};
 use recast_model::path::FieldPath;
 use recast_model::template::Template;
 use recast_model::{Map, Value, strict_eq};
@@ -30,9 +30,15 @@ pub enum Edit {
     Set { path: FieldPath, value: Value },
     /// Sets a field only where it is missing (a field holding null is not missing).
     Default { path: FieldPath, value: Value },
-    /// Reformats a date string with strftime directives, in the date's own offset.
-    /// Values that are not dates are left as they are.
-    Date { path: FieldPath, format: String },
+    /// Reformats a date string with strftime directives, in the date's own offset; a
+    /// date without a zone in `zone` (`--assume-tz`), else as its clock time, where a
+    /// directive that needs a zone is an error ([`Edit::check`]). Values that are not
+    /// dates are left as they are.
+    Date {
+        path: FieldPath,
+        format: String,
+        zone: Option<TimeZone>,
+    },
     /// Keeps only the records that match; the edits after it see only those.
     Where(Condition),
     /// Sets a field to a template rendered from the record (`{title|slug}`).
@@ -64,9 +70,21 @@ pub enum Condition {
     /// `!field`: the field does not exist.
     Missing(FieldPath),
     /// `field<DATE`: the field is a date before DATE. A field that is not a date fails.
-    Before { path: FieldPath, date: DateTime },
-    /// `field>DATE`: the field is a date after DATE. A field that is not a date fails.
-    After { path: FieldPath, date: DateTime },
+    /// A date alone is the start of its day (`d<2021-03-04` leaves that day out); dates
+    /// without a zone are read in `zone` (`--assume-tz`), else as UTC, when compared
+    /// with one that has a zone.
+    Before {
+        path: FieldPath,
+        date: DateTime,
+        zone: Option<TimeZone>,
+    },
+    /// `field>DATE`: the field is a date after DATE, as `Before` reads them
+    /// (`d>2021-03-04` takes 10:00 that day, not the day's date alone).
+    After {
+        path: FieldPath,
+        date: DateTime,
+        zone: Option<TimeZone>,
+    },
 }
 
 impl Condition {
@@ -107,11 +125,19 @@ impl Condition {
                 },
                 b'<' => {
                     let (path, date) = date(field, operand)?;
-                    Condition::Before { path, date }
+                    Condition::Before {
+                        path,
+                        date,
+                        zone: None,
+                    }
                 }
                 _ => {
                     let (path, date) = date(field, operand)?;
-                    Condition::After { path, date }
+                    Condition::After {
+                        path,
+                        date,
+                        zone: None,
+                    }
                 }
             });
         }
@@ -128,18 +154,23 @@ impl Condition {
             Some(found) => strict_eq(found, value),
             None => false,
         };
-        let date_of = |path: &FieldPath| {
+        // Both sides as instants, so that a zone-less date compares by its clock time
+        // with another and in the assumed zone with one that has a zone.
+        let date_of = |path: &FieldPath, zone: &Option<TimeZone>| {
             path.get(fields)
                 .and_then(Value::as_str)
                 .and_then(DateTime::parse)
+                .map(|d| d.instant_or_utc(zone.as_ref()))
         };
         match self {
             Condition::Equals { path, text, value } => equals(path, text, value),
             Condition::NotEquals { path, text, value } => !equals(path, text, value),
             Condition::Exists(path) => path.get(fields).is_some(),
             Condition::Missing(path) => path.get(fields).is_none(),
-            Condition::Before { path, date } => date_of(path).is_some_and(|d| d < *date),
-            Condition::After { path, date } => date_of(path).is_some_and(|d| d > *date),
+            Condition::Before { path, date, zone } => date_of(path, zone)
+                .is_some_and(|d| d.timestamp < date.instant_or_utc(zone.as_ref()).timestamp),
+            Condition::After { path, date, zone } => date_of(path, zone)
+                .is_some_and(|d| d.timestamp > date.instant_or_utc(zone.as_ref()).timestamp),
         }
     }
 }
@@ -165,17 +196,58 @@ impl Edit {
         }
     }
 
-    /// A date reformat; the format must have at least one directive.
+    /// A date reformat; the format must have at least one directive, and every
+    /// directive must be one recast knows ([`check_format`]).
     pub fn date(path: &str, format: &str) -> Result<Edit, String> {
         if !format.contains('%') {
             return Err(format!(
                 "date format {format:?} has no % directive; expected strftime like %Y-%m-%d"
             ));
         }
+        check_format(format)?;
         Ok(Edit::Date {
             path: field_path(path)?,
             format: format.to_owned(),
+            zone: None,
         })
+    }
+
+    /// Sets the zone that dates without one are read in (`--assume-tz`), for `date`,
+    /// `where` and `template` edits.
+    pub fn assume_zone(&mut self, assumed: Option<&TimeZone>) {
+        match self {
+            Edit::Date { zone, .. }
+            | Edit::Where(Condition::Before { zone, .. } | Condition::After { zone, .. }) => {
+                *zone = assumed.cloned();
+            }
+            Edit::Template { template, .. } => {
+                *template = template.clone().assume_zone(assumed.cloned());
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the edit can apply to these fields; the error says why not (a date
+    /// without a zone that the format needs one for). [`Edit::apply`] leaves such a
+    /// field as it is.
+    pub fn check(&self, fields: &Map) -> Result<(), String> {
+        match self {
+            Edit::Date { path, format, zone } => match path.get(fields) {
+                Some(Value::String(text)) => match DateTime::parse(text) {
+                    Some(date) => date
+                        .strftime(format, zone.as_ref())
+                        .map(drop)
+                        .map_err(|e| format!("--date {path}: {text:?} {e}")),
+                    None => Ok(()),
+                },
+                _ => Ok(()),
+            },
+            Edit::Template { path, template, .. } => template
+                .render(fields)
+                .map(drop)
+                .map_err(|e| format!("--template {path}: {e}")),
+            _ => Ok(()),
+        }
     }
 
     /// A computed field from a template text.
@@ -242,16 +314,17 @@ impl Edit {
             Edit::Default { path, value } => {
                 path.get(fields).is_none() && set(fields, path, value.clone())
             }
-            Edit::Date { path, format } => match path.get_mut(fields) {
-                Some(Value::String(text)) => match DateTime::parse(text) {
-                    Some(date) => {
-                        let formatted = date.strftime(format);
-                        let changed = *text != formatted;
-                        *text = formatted;
-                        changed
+            Edit::Date { path, format, zone } => match path.get_mut(fields) {
+                Some(Value::String(text)) => {
+                    match DateTime::parse(text).map(|d| d.strftime(format, zone.as_ref())) {
+                        Some(Ok(formatted)) => {
+                            let changed = *text != formatted;
+                            *text = formatted;
+                            changed
+                        }
+                        _ => false,
                     }
-                    None => false,
-                },
+                }
                 _ => false,
             },
             Edit::Where(condition) => {
@@ -260,10 +333,10 @@ impl Edit {
                 }
                 false
             }
-            Edit::Template { path, template, .. } => {
-                let rendered = template.render(fields);
-                set(fields, path, Value::String(rendered))
-            }
+            Edit::Template { path, template, .. } => match template.render(fields) {
+                Ok(rendered) => set(fields, path, Value::String(rendered)),
+                Err(_) => false,
+            },
         })
     }
 }
@@ -601,10 +674,82 @@ mod tests {
             Some(false)
         );
         assert!(Edit::date("x", "Y-m-d").is_err());
-        // Unknown directives do not panic.
-        let mut fields = record();
-        let odd = Edit::date("publishedDateTime", "%Q %").unwrap();
-        assert_eq!(odd.apply(&mut fields), Some(true));
+        // Unknown and unfinished directives are refused before any record is seen.
+        for format in ["%K", "%+", "%Ez", "%Y-%", "%Q %"] {
+            let error = Edit::date("publishedDateTime", format).unwrap_err();
+            assert!(error.contains("directive"), "{format}: {error}");
+        }
+    }
+
+    #[test]
+    fn date_of_a_zone_less_value_needs_a_zone_for_an_offset() {
+        let mut fields = Map::default();
+        fields.insert("d".into(), "2021-03-04T10:00:00".into());
+        let mut edit = Edit::date("d", "%Y-%m-%dT%H:%M:%S%:z").unwrap();
+        let error = edit.check(&fields).unwrap_err();
+        assert!(
+            error.starts_with(
+                "--date d: \"2021-03-04T10:00:00\" has no time zone, and %:z needs one"
+            ),
+            "{error}"
+        );
+        assert_eq!(edit.apply(&mut fields), Some(false));
+        let paris = recast_model::date::parse_zone("Europe/Paris").unwrap();
+        edit.assume_zone(Some(&paris));
+        assert_eq!(edit.check(&fields), Ok(()));
+        assert_eq!(edit.apply(&mut fields), Some(true));
+        assert_eq!(fields["d"], Value::from("2021-03-04T10:00:00+01:00"));
+        let mut fields = Map::default();
+        fields.insert("d".into(), "2021-03-04T10:00:00".into());
+        let clock = Edit::date("d", "%d/%m/%Y %H:%M").unwrap();
+        assert_eq!(clock.check(&fields), Ok(()));
+        assert_eq!(clock.apply(&mut fields), Some(true));
+        assert_eq!(fields["d"], Value::from("04/03/2021 10:00"));
+    }
+
+    /// A date alone is the start of its day; a zone-less date-time compares by its
+    /// clock time, and with a zoned date in the assumed zone (UTC by default).
+    #[test]
+    fn where_compares_dates_exactly() {
+        let matches = |value: &str, condition: &str, zone: Option<&str>| {
+            let mut fields = Map::default();
+            fields.insert("d".into(), value.into());
+            let mut edit = Edit::Where(Condition::parse(condition, &yaml_ish).unwrap());
+            let zone = zone.map(|z| recast_model::date::parse_zone(z).unwrap());
+            edit.assume_zone(zone.as_ref());
+            edit.apply(&mut fields).is_some()
+        };
+        assert!(matches("2021-03-04T10:00:00", "d>2021-03-04", None));
+        assert!(!matches("2021-03-04T10:00:00", "d<2021-03-04", None));
+        assert!(!matches("2021-03-04", "d>2021-03-04", None));
+        assert!(!matches("2021-03-04", "d<2021-03-04", None));
+        assert!(matches("2021-03-03T23:59:59", "d<2021-03-04", None));
+        assert!(matches(
+            "2021-03-04T10:00:00-0500",
+            "d>2021-03-04T14:59:59Z",
+            None
+        ));
+        assert!(matches(
+            "2016-06-03 13:21:02 -0700",
+            "d>2016-06-03T20:21:01Z",
+            None
+        ));
+        assert!(!matches(
+            "2016-06-03 13:21:02 -0700",
+            "d>2016-06-03T20:21:02Z",
+            None
+        ));
+        // 10:00 in Paris is 09:00 UTC.
+        assert!(matches(
+            "2021-03-04T10:00:00",
+            "d<2021-03-04T09:30:00Z",
+            Some("Europe/Paris")
+        ));
+        assert!(!matches(
+            "2021-03-04T10:00:00",
+            "d<2021-03-04T09:30:00Z",
+            None
+        ));
     }
 
     #[test]

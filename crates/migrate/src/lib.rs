@@ -26,7 +26,7 @@
 //!     Edit::Delete(FieldPath::parse("provider")),
 //!     Edit::date("published", "%Y-%m-%d").unwrap(),
 //! ]);
-//! let outcome = plan.apply(&mut record);
+//! let outcome = plan.apply(&mut record).unwrap();
 //! assert!(outcome.kept && outcome.changed);
 //! // `source` took the place of `provider`; the date keeps its own offset.
 //! assert_eq!(record.fields.keys().collect::<Vec<_>>(), ["title", "source", "published"]);

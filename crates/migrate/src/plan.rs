@@ -61,24 +61,33 @@ impl Plan {
         self.edits.is_empty()
     }
 
-    /// Applies every edit in order to the record's fields.
-    pub fn apply(&self, record: &mut Record) -> Outcome {
+    /// Reads dates without a zone in `zone` (`--assume-tz`) in every edit.
+    pub fn assume_zone(&mut self, zone: Option<&recast_model::date::TimeZone>) {
+        for edit in &mut self.edits {
+            edit.assume_zone(zone);
+        }
+    }
+
+    /// Applies every edit in order to the record's fields; the error says which edit
+    /// cannot apply to this record and why ([`Edit::check`]).
+    pub fn apply(&self, record: &mut Record) -> Result<Outcome, String> {
         let mut changed = false;
         for edit in &self.edits {
+            edit.check(&record.fields)?;
             match edit.apply(&mut record.fields) {
                 Some(c) => changed |= c,
                 None => {
-                    return Outcome {
+                    return Ok(Outcome {
                         kept: false,
                         changed,
-                    };
+                    });
                 }
             }
         }
-        Outcome {
+        Ok(Outcome {
             kept: true,
             changed,
-        }
+        })
     }
 
     /// Builds a plan from a plan file's value (a list of one-key maps, see the module
@@ -254,10 +263,12 @@ fn condition(spec: &Value, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, 
         "before" => Condition::Before {
             path: field,
             date: date(operand)?,
+            zone: None,
         },
         "after" => Condition::After {
             path: field,
             date: date(operand)?,
+            zone: None,
         },
         other => {
             return Err(format!(
@@ -338,10 +349,10 @@ mod tests {
         let outcome = plan.apply(&mut record);
         assert_eq!(
             outcome,
-            Outcome {
+            Ok(Outcome {
                 kept: true,
                 changed: true
-            }
+            })
         );
         assert_eq!(
             record.fields.keys().collect::<Vec<_>>(),
@@ -351,10 +362,10 @@ mod tests {
         // A second run changes nothing.
         assert_eq!(
             plan.apply(&mut record),
-            Outcome {
+            Ok(Outcome {
                 kept: true,
                 changed: false
-            }
+            })
         );
     }
 
@@ -372,10 +383,10 @@ mod tests {
         record.fields.insert("category".into(), "opinion".into());
         assert_eq!(
             plan.apply(&mut record),
-            Outcome {
+            Ok(Outcome {
                 kept: false,
                 changed: false
-            }
+            })
         );
         assert!(!record.fields.contains_key("x"));
     }

@@ -2,9 +2,12 @@
 //! (`{publishedDateTime:%Y-%m-%d}-{title|slug}.md`) and computed fields in migrations.
 //!
 //! A placeholder is `{path}`, `{path:STRFTIME}` (the field read as a date and formatted
-//! in its own offset) or `{path|filter}` with the filters `slug`, `lower`, `upper`, which
-//! chain (`{title|lower|slug}`). `{{` and `}}` are literal braces. A missing field, or a
-//! date that does not parse, renders as empty text.
+//! in its own offset; the format is checked when the template is parsed) or
+//! `{path|filter}` with the filters `slug`, `lower`, `upper`, which chain
+//! (`{title|lower|slug}`). `{{` and `}}` are literal braces. A missing field, or a date
+//! that does not parse, renders as empty text. A date without a zone formatted with a
+//! directive that needs one (`%z`) is an error unless a zone is assumed
+//! ([`Template::assume_zone`]).
 //!
 //! ```
 //! use recast_model::template::Template;
@@ -14,10 +17,10 @@
 //! fields.insert("title".into(), Value::from("AI revolution in medicine!"));
 //! fields.insert("publishedDateTime".into(), Value::from("2020-11-11T16:36:00Z"));
 //! let template = Template::parse("{publishedDateTime:%Y-%m-%d}-{title|slug}.md").unwrap();
-//! assert_eq!(template.render(&fields), "2020-11-11-ai-revolution-in-medicine.md");
+//! assert_eq!(template.render(&fields).unwrap(), "2020-11-11-ai-revolution-in-medicine.md");
 //! ```
 
-use crate::date::DateTime;
+use crate::date::{DateTime, TimeZone, check_format};
 use crate::path::FieldPath;
 use crate::value::{Map, Value};
 
@@ -25,6 +28,8 @@ use crate::value::{Map, Value};
 #[derive(Debug, Clone)]
 pub struct Template {
     parts: Vec<Part>,
+    /// The zone dates without one are formatted in (`--assume-tz`).
+    zone: Option<TimeZone>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,11 +78,18 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        Ok(Template { parts })
+        Ok(Template { parts, zone: None })
     }
 
-    /// Renders the template with a record's fields.
-    pub fn render(&self, fields: &Map) -> String {
+    /// Formats dates that name no zone in `zone` (`--assume-tz`).
+    pub fn assume_zone(mut self, zone: Option<TimeZone>) -> Template {
+        self.zone = zone;
+        self
+    }
+
+    /// Renders the template with a record's fields; the error names the placeholder of a
+    /// date that cannot be formatted (no zone, and the format needs one).
+    pub fn render(&self, fields: &Map) -> Result<String, String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -89,10 +101,15 @@ impl Template {
                 } => {
                     let value = path.get(fields);
                     let mut text = match (value, date_format) {
-                        (Some(value), Some(format)) => scalar_text(value)
-                            .and_then(|t| DateTime::parse(&t))
-                            .map(|date| date.strftime(format))
-                            .unwrap_or_default(),
+                        (Some(value), Some(format)) => {
+                            let text = scalar_text(value).unwrap_or_default();
+                            match DateTime::parse(&text) {
+                                Some(date) => date
+                                    .strftime(format, self.zone.as_ref())
+                                    .map_err(|e| format!("{{{path}:{format}}}: {text:?} {e}"))?,
+                                None => String::new(),
+                            }
+                        }
                         (Some(value), None) => scalar_text(value).unwrap_or_default(),
                         (None, _) => String::new(),
                     };
@@ -107,7 +124,7 @@ impl Template {
                 }
             }
         }
-        out
+        Ok(out)
     }
 }
 
@@ -115,7 +132,10 @@ fn parse_placeholder(inner: &str) -> Result<Part, String> {
     let mut pieces = inner.split('|');
     let head = pieces.next().unwrap_or_default();
     let (path, date_format) = match head.split_once(':') {
-        Some((path, format)) => (path, Some(format.to_owned())),
+        Some((path, format)) => {
+            check_format(format).map_err(|e| format!("{{{inner}}}: {e}"))?;
+            (path, Some(format.to_owned()))
+        }
         None => (head, None),
     };
     if path.trim().is_empty() {
@@ -197,7 +217,7 @@ mod tests {
         let mut provider = Map::default();
         provider.insert("name".into(), "Le Monde".into());
         fields.insert("provider".into(), Value::Map(provider));
-        let render = |t: &str| Template::parse(t).unwrap().render(&fields);
+        let render = |t: &str| Template::parse(t).unwrap().render(&fields).unwrap();
         assert_eq!(render("{date:%Y-%m-%d}"), "2021-05-12");
         assert_eq!(render("{title|slug}"), "robots-in-the-or");
         assert_eq!(render("{provider.name|upper}"), "LE MONDE");
@@ -211,6 +231,25 @@ mod tests {
         assert!(Template::parse("title}").is_err());
         assert!(Template::parse("{title|shout}").is_err());
         assert!(Template::parse("{}").is_err());
+        let unknown = Template::parse("{date:%Y-%K}").unwrap_err();
+        assert!(unknown.contains("%K"), "{unknown}");
+    }
+
+    #[test]
+    fn zone_less_dates_need_a_zone_for_offsets() {
+        let mut fields = Map::default();
+        fields.insert("date".into(), "2021-03-04T10:00:00".into());
+        let template = Template::parse("{date:%H:%M%:z}").unwrap();
+        let error = template.render(&fields).unwrap_err();
+        assert!(
+            error.contains("%:z") && error.contains("--assume-tz"),
+            "{error}"
+        );
+        let paris = crate::date::parse_zone("Europe/Paris").unwrap();
+        let template = template.assume_zone(Some(paris));
+        assert_eq!(template.render(&fields).unwrap(), "10:00+01:00");
+        let clock = Template::parse("{date:%Y-%m-%d %H:%M}").unwrap();
+        assert_eq!(clock.render(&fields).unwrap(), "2021-03-04 10:00");
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn now() -> DateTime {
     DateTime {
         timestamp: jiff::Timestamp::now(),
         offset: jiff::tz::Offset::UTC,
+        kind: recast_model::date::Kind::Instant,
     }
 }
 
@@ -78,7 +79,8 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         let updated = channel
             .updated
             .as_deref()
-            .and_then(DateTime::parse_lenient)
+            .and_then(DateTime::parse)
+            .map(|date| date.instant_or_utc(options.assume_tz.as_ref()))
             .or(newest)
             .unwrap_or_else(now);
 
@@ -198,7 +200,7 @@ fn write_author<W: Write>(
 /// its own takes the feed's `updated`, known only at the end: its place is left as the
 /// item's placeholder.
 fn render_entry(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
-    let article = Article::new(record, &options.profile);
+    let article = Article::new(record, options);
     let mut out = XmlOut::item(1, options.invalid_chars, options.warn.clone());
     let mut placeholder = None;
     let result = write_entry(

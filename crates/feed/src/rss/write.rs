@@ -99,7 +99,8 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         let build_date = channel
             .updated
             .as_deref()
-            .and_then(DateTime::parse_lenient)
+            .and_then(DateTime::parse)
+            .map(|date| date.instant_or_utc(options.assume_tz.as_ref()))
             .or(newest);
         if let Some(date) = build_date {
             out.leaf("lastBuildDate", &[], &date.to_rfc2822())?;
@@ -136,7 +137,7 @@ fn check_channel(channel: &Channel) -> Result<(&str, &str, &str)> {
 
 /// Writes one record as an `item`, at its depth inside `rss` and `channel`.
 fn render_item(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
-    let article = Article::new(record, &options.profile);
+    let article = Article::new(record, options);
     let date = article.published.as_ref().and_then(|d| d.parsed);
     let mut out = XmlOut::item(2, options.invalid_chars, options.warn.clone());
     let result = write_item(&mut out, options, number, date, record, &article);
