@@ -27,7 +27,7 @@ use recast_model::{Channel, Error, Record};
 use crate::cli::{Cli, MigrateArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
-use crate::output::{AtomicFile, OutDir};
+use crate::output::{AtomicFile, OutDir, OutputFile};
 use crate::report::Reporter;
 
 /// How many files one parallel batch reads and migrates.
@@ -42,14 +42,14 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
         );
     }
-    let inputs = Inputs::collect(&args.inputs, args.from)?;
+    let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
         bail!("migrate reads files and folders, not standard input");
     }
-    let target = Target::from_args(args)?;
+    let target = Target::from_args(args, &inputs)?;
     let roots: Vec<PathBuf> = args.inputs.clone();
 
     // Phase 1: read and migrate everything; nothing is written.
@@ -97,6 +97,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     match &target {
         Target::InPlace => {
             let progress = reporter.progress(summary.changed);
+            crate::output::count_replacements(summary.changed);
             for file in files.iter().filter(|f| f.changed) {
                 let (Some(path), Some(text)) = (&file.input.path, &file.new_text) else {
                     continue;
@@ -113,9 +114,8 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             if let Some(first) = files.iter().find_map(|f| f.channel.as_ref()) {
                 channel.fill_from(first);
             }
-            let out = AtomicFile::create(path)?;
-            let mut writer =
-                open_writer(*format, Box::new(out.writer()?), &write_options(&channel))?;
+            let out = OutputFile::create(path)?;
+            let mut writer = open_writer(*format, out.writer()?, &write_options(&channel))?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -126,7 +126,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             out.commit()?;
         }
         Target::Dir { dir, format } => {
-            let mut out = OutDir::create(dir)?;
+            let mut out = OutDir::create(dir, args.force, &args.inputs)?;
             for file in &files {
                 let Some(path) = &file.input.path else {
                     continue;
@@ -220,7 +220,7 @@ enum Target {
 }
 
 impl Target {
-    fn from_args(args: &MigrateArgs) -> anyhow::Result<Target> {
+    fn from_args(args: &MigrateArgs, inputs: &Inputs) -> anyhow::Result<Target> {
         if args.in_place {
             if args.to.is_some() {
                 bail!(
@@ -230,7 +230,8 @@ impl Target {
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
-            let format = match args.to.or_else(|| Format::from_extension(path)) {
+            let input = inputs.files.first().map(|input| input.format);
+            let format = match args.to.or_else(|| Format::of_output(path, input)) {
                 Some(format) => format,
                 None => bail!(
                     "cannot tell the output format from {}; use --to",
@@ -243,6 +244,7 @@ impl Target {
             });
         }
         if let Some(dir) = &args.out_dir {
+            crate::output::check_out_dir(dir, &args.inputs)?;
             return Ok(Target::Dir {
                 dir: dir.clone(),
                 format: args.to,
