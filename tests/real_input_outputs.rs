@@ -471,7 +471,11 @@ fn a_terminated_out_dir_run_removes_its_staging_folder() {
         dir.path(),
     );
     wait_until(&mut child, "files were staged", || {
-        let staged = od.exists().then(|| leftovers(&od)).unwrap_or_default();
+        let staged = if od.exists() {
+            leftovers(&od)
+        } else {
+            Vec::new()
+        };
         staged.first().is_some_and(|staging| {
             fs::read_dir(od.join(staging)).is_ok_and(|files| files.count() > 10)
         })
