@@ -664,16 +664,26 @@ fn xml_output_names_pick_rss_or_atom() {
 fn a_closed_standard_output_ends_quietly_like_jq() {
     let dir = tempfile::tempdir().unwrap();
     big_jsonl(dir.path(), 100_000);
-    let mut child = spawn_recast(&["convert", "big.jsonl", "--to", "jsonl"], dir.path());
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert!(line.starts_with(r#"{"title":"Article 0""#), "{line}");
-    drop(stdout);
-    let (status, stderr) = finish(child);
-    // Killed by SIGPIPE, as jq, Miller and yq are: the shell shows 141.
-    assert_eq!(status.signal(), Some(SIGPIPE), "{status}");
-    assert_eq!(stderr, "");
+    let runs: [(&[&str], &str); 2] = [
+        (
+            &["convert", "big.jsonl", "--to", "jsonl"],
+            r#"{"title":"Article 0""#,
+        ),
+        // One problem a record: no link.
+        (&["validate", "big.jsonl"], "big.jsonl:1: missing a link"),
+    ];
+    for (args, first_line) in runs {
+        let mut child = spawn_recast(args, dir.path());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.starts_with(first_line), "{line}");
+        drop(stdout);
+        let (status, stderr) = finish(child);
+        // Killed by SIGPIPE, as jq, Miller and yq are: the shell shows 141.
+        assert_eq!(status.signal(), Some(SIGPIPE), "{args:?}: {status}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
 }
 
 #[test]
