@@ -648,6 +648,53 @@ mod tests {
         assert!(path.as_os_str().len() <= MAX_NAME_BYTES);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn links_resolve_to_their_last_target_relative_to_their_own_folder() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        fs::write(root.join("a/b/real.json"), "x").unwrap();
+        symlink("b/real.json", root.join("a/link.json")).unwrap();
+        symlink("a/link.json", root.join("top.json")).unwrap();
+        symlink("missing/new.json", root.join("dangling.json")).unwrap();
+        symlink("loop2", root.join("loop1")).unwrap();
+        symlink("loop1", root.join("loop2")).unwrap();
+        let resolved = resolve_target(&root.join("top.json")).unwrap();
+        assert_eq!(resolved, root.join("a/b/real.json"));
+        let plain = root.join("a/b/real.json");
+        assert_eq!(resolve_target(&plain).unwrap(), plain);
+        let dangling = resolve_target(&root.join("dangling.json")).unwrap();
+        assert_eq!(dangling, root.join("missing/new.json"));
+        let looping = resolve_target(&root.join("loop1")).unwrap_err();
+        assert!(looping.to_string().contains("too many levels"), "{looping}");
+        // The kernel's names of open files are not followed.
+        assert_eq!(
+            resolve_target(Path::new("/dev/stdout")).unwrap(),
+            Path::new("/proc/self/fd/1")
+        );
+    }
+
+    #[test]
+    fn an_out_dir_may_not_overlap_an_input_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir(&input).unwrap();
+        let inputs = [input.clone()];
+        for (out, refused) in [
+            (input.clone(), true),
+            (input.join("new/deeper"), true),
+            (dir.path().to_path_buf(), true),
+            (input.join("../in/x"), true),
+            (dir.path().join("out"), false),
+            (dir.path().join("in2"), false),
+        ] {
+            let result = check_out_dir(&out, &inputs);
+            assert_eq!(result.is_err(), refused, "{}", out.display());
+        }
+    }
+
     #[test]
     fn collisions_are_numbered_and_nothing_lands_before_commit() {
         let dir = tempfile::tempdir().unwrap();
