@@ -127,13 +127,18 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FMT", help_heading = "Output")]
     pub to: Option<Format>,
 
-    /// Write every record into this file.
+    /// Write every record into this file (`-`: standard output).
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Write each input file, migrated, into this folder at the same relative path.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub out_dir: Option<PathBuf>,
+
+    /// Let --out-dir replace files that already exist there (without it, the run stops
+    /// before writing anything and names them).
+    #[arg(long, requires = "out_dir", help_heading = "Output")]
+    pub force: bool,
 
     /// Write nothing: print the diff of the first few changed files and the counts.
     #[arg(long, help_heading = "Output")]
@@ -229,14 +234,20 @@ pub struct OutputArgs {
     #[arg(long, value_name = "FMT")]
     pub to: Option<Format>,
 
-    /// Output file (default: standard output). Written to a temporary file and renamed
-    /// into place, so a failed run leaves an existing file as it was.
+    /// Output file (default: standard output; `-` too). Written to a temporary file and
+    /// renamed into place, so a failed run leaves an existing file as it was; a symbolic
+    /// link's target is replaced, a pipe or device written directly.
     #[arg(long, short, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
 
     /// Write one file per record into this folder (created if needed).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+
+    /// Let --out-dir replace files that already exist there (without it, the run stops
+    /// before writing anything and names them).
+    #[arg(long, requires = "out_dir")]
+    pub force: bool,
 
     /// File-name template for `--out-dir`: `{field}`, `{field:STRFTIME}`, `{field|slug}`
     /// (filters: slug, lower, upper). The extension is the output format's.

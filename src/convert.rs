@@ -12,7 +12,7 @@ use recast_model::{ErrorKind, Record, RecordWriter};
 use crate::cli::{ConvertArgs, OutputArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
-use crate::output::{AtomicFile, OutDir, stdout};
+use crate::output::{OutDir, OutputFile, check_out_dir};
 use crate::report::Reporter;
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
@@ -20,7 +20,15 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let csv = csv_settings(&args.csv)?;
     let mut feed = feed_settings(&args.feed, reporter.quiet())?;
     feed.write.assume_tz = args.output.assume_tz.clone();
-    let inputs = Inputs::collect_shard(&args.input.inputs, args.input.from, args.input.shard)?;
+    if let Some(dir) = &args.output.out_dir {
+        check_out_dir(dir, &args.input.inputs)?;
+    }
+    let inputs = Inputs::collect_except(
+        &args.input.inputs,
+        args.input.from,
+        args.input.shard,
+        args.output.output.as_deref(),
+    )?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
@@ -33,8 +41,13 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     if let Some(index) = inputs.index_channel()? {
         write_options.channel.fill_from(&index);
     }
-    let format = output_format(&args.output)?;
-    let mut sink = Sink::open(&args.output, format)?;
+    let first_input = inputs
+        .files
+        .iter()
+        .find(|input| !input.sniff)
+        .map(|input| input.format);
+    let format = output_format(&args.output, first_input)?;
+    let mut sink = Sink::open(&args.output, format, &args.input.inputs)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
         max_record_size: args.input.max_record_size,
@@ -66,13 +79,14 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     Ok(failed)
 }
 
-/// `--to`, else `-o`'s extension, else Markdown for `--out-dir` and JSON for stdout.
-pub fn output_format(args: &OutputArgs) -> anyhow::Result<Format> {
+/// `--to`, else `-o`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input` is
+/// the first input's format), else Markdown for `--out-dir` and JSON for stdout.
+pub fn output_format(args: &OutputArgs, input: Option<Format>) -> anyhow::Result<Format> {
     if let Some(format) = args.to {
         return Ok(format);
     }
     match (&args.output, &args.out_dir) {
-        (Some(path), _) => Format::from_extension(path).with_context(|| {
+        (Some(path), _) => Format::of_output(path, input).with_context(|| {
             format!(
                 "cannot tell the output format from {}; use --to",
                 path.display()
@@ -83,12 +97,12 @@ pub fn output_format(args: &OutputArgs) -> anyhow::Result<Format> {
     }
 }
 
-/// Where records go: one stream (stdout or an atomically replaced file), or one file per
-/// record in a folder.
+/// Where records go: one stream (stdout, an atomically replaced file, a pipe), or one
+/// file per record in a folder.
 enum Sink {
     Stream {
         format: Format,
-        target: Option<(PathBuf, AtomicFile)>,
+        target: OutputFile,
         /// Opened at the first record, when the inputs' channel is known.
         writer: Option<Box<dyn RecordWriter>>,
         records: u64,
@@ -101,22 +115,21 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(args: &OutputArgs, format: Format) -> anyhow::Result<Sink> {
+    /// `inputs`: the command line's, which `--out-dir` never overwrites.
+    fn open(args: &OutputArgs, format: Format, inputs: &[PathBuf]) -> anyhow::Result<Sink> {
         if let Some(dir) = &args.out_dir {
             let template = Template::parse(&args.name)
                 .map_err(|message| anyhow::anyhow!("--name: {message}"))?
                 .assume_zone(args.assume_tz.clone());
             return Ok(Sink::Folder {
                 format,
-                out: OutDir::create(dir)?,
+                out: OutDir::create(dir, args.force, inputs)?,
                 template,
             });
         }
         let target = match &args.output {
-            Some(path) if path.as_os_str() != "-" => {
-                Some((path.clone(), AtomicFile::create(path)?))
-            }
-            _ => None,
+            Some(path) => OutputFile::create(path)?,
+            None => OutputFile::Stdout,
         };
         Ok(Sink::Stream {
             format,
@@ -142,13 +155,12 @@ impl Sink {
                     );
                 }
                 if writer.is_none() {
-                    *writer = Some(open_stream_writer(*format, target, options)?);
+                    *writer = Some(open_writer(*format, target.writer()?, options)?);
                 }
                 let writer = writer.as_mut().expect("opened above");
-                let output = target.as_ref().map(|(path, _)| path.as_path());
                 writer
                     .write_owned(record)
-                    .map_err(|e| name_output(e, output))?;
+                    .map_err(|e| name_output(e, target.path()))?;
             }
             Sink::Folder {
                 format,
@@ -174,20 +186,17 @@ impl Sink {
         match self {
             Sink::Stream {
                 format,
-                mut target,
+                target,
                 writer,
                 ..
             } => {
                 let mut writer = match writer {
                     Some(writer) => writer,
-                    None => open_stream_writer(format, &mut target, options)?,
+                    None => open_writer(format, target.writer()?, options)?,
                 };
-                let output = target.as_ref().map(|(path, _)| path.as_path());
-                writer.finish().map_err(|e| name_output(e, output))?;
+                writer.finish().map_err(|e| name_output(e, target.path()))?;
                 drop(writer);
-                if let Some((_, file)) = target {
-                    file.commit()?;
-                }
+                target.commit()?;
             }
             Sink::Folder {
                 format, mut out, ..
@@ -206,25 +215,18 @@ impl Sink {
     }
 }
 
-fn open_stream_writer(
-    format: Format,
-    target: &mut Option<(PathBuf, AtomicFile)>,
-    options: &WriteOptions,
-) -> anyhow::Result<Box<dyn RecordWriter>> {
-    let output = match target {
-        Some((_, file)) => Box::new(file.writer()?),
-        None => stdout(),
-    };
-    Ok(open_writer(format, output, options)?)
-}
-
 fn write_file(
     format: Format,
     path: PathBuf,
     options: &WriteOptions,
     records: &[Record],
 ) -> anyhow::Result<()> {
-    let file = File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    // Opened, not created: `OutDir::reserve` created it in the staging folder.
+    let file = File::options()
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let mut writer = open_writer(format, Box::new(BufWriter::new(file)), options)?;
     for record in records {
         writer

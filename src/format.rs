@@ -46,6 +46,37 @@ impl Format {
         })
     }
 
+    /// RSS or Atom.
+    pub fn is_feed(self) -> bool {
+        matches!(self, Format::Rss | Format::Atom)
+    }
+
+    /// Whether a file name's extension is `.xml`: a feed, or some other XML, told apart
+    /// by the content ([`Format::sniff`]).
+    pub fn is_xml(path: &Path) -> bool {
+        path.extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+    }
+
+    /// The format to write at an output path when `--to` does not say: the extension's;
+    /// for `.xml` (`feed.xml`, `index.xml`, `atom.xml`) a feed: Atom for `atom.xml`, else
+    /// the input's format when it is a feed (`input`), else RSS; `-` (standard output)
+    /// JSON, as when there is no `-o`.
+    pub fn of_output(path: &Path, input: Option<Format>) -> Option<Format> {
+        if path.as_os_str() == "-" {
+            return Some(Format::Json);
+        }
+        if Format::is_xml(path) {
+            let stem = path.file_stem()?.to_string_lossy().to_ascii_lowercase();
+            return Some(match input {
+                _ if stem == "atom" => Format::Atom,
+                Some(format) if format.is_feed() => format,
+                _ => Format::Rss,
+            });
+        }
+        Format::from_extension(path)
+    }
+
     /// The extension files of this format are written with.
     pub fn extension(self) -> &'static str {
         match self {
@@ -425,6 +456,20 @@ mod tests {
         );
         assert_eq!(Format::sniff(b"{\"a\": 1}\n"), Some(Format::Json));
         assert_eq!(Format::sniff(b""), None);
+    }
+
+    #[test]
+    fn xml_output_is_a_feed_from_the_name_or_the_input() {
+        let rss = Some(Format::Rss);
+        let atom = Some(Format::Atom);
+        let of = |name: &str, input| Format::of_output(Path::new(name), input);
+        assert_eq!(of("site/feed.xml", None), rss);
+        assert_eq!(of("index.XML", Some(Format::Md)), rss);
+        assert_eq!(of("feed.xml", atom), atom);
+        assert_eq!(of("atom.xml", rss), atom);
+        assert_eq!(of("-", None), Some(Format::Json));
+        assert_eq!(of("x.csv", atom), Some(Format::Csv));
+        assert_eq!(of("x.docx", None), None);
     }
 
     #[test]

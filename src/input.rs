@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use recast_model::Channel;
 
 use crate::format::Format;
+use crate::output::FileId;
 pub use crate::stream::{Message, RecordStream};
 
 /// The name of a folder's metadata file (Hugo's convention): its front matter is the
@@ -37,6 +38,9 @@ pub struct Inputs {
     /// Folders already entered through a symbolic link (canonical paths): each is walked
     /// through a link at most once, so links cannot make a loop or an exponential walk.
     linked_folders: std::collections::HashSet<PathBuf>,
+    /// The file this run writes (`-o`), which a folder walk never reads: `convert DIR -o
+    /// DIR/feed.rss` run again must not read its last output as input.
+    output: Option<FileId>,
 }
 
 impl Inputs {
@@ -52,10 +56,25 @@ impl Inputs {
         from: Option<Format>,
         shard: Option<Shard>,
     ) -> anyhow::Result<Inputs> {
+        Inputs::collect_except(paths, from, shard, None)
+    }
+
+    /// [`Inputs::collect_shard`], where folder walks skip `output` (the file `-o` names),
+    /// with a warning. A file named on the command line is read even when it is the
+    /// output: the output is written to a temporary file and replaces it at the end.
+    pub fn collect_except(
+        paths: &[PathBuf],
+        from: Option<Format>,
+        shard: Option<Shard>,
+        output: Option<&Path>,
+    ) -> anyhow::Result<Inputs> {
         if shard.is_some() && (paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")) {
             bail!("--shard splits input files; standard input cannot be sharded");
         }
-        let mut inputs = Inputs::default();
+        let mut inputs = Inputs {
+            output: output.and_then(FileId::of),
+            ..Inputs::default()
+        };
         if paths.is_empty() {
             inputs.push_stdin(from)?;
         }
@@ -165,15 +184,34 @@ impl Inputs {
             }
             if file_type.is_dir() {
                 self.walk(&path, root, from)?;
-            } else if let Some(format) = Format::from_extension(&path) {
-                let size = fs::metadata(&path)?.len();
-                self.files.push(Input {
-                    path: Some(path.into()),
-                    format: from.unwrap_or(format),
-                    size,
-                    sniff: false,
-                });
+                continue;
             }
+            let format = match Format::from_extension(&path) {
+                Some(format) => from.unwrap_or(format),
+                // `.xml` is read when its root element makes it a feed (`feed.xml`,
+                // `index.xml`); other XML (a sitemap) is skipped like unknown files.
+                None if Format::is_xml(&path) && from.is_none_or(Format::is_feed) => {
+                    match sniff_feed_file(&path)? {
+                        Some(format) => from.unwrap_or(format),
+                        None => continue,
+                    }
+                }
+                None => continue,
+            };
+            let meta = fs::metadata(&path)?;
+            if self.output.is_some() && FileId::from_metadata(&path, &meta) == self.output {
+                self.warnings.push(format!(
+                    "{}: skipped: it is the output of this run (-o)",
+                    path.display()
+                ));
+                continue;
+            }
+            self.files.push(Input {
+                path: Some(path.into()),
+                format,
+                size: meta.len(),
+                sniff: false,
+            });
         }
         Ok(())
     }
@@ -189,11 +227,22 @@ impl Inputs {
     }
 }
 
-fn sniff_file(path: &Path) -> anyhow::Result<Format> {
+/// The first 4 KiB of a file, where [`Format::sniff`] looks.
+fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(4096);
     fs::File::open(path)
         .and_then(|file| file.take(4096).read_to_end(&mut head))
         .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(head)
+}
+
+/// RSS or Atom when the file's content is a feed, else `None`.
+fn sniff_feed_file(path: &Path) -> anyhow::Result<Option<Format>> {
+    Ok(Format::sniff(&read_head(path)?).filter(|format| format.is_feed()))
+}
+
+fn sniff_file(path: &Path) -> anyhow::Result<Format> {
+    let head = read_head(path)?;
     Format::sniff(&head).with_context(|| {
         format!(
             "{}: cannot tell the format from the extension or the content; use --from",

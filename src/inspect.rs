@@ -43,7 +43,10 @@ pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     } else {
         table(&stats, files)
     };
-    print!("{text}");
+    // Not `print!`, which panics when standard output is closed (`| head -1`).
+    let mut out = crate::output::stdout();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(0)
 }
 

@@ -25,7 +25,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::hash::Hasher;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -39,7 +39,7 @@ use recast_model::{Channel, Error, Location, Record, Value};
 use crate::cli::{Cli, MigrateArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
-use crate::output::{AtomicFile, OutDir};
+use crate::output::{AtomicFile, OutDir, OutputFile};
 use crate::report::Reporter;
 
 /// How many files one parallel batch reads and migrates.
@@ -55,7 +55,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
         );
     }
-    let inputs = Inputs::collect(&args.inputs, args.from)?;
+    let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
@@ -74,7 +74,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             other.format.extension()
         );
     }
-    let target = Target::from_args(args)?;
+    let target = Target::from_args(args, &inputs)?;
     let roots: Vec<PathBuf> = args.inputs.clone();
     let read_options = ReadOptions {
         select: args.select.clone(),
@@ -142,12 +142,8 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             if let Some(first) = files.iter().find_map(|f| f.channel.as_ref()) {
                 channel.fill_from(first);
             }
-            let out = AtomicFile::create(path)?;
-            let mut writer = open_writer(
-                *format,
-                Box::new(out.writer()?),
-                &write_options(&channel, zone),
-            )?;
+            let out = OutputFile::create(path)?;
+            let mut writer = open_writer(*format, out.writer()?, &write_options(&channel, zone))?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -158,7 +154,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             out.commit()?;
         }
         Target::Dir { dir, format } => {
-            let mut out = OutDir::create(dir)?;
+            let mut out = OutDir::create(dir, args.force, &args.inputs)?;
             for file in &files {
                 let Some(path) = &file.input.path else {
                     continue;
@@ -254,7 +250,7 @@ enum Target {
 }
 
 impl Target {
-    fn from_args(args: &MigrateArgs) -> anyhow::Result<Target> {
+    fn from_args(args: &MigrateArgs, inputs: &Inputs) -> anyhow::Result<Target> {
         if args.in_place {
             if args.to.is_some() {
                 bail!(
@@ -264,7 +260,8 @@ impl Target {
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
-            let format = match args.to.or_else(|| Format::from_extension(path)) {
+            let input = inputs.files.first().map(|input| input.format);
+            let format = match args.to.or_else(|| Format::of_output(path, input)) {
                 Some(format) => format,
                 None => bail!(
                     "cannot tell the output format from {}; use --to",
@@ -277,6 +274,7 @@ impl Target {
             });
         }
         if let Some(dir) = &args.out_dir {
+            crate::output::check_out_dir(dir, &args.inputs)?;
             return Ok(Target::Dir {
                 dir: dir.clone(),
                 format: args.to,
@@ -861,7 +859,8 @@ struct Staged<'a> {
     named: &'a Path,
     /// The file the rename replaces: `named`, or its target when it is a link.
     real: PathBuf,
-    temp: tempfile::TempPath,
+    /// The new text, written and synced beside `real`, registered for clean-up.
+    temp: AtomicFile,
     snapshot: &'a Snapshot,
 }
 
@@ -931,6 +930,8 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
     test_pause("RECAST_TEST_PAUSE_BEFORE_REPLACE");
 
     let total = staged.len();
+    // An interrupted run then says how many files it had replaced.
+    crate::output::count_replacements(total);
     let mut replaced: Vec<&Path> = Vec::with_capacity(total);
     let mut changed_on_disk = Vec::new();
     let mut folders = BTreeSet::new();
@@ -942,7 +943,7 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
             continue;
         }
         let folder = file.real.parent().map(Path::to_path_buf);
-        match file.temp.persist(&file.real) {
+        match file.temp.commit() {
             Ok(()) => {
                 replaced.push(file.named);
                 folders.extend(folder);
@@ -959,7 +960,7 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
                 for path in &not_replaced {
                     eprintln!("recast: not replaced: {}", path.display());
                 }
-                return Err(anyhow::Error::new(error.error)).with_context(|| {
+                return Err(error).with_context(|| {
                     format!(
                         "cannot replace {}; {} of {total} file(s) were replaced and {} were not (listed above); each file is whole, old or new",
                         file.named.display(),
@@ -980,58 +981,20 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
     Ok(changed_on_disk.len())
 }
 
-/// Writes `bytes` to a temporary file beside the file `named` leads to, with its
-/// permissions (and owner, when allowed), synced to disk.
-fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, tempfile::TempPath)> {
-    let real = real_target_for_in_place(named)?;
+/// Writes `bytes` to a temporary file beside the file `named` leads to (its target,
+/// when it is a symbolic link, so the link stays a link), synced to disk; the rename
+/// gives it the old file's permissions and owner.
+fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, AtomicFile)> {
+    let temp = AtomicFile::create(named).with_context(|| named.display().to_string())?;
+    let real = temp.target().to_path_buf();
     let metadata =
         fs::metadata(&real).with_context(|| format!("cannot read {}", named.display()))?;
     if !metadata.is_file() {
         bail!("{}: no longer a regular file", named.display());
     }
-    let folder = match real.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".recast-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a temporary file in {}",
-                named.display(),
-                folder.display()
-            )
-        })?;
-    let write = || -> std::io::Result<()> {
-        let mut file = temp.as_file();
-        file.write_all(bytes)?;
-        file.set_permissions(metadata.permissions())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            // Root rewriting someone's files leaves them theirs; others cannot chown.
-            let _ = std::os::unix::fs::fchown(file, Some(metadata.uid()), Some(metadata.gid()));
-        }
-        file.sync_all()
-    };
-    write().with_context(|| format!("{}: cannot write its new text", named.display()))?;
-    Ok((real, temp.into_temp_path()))
-}
-
-/// The file an in-place rewrite replaces: the path itself, or, when it is a symbolic
-/// link, the file it leads to, so the link stays a link (issue 11, case 4). To be
-/// merged with `-o`'s equivalent in `output.rs`.
-fn real_target_for_in_place(path: &Path) -> anyhow::Result<PathBuf> {
-    let is_link = fs::symlink_metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .file_type()
-        .is_symlink();
-    if !is_link {
-        return Ok(path.to_path_buf());
-    }
-    fs::canonicalize(path).with_context(|| format!("cannot follow the link {}", path.display()))
+    temp.write_synced(bytes)
+        .with_context(|| format!("{}: cannot write its new text", named.display()))?;
+    Ok((real, temp))
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.

@@ -1,24 +1,187 @@
-//! Writing output so that nothing is ever half-written: a file is written to a temporary
-//! file in the same folder and renamed into place only when the run succeeds; a folder of
-//! files is staged in a hidden folder and moved into place at the end.
+//! Writing output so that nothing is ever half-written and nothing already there is
+//! destroyed:
+//!
+//! - a regular file (`-o FILE`, `migrate --in-place`) is written to a temporary file in
+//!   the same folder and renamed into place only when the run succeeds ([`AtomicFile`]);
+//!   a symbolic link is followed, so its target is replaced and the link stays a link
+//!   ([`resolve_target`]);
+//! - anything else at the path (a named pipe, a device, `/dev/stdout`, `/dev/fd/N`,
+//!   process substitution) is written directly, as a shell's `>>` would: a rename would
+//!   replace it instead of writing into it ([`OutputFile`]);
+//! - a folder of files (`--out-dir`) is staged in a hidden folder inside it and moved
+//!   into place at the end; files already there are replaced only with `--force`, and
+//!   the folder may not overlap an input folder ([`OutDir`]).
+//!
+//! Every temporary file and staging folder is registered while it exists, so that an
+//! interrupted run (SIGINT, SIGTERM) removes them before it ends
+//! ([`clean_up_after_signal`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use tempfile::{NamedTempFile, TempDir};
 
+use crate::report::{usage, usage_bail};
+
+/// The temporary files and staging folders that exist right now, and the count of an
+/// in-place run's replaced files. Creating, committing and removing them all happen
+/// under its lock, so a signal's clean-up sees a consistent state and nothing new is
+/// created after it (it ends the process still holding the lock).
+static TEMPORARY: Mutex<Temporary> = Mutex::new(Temporary {
+    paths: BTreeSet::new(),
+    in_place: None,
+});
+
+struct Temporary {
+    paths: BTreeSet<PathBuf>,
+    /// `migrate --in-place`: files to replace, and how many are replaced already.
+    in_place: Option<(usize, usize)>,
+}
+
+fn temporary() -> MutexGuard<'static, Temporary> {
+    // A thread that panicked while holding the lock left the set as consistent as it
+    // was: each change is one insert or remove.
+    TEMPORARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A registered temporary path; dropping it forgets the path (whoever owns the file or
+/// folder removes it, or has renamed it into place).
+struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        temporary().paths.remove(&self.0);
+    }
+}
+
+/// Tells the clean-up after a signal that `total` files are about to be replaced in
+/// place, so that it can say how many were replaced before the run stopped. Each
+/// [`AtomicFile::commit`] after this counts as one.
+pub fn count_replacements(total: usize) {
+    temporary().in_place = Some((total, 0));
+}
+
+/// Removes every registered temporary file and staging folder and says so on stderr
+/// (`recast: interrupted; removed 3 temporary files`, and for `--in-place` how many
+/// files were replaced already); called when SIGINT or SIGTERM arrives. It keeps the
+/// lock, so no thread creates or commits anything after it: the caller ends the process.
+pub fn clean_up_after_signal() {
+    let guard = temporary();
+    let removed = remove_all(&guard);
+    let files = if removed == 1 { "file" } else { "files" };
+    let mut message = format!("recast: interrupted; removed {removed} temporary {files}");
+    if let Some((total, replaced)) = guard.in_place {
+        message.push_str(&format!(
+            "; {replaced} of {total} files were already replaced, the other {} are as they were",
+            total - replaced
+        ));
+    }
+    eprintln!("{message}");
+    // Ends the process while holding the lock.
+    std::mem::forget(guard);
+}
+
+/// Removes every registered temporary path quietly (the run ends because its reader
+/// went away); keeps the lock, like [`clean_up_after_signal`].
+pub fn clean_up_quietly() {
+    let guard = temporary();
+    remove_all(&guard);
+    std::mem::forget(guard);
+}
+
+/// Removes the registered paths; returns how many files they held.
+fn remove_all(temporary: &Temporary) -> usize {
+    let mut removed = 0;
+    for path in &temporary.paths {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let files = count_files(path);
+                // Another thread may still be adding a file inside: try again.
+                if (0..10).any(|_| fs::remove_dir_all(path).is_ok()) {
+                    removed += files;
+                }
+            }
+            Ok(_) => removed += usize::from(fs::remove_file(path).is_ok()),
+            Err(_) => {}
+        }
+    }
+    removed
+}
+
+fn count_files(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => count_files(&entry.path()),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// How many symbolic links [`resolve_target`] follows before giving up (Linux's limit).
+const MAX_LINK_HOPS: usize = 40;
+
+/// The file a path names, for writing: symbolic links are followed one by one to the
+/// last link's target, which need not exist yet (a dangling link is written through:
+/// its target is created). Folders on the way are left as written (not canonicalized),
+/// so a relative link resolves against the folder the link is in, as the kernel does.
+/// A link in `/proc` (`/dev/stdout` → `/proc/self/fd/1`, `/dev/fd/63`) is not followed:
+/// it names an open file (a pipe, or the file standard output was redirected to), not a
+/// path, and is returned as it is.
+///
+/// `-o` and `migrate --in-place` use it, so writing "to a link" replaces the link's
+/// target and the link stays a link.
+pub fn resolve_target(path: &Path) -> anyhow::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINK_HOPS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() && !is_in_proc(&current) => {
+                let link = fs::read_link(&current)
+                    .with_context(|| format!("cannot read the link {}", current.display()))?;
+                // `join` with an absolute target gives the target.
+                current = match current.parent() {
+                    Some(folder) => folder.join(link),
+                    None => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    bail!("{}: too many levels of symbolic links", path.display())
+}
+
+/// Whether a path lies in `/proc` once its folders are resolved (`/dev/fd/1` does):
+/// its links are the kernel's names of open files.
+fn is_in_proc(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    fs::canonicalize(folder).is_ok_and(|folder| folder.starts_with("/proc"))
+}
+
 /// A file that appears (or replaces the old one) only on `commit`; dropped without it,
-/// the temporary file is removed and an existing file stays as it was.
+/// the temporary file is removed and an existing file stays as it was. A symbolic link
+/// at the path is followed: its target is replaced, the link stays.
 pub struct AtomicFile {
     target: PathBuf,
     temp: NamedTempFile,
+    registered: Registered,
 }
 
 impl AtomicFile {
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
+        let target = resolve_target(target)?;
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -32,13 +195,31 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
+        let mut registry = temporary();
         let temp = builder
             .tempfile_in(dir)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        registry.paths.insert(temp.path().to_owned());
+        drop(registry);
+        let registered = Registered(temp.path().to_owned());
         Ok(AtomicFile {
-            target: target.to_owned(),
+            target,
             temp,
+            registered,
         })
+    }
+
+    /// The file the commit replaces: the path given, or the target of its links.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes all of `bytes` into the temporary file and syncs it to disk, so that a
+    /// full disk or a failing device shows before anything is replaced.
+    pub fn write_synced(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut file = self.temp.as_file();
+        file.write_all(bytes)?;
+        file.sync_all()
     }
 
     /// A buffered writer into the temporary file.
@@ -50,47 +231,235 @@ impl AtomicFile {
         Ok(BufWriter::with_capacity(256 << 10, file))
     }
 
-    /// Flushes to disk and renames the file into place, keeping the permissions of the
-    /// file it replaces.
+    /// Flushes to disk and renames the file into place, keeping the permissions (and,
+    /// when allowed, the owner) of the file it replaces.
     pub fn commit(self) -> anyhow::Result<()> {
-        if let Ok(old) = fs::metadata(&self.target) {
-            fs::set_permissions(self.temp.path(), old.permissions()).ok();
+        let AtomicFile {
+            target,
+            temp,
+            registered,
+        } = self;
+        if let Ok(old) = fs::metadata(&target) {
+            fs::set_permissions(temp.path(), old.permissions()).ok();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // Root rewriting someone's file leaves it theirs; others cannot chown.
+                let _ = std::os::unix::fs::fchown(temp.as_file(), Some(old.uid()), Some(old.gid()));
+            }
         }
-        self.temp
-            .as_file()
+        temp.as_file()
             .sync_all()
-            .with_context(|| format!("cannot write {}", self.target.display()))?;
-        self.temp
-            .persist(&self.target)
-            .with_context(|| format!("cannot write {}", self.target.display()))?;
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        let mut registry = temporary();
+        // On failure the temporary file is removed now, while it is still registered.
+        temp.persist(&target)
+            .map_err(|failed| failed.error)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        registry.paths.remove(&registered.0);
+        if let Some((_, replaced)) = &mut registry.in_place {
+            *replaced += 1;
+        }
+        drop(registry);
         Ok(())
     }
 }
 
+/// Where one stream of output goes (`-o PATH`): standard output for `-`; a regular
+/// file (new, or through symbolic links) atomically; anything else that is there (a
+/// named pipe, a device, `/dev/stdout`, `/dev/fd/N`) written directly, since a rename
+/// would replace it rather than write into it. A direct write cannot be undone: a
+/// failed run leaves what it wrote so far.
+pub enum OutputFile {
+    Stdout,
+    Atomic(AtomicFile),
+    Direct { path: PathBuf, file: fs::File },
+}
+
+impl OutputFile {
+    pub fn create(path: &Path) -> anyhow::Result<OutputFile> {
+        if path.as_os_str() == "-" {
+            return Ok(OutputFile::Stdout);
+        }
+        let target = resolve_target(path)?;
+        match fs::metadata(&target) {
+            Ok(meta) if meta.is_dir() => Err(usage(format!(
+                "-o {}: is a folder; -o names a file (--out-dir DIR writes one file per record)",
+                path.display()
+            ))),
+            // `/proc/self/fd/N` may lead to a regular file (standard output redirected
+            // to one): written through the open file, appending, as the shell set it up.
+            Ok(meta) if !meta.is_file() || is_in_proc(&target) => {
+                let file = fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok(OutputFile::Direct {
+                    path: path.to_owned(),
+                    file,
+                })
+            }
+            _ => Ok(OutputFile::Atomic(AtomicFile::create(&target)?)),
+        }
+    }
+
+    /// The path written, to name in messages (`None` for standard output).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            OutputFile::Stdout => None,
+            OutputFile::Atomic(file) => Some(&file.target),
+            OutputFile::Direct { path, .. } => Some(path),
+        }
+    }
+
+    /// A buffered writer to the output.
+    pub fn writer(&self) -> anyhow::Result<Box<dyn Write>> {
+        Ok(match self {
+            OutputFile::Stdout => stdout(),
+            OutputFile::Atomic(file) => Box::new(file.writer()?),
+            OutputFile::Direct { path, file } => {
+                let file = file
+                    .try_clone()
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Box::new(BufWriter::with_capacity(256 << 10, file))
+            }
+        })
+    }
+
+    /// Puts a file into place; standard output and direct writes are done already
+    /// (their writers flushed when they finished).
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            OutputFile::Atomic(file) => file.commit(),
+            OutputFile::Stdout | OutputFile::Direct { .. } => Ok(()),
+        }
+    }
+}
+
+/// A file's identity (device and inode on Unix, the canonical path elsewhere): two
+/// paths name the same file when their identities are equal, whatever links or `..`
+/// lead to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The identity of the file at `path` (links followed), if it exists.
+    pub fn of(path: &Path) -> Option<FileId> {
+        let meta = fs::metadata(path).ok()?;
+        FileId::from_metadata(path, &meta)
+    }
+
+    /// The identity of the file at `path` whose metadata (links followed) is `meta`.
+    #[cfg(unix)]
+    pub fn from_metadata(_path: &Path, meta: &fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId((meta.dev(), meta.ino())))
+    }
+
+    #[cfg(not(unix))]
+    pub fn from_metadata(path: &Path, _meta: &fs::Metadata) -> Option<FileId> {
+        fs::canonicalize(path).ok().map(FileId)
+    }
+}
+
+/// Refuses an `--out-dir` that is an input folder, lies inside one, or holds one: the
+/// run would read its own output next time, or replace its inputs with rewritten
+/// copies (losing their comments, BOM and line ends). `migrate --in-place` is the way to
+/// rewrite inputs. A usage error (exit code 2).
+pub fn check_out_dir(out_dir: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let out = planned_canonical(out_dir);
+    for input in inputs {
+        if input.as_os_str() == "-" || !input.is_dir() {
+            continue;
+        }
+        let Ok(folder) = fs::canonicalize(input) else {
+            continue;
+        };
+        let relation = if out == folder {
+            "is"
+        } else if out.starts_with(&folder) {
+            "is inside"
+        } else if folder.starts_with(&out) {
+            "holds"
+        } else {
+            continue;
+        };
+        usage_bail!(
+            "--out-dir {} {relation} the input folder {}: recast never writes into a folder \
+             it reads (to rewrite the input files themselves, use `recast migrate … --in-place`)",
+            out_dir.display(),
+            input.display()
+        );
+    }
+    Ok(())
+}
+
+/// The canonical form a path will have once created: its deepest existing ancestor
+/// canonicalized, the rest appended.
+fn planned_canonical(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(canonical) = fs::canonicalize(existing) {
+            return missing
+                .iter()
+                .rev()
+                .fold(canonical, |path, part| path.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// One file per record in a folder. Files are staged in a hidden folder inside it and
-/// moved into place by `commit`, so a failed run adds nothing to the folder.
+/// moved into place by `commit`, so a failed run adds nothing to the folder; a file
+/// already there is replaced only with `force`, and never when it is an input.
 pub struct OutDir {
     root: PathBuf,
     staging: TempDir,
     used: HashSet<PathBuf>,
     staged: Vec<PathBuf>,
+    force: bool,
+    /// The input files named on the command line: never replaced.
+    inputs: HashSet<FileId>,
+    _registered: Registered,
 }
 
 /// The longest file-name component written, in bytes (file systems allow 255).
 const MAX_NAME_BYTES: usize = 200;
 
+/// How many files in the way an `--out-dir` error names.
+const FILES_NAMED: usize = 5;
+
 impl OutDir {
-    pub fn create(root: &Path) -> anyhow::Result<OutDir> {
+    /// A folder of output; `force` lets files already there be replaced; `inputs` are
+    /// the command line's inputs (see [`check_out_dir`]; files among them are never
+    /// replaced).
+    pub fn create(root: &Path, force: bool, inputs: &[PathBuf]) -> anyhow::Result<OutDir> {
+        check_out_dir(root, inputs)?;
         fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
+        let mut registry = temporary();
         let staging = tempfile::Builder::new()
             .prefix(".recast-staging-")
             .tempdir_in(root)
             .with_context(|| format!("cannot create a folder in {}", root.display()))?;
+        registry.paths.insert(staging.path().to_owned());
+        drop(registry);
+        let registered = Registered(staging.path().to_owned());
         Ok(OutDir {
             root: root.to_owned(),
             staging,
             used: HashSet::new(),
             staged: Vec::new(),
+            force,
+            inputs: inputs.iter().filter_map(|path| FileId::of(path)).collect(),
+            _registered: registered,
         })
     }
 
@@ -111,27 +480,85 @@ impl OutDir {
         self.reserve_exact(candidate)
     }
 
-    /// Reserves an exact relative path (such as `_index.md`).
+    /// Reserves an exact relative path (such as `_index.md`) and creates the file, empty,
+    /// in the staging folder (under the registry's lock, so that nothing is created in
+    /// it once an interrupted run has removed it: writing the returned path then fails).
     pub fn reserve_exact(&mut self, relative: PathBuf) -> anyhow::Result<PathBuf> {
         let staged = self.staging.path().join(&relative);
+        let registry = temporary();
         if let Some(parent) = staged.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        fs::File::create(&staged).with_context(|| format!("cannot write {}", staged.display()))?;
+        drop(registry);
         self.used.insert(relative.clone());
         self.staged.push(relative);
         Ok(staged)
     }
 
-    /// Moves every staged file into place; returns how many were written.
+    /// Moves every staged file into place; returns how many were written. Before the
+    /// first is moved, every target is checked: an input file in the way is a usage
+    /// error, other files in the way need `force`; then nothing is written.
     pub fn commit(self) -> anyhow::Result<usize> {
+        let mut in_the_way = Vec::new();
+        let mut targets = Vec::with_capacity(self.staged.len());
         for relative in &self.staged {
             let target = self.root.join(relative);
+            if fs::symlink_metadata(&target).is_err() {
+                targets.push(target);
+                continue;
+            }
+            if FileId::of(&target).is_some_and(|id| self.inputs.contains(&id)) {
+                return Err(usage(format!(
+                    "--out-dir {}: {} would replace the input file {}: recast never \
+                     overwrites its inputs with an output (to rewrite the input files \
+                     themselves, use `recast migrate … --in-place`); nothing was written",
+                    self.root.display(),
+                    relative.display(),
+                    target.display()
+                )));
+            }
+            if !self.force {
+                in_the_way.push(target);
+                continue;
+            }
+            // As `-o` does: a link's target is replaced, the link stays.
+            let target = resolve_target(&target)?;
+            if fs::metadata(&target).is_ok_and(|meta| !meta.is_file()) {
+                bail!(
+                    "cannot replace {}: not a regular file; nothing was written",
+                    target.display()
+                );
+            }
+            targets.push(target);
+        }
+        if !in_the_way.is_empty() {
+            let mut names: Vec<String> = in_the_way
+                .iter()
+                .take(FILES_NAMED)
+                .map(|path| path.display().to_string())
+                .collect();
+            if in_the_way.len() > FILES_NAMED {
+                names.push(format!("and {} more", in_the_way.len() - FILES_NAMED));
+            }
+            bail!(
+                "--out-dir {}: {} file(s) already exist and would be replaced: {}; nothing \
+                 was written (give --force to replace them, or choose another folder)",
+                self.root.display(),
+                in_the_way.len(),
+                names.join(", ")
+            );
+        }
+        // Under the registry's lock: an interrupted run waits for the last move, so the
+        // folder gets all of its files or none.
+        let _registry = temporary();
+        for (relative, target) in self.staged.iter().zip(&targets) {
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create {}", parent.display()))?;
             }
-            fs::rename(self.staging.path().join(relative), &target)
+            fs::rename(self.staging.path().join(relative), target)
                 .with_context(|| format!("cannot write {}", target.display()))?;
         }
         Ok(self.staged.len())
@@ -183,9 +610,41 @@ fn truncate_bytes(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// Set when a write to standard output found its reader gone (`recast … | head -1`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// True when standard output's reader went away: the run ends quietly, as jq does.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
 /// Standard output, buffered; records are written as they come.
 pub fn stdout() -> Box<dyn Write> {
-    Box::new(BufWriter::with_capacity(256 << 10, io::stdout()))
+    Box::new(BufWriter::with_capacity(256 << 10, Stdout(io::stdout())))
+}
+
+/// Standard output, noting a broken pipe (see [`stdout_closed`]).
+struct Stdout(io::Stdout);
+
+impl Stdout {
+    fn note<T>(result: io::Result<T>) -> io::Result<T> {
+        if let Err(error) = &result
+            && error.kind() == io::ErrorKind::BrokenPipe
+        {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        Stdout::note(self.0.write(bytes))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Stdout::note(self.0.flush())
+    }
 }
 
 #[cfg(test)]
@@ -208,10 +667,57 @@ mod tests {
         assert!(path.as_os_str().len() <= MAX_NAME_BYTES);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn links_resolve_to_their_last_target_relative_to_their_own_folder() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        fs::write(root.join("a/b/real.json"), "x").unwrap();
+        symlink("b/real.json", root.join("a/link.json")).unwrap();
+        symlink("a/link.json", root.join("top.json")).unwrap();
+        symlink("missing/new.json", root.join("dangling.json")).unwrap();
+        symlink("loop2", root.join("loop1")).unwrap();
+        symlink("loop1", root.join("loop2")).unwrap();
+        let resolved = resolve_target(&root.join("top.json")).unwrap();
+        assert_eq!(resolved, root.join("a/b/real.json"));
+        let plain = root.join("a/b/real.json");
+        assert_eq!(resolve_target(&plain).unwrap(), plain);
+        let dangling = resolve_target(&root.join("dangling.json")).unwrap();
+        assert_eq!(dangling, root.join("missing/new.json"));
+        let looping = resolve_target(&root.join("loop1")).unwrap_err();
+        assert!(looping.to_string().contains("too many levels"), "{looping}");
+        // The kernel's names of open files are not followed.
+        assert_eq!(
+            resolve_target(Path::new("/dev/stdout")).unwrap(),
+            Path::new("/proc/self/fd/1")
+        );
+    }
+
+    #[test]
+    fn an_out_dir_may_not_overlap_an_input_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir(&input).unwrap();
+        let inputs = [input.clone()];
+        for (out, refused) in [
+            (input.clone(), true),
+            (input.join("new/deeper"), true),
+            (dir.path().to_path_buf(), true),
+            (input.join("../in/x"), true),
+            (dir.path().join("out"), false),
+            (dir.path().join("in2"), false),
+        ] {
+            let result = check_out_dir(&out, &inputs);
+            assert_eq!(result.is_err(), refused, "{}", out.display());
+        }
+    }
+
     #[test]
     fn collisions_are_numbered_and_nothing_lands_before_commit() {
         let dir = tempfile::tempdir().unwrap();
-        let mut out = OutDir::create(dir.path()).unwrap();
+        let mut out = OutDir::create(dir.path(), false, &[]).unwrap();
         let a = out.reserve("2020-01-01-x", "md").unwrap();
         let b = out.reserve("2020-01-01-x", "md").unwrap();
         fs::write(&a, "a").unwrap();

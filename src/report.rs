@@ -8,6 +8,33 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Runs with at least this many input files show a progress bar on a terminal.
 const PROGRESS_MIN_FILES: usize = 1000;
 
+/// A command line that cannot work: a bad flag value, flags that contradict each other,
+/// a flag that cannot take effect. `main` maps it to exit code 2, like clap's own errors;
+/// everything else about the data exits 1 and I/O 3.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A usage error (exit code 2) with this message.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
+/// Returns early with a usage error (exit code 2): `usage_bail!("--diff needs --dry-run")`.
+macro_rules! usage_bail {
+    ($($arg:tt)*) => {
+        return Err($crate::report::usage(format!($($arg)*)))
+    };
+}
+pub(crate) use usage_bail;
+
 pub struct Reporter {
     quiet: bool,
 }

@@ -31,7 +31,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
     let mut validator = Validator::new(profile);
     let progress = reporter.progress(files);
     let stream = RecordStream::start(inputs.files, ReadOptions::default(), progress.clone());
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     let mut problems = 0u64;
     let mut records = 0u64;
     let mut lines = FieldLines::default();
