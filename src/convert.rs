@@ -5,7 +5,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
@@ -13,7 +13,7 @@ use crate::cli::{ConvertArgs, OutputArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
 use crate::output::{AtomicFile, OutDir, stdout};
-use crate::report::Reporter;
+use crate::report::{Reporter, usage, usage_bail};
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
@@ -23,6 +23,8 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
+    crate::cli::check_found(&args.input.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.input.select.as_deref(), &inputs)?;
     // The channel: the flags first, then `_index.md`, then an input feed's.
     let mut write_options = WriteOptions {
         channel: feed.channel,
@@ -33,6 +35,8 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         write_options.channel.fill_from(&index);
     }
     let format = output_format(&args.output)?;
+    crate::cli::check_write_flags(&args.csv, &args.feed, Some(format))?;
+    let mut columns = ColumnsSeen::new(args.csv.fields.as_deref(), format);
     let mut sink = Sink::open(&args.output, format)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
@@ -43,13 +47,18 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let progress = reporter.progress(inputs.files.len());
     let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut failed = 0;
+    let mut records = 0u64;
     for message in stream {
         match message {
             Message::Channel(found) => write_options.channel.fill_from(&found),
             Message::Records(items) => {
                 for item in items {
                     match item {
-                        Ok(record) => sink.write(record, &write_options)?,
+                        Ok(record) => {
+                            records += 1;
+                            columns.add(&record);
+                            sink.write(record, &write_options)?;
+                        }
                         Err(error) if args.input.keep_going => {
                             reporter.error(&error);
                             failed += 1;
@@ -61,21 +70,107 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         }
     }
     progress.finish_and_clear();
+    if records == 0 {
+        reporter.warn("no record was read: the output holds none");
+    }
+    // Checked before the output is committed: a file or folder is then left as it was.
+    columns.check()?;
+    if let Sink::Folder { gaps, .. } = &sink {
+        let chosen = args.output.name != crate::cli::DEFAULT_NAME;
+        crate::report::check_template(
+            gaps,
+            &format!("--name {}", args.output.name),
+            chosen,
+            reporter,
+        )?;
+    }
     sink.finish(&write_options)?;
     Ok(failed)
 }
 
+/// The `--fields` that some record has: a column no record fills is most likely a
+/// misspelt path (`tittle`), which would write an empty column.
+struct ColumnsSeen {
+    fields: Vec<(String, recast_model::path::FieldPath, bool)>,
+    /// Every top-level field name met, for "did you mean".
+    names: std::collections::BTreeSet<String>,
+}
+
+impl ColumnsSeen {
+    fn new(fields: Option<&[String]>, format: Format) -> ColumnsSeen {
+        let fields = match fields {
+            Some(fields) if matches!(format, Format::Csv | Format::Tsv) => fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.trim().to_owned(),
+                        recast_model::path::FieldPath::parse(f.trim()),
+                        false,
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ColumnsSeen {
+            fields,
+            names: Default::default(),
+        }
+    }
+
+    fn add(&mut self, record: &Record) {
+        if self.fields.iter().all(|(_, _, seen)| *seen) {
+            return;
+        }
+        for (_, path, seen) in &mut self.fields {
+            *seen |= path.get(&record.fields).is_some();
+        }
+        if self.names.len() < 10_000 {
+            self.names.extend(record.fields.keys().cloned());
+        }
+    }
+
+    /// A usage error naming the `--fields` no record has, with the nearest field name.
+    fn check(&self) -> anyhow::Result<()> {
+        let missing: Vec<String> = self
+            .fields
+            .iter()
+            .filter(|(_, _, seen)| !seen)
+            .map(
+                |(name, ..)| match crate::report::did_you_mean(name, &self.names) {
+                    Some(near) => format!("{name} (did you mean {near}?)"),
+                    None => name.clone(),
+                },
+            )
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        usage_bail!(
+            "--fields: no record has {}; an empty column is not written",
+            missing.join(", ")
+        )
+    }
+}
+
 /// `--to`, else `-o`'s extension, else Markdown for `--out-dir` and JSON for stdout.
 pub fn output_format(args: &OutputArgs) -> anyhow::Result<Format> {
+    if let Some(path) = &args.output
+        && path.is_dir()
+    {
+        usage_bail!(
+            "-o {}: a folder; -o takes a file (--out-dir DIR writes one file per record)",
+            path.display()
+        );
+    }
     if let Some(format) = args.to {
         return Ok(format);
     }
     match (&args.output, &args.out_dir) {
-        (Some(path), _) => Format::from_extension(path).with_context(|| {
-            format!(
+        (Some(path), _) => Format::from_extension(path).ok_or_else(|| {
+            usage(format!(
                 "cannot tell the output format from {}; use --to",
                 path.display()
-            )
+            ))
         }),
         (None, Some(_)) => Ok(Format::Md),
         (None, None) => Ok(Format::Json),
@@ -91,11 +186,16 @@ enum Sink {
         /// Opened at the first record, when the inputs' channel is known.
         writer: Option<Box<dyn RecordWriter>>,
         records: u64,
+        /// Markdown holds one record: the first waits here until the stream ends, so
+        /// that a second one is refused before anything is written.
+        held: Option<Record>,
     },
     Folder {
         format: Format,
         out: OutDir,
         template: Template,
+        /// The `--name` placeholders that found no value.
+        gaps: recast_model::template::TemplateGaps,
     },
 }
 
@@ -103,13 +203,15 @@ impl Sink {
     fn open(args: &OutputArgs, format: Format) -> anyhow::Result<Sink> {
         if let Some(dir) = &args.out_dir {
             let template = Template::parse(&args.name)
-                .map_err(|message| anyhow::anyhow!("--name: {message}"))?;
+                .map_err(|message| usage(format!("--name: {message}")))?;
             return Ok(Sink::Folder {
                 format,
                 out: OutDir::create(dir)?,
                 template,
+                gaps: Default::default(),
             });
         }
+
         let target = match &args.output {
             Some(path) if path.as_os_str() != "-" => {
                 Some((path.clone(), AtomicFile::create(path)?))
@@ -121,6 +223,7 @@ impl Sink {
             target,
             writer: None,
             records: 0,
+            held: None,
         })
     }
 
@@ -131,13 +234,18 @@ impl Sink {
                 target,
                 writer,
                 records,
+                held,
             } => {
                 *records += 1;
-                if *format == Format::Md && *records > 1 {
-                    bail!(
-                        "Markdown output holds one record per file and there are more; \
-                         use --out-dir DIR, or --to yaml for one stream"
-                    );
+                if *format == Format::Md {
+                    if *records > 1 {
+                        usage_bail!(
+                            "Markdown output holds one record per file and there are more; \
+                             use --out-dir DIR, or --to yaml for one stream (nothing was written)"
+                        );
+                    }
+                    *held = Some(record);
+                    return Ok(());
                 }
                 if writer.is_none() {
                     *writer = Some(open_stream_writer(*format, target, options)?);
@@ -152,7 +260,9 @@ impl Sink {
                 format,
                 out,
                 template,
+                gaps,
             } => {
+                gaps.add(template, &record);
                 let path = out.reserve(&template.render(&record.fields), format.extension())?;
                 write_file(*format, path, options, std::slice::from_ref(&record))?;
             }
@@ -166,6 +276,7 @@ impl Sink {
                 format,
                 mut target,
                 writer,
+                held,
                 ..
             } => {
                 let mut writer = match writer {
@@ -173,6 +284,11 @@ impl Sink {
                     None => open_stream_writer(format, &mut target, options)?,
                 };
                 let output = target.as_ref().map(|(path, _)| path.as_path());
+                if let Some(record) = held {
+                    writer
+                        .write_owned(record)
+                        .map_err(|e| name_output(e, output))?;
+                }
                 writer.finish().map_err(|e| name_output(e, output))?;
                 drop(writer);
                 if let Some((_, file)) = target {

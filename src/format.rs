@@ -226,7 +226,11 @@ pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
         Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
             Some(d.as_bytes()[0])
         }
-        Some(d) => anyhow::bail!("--delimiter must be one ASCII character (or `tab`), not {d:?}"),
+        Some(d) => {
+            return Err(crate::report::usage(format!(
+                "--delimiter must be one ASCII character (or `tab`), not {d:?}"
+            )));
+        }
     };
     let schema = match &args.schema {
         None => None,
@@ -283,7 +287,7 @@ pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result
     for mapping in &args.map {
         profile
             .apply_mapping(mapping)
-            .map_err(|e| anyhow::anyhow!(e))?;
+            .map_err(crate::report::usage)?;
     }
     let warn: recast_feed::Warn = if quiet {
         Arc::new(|_: &str| {})

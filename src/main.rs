@@ -30,6 +30,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Exit codes (documented in README.md and docs/architecture.md).
 mod exit {
     pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
     pub const IO: u8 = 3;
     pub const LIMIT: u8 = 4;
 }
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
             .build_global()
     {
         eprintln!("recast: --threads: {e}");
-        return ExitCode::from(exit::FAILED);
+        return ExitCode::from(exit::USAGE);
     }
     let reporter = Reporter::new(cli.quiet);
     let result = match &cli.command {
@@ -70,6 +71,9 @@ fn main() -> ExitCode {
 /// Maps the first recast or I/O error in the chain to its exit code.
 fn exit_code(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
+        if cause.is::<report::UsageError>() {
+            return exit::USAGE;
+        }
         if let Some(error) = cause.downcast_ref::<recast_model::Error>() {
             return match error.kind {
                 ErrorKind::Io => exit::IO,

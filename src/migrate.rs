@@ -21,14 +21,16 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::CommandFactory;
 use rayon::prelude::*;
-use recast_migrate::{Edit, Plan};
+use recast_migrate::{Edit, Plan, PlanReport};
 use recast_model::{Channel, Error, Record};
 
 use crate::cli::{Cli, MigrateArgs};
-use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
+use crate::format::{
+    Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_reader, open_writer,
+};
 use crate::input::{Input, Inputs};
 use crate::output::{AtomicFile, OutDir};
-use crate::report::Reporter;
+use crate::report::{Reporter, usage, usage_bail};
 
 /// How many files one parallel batch reads and migrates.
 const FILES_PER_BATCH: usize = 1024;
@@ -36,20 +38,41 @@ const FILES_PER_BATCH: usize = 1024;
 /// Runs a migration; returns how many files were skipped (`--keep-going`).
 pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let started = Instant::now();
-    let plan = build_plan(args)?;
+    let (plan, labels) = build_plan(args)?;
     if plan.is_empty() {
-        bail!(
+        usage_bail!(
             "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
         );
     }
+    if args.diff.is_some() && !args.dry_run {
+        usage_bail!(
+            "--diff N sets how many diffs a dry run shows; add --dry-run (without it the migration runs)"
+        );
+    }
+    let csv = csv_settings(&args.csv)?;
+    let feed = feed_settings(&args.feed, reporter.quiet())?;
     let inputs = Inputs::collect(&args.inputs, args.from)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
-        bail!("migrate reads files and folders, not standard input");
+        usage_bail!("migrate reads files and folders, not standard input");
     }
+    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args)?;
+    crate::cli::check_write_flags(&args.csv, &args.feed, target.format())?;
+    let read_options = ReadOptions {
+        select: args.read.select.clone(),
+        max_record_size: args.read.max_record_size,
+        csv: csv.clone(),
+        feed: feed.read,
+    };
+    let base_write = WriteOptions {
+        channel: feed.channel,
+        csv,
+        feed: feed.write,
+    };
     let roots: Vec<PathBuf> = args.inputs.clone();
 
     // Phase 1: read and migrate everything; nothing is written.
@@ -58,7 +81,16 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
-            .map(|input| migrate_file(input, &plan, &target, args.dry_run))
+            .map(|input| {
+                migrate_file(
+                    input,
+                    &plan,
+                    &target,
+                    args.dry_run,
+                    &read_options,
+                    &base_write,
+                )
+            })
             .collect();
         progress.inc(batch.len() as u64);
         results.extend(migrated);
@@ -82,10 +114,15 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             "{skipped} file(s) could not be read or migrated; nothing was written (--keep-going skips them)"
         );
     }
+    let mut report = PlanReport::new(&plan);
+    for file in &files {
+        report.merge(&file.report);
+    }
+    crate::report::check_edits(&report, &labels, reporter)?;
     let summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
-        print_diffs(&files, args.diff);
+        print_diffs(&files, args.diff.unwrap_or(DIFFS_SHOWN));
         eprintln!(
             "recast: dry run: {}; nothing written",
             summary.text("would change", started)
@@ -114,8 +151,11 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 channel.fill_from(first);
             }
             let out = AtomicFile::create(path)?;
-            let mut writer =
-                open_writer(*format, Box::new(out.writer()?), &write_options(&channel))?;
+            let mut writer = open_writer(
+                *format,
+                Box::new(out.writer()?),
+                &write_options(&base_write, Some(&channel)),
+            )?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -134,7 +174,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 let format = format.unwrap_or(file.input.format);
                 let relative = relative_path(path, &roots).with_extension(format.extension());
                 let staged = out.reserve_exact(relative)?;
-                let text = render(format, &file.records, file.channel.as_ref())
+                let text = render(format, &file.records, &base_write, file.channel.as_ref())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 fs::write(&staged, text)
                     .with_context(|| format!("cannot write {}", staged.display()))?;
@@ -146,8 +186,12 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     Ok(skipped)
 }
 
-/// The plan file's edits first, then the edit flags in command-line order.
-fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
+/// How many changed files a dry run shows the diff of, without `--diff N`.
+const DIFFS_SHOWN: usize = 3;
+
+/// The plan file's edits first, then the edit flags in command-line order; with each
+/// edit, its name for messages (`--set title.sub=1`, `plan.yaml edit 2 (set)`).
+fn build_plan(args: &MigrateArgs) -> anyhow::Result<(Plan, Vec<String>)> {
     // A YAML scalar: plain text resolves (`false`, `39`, `~`); quoted text is a string.
     let scalar = |text: &str| {
         let quoted = text.len() >= 2
@@ -162,6 +206,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
         }
     };
     let mut edits = Vec::new();
+    let mut labels = Vec::new();
     if let Some(path) = &args.plan {
         let text = fs::read_to_string(path)
             .with_context(|| format!("cannot read plan {}", path.display()))?;
@@ -169,7 +214,8 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
             recast_yaml::parse_value(&text, Some(path.as_path().into()), 1, &Default::default())
                 .with_context(|| format!("plan {}", path.display()))?;
         let plan = Plan::from_value(&value, &scalar)
-            .map_err(|e| anyhow::anyhow!("plan {}: {e}", path.display()))?;
+            .map_err(|e| usage(format!("plan {}: {e}", path.display())))?;
+        labels.extend((1..=plan.edits.len()).map(|n| format!("plan {} edit {n}", path.display())));
         edits.extend(plan.edits);
     }
     let kinds: [(&str, &str, &[String]); 7] = [
@@ -189,7 +235,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
     let sub = matches
         .as_ref()
         .and_then(|m| m.subcommand_matches("migrate"));
-    let mut flagged: Vec<(usize, Edit)> = Vec::new();
+    let mut flagged: Vec<(usize, Edit, String)> = Vec::new();
     for (rank, (kind, id, values)) in kinds.iter().enumerate() {
         let indices: Vec<usize> = sub
             .and_then(|m| m.indices_of(id))
@@ -197,13 +243,16 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
             .unwrap_or_default();
         for (n, value) in values.iter().enumerate() {
             let position = indices.get(n).copied().unwrap_or(usize::MAX / 8 * rank + n);
-            let edit = Edit::from_flag(kind, value, &scalar).map_err(|m| anyhow::anyhow!("{m}"))?;
-            flagged.push((position, edit));
+            let edit = Edit::from_flag(kind, value, &scalar).map_err(usage)?;
+            flagged.push((position, edit, format!("--{kind} {value}")));
         }
     }
-    flagged.sort_by_key(|(position, _)| *position);
-    edits.extend(flagged.into_iter().map(|(_, edit)| edit));
-    Ok(Plan::new(edits))
+    flagged.sort_by_key(|(position, ..)| *position);
+    for (_, edit, label) in flagged {
+        edits.push(edit);
+        labels.push(label);
+    }
+    Ok((Plan::new(edits), labels))
 }
 
 /// Where the migrated records go.
@@ -223,16 +272,22 @@ impl Target {
     fn from_args(args: &MigrateArgs) -> anyhow::Result<Target> {
         if args.in_place {
             if args.to.is_some() {
-                bail!(
+                usage_bail!(
                     "--in-place rewrites each file in its own format; --to needs -o FILE or --out-dir DIR"
                 );
             }
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
+            if path.is_dir() {
+                usage_bail!(
+                    "-o {}: a folder; -o takes a file (--out-dir DIR writes a folder)",
+                    path.display()
+                );
+            }
             let format = match args.to.or_else(|| Format::from_extension(path)) {
                 Some(format) => format,
-                None => bail!(
+                None => usage_bail!(
                     "cannot tell the output format from {}; use --to",
                     path.display()
                 ),
@@ -248,9 +303,18 @@ impl Target {
                 format: args.to,
             });
         }
-        bail!(
+        usage_bail!(
             "say where to write: --in-place, -o FILE or --out-dir DIR (add --dry-run to only look)"
         )
+    }
+
+    /// The one output format, when there is one (`-o`, or `--out-dir` with `--to`).
+    fn format(&self) -> Option<Format> {
+        match self {
+            Target::InPlace => None,
+            Target::File { format, .. } => Some(*format),
+            Target::Dir { format, .. } => *format,
+        }
     }
 }
 
@@ -273,6 +337,8 @@ struct Migrated {
     channel: Option<Channel>,
     /// The text before and after, for a dry run's diff, when it changed.
     diff: Option<(String, String)>,
+    /// What each edit did to this file's records.
+    report: PlanReport,
 }
 
 /// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
@@ -281,6 +347,8 @@ fn migrate_file(
     plan: &Plan,
     target: &Target,
     keep_diff: bool,
+    read_options: &ReadOptions,
+    write: &WriteOptions,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
@@ -294,7 +362,7 @@ fn migrate_file(
         input.format,
         Box::new(Cursor::new(bytes.as_slice())),
         Some(path.clone()),
-        &ReadOptions::default(),
+        read_options,
     )?;
     let mut old: Vec<Record> = Vec::new();
     for record in reader.by_ref() {
@@ -308,9 +376,10 @@ fn migrate_file(
     let mut dropped = 0;
     let mut edited_records = 0;
     let in_place = matches!(target, Target::InPlace);
+    let mut report = PlanReport::new(plan);
     for record in &old {
         let mut edited = record.clone();
-        let outcome = plan.apply(&mut edited);
+        let outcome = plan.apply_reported(&mut edited, &mut report);
         if !outcome.kept {
             dropped += 1;
             if in_place {
@@ -338,6 +407,7 @@ fn migrate_file(
         new_text: None,
         channel: channel.clone(),
         diff: None,
+        report,
     };
     match target {
         Target::InPlace => {
@@ -349,7 +419,7 @@ fn migrate_file(
                     (Format::Md, [old_record], [new_record]) => {
                         recast_yaml::layout::rewrite_markdown(&old_text, old_record, new_record)
                     }
-                    (format, _, records) => render(format, records, channel.as_ref())?,
+                    (format, _, records) => render(format, records, write, channel.as_ref())?,
                 };
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
@@ -367,8 +437,8 @@ fn migrate_file(
         } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(*format, &old, channel.as_ref())?,
-                    render(*format, &new, channel.as_ref())?,
+                    render(*format, &old, write, channel.as_ref())?,
+                    render(*format, &new, write, channel.as_ref())?,
                 ));
             }
             migrated.records = new;
@@ -376,8 +446,8 @@ fn migrate_file(
         Target::Dir { format: None, .. } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(input.format, &old, channel.as_ref())?,
-                    render(input.format, &new, channel.as_ref())?,
+                    render(input.format, &old, write, channel.as_ref())?,
+                    render(input.format, &new, write, channel.as_ref())?,
                 ));
             }
             migrated.records = new;
@@ -386,16 +456,23 @@ fn migrate_file(
     Ok(migrated)
 }
 
-/// Writer options carrying a channel (a feed's metadata).
-fn write_options(channel: &Channel) -> WriteOptions {
-    WriteOptions {
-        channel: channel.clone(),
-        ..WriteOptions::default()
+/// The run's writer options with a file's channel (a feed's metadata) filling what the
+/// `--feed-*` flags leave open.
+fn write_options(base: &WriteOptions, channel: Option<&Channel>) -> WriteOptions {
+    let mut options = base.clone();
+    if let Some(channel) = channel {
+        options.channel.fill_from(channel);
     }
+    options
 }
 
 /// Records written in a format, whole, with the channel of the file they came from.
-fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyhow::Result<String> {
+fn render(
+    format: Format,
+    records: &[Record],
+    base: &WriteOptions,
+    channel: Option<&Channel>,
+) -> anyhow::Result<String> {
     if format == Format::Md && records.len() > 1 {
         bail!(
             "a Markdown file holds one record and this file has {}; use --to yaml (or another stream format)",
@@ -404,7 +481,7 @@ fn render(format: Format, records: &[Record], channel: Option<&Channel>) -> anyh
     }
     let mut out = Vec::new();
     {
-        let options = write_options(channel.unwrap_or(&Channel::default()));
+        let options = write_options(base, channel);
         let mut writer = open_writer(format, Box::new(&mut out), &options)?;
         for record in records {
             writer.write_record(record)?;

@@ -60,8 +60,11 @@ impl AtomicFile {
             .as_file()
             .sync_all()
             .with_context(|| format!("cannot write {}", self.target.display()))?;
+        // `PersistError` shows its I/O error and also gives it as its source: keep only
+        // the I/O error, so the message says it once.
         self.temp
             .persist(&self.target)
+            .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", self.target.display()))?;
         Ok(())
     }

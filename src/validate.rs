@@ -9,15 +9,18 @@ use anyhow::bail;
 use recast_migrate::{Problem, Profile, Validator};
 
 use crate::cli::{ProfileName, ValidateArgs};
-use crate::format::{Format, ReadOptions};
+use crate::format::Format;
 use crate::input::{Inputs, Message, RecordStream};
 use crate::report::Reporter;
 
 pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let options = args.read.options(&args.csv.as_csv())?;
     let inputs = Inputs::collect(&args.inputs, args.from)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
+    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
     let markdown: Vec<Arc<Path>> = inputs
         .files
         .iter()
@@ -30,7 +33,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
     };
     let mut validator = Validator::new(profile);
     let progress = reporter.progress(files);
-    let stream = RecordStream::start(inputs.files, ReadOptions::default(), progress.clone());
+    let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut out = std::io::stdout().lock();
     let mut problems = 0u64;
     let mut records = 0u64;

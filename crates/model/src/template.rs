@@ -4,7 +4,8 @@
 //! A placeholder is `{path}`, `{path:STRFTIME}` (the field read as a date and formatted
 //! in its own offset) or `{path|filter}` with the filters `slug`, `lower`, `upper`, which
 //! chain (`{title|lower|slug}`). `{{` and `}}` are literal braces. A missing field, or a
-//! date that does not parse, renders as empty text.
+//! date that does not parse, renders as empty text; [`TemplateGaps`] counts those, so
+//! that callers can warn (some records) or refuse (no record has the field).
 //!
 //! ```
 //! use recast_model::template::Template;
@@ -19,6 +20,7 @@
 
 use crate::date::DateTime;
 use crate::path::FieldPath;
+use crate::record::Record;
 use crate::value::{Map, Value};
 
 /// A parsed template.
@@ -34,6 +36,8 @@ enum Part {
         path: FieldPath,
         date_format: Option<String>,
         filters: Vec<Filter>,
+        /// The placeholder as written (`{titel|slug}`), for messages.
+        source: String,
     },
 }
 
@@ -76,16 +80,64 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// The placeholders, as written (`{titel|slug}`).
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Field { source, .. } => Some(source.as_str()),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// For each placeholder in order, why it renders as empty text for these fields
+    /// (`None` when it renders something).
+    pub fn gaps(&self, fields: &Map) -> Vec<Option<String>> {
+        let mut gaps = Vec::new();
+        for part in &self.parts {
+            let Part::Field {
+                path, date_format, ..
+            } = part
+            else {
+                continue;
+            };
+            let gap = match (path.get(fields), date_format) {
+                (None, _) => Some(format!("no field {path}")),
+                (Some(value), _) if scalar_text(value).is_none() => {
+                    Some(format!("{path} is a {}", value.type_name()))
+                }
+                (Some(value), Some(_))
+                    if scalar_text(value)
+                        .and_then(|t| DateTime::parse(&t))
+                        .is_none() =>
+                {
+                    Some(format!("{path} is not a date: {value}"))
+                }
+                _ if self.render_part(part, fields).is_empty() => Some(format!("{path} is empty")),
+                _ => None,
+            };
+            gaps.push(gap);
+        }
+        gaps
+    }
+
     /// Renders the template with a record's fields.
     pub fn render(&self, fields: &Map) -> String {
         let mut out = String::new();
         for part in &self.parts {
+            out.push_str(&self.render_part(part, fields));
+        }
+        out
+    }
+
+    fn render_part(&self, part: &Part, fields: &Map) -> String {
+        let mut out = String::new();
+        {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Field {
                     path,
                     date_format,
                     filters,
+                    ..
                 } => {
                     let value = path.get(fields);
                     let mut text = match (value, date_format) {
@@ -135,7 +187,82 @@ fn parse_placeholder(inner: &str) -> Result<Part, String> {
         path: FieldPath::parse(path.trim()),
         date_format,
         filters,
+        source: format!("{{{inner}}}"),
     })
+}
+
+/// The placeholders of a template that found no value, counted over many records:
+/// a placeholder no record fills is most likely a misspelt field (`{titel}`), one that
+/// some records fill is a gap in the data.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateGaps {
+    /// Records the template was rendered for.
+    pub records: u64,
+    /// One per placeholder, in the template's order (empty until the first record).
+    pub gaps: Vec<Gap>,
+}
+
+/// One placeholder's records without a value.
+#[derive(Debug, Clone, Default)]
+pub struct Gap {
+    /// The placeholder as written (`{titel|slug}`).
+    pub placeholder: String,
+    /// Records it rendered empty for.
+    pub records: u64,
+    /// Why, for the first such record (`no field titel`), and where it came from.
+    pub first: Option<(String, String)>,
+}
+
+impl TemplateGaps {
+    /// Counts the placeholders `template` leaves empty for `record`.
+    pub fn add(&mut self, template: &Template, record: &Record) {
+        if self.gaps.is_empty() {
+            self.gaps = template
+                .placeholders()
+                .map(|placeholder| Gap {
+                    placeholder: placeholder.to_owned(),
+                    ..Gap::default()
+                })
+                .collect();
+        }
+        self.records += 1;
+        for (gap, why) in self.gaps.iter_mut().zip(template.gaps(&record.fields)) {
+            if let Some(why) = why {
+                gap.records += 1;
+                gap.first
+                    .get_or_insert_with(|| (why, record.origin.to_string()));
+            }
+        }
+    }
+
+    /// Adds the counts of later records.
+    pub fn merge(&mut self, other: &TemplateGaps) {
+        if self.gaps.is_empty() {
+            self.gaps = other.gaps.clone();
+        } else {
+            for (gap, more) in self.gaps.iter_mut().zip(&other.gaps) {
+                gap.records += more.records;
+                if gap.first.is_none() {
+                    gap.first = more.first.clone();
+                }
+            }
+        }
+        self.records += other.records;
+    }
+
+    /// Placeholders that rendered empty for every record (none when there was no record).
+    pub fn never_filled(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(|gap| self.records > 0 && gap.records == self.records)
+    }
+
+    /// Placeholders that rendered empty for some records but not all.
+    pub fn sometimes_empty(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(|gap| gap.records > 0 && gap.records < self.records)
+    }
 }
 
 fn scalar_text(value: &Value) -> Option<String> {
