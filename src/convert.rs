@@ -13,7 +13,7 @@ use crate::cli::{ConvertArgs, OutputArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
 use crate::output::{AtomicFile, OutDir, stdout};
-use crate::report::{Reporter, usage, usage_bail};
+use crate::report::{FieldsSeen, Reporter, usage, usage_bail};
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
@@ -36,7 +36,11 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     }
     let format = output_format(&args.output)?;
     crate::cli::check_write_flags(&args.csv, &args.feed, Some(format))?;
-    let mut columns = ColumnsSeen::new(args.csv.fields.as_deref(), format);
+    let mut columns = match format {
+        Format::Csv | Format::Tsv => FieldsSeen::new(args.csv.fields.iter().flatten()),
+        _ => FieldsSeen::default(),
+    };
+    let mut schema_columns = FieldsSeen::for_schema(&csv, &inputs);
     let mut sink = Sink::open(&args.output, format)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
@@ -57,6 +61,7 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                         Ok(record) => {
                             records += 1;
                             columns.add(&record);
+                            schema_columns.add(&record);
                             sink.write(record, &write_options)?;
                         }
                         Err(error) if args.input.keep_going => {
@@ -74,7 +79,8 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         reporter.warn("no record was read: the output holds none");
     }
     // Checked before the output is committed: a file or folder is then left as it was.
-    columns.check()?;
+    columns.check_fields()?;
+    schema_columns.warn_schema(reporter);
     if let Sink::Folder { gaps, .. } = &sink {
         let chosen = args.output.name != crate::cli::DEFAULT_NAME;
         crate::report::check_template(
@@ -86,70 +92,6 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     }
     sink.finish(&write_options)?;
     Ok(failed)
-}
-
-/// The `--fields` that some record has: a column no record fills is most likely a
-/// misspelt path (`tittle`), which would write an empty column.
-struct ColumnsSeen {
-    fields: Vec<(String, recast_model::path::FieldPath, bool)>,
-    /// Every top-level field name met, for "did you mean".
-    names: std::collections::BTreeSet<String>,
-}
-
-impl ColumnsSeen {
-    fn new(fields: Option<&[String]>, format: Format) -> ColumnsSeen {
-        let fields = match fields {
-            Some(fields) if matches!(format, Format::Csv | Format::Tsv) => fields
-                .iter()
-                .map(|f| {
-                    (
-                        f.trim().to_owned(),
-                        recast_model::path::FieldPath::parse(f.trim()),
-                        false,
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        ColumnsSeen {
-            fields,
-            names: Default::default(),
-        }
-    }
-
-    fn add(&mut self, record: &Record) {
-        if self.fields.iter().all(|(_, _, seen)| *seen) {
-            return;
-        }
-        for (_, path, seen) in &mut self.fields {
-            *seen |= path.get(&record.fields).is_some();
-        }
-        if self.names.len() < 10_000 {
-            self.names.extend(record.fields.keys().cloned());
-        }
-    }
-
-    /// A usage error naming the `--fields` no record has, with the nearest field name.
-    fn check(&self) -> anyhow::Result<()> {
-        let missing: Vec<String> = self
-            .fields
-            .iter()
-            .filter(|(_, _, seen)| !seen)
-            .map(
-                |(name, ..)| match crate::report::did_you_mean(name, &self.names) {
-                    Some(near) => format!("{name} (did you mean {near}?)"),
-                    None => name.clone(),
-                },
-            )
-            .collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        usage_bail!(
-            "--fields: no record has {}; an empty column is not written",
-            missing.join(", ")
-        )
-    }
 }
 
 /// `--to`, else `-o`'s extension, else Markdown for `--out-dir` and JSON for stdout.

@@ -210,6 +210,16 @@ pub struct CsvSettings {
 }
 
 impl CsvSettings {
+    /// The columns `--schema` names (dotted), to check that some record has them.
+    pub fn schema_columns(&self) -> Vec<String> {
+        self.read
+            .schema
+            .iter()
+            .flat_map(|schema| schema.columns())
+            .map(ToString::to_string)
+            .collect()
+    }
+
     fn delimiter_for(&self, format: Format) -> u8 {
         self.delimiter
             .unwrap_or(if format == Format::Tsv { b'\t' } else { b',' })

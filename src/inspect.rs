@@ -21,6 +21,7 @@ pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     }
     crate::cli::check_found(&args.inputs, &inputs, reporter)?;
     crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
     let files = inputs.files.len();
     let progress = reporter.progress(files);
     let stream = RecordStream::start(inputs.files, options, progress.clone());
@@ -29,13 +30,17 @@ pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         if let Message::Records(items) = message {
             for item in items {
                 match item {
-                    Ok(record) => stats.add(&record),
+                    Ok(record) => {
+                        schema_columns.add(&record);
+                        stats.add(&record);
+                    }
                     Err(error) => stats.add_failure(error.to_string()),
                 }
             }
         }
     }
     progress.finish_and_clear();
+    schema_columns.warn_schema(reporter);
     let text = if args.json {
         let mut json = recast_json::to_json_string(&to_value(&stats, files), true)?;
         if !json.ends_with('\n') {

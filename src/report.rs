@@ -151,6 +151,102 @@ impl Reporter {
     }
 }
 
+/// Field paths a flag names (`--fields`, `--schema`) and whether some record has each:
+/// one that no record has is most likely misspelt (`tittle`).
+#[derive(Default)]
+pub struct FieldsSeen {
+    fields: Vec<(String, recast_model::path::FieldPath, bool)>,
+    /// Top-level field names met, for "did you mean".
+    names: std::collections::BTreeSet<String>,
+}
+
+/// Field names kept for "did you mean" (a bound for archives with very many names).
+const NAMES_KEPT: usize = 10_000;
+
+impl FieldsSeen {
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a String>) -> FieldsSeen {
+        FieldsSeen {
+            fields: paths
+                .into_iter()
+                .map(|path| {
+                    let path = path.trim();
+                    (
+                        path.to_owned(),
+                        recast_model::path::FieldPath::parse(path),
+                        false,
+                    )
+                })
+                .collect(),
+            names: Default::default(),
+        }
+    }
+
+    /// The `--schema` columns, when some input is CSV/TSV.
+    pub fn for_schema(
+        csv: &crate::format::CsvSettings,
+        inputs: &crate::input::Inputs,
+    ) -> FieldsSeen {
+        use crate::format::Format;
+        let reads_csv = inputs
+            .files
+            .iter()
+            .any(|input| matches!(input.format, Format::Csv | Format::Tsv));
+        match reads_csv {
+            true => FieldsSeen::new(&csv.schema_columns()),
+            false => FieldsSeen::default(),
+        }
+    }
+
+    pub fn add(&mut self, record: &recast_model::Record) {
+        if self.fields.iter().all(|(_, _, seen)| *seen) {
+            return;
+        }
+        for (_, path, seen) in &mut self.fields {
+            *seen |= path.get(&record.fields).is_some();
+        }
+        if self.names.len() < NAMES_KEPT {
+            self.names.extend(record.fields.keys().cloned());
+        }
+    }
+
+    /// The named paths no record has, each with the nearest field name if one is close.
+    fn missing(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(_, _, seen)| !seen)
+            .map(|(name, ..)| match did_you_mean(name, &self.names) {
+                Some(near) => format!("{name} (did you mean {near}?)"),
+                None => name.clone(),
+            })
+            .collect()
+    }
+
+    /// `--fields` naming a field no record has: a usage error (it would write an empty
+    /// column).
+    pub fn check_fields(&self) -> anyhow::Result<()> {
+        let missing = self.missing();
+        if !missing.is_empty() {
+            usage_bail!(
+                "--fields: no record has {}; an empty column is not written",
+                missing.join(", ")
+            );
+        }
+        Ok(())
+    }
+
+    /// `--schema` naming a column no record has: a warning (the column may be there and
+    /// empty in every row).
+    pub fn warn_schema(&self, reporter: &Reporter) {
+        let missing = self.missing();
+        if !missing.is_empty() {
+            reporter.warn(&format!(
+                "--schema: no record has {}; is the column name right?",
+                missing.join(", ")
+            ));
+        }
+    }
+}
+
 /// The name among `names` nearest to `name` (at most a third of its letters apart, as
 /// for a typo), for "did you mean".
 pub fn did_you_mean<'a>(

@@ -21,6 +21,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
     }
     crate::cli::check_found(&args.inputs, &inputs, reporter)?;
     crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
     let markdown: Vec<Arc<Path>> = inputs
         .files
         .iter()
@@ -46,6 +47,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
             match item {
                 Ok(record) => {
                     records += 1;
+                    schema_columns.add(&record);
                     for problem in validator.check(&record) {
                         problems += 1;
                         let problem = lines.locate(problem, &markdown);
@@ -60,6 +62,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
         }
     }
     progress.finish_and_clear();
+    schema_columns.warn_schema(reporter);
     out.flush()?;
     if problems > 0 {
         bail!("{problems} problem(s) in {records} record(s) from {files} file(s)");
