@@ -937,4 +937,74 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn edits_that_cannot_apply_say_why() {
+        let explain = |kind: &str, arg: &str| {
+            let mut fields = record();
+            Edit::from_flag(kind, arg, &yaml_ish)
+                .unwrap()
+                .apply_explained(&mut fields)
+        };
+        let blocked = |text: &str| Applied::Blocked(text.to_owned());
+        assert_eq!(
+            explain("set", "title.sub=1"),
+            blocked("title is a string, not a map")
+        );
+        assert_eq!(
+            explain("set", "images.1.url=x"),
+            blocked("images has 1 item(s), so there is no images.1 (items count from 0)")
+        );
+        assert_eq!(
+            explain("rename", "images.0=cover"),
+            blocked(
+                "images is a list: --rename moves map keys, not list items (use --set and --delete)"
+            )
+        );
+        assert_eq!(
+            explain("rename", "title=images.0.title"),
+            blocked("images is a list: --rename moves a field into maps, not into list items")
+        );
+        assert_eq!(
+            explain("date", "title=%Y"),
+            blocked("title is not a date: \"AI revolution in medicine\"")
+        );
+        assert_eq!(
+            explain("date", "published=%Y"),
+            blocked("published is a bool, not a date text")
+        );
+        assert_eq!(
+            explain("delete", "images.x"),
+            blocked("images is a list, and \"x\" is not an item number")
+        );
+        assert_eq!(explain("rename", "titel=title"), Applied::Missing);
+        assert_eq!(explain("delete", "nothing"), Applied::Missing);
+        assert_eq!(explain("set", "published=false"), Applied::Unchanged);
+        assert_eq!(explain("set", "images.0.alt=A"), Applied::Changed);
+        assert_eq!(explain("where", "category=news"), Applied::Dropped);
+    }
+
+    #[test]
+    fn impossible_renames_and_foreign_operators_are_refused() {
+        let error = |kind: &str, arg: &str| Edit::from_flag(kind, arg, &yaml_ish).unwrap_err();
+        assert!(error("rename", "provider=provider.inner").contains("inside itself"));
+        assert!(error("rename", "title=title").contains("to itself"));
+        for condition in [
+            "a==1",
+            "a<=2020-01-01",
+            "a>=2020-01-01",
+            "a=~x",
+            "a!==1",
+            "a~x",
+            "a && b",
+        ] {
+            let message = error("where", condition);
+            assert!(
+                message.contains(CONDITION_GRAMMAR),
+                "{condition}: {message}"
+            );
+        }
+        // A value may hold those characters after a plain `=`.
+        assert!(Edit::from_flag("where", "title=A~B", &yaml_ish).is_ok());
+    }
 }

@@ -349,4 +349,29 @@ mod tests {
         assert_eq!(slug("人工知能が医療を変える"), "人工知能が医療を変える");
         assert_eq!(slug("!!!"), "");
     }
+
+    #[test]
+    fn gaps_are_counted_per_placeholder() {
+        let template = Template::parse("{date:%Y}-{titel|slug}-{title|slug}").unwrap();
+        let mut gaps = TemplateGaps::default();
+        for (title, date) in [("A", "2021-01-01"), ("B", "soon")] {
+            let mut record = Record::default();
+            record.fields.insert("title".into(), title.into());
+            record.fields.insert("date".into(), date.into());
+            gaps.add(&template, &record);
+        }
+        let never: Vec<&str> = gaps
+            .never_filled()
+            .map(|g| g.placeholder.as_str())
+            .collect();
+        assert_eq!(never, ["{titel|slug}"]);
+        let some: Vec<(&str, u64)> = gaps
+            .sometimes_empty()
+            .map(|g| (g.placeholder.as_str(), g.records))
+            .collect();
+        assert_eq!(some, [("{date:%Y}", 1)]);
+        let first = gaps.gaps[0].first.clone().unwrap();
+        assert_eq!(first.0, "date is not a date: \"soon\"");
+        assert_eq!(gaps.gaps[1].first.clone().unwrap().0, "no field titel");
+    }
 }
