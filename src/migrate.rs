@@ -62,6 +62,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args)?;
     crate::cli::check_write_flags(&args.csv, &args.feed, target.format())?;
+    let schema_columns = crate::report::FieldsSeen::for_schema(&csv, &inputs);
     let read_options = ReadOptions {
         select: args.read.select.clone(),
         max_record_size: args.read.max_record_size,
@@ -89,6 +90,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                     args.dry_run,
                     &read_options,
                     &base_write,
+                    schema_columns.clone(),
                 )
             })
             .collect();
@@ -115,9 +117,12 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         );
     }
     let mut report = PlanReport::new(&plan);
+    let mut schema_seen = schema_columns;
     for file in &files {
         report.merge(&file.report);
+        schema_seen.merge(&file.schema_columns);
     }
+    schema_seen.warn_schema(reporter);
     crate::report::check_edits(&report, &labels, reporter)?;
     let summary = Summary::of(&files, skipped, &target);
 
@@ -339,6 +344,8 @@ struct Migrated {
     diff: Option<(String, String)>,
     /// What each edit did to this file's records.
     report: PlanReport,
+    /// Which `--schema` columns its records have.
+    schema_columns: crate::report::FieldsSeen,
 }
 
 /// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
@@ -349,6 +356,7 @@ fn migrate_file(
     keep_diff: bool,
     read_options: &ReadOptions,
     write: &WriteOptions,
+    mut schema_columns: crate::report::FieldsSeen,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
@@ -366,7 +374,9 @@ fn migrate_file(
     )?;
     let mut old: Vec<Record> = Vec::new();
     for record in reader.by_ref() {
-        old.push(record?);
+        let record = record?;
+        schema_columns.add(&record);
+        old.push(record);
     }
     // A feed's channel, written back with its items.
     let channel = reader.channel().cloned();
@@ -408,6 +418,7 @@ fn migrate_file(
         channel: channel.clone(),
         diff: None,
         report,
+        schema_columns,
     };
     match target {
         Target::InPlace => {

@@ -91,7 +91,10 @@ pub fn check_template(
     reporter: &Reporter,
 ) -> anyhow::Result<()> {
     for gap in gaps.never_filled() {
-        let (why, at) = gap.first.clone().unwrap_or_default();
+        let (mut why, at) = gap.first.clone().unwrap_or_default();
+        if let Some(near) = did_you_mean(&gap.field, &gap.names_of_first) {
+            why.push_str(&format!(" (did you mean {near}?)"));
+        }
         let text = format!(
             "{label}: {} is empty in all {} record(s): {why} (first: {at})",
             gap.placeholder, gaps.records
@@ -153,7 +156,7 @@ impl Reporter {
 
 /// Field paths a flag names (`--fields`, `--schema`) and whether some record has each:
 /// one that no record has is most likely misspelt (`tittle`).
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct FieldsSeen {
     fields: Vec<(String, recast_model::path::FieldPath, bool)>,
     /// Top-level field names met, for "did you mean".
@@ -206,6 +209,16 @@ impl FieldsSeen {
         }
         if self.names.len() < NAMES_KEPT {
             self.names.extend(record.fields.keys().cloned());
+        }
+    }
+
+    /// Adds what another reader of the same flags saw.
+    pub fn merge(&mut self, other: &FieldsSeen) {
+        for ((_, _, seen), (_, _, theirs)) in self.fields.iter_mut().zip(&other.fields) {
+            *seen |= *theirs;
+        }
+        if self.names.len() < NAMES_KEPT {
+            self.names.extend(other.names.iter().cloned());
         }
     }
 

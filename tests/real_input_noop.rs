@@ -84,7 +84,7 @@ fn a_template_field_no_record_has_is_a_usage_error_and_nothing_is_written() {
         ],
         2,
         &[
-            "--template slug={titel|slug}: {titel|slug} is empty in all 13 record(s): no field titel",
+            "--template slug={titel|slug}: {titel|slug} is empty in all 13 record(s): no field titel (did you mean title?)",
             "2020-11-11-ai-revolution-in-medicine.md",
             "nothing was written",
         ],
@@ -393,6 +393,26 @@ fn a_schema_column_no_record_has_is_a_warning_with_did_you_mean() {
         stderr.contains("warning: --schema: no record has qualty (did you mean quality?)"),
         "{stderr}"
     );
+    for command in [
+        vec!["inspect", "samples/archive.csv"],
+        vec!["validate", "samples/archive.csv"],
+        vec![
+            "migrate",
+            "samples/archive.csv",
+            "--set",
+            "x=1",
+            "--in-place",
+            "--dry-run",
+        ],
+    ] {
+        let mut args = command.clone();
+        args.extend(["--schema", path_str(&schema)]);
+        let (_, _, stderr) = run(&args);
+        assert!(
+            stderr.contains("warning: --schema: no record has qualty (did you mean quality?)"),
+            "{command:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

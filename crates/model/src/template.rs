@@ -80,10 +80,10 @@ impl Template {
         Ok(Template { parts })
     }
 
-    /// The placeholders, as written (`{titel|slug}`).
-    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+    /// The placeholders, as written (`{titel|slug}`), with the field each reads.
+    pub fn placeholders(&self) -> impl Iterator<Item = (&str, &FieldPath)> {
         self.parts.iter().filter_map(|part| match part {
-            Part::Field { source, .. } => Some(source.as_str()),
+            Part::Field { source, path, .. } => Some((source.as_str(), path)),
             Part::Literal(_) => None,
         })
     }
@@ -211,6 +211,10 @@ pub struct Gap {
     pub records: u64,
     /// Why, for the first such record (`no field titel`), and where it came from.
     pub first: Option<(String, String)>,
+    /// The field the placeholder reads.
+    pub field: String,
+    /// The top-level field names of that first record, for "did you mean".
+    pub names_of_first: Vec<String>,
 }
 
 impl TemplateGaps {
@@ -219,8 +223,9 @@ impl TemplateGaps {
         if self.gaps.is_empty() {
             self.gaps = template
                 .placeholders()
-                .map(|placeholder| Gap {
+                .map(|(placeholder, path)| Gap {
                     placeholder: placeholder.to_owned(),
+                    field: path.to_string(),
                     ..Gap::default()
                 })
                 .collect();
@@ -229,8 +234,10 @@ impl TemplateGaps {
         for (gap, why) in self.gaps.iter_mut().zip(template.gaps(&record.fields)) {
             if let Some(why) = why {
                 gap.records += 1;
-                gap.first
-                    .get_or_insert_with(|| (why, record.origin.to_string()));
+                if gap.first.is_none() {
+                    gap.first = Some((why, record.origin.to_string()));
+                    gap.names_of_first = record.fields.keys().cloned().collect();
+                }
             }
         }
     }
@@ -244,6 +251,7 @@ impl TemplateGaps {
                 gap.records += more.records;
                 if gap.first.is_none() {
                     gap.first = more.first.clone();
+                    gap.names_of_first = more.names_of_first.clone();
                 }
             }
         }
