@@ -688,3 +688,22 @@ fn markdown_to_standard_output_refuses_a_second_record_before_writing() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_empty_shard_is_not_an_error() {
+    // One file, two shards: one of them holds nothing, rightly (more machines than files).
+    let mut lines = 0;
+    for shard in ["1/2", "2/2"] {
+        let (status, stdout, stderr) = run(&[
+            "convert",
+            "samples/archive.json",
+            "--shard",
+            shard,
+            "--to",
+            "jsonl",
+        ]);
+        assert_eq!(status, 0, "{stderr}");
+        lines += stdout.lines().count();
+    }
+    assert_eq!(lines, 13);
+}
