@@ -106,11 +106,6 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits", value_parser = template_edit)]
     pub template: Vec<String>,
 
-    /// JSON pointer to the array of records inside a JSON document (`/news` for
-    /// `{"news": [...]}`); in place, only that array is rewritten.
-    #[arg(long, value_name = "POINTER")]
-    pub select: Option<String>,
-
     /// The zone of dates written without one (`2021-03-04T10:00:00`): an IANA name
     /// (`Europe/Paris`), `UTC` or an offset (`+02:00`). Used by --date, --template, --where
     /// and feed output; see docs/migrate.md.
@@ -144,13 +139,22 @@ pub struct MigrateArgs {
     #[arg(long, help_heading = "Output")]
     pub dry_run: bool,
 
-    /// How many changed files a dry run shows the diff of.
-    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Output")]
-    pub diff: usize,
+    /// How many changed files a dry run shows the diff of (default 3; needs --dry-run).
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub diff: Option<usize>,
 
     /// Skip files that fail to read, reporting each; the exit code is still 1.
     #[arg(long)]
     pub keep_going: bool,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub feed: FeedArgs,
 }
 
 /// `recast inspect`.
@@ -167,6 +171,12 @@ pub struct InspectArgs {
     /// Print JSON for scripts instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub csv: CsvReadArgs,
 }
 
 /// `recast validate`.
@@ -183,6 +193,171 @@ pub struct ValidateArgs {
     /// The checks to run.
     #[arg(long, value_enum, default_value = "article")]
     pub profile: ProfileName,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub csv: CsvReadArgs,
+}
+
+/// The reading flags `migrate`, `inspect` and `validate` share with `convert`.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// JSON pointer to the array of records inside a JSON document (e.g. `/news` for
+    /// `{"news": [...]}`); `migrate --in-place` rewrites only that array.
+    #[arg(long, value_name = "POINTER")]
+    pub select: Option<String>,
+
+    /// Refuse a record bigger than this, in bytes of input (`64K`, `30M`, `1G`): a JSON
+    /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
+    #[arg(long, value_name = "SIZE", value_parser = crate::format::parse_size)]
+    pub max_record_size: Option<u64>,
+}
+
+/// The CSV/TSV reading flags of `inspect` and `validate`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "CSV/TSV")]
+pub struct CsvReadArgs {
+    /// Field separator for CSV/TSV: one ASCII character, or `tab` (default: `,` for
+    /// csv, tab for tsv).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
+    /// float, number, bool, any, list); they override header hints and inference.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+}
+
+impl CsvReadArgs {
+    /// The same flags as `convert`'s group, to read them in one place.
+    pub fn as_csv(&self) -> CsvArgs {
+        CsvArgs {
+            fields: None,
+            no_sanitize: false,
+            bom: false,
+            delimiter: self.delimiter.clone(),
+            schema: self.schema.clone(),
+        }
+    }
+}
+
+/// Refuses `--select` when an input is not JSON: it picks records inside a JSON
+/// document and would do nothing to the others.
+pub fn check_select(select: Option<&str>, inputs: &crate::input::Inputs) -> anyhow::Result<()> {
+    let Some(pointer) = select else {
+        return Ok(());
+    };
+    if let Some(input) = inputs
+        .files
+        .iter()
+        .find(|input| !input.sniff && input.format != Format::Json)
+    {
+        let name = input
+            .path
+            .as_deref()
+            .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
+        crate::report::usage_bail!(
+            "--select {pointer} picks records inside a JSON document, and {name} is {}; leave --select out (or give --from json)",
+            format_name(input.format)
+        );
+    }
+    Ok(())
+}
+
+/// Refuses output flags that the output format would ignore: `--fields` and `--bom`
+/// without CSV/TSV output, `--limit` and `--plain-feed` without a feed. `format` is
+/// `None` when each file keeps its own format (`migrate --in-place`, `--out-dir`).
+pub fn check_write_flags(
+    csv: &CsvArgs,
+    feed: &FeedArgs,
+    format: Option<Format>,
+) -> anyhow::Result<()> {
+    let is_csv = matches!(format, Some(Format::Csv | Format::Tsv));
+    let is_feed = matches!(format, Some(Format::Rss | Format::Atom));
+    let output = format.map_or("each file's own format".to_owned(), format_name);
+    let mut ignored = Vec::new();
+    if csv.fields.is_some() && !is_csv {
+        ignored.push(("--fields", "CSV/TSV"));
+    }
+    if csv.bom && !is_csv {
+        ignored.push(("--bom", "CSV/TSV"));
+    }
+    if feed.limit.is_some() && !is_feed {
+        ignored.push(("--limit", "RSS/Atom"));
+    }
+    if feed.plain_feed && !is_feed {
+        ignored.push(("--plain-feed", "RSS/Atom"));
+    }
+    if let Some((flag, kind)) = ignored.first() {
+        crate::report::usage_bail!(
+            "{flag} applies to {kind} output, and the output is {output}; leave it out or give --to"
+        );
+    }
+    Ok(())
+}
+
+impl ReadArgs {
+    /// The reading options these flags and the CSV flags give.
+    pub fn options(&self, csv: &CsvArgs) -> anyhow::Result<crate::format::ReadOptions> {
+        Ok(crate::format::ReadOptions {
+            select: self.select.clone(),
+            max_record_size: self.max_record_size,
+            csv: crate::format::csv_settings(csv)?,
+            ..Default::default()
+        })
+    }
+}
+
+/// Warns about each folder named on the command line that holds no file of a known
+/// format; fails (exit 1) when nothing at all is left to read.
+pub fn check_found(
+    paths: &[PathBuf],
+    inputs: &crate::input::Inputs,
+    reporter: &crate::report::Reporter,
+) -> anyhow::Result<()> {
+    const KNOWN: &str =
+        ".md, .markdown, .yaml, .yml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .rss, .atom";
+    let empty: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|path| path.is_dir())
+        .filter(|dir| {
+            !inputs
+                .files
+                .iter()
+                .filter_map(|input| input.path.as_deref())
+                .any(|file| file.starts_with(dir))
+        })
+        .collect();
+    if inputs.files.is_empty() {
+        let what = match empty.as_slice() {
+            [] => "no input file".to_owned(),
+            dirs => dirs
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        anyhow::bail!(
+            "nothing to read: {what} holds no file of a known format ({KNOWN}; other files need --from)"
+        );
+    }
+    for dir in empty {
+        reporter.warn(&format!(
+            "{}: no file of a known format ({KNOWN}); nothing read from it",
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A format's name in messages (`csv`, `json`).
+pub fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_owned())
 }
 
 /// The profiles `validate` knows.
@@ -207,7 +382,7 @@ pub struct InputArgs {
     pub from: Option<Format>,
 
     /// JSON pointer to the array of records inside a JSON document (e.g. `/news` for
-    /// `{"news": [...]}`).
+    /// `{"news": [...]}`); `migrate --in-place` rewrites only that array.
     #[arg(long, value_name = "POINTER")]
     pub select: Option<String>,
 
@@ -226,6 +401,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "SIZE", value_parser = crate::format::parse_size)]
     pub max_record_size: Option<u64>,
 }
+
+/// `--name`'s default: a field it names that no record has is a warning, not an error.
+pub const DEFAULT_NAME: &str = "{publishedDateTime:%Y-%m-%d}-{title|slug}";
 
 /// Where records go.
 #[derive(Debug, Args)]
@@ -255,7 +433,7 @@ pub struct OutputArgs {
         long,
         value_name = "TEMPLATE",
         requires = "out_dir",
-        default_value = "{publishedDateTime:%Y-%m-%d}-{title|slug}",
+        default_value = DEFAULT_NAME,
         value_parser = name_template
     )]
     pub name: String,

@@ -5,7 +5,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
@@ -13,7 +13,7 @@ use crate::cli::{ConvertArgs, OutputArgs};
 use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
 use crate::output::{OutDir, OutputFile, check_out_dir};
-use crate::report::Reporter;
+use crate::report::{FieldsSeen, Reporter, usage, usage_bail};
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
@@ -32,6 +32,11 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
+    // A shard may rightly hold no file (more machines than files).
+    if args.input.shard.is_none() {
+        crate::cli::check_found(&args.input.inputs, &inputs, reporter)?;
+    }
+    crate::cli::check_select(args.input.select.as_deref(), &inputs)?;
     // The channel: the flags first, then `_index.md`, then an input feed's.
     let mut write_options = WriteOptions {
         channel: feed.channel,
@@ -47,6 +52,12 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         .find(|input| !input.sniff)
         .map(|input| input.format);
     let format = output_format(&args.output, first_input)?;
+    crate::cli::check_write_flags(&args.csv, &args.feed, Some(format))?;
+    let mut columns = match format {
+        Format::Csv | Format::Tsv => FieldsSeen::new(args.csv.fields.iter().flatten()),
+        _ => FieldsSeen::default(),
+    };
+    let mut schema_columns = FieldsSeen::for_schema(&csv, &inputs);
     let mut sink = Sink::open(&args.output, format, &args.input.inputs)?;
     let options = ReadOptions {
         select: args.input.select.clone(),
@@ -57,13 +68,19 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let progress = reporter.progress(inputs.files.len());
     let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut failed = 0;
+    let mut records = 0u64;
     for message in stream {
         match message {
             Message::Channel(found) => write_options.channel.fill_from(&found),
             Message::Records(items) => {
                 for item in items {
                     match item {
-                        Ok(record) => sink.write(record, &write_options)?,
+                        Ok(record) => {
+                            records += 1;
+                            columns.add(&record);
+                            schema_columns.add(&record);
+                            sink.write(record, &write_options)?;
+                        }
                         Err(error) if args.input.keep_going => {
                             reporter.error(&error);
                             failed += 1;
@@ -75,6 +92,21 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         }
     }
     progress.finish_and_clear();
+    if records == 0 {
+        reporter.warn("no record was read: the output holds none");
+    }
+    // Checked before the output is committed: a file or folder is then left as it was.
+    columns.check_fields()?;
+    schema_columns.warn_schema(reporter);
+    if let Sink::Folder { gaps, .. } = &sink {
+        let chosen = args.output.name != crate::cli::DEFAULT_NAME;
+        crate::report::check_template(
+            gaps,
+            &format!("--name {}", args.output.name),
+            chosen,
+            reporter,
+        )?;
+    }
     sink.finish(&write_options)?;
     Ok(failed)
 }
@@ -82,15 +114,23 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
 /// `--to`, else `-o`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input` is
 /// the first input's format), else Markdown for `--out-dir` and JSON for stdout.
 pub fn output_format(args: &OutputArgs, input: Option<Format>) -> anyhow::Result<Format> {
+    if let Some(path) = &args.output
+        && path.is_dir()
+    {
+        usage_bail!(
+            "-o {}: a folder; -o takes a file (--out-dir DIR writes one file per record)",
+            path.display()
+        );
+    }
     if let Some(format) = args.to {
         return Ok(format);
     }
     match (&args.output, &args.out_dir) {
-        (Some(path), _) => Format::of_output(path, input).with_context(|| {
-            format!(
+        (Some(path), _) => Format::of_output(path, input).ok_or_else(|| {
+            usage(format!(
                 "cannot tell the output format from {}; use --to",
                 path.display()
-            )
+            ))
         }),
         (None, Some(_)) => Ok(Format::Md),
         (None, None) => Ok(Format::Json),
@@ -106,11 +146,16 @@ enum Sink {
         /// Opened at the first record, when the inputs' channel is known.
         writer: Option<Box<dyn RecordWriter>>,
         records: u64,
+        /// Markdown holds one record: the first waits here until the stream ends, so
+        /// that a second one is refused before anything is written.
+        held: Option<Record>,
     },
     Folder {
         format: Format,
         out: OutDir,
         template: Template,
+        /// The `--name` placeholders that found no value.
+        gaps: recast_model::template::TemplateGaps,
     },
 }
 
@@ -119,14 +164,16 @@ impl Sink {
     fn open(args: &OutputArgs, format: Format, inputs: &[PathBuf]) -> anyhow::Result<Sink> {
         if let Some(dir) = &args.out_dir {
             let template = Template::parse(&args.name)
-                .map_err(|message| anyhow::anyhow!("--name: {message}"))?
+                .map_err(|message| usage(format!("--name: {message}")))?
                 .assume_zone(args.assume_tz.clone());
             return Ok(Sink::Folder {
                 format,
                 out: OutDir::create(dir, args.force, inputs)?,
                 template,
+                gaps: Default::default(),
             });
         }
+
         let target = match &args.output {
             Some(path) => OutputFile::create(path)?,
             None => OutputFile::Stdout,
@@ -136,6 +183,7 @@ impl Sink {
             target,
             writer: None,
             records: 0,
+            held: None,
         })
     }
 
@@ -146,13 +194,18 @@ impl Sink {
                 target,
                 writer,
                 records,
+                held,
             } => {
                 *records += 1;
-                if *format == Format::Md && *records > 1 {
-                    bail!(
-                        "Markdown output holds one record per file and there are more; \
-                         use --out-dir DIR, or --to yaml for one stream"
-                    );
+                if *format == Format::Md {
+                    if *records > 1 {
+                        usage_bail!(
+                            "Markdown output holds one record per file and there are more; \
+                             use --out-dir DIR, or --to yaml for one stream (nothing was written)"
+                        );
+                    }
+                    *held = Some(record);
+                    return Ok(());
                 }
                 if writer.is_none() {
                     *writer = Some(open_writer(*format, target.writer()?, options)?);
@@ -166,7 +219,9 @@ impl Sink {
                 format,
                 out,
                 template,
+                gaps,
             } => {
+                gaps.add(template, &record);
                 let name = template.render(&record.fields).map_err(|e| {
                     let at = recast_model::Location::new(
                         record.origin.file.clone(),
@@ -188,12 +243,18 @@ impl Sink {
                 format,
                 target,
                 writer,
+                held,
                 ..
             } => {
                 let mut writer = match writer {
                     Some(writer) => writer,
                     None => open_writer(format, target.writer()?, options)?,
                 };
+                if let Some(record) = held {
+                    writer
+                        .write_owned(record)
+                        .map_err(|e| name_output(e, target.path()))?;
+                }
                 writer.finish().map_err(|e| name_output(e, target.path()))?;
                 drop(writer);
                 target.commit()?;

@@ -241,6 +241,16 @@ pub struct CsvSettings {
 }
 
 impl CsvSettings {
+    /// The columns `--schema` names (dotted), to check that some record has them.
+    pub fn schema_columns(&self) -> Vec<String> {
+        self.read
+            .schema
+            .iter()
+            .flat_map(|schema| schema.columns())
+            .map(ToString::to_string)
+            .collect()
+    }
+
     fn delimiter_for(&self, format: Format) -> u8 {
         self.delimiter
             .unwrap_or(if format == Format::Tsv { b'\t' } else { b',' })
@@ -267,7 +277,11 @@ pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
         Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
             Some(d.as_bytes()[0])
         }
-        Some(d) => anyhow::bail!("--delimiter must be one ASCII character (or `tab`), not {d:?}"),
+        Some(d) => {
+            return Err(crate::report::usage(format!(
+                "--delimiter must be one ASCII character (or `tab`), not {d:?}"
+            )));
+        }
     };
     let schema = match &args.schema {
         None => None,
@@ -324,7 +338,7 @@ pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result
     for mapping in &args.map {
         profile
             .apply_mapping(mapping)
-            .map_err(|e| anyhow::anyhow!(e))?;
+            .map_err(crate::report::usage)?;
     }
     let warn: recast_feed::Warn = if quiet {
         Arc::new(|_: &str| {})

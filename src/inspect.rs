@@ -6,7 +6,6 @@ use recast_migrate::ArchiveStats;
 use recast_model::{Map, Number, Value};
 
 use crate::cli::InspectArgs;
-use crate::format::ReadOptions;
 use crate::input::{Inputs, Message, RecordStream};
 use crate::report::Reporter;
 
@@ -15,25 +14,33 @@ const EXAMPLE_CHARS: usize = 48;
 
 /// Reads every input and prints its statistics; files that fail are listed, not fatal.
 pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let options = args.read.options(&args.csv.as_csv())?;
     let inputs = Inputs::collect(&args.inputs, args.from)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
+    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
     let files = inputs.files.len();
     let progress = reporter.progress(files);
-    let stream = RecordStream::start(inputs.files, ReadOptions::default(), progress.clone());
+    let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut stats = ArchiveStats::default();
     for message in stream {
         if let Message::Records(items) = message {
             for item in items {
                 match item {
-                    Ok(record) => stats.add(&record),
+                    Ok(record) => {
+                        schema_columns.add(&record);
+                        stats.add(&record);
+                    }
                     Err(error) => stats.add_failure(error.to_string()),
                 }
             }
         }
     }
     progress.finish_and_clear();
+    schema_columns.warn_schema(reporter);
     let text = if args.json {
         let mut json = recast_json::to_json_string(&to_value(&stats, files), true)?;
         if !json.ends_with('\n') {

@@ -47,7 +47,7 @@ fn main() -> ExitCode {
             .build_global()
     {
         eprintln!("recast: --threads: {e}");
-        return ExitCode::from(exit::FAILED);
+        return ExitCode::from(exit::USAGE);
     }
     let reporter = Reporter::new(cli.quiet);
     let result = match &cli.command {

@@ -32,15 +32,16 @@ use std::time::{Instant, SystemTime};
 use anyhow::{Context, bail};
 use clap::CommandFactory;
 use rayon::prelude::*;
-use recast_migrate::{Edit, Plan};
-use recast_model::date::TimeZone;
+use recast_migrate::{Edit, Plan, PlanReport};
 use recast_model::{Channel, Error, Location, Record, Value};
 
 use crate::cli::{Cli, MigrateArgs};
-use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
+use crate::format::{
+    Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_reader, open_writer,
+};
 use crate::input::{Input, Inputs};
 use crate::output::{AtomicFile, OutDir, OutputFile};
-use crate::report::Reporter;
+use crate::report::{Reporter, usage, usage_bail};
 
 /// How many files one parallel batch reads and migrates.
 const FILES_PER_BATCH: usize = 1024;
@@ -48,38 +49,45 @@ const FILES_PER_BATCH: usize = 1024;
 /// Runs a migration; returns how many files were skipped (`--keep-going`).
 pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let started = Instant::now();
-    let zone = args.assume_tz.as_ref();
-    let plan = build_plan(args)?;
+    let (plan, labels) = build_plan(args)?;
     if plan.is_empty() {
-        bail!(
+        usage_bail!(
             "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
         );
     }
+    if args.diff.is_some() && !args.dry_run {
+        usage_bail!(
+            "--diff N sets how many diffs a dry run shows; add --dry-run (without it the migration runs)"
+        );
+    }
+    let csv = csv_settings(&args.csv)?;
+    let feed = feed_settings(&args.feed, reporter.quiet())?;
     let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
-        bail!("migrate reads files and folders, not standard input");
+        usage_bail!("migrate reads files and folders, not standard input");
     }
-    if args.select.is_some()
-        && let Some(other) = inputs
-            .files
-            .iter()
-            .find(|input| input.format != Format::Json)
-    {
-        bail!(
-            "--select picks records inside a JSON document; {} is {}",
-            other.path.as_deref().unwrap_or(Path::new("-")).display(),
-            other.format.extension()
-        );
-    }
+    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
-    let roots: Vec<PathBuf> = args.inputs.clone();
+    crate::cli::check_write_flags(&args.csv, &args.feed, target.format())?;
+    let schema_columns = crate::report::FieldsSeen::for_schema(&csv, &inputs);
     let read_options = ReadOptions {
-        select: args.select.clone(),
-        ..ReadOptions::default()
+        select: args.read.select.clone(),
+        max_record_size: args.read.max_record_size,
+        csv: csv.clone(),
+        feed: feed.read,
     };
+    let mut base_write = WriteOptions {
+        channel: feed.channel,
+        csv,
+        feed: feed.write,
+    };
+    // Feeds read dates without a zone in `--assume-tz`.
+    base_write.feed.assume_tz = args.assume_tz.clone();
+    let roots: Vec<PathBuf> = args.inputs.clone();
 
     // Phase 1: read and migrate everything; nothing is written.
     let progress = reporter.progress(inputs.files.len());
@@ -87,7 +95,17 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
-            .map(|input| migrate_file(input, &plan, &target, args.dry_run, &read_options, zone))
+            .map(|input| {
+                migrate_file(
+                    input,
+                    &plan,
+                    &target,
+                    args.dry_run,
+                    &read_options,
+                    &base_write,
+                    schema_columns.clone(),
+                )
+            })
             .collect();
         progress.inc(batch.len() as u64);
         results.extend(migrated);
@@ -116,10 +134,18 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             reporter.warn(&format!("{}: skipped: {reason}", path.display()));
         }
     }
+    let mut report = PlanReport::new(&plan);
+    let mut schema_seen = schema_columns;
+    for file in &files {
+        report.merge(&file.report);
+        schema_seen.merge(&file.schema_columns);
+    }
+    schema_seen.warn_schema(reporter);
+    crate::report::check_edits(&report, &labels, reporter)?;
     let mut summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
-        print_diffs(&files, args.diff);
+        print_diffs(&files, args.diff.unwrap_or(DIFFS_SHOWN));
         eprintln!(
             "recast: dry run: {}; nothing written",
             summary.text("would change", started)
@@ -143,7 +169,11 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 channel.fill_from(first);
             }
             let out = OutputFile::create(path)?;
-            let mut writer = open_writer(*format, out.writer()?, &write_options(&channel, zone))?;
+            let mut writer = open_writer(
+                *format,
+                out.writer()?,
+                &write_options(&base_write, Some(&channel)),
+            )?;
             for file in &files {
                 for record in &file.records {
                     writer.write_record(record)?;
@@ -162,7 +192,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 let format = format.unwrap_or(file.input.format);
                 let relative = relative_path(path, &roots).with_extension(format.extension());
                 let staged = out.reserve_exact(relative)?;
-                let text = render(format, &file.records, file.channel.as_ref(), zone)
+                let text = render(format, &file.records, &base_write, file.channel.as_ref())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 fs::write(&staged, text)
                     .with_context(|| format!("cannot write {}", staged.display()))?;
@@ -174,8 +204,12 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     Ok(skipped)
 }
 
-/// The plan file's edits first, then the edit flags in command-line order.
-fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
+/// How many changed files a dry run shows the diff of, without `--diff N`.
+const DIFFS_SHOWN: usize = 3;
+
+/// The plan file's edits first, then the edit flags in command-line order; with each
+/// edit, its name for messages (`--set title.sub=1`, `plan.yaml edit 2 (set)`).
+fn build_plan(args: &MigrateArgs) -> anyhow::Result<(Plan, Vec<String>)> {
     // A YAML scalar: plain text resolves (`false`, `39`, `~`); quoted text is a string.
     let scalar = |text: &str| {
         let quoted = text.len() >= 2
@@ -190,6 +224,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
         }
     };
     let mut edits = Vec::new();
+    let mut labels = Vec::new();
     if let Some(path) = &args.plan {
         let text = fs::read_to_string(path)
             .with_context(|| format!("cannot read plan {}", path.display()))?;
@@ -197,7 +232,8 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
             recast_yaml::parse_value(&text, Some(path.as_path().into()), 1, &Default::default())
                 .with_context(|| format!("plan {}", path.display()))?;
         let plan = Plan::from_value(&value, &scalar)
-            .map_err(|e| anyhow::anyhow!("plan {}: {e}", path.display()))?;
+            .map_err(|e| usage(format!("plan {}: {e}", path.display())))?;
+        labels.extend((1..=plan.edits.len()).map(|n| format!("plan {} edit {n}", path.display())));
         edits.extend(plan.edits);
     }
     let kinds: [(&str, &str, &[String]); 7] = [
@@ -217,7 +253,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
     let sub = matches
         .as_ref()
         .and_then(|m| m.subcommand_matches("migrate"));
-    let mut flagged: Vec<(usize, Edit)> = Vec::new();
+    let mut flagged: Vec<(usize, Edit, String)> = Vec::new();
     for (rank, (kind, id, values)) in kinds.iter().enumerate() {
         let indices: Vec<usize> = sub
             .and_then(|m| m.indices_of(id))
@@ -225,15 +261,18 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<Plan> {
             .unwrap_or_default();
         for (n, value) in values.iter().enumerate() {
             let position = indices.get(n).copied().unwrap_or(usize::MAX / 8 * rank + n);
-            let edit = Edit::from_flag(kind, value, &scalar).map_err(|m| anyhow::anyhow!("{m}"))?;
-            flagged.push((position, edit));
+            let edit = Edit::from_flag(kind, value, &scalar).map_err(usage)?;
+            flagged.push((position, edit, format!("--{kind} {value}")));
         }
     }
-    flagged.sort_by_key(|(position, _)| *position);
-    edits.extend(flagged.into_iter().map(|(_, edit)| edit));
+    flagged.sort_by_key(|(position, ..)| *position);
+    for (_, edit, label) in flagged {
+        edits.push(edit);
+        labels.push(label);
+    }
     let mut plan = Plan::new(edits);
     plan.assume_zone(args.assume_tz.as_ref());
-    Ok(plan)
+    Ok((plan, labels))
 }
 
 /// Where the migrated records go.
@@ -253,7 +292,7 @@ impl Target {
     fn from_args(args: &MigrateArgs, inputs: &Inputs) -> anyhow::Result<Target> {
         if args.in_place {
             if args.to.is_some() {
-                bail!(
+                usage_bail!(
                     "--in-place rewrites each file in its own format; --to needs -o FILE or --out-dir DIR"
                 );
             }
@@ -263,7 +302,7 @@ impl Target {
             let input = inputs.files.first().map(|input| input.format);
             let format = match args.to.or_else(|| Format::of_output(path, input)) {
                 Some(format) => format,
-                None => bail!(
+                None => usage_bail!(
                     "cannot tell the output format from {}; use --to",
                     path.display()
                 ),
@@ -280,9 +319,18 @@ impl Target {
                 format: args.to,
             });
         }
-        bail!(
+        usage_bail!(
             "say where to write: --in-place, -o FILE or --out-dir DIR (add --dry-run to only look)"
         )
+    }
+
+    /// The one output format, when there is one (`-o`, or `--out-dir` with `--to`).
+    fn format(&self) -> Option<Format> {
+        match self {
+            Target::InPlace => None,
+            Target::File { format, .. } => Some(*format),
+            Target::Dir { format, .. } => *format,
+        }
     }
 }
 
@@ -309,6 +357,10 @@ struct Migrated {
     channel: Option<Channel>,
     /// The text before and after, for a dry run's diff, when it changed.
     diff: Option<(String, String)>,
+    /// What each edit did to this file's records.
+    report: PlanReport,
+    /// Which `--schema` columns its records have.
+    schema_columns: crate::report::FieldsSeen,
 }
 
 /// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
@@ -318,7 +370,8 @@ fn migrate_file(
     target: &Target,
     keep_diff: bool,
     read_options: &ReadOptions,
-    zone: Option<&TimeZone>,
+    write: &WriteOptions,
+    mut schema_columns: crate::report::FieldsSeen,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
@@ -339,7 +392,9 @@ fn migrate_file(
     )?;
     let mut old: Vec<Record> = Vec::new();
     for record in reader.by_ref() {
-        old.push(record?);
+        let record = record?;
+        schema_columns.add(&record);
+        old.push(record);
     }
     // A feed's channel, written back with its items.
     let channel = reader.channel().cloned();
@@ -349,13 +404,16 @@ fn migrate_file(
     let mut dropped = 0;
     let mut edited_records = 0;
     let in_place = matches!(target, Target::InPlace);
+    let mut report = PlanReport::new(plan);
     for record in &old {
         let mut edited = record.clone();
         // An edit that cannot apply to a record fails its file, naming where it is.
-        let outcome = plan.apply(&mut edited).map_err(|message| {
-            let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
-            Error::data(at, message)
-        })?;
+        let outcome = plan
+            .apply_reported(&mut edited, &mut report)
+            .map_err(|message| {
+                let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
+                Error::data(at, message)
+            })?;
         if !outcome.kept {
             dropped += 1;
             if in_place {
@@ -385,6 +443,8 @@ fn migrate_file(
         left_alone: None,
         channel: channel.clone(),
         diff: None,
+        report,
+        schema_columns,
     };
     match target {
         Target::InPlace => {
@@ -410,7 +470,7 @@ fn migrate_file(
                     &new,
                     channel.as_ref(),
                     read_options,
-                    zone,
+                    write,
                 )
                 .with_context(|| {
                     format!("{}: cannot rewrite it in its own form", path.display())
@@ -432,8 +492,8 @@ fn migrate_file(
         } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(*format, &old, channel.as_ref(), zone)?,
-                    render(*format, &new, channel.as_ref(), zone)?,
+                    render(*format, &old, write, channel.as_ref())?,
+                    render(*format, &new, write, channel.as_ref())?,
                 ));
             }
             migrated.records = new;
@@ -441,8 +501,8 @@ fn migrate_file(
         Target::Dir { format: None, .. } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(input.format, &old, channel.as_ref(), zone)?,
-                    render(input.format, &new, channel.as_ref(), zone)?,
+                    render(input.format, &old, write, channel.as_ref())?,
+                    render(input.format, &new, write, channel.as_ref())?,
                 ));
             }
             migrated.records = new;
@@ -451,13 +511,13 @@ fn migrate_file(
     Ok(migrated)
 }
 
-/// Writer options carrying a channel (a feed's metadata) and `--assume-tz` (feed dates).
-fn write_options(channel: &Channel, zone: Option<&TimeZone>) -> WriteOptions {
-    let mut options = WriteOptions {
-        channel: channel.clone(),
-        ..WriteOptions::default()
-    };
-    options.feed.assume_tz = zone.cloned();
+/// The run's writer options with a file's channel (a feed's metadata) filling what the
+/// `--feed-*` flags leave open.
+fn write_options(base: &WriteOptions, channel: Option<&Channel>) -> WriteOptions {
+    let mut options = base.clone();
+    if let Some(channel) = channel {
+        options.channel.fill_from(channel);
+    }
     options
 }
 
@@ -465,8 +525,8 @@ fn write_options(channel: &Channel, zone: Option<&TimeZone>) -> WriteOptions {
 fn render(
     format: Format,
     records: &[Record],
+    base: &WriteOptions,
     channel: Option<&Channel>,
-    zone: Option<&TimeZone>,
 ) -> anyhow::Result<String> {
     if format == Format::Md && records.len() > 1 {
         bail!(
@@ -476,7 +536,7 @@ fn render(
     }
     let mut out = Vec::new();
     {
-        let options = write_options(channel.unwrap_or(&Channel::default()), zone);
+        let options = write_options(base, channel);
         let mut writer = open_writer(format, Box::new(&mut out), &options)?;
         for record in records {
             writer.write_record(record)?;
@@ -611,7 +671,7 @@ fn in_place_text(
     new: &[Record],
     channel: Option<&Channel>,
     options: &ReadOptions,
-    zone: Option<&TimeZone>,
+    write: &WriteOptions,
 ) -> anyhow::Result<String> {
     let form = TextForm::of(original);
     let body = original.strip_prefix('\u{feff}').unwrap_or(original);
@@ -640,7 +700,7 @@ fn in_place_text(
             form.apply(&String::from_utf8(out)?, false)
         }
         // Feeds are written whole with their channel; XML reads CRLF as LF.
-        (format, _, _) => form.apply(&render(format, new, channel, zone)?, true),
+        (format, _, _) => form.apply(&render(format, new, write, channel)?, true),
     };
     if !matches!(format, Format::Rss | Format::Atom) {
         let back = read_all(format, &text, options)?;
@@ -802,7 +862,7 @@ fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::R
             recast_yaml::to_yaml_string(&list).trim_end()
         )
     } else {
-        render(Format::Yaml, new, channel, None)?
+        render(Format::Yaml, new, &WriteOptions::default(), channel)?
     };
     if !opens_with_marker && !is_list && text.starts_with("---\n") {
         text.drain(..4);

@@ -9,15 +9,19 @@ use anyhow::bail;
 use recast_migrate::{Problem, Profile, Validator};
 
 use crate::cli::{ProfileName, ValidateArgs};
-use crate::format::{Format, ReadOptions};
+use crate::format::Format;
 use crate::input::{Inputs, Message, RecordStream};
 use crate::report::Reporter;
 
 pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+    let options = args.read.options(&args.csv.as_csv())?;
     let inputs = Inputs::collect(&args.inputs, args.from)?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
     }
+    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
+    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
     let markdown: Vec<Arc<Path>> = inputs
         .files
         .iter()
@@ -30,7 +34,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
     };
     let mut validator = Validator::new(profile);
     let progress = reporter.progress(files);
-    let stream = RecordStream::start(inputs.files, ReadOptions::default(), progress.clone());
+    let stream = RecordStream::start(inputs.files, options, progress.clone());
     let mut out = crate::output::stdout();
     let mut problems = 0u64;
     let mut records = 0u64;
@@ -43,6 +47,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
             match item {
                 Ok(record) => {
                     records += 1;
+                    schema_columns.add(&record);
                     for problem in validator.check(&record) {
                         problems += 1;
                         let problem = lines.locate(problem, &markdown);
@@ -57,6 +62,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
         }
     }
     progress.finish_and_clear();
+    schema_columns.warn_schema(reporter);
     out.flush()?;
     if problems > 0 {
         bail!("{problems} problem(s) in {records} record(s) from {files} file(s)");

@@ -234,7 +234,7 @@ fn map_serves_archives_with_other_field_names() {
             "colour=x",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("unknown feed field"));
 }
 

@@ -528,7 +528,7 @@ fn plan_errors_name_the_file_and_the_edit() {
         .arg(root().join("tests/data/migrate/bad-plan.yaml"))
         .arg(dir.path())
         .assert()
-        .code(1);
+        .code(2);
     let stderr = stderr_of(&run);
     assert!(
         stderr.contains("bad-plan.yaml: edit 2: date: missing `format`"),
@@ -538,7 +538,7 @@ fn plan_errors_name_the_file_and_the_edit() {
         .args(["migrate", "--in-place", "--rename", "title"])
         .arg(dir.path())
         .assert()
-        .code(1);
+        .code(2);
     assert!(
         stderr_of(&run).contains("--rename \"title\": expected FIELD=VALUE"),
         "{}",

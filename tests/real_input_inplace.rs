@@ -165,9 +165,10 @@ fn a_select_that_names_nothing_is_an_error_and_writes_nothing() {
             "--in-place",
         ],
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // A usage error: the flag cannot take effect on this input.
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("--select picks records inside a JSON document; sheet.csv is csv"),
+        stderr(&output).contains("picks records inside a JSON document, and sheet.csv is csv"),
         "{}",
         stderr(&output)
     );

@@ -285,6 +285,11 @@ impl Schema {
             .map(|(_, t)| *t)
     }
 
+    /// The columns the schema pins, in its order.
+    pub fn columns(&self) -> impl Iterator<Item = &FieldPath> {
+        self.columns.iter().map(|(path, _)| path)
+    }
+
     /// True when the schema pins no column.
     pub fn is_empty(&self) -> bool {
         self.columns.is_empty()

@@ -101,15 +101,26 @@ impl Condition {
     pub fn parse(text: &str, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, String> {
         let text = text.trim();
         let date = |field: &str, date: &str| -> Result<(FieldPath, DateTime), String> {
-            let path = field_path(field)?;
+            let path = condition_field(field)?;
             let date = DateTime::parse(date).ok_or_else(|| {
                 format!("{date:?} is not a date; expected RFC 3339 or YYYY-MM-DD")
             })?;
             Ok((path, date))
         };
+        // Operators of other languages (`==`, `<=`, `=~`) would read as a value starting
+        // with `=` or `~` and match nothing without a word; refuse them.
+        let operand_of = |operator: &str, operand: &str| -> Result<(), String> {
+            match operand.chars().next() {
+                Some(c @ ('=' | '~')) => Err(format!(
+                    "`{operator}{c}` is not a --where operator; {CONDITION_GRAMMAR}"
+                )),
+                _ => Ok(()),
+            }
+        };
         if let Some((field, value)) = text.split_once("!=") {
+            operand_of("!=", value)?;
             return Ok(Condition::NotEquals {
-                path: field_path(field)?,
+                path: condition_field(field)?,
                 text: value.to_owned(),
                 value: scalar(value),
             });
@@ -117,9 +128,10 @@ impl Condition {
         if let Some(at) = text.find(['=', '<', '>']) {
             let (field, rest) = text.split_at(at);
             let operand = &rest[1..];
+            operand_of(&rest[..1], operand)?;
             return Ok(match rest.as_bytes()[0] {
                 b'=' => Condition::Equals {
-                    path: field_path(field)?,
+                    path: condition_field(field)?,
                     text: operand.to_owned(),
                     value: scalar(operand),
                 },
@@ -142,8 +154,8 @@ impl Condition {
             });
         }
         match text.strip_prefix('!') {
-            Some(field) => Ok(Condition::Missing(field_path(field)?)),
-            None => Ok(Condition::Exists(field_path(text)?)),
+            Some(field) => Ok(Condition::Missing(condition_field(field)?)),
+            None => Ok(Condition::Exists(condition_field(text)?)),
         }
     }
 
@@ -175,6 +187,27 @@ impl Condition {
     }
 }
 
+/// The forms `--where` accepts, for its error messages.
+pub const CONDITION_GRAMMAR: &str = "expected one of: field=value, field!=value, field<DATE, \
+     field>DATE (DATE: YYYY-MM-DD or RFC 3339), field (it exists), !field (it is missing)";
+
+/// The field of a `where` condition: a path without operator characters, so that a
+/// mistyped operator is an error rather than a field no record has.
+fn condition_field(text: &str) -> Result<FieldPath, String> {
+    if let Some(c) = text.chars().find(|c| {
+        matches!(
+            c,
+            '=' | '!' | '<' | '>' | '~' | '&' | '|' | '(' | ')' | '*' | '^' | '$'
+        )
+    }) {
+        return Err(format!(
+            "{:?} is not a field name (it holds `{c}`); {CONDITION_GRAMMAR}",
+            text.trim()
+        ));
+    }
+    field_path(text)
+}
+
 /// A path from user text; empty paths and empty segments are refused.
 pub(crate) fn field_path(text: &str) -> Result<FieldPath, String> {
     let text = text.trim();
@@ -194,6 +227,20 @@ impl Edit {
             from: FieldPath::parse(from),
             to: FieldPath::parse(to),
         }
+    }
+
+    /// A rename between two paths that can work on some record: not onto itself, not
+    /// into itself (`provider=provider.inner` would have to remove what it moves into).
+    pub fn renamed(from: FieldPath, to: FieldPath) -> Result<Edit, String> {
+        if from == to {
+            return Err(format!("renames {from} to itself"));
+        }
+        if to.segments().starts_with(from.segments()) {
+            return Err(format!(
+                "cannot move {from} inside itself; rename it to a new name first (--rename {from}=tmp --rename tmp={to} moves the field, not the map around it)"
+            ));
+        }
+        Ok(Edit::Rename { from, to })
     }
 
     /// A date reformat; the format must have at least one directive, and every
@@ -276,10 +323,11 @@ impl Edit {
         Ok(match kind {
             "rename" => {
                 let (from, to) = pair()?;
-                Edit::Rename {
-                    from: field_path(from).map_err(in_flag)?,
-                    to: field_path(to).map_err(in_flag)?,
-                }
+                Edit::renamed(
+                    field_path(from).map_err(in_flag)?,
+                    field_path(to).map_err(in_flag)?,
+                )
+                .map_err(in_flag)?
             }
             "delete" => Edit::Delete(field_path(arg).map_err(in_flag)?),
             "set" | "default" => {
@@ -302,6 +350,66 @@ impl Edit {
             "where" => Edit::Where(Condition::parse(arg, scalar).map_err(in_flag)?),
             other => return Err(format!("unknown edit {other:?}")),
         })
+    }
+
+    /// Applies the edit and says what came of it: changed, unchanged, or why it could
+    /// not apply to this record.
+    pub fn apply_explained(&self, fields: &mut Map) -> Applied {
+        match self.apply(fields) {
+            None => Applied::Dropped,
+            Some(true) => Applied::Changed,
+            Some(false) => self.why_unchanged(fields),
+        }
+    }
+
+    /// Why an edit that changed nothing did not: the value was already so, the field it
+    /// reads is missing, or the path cannot be reached in this record.
+    fn why_unchanged(&self, fields: &Map) -> Applied {
+        let blocked = |reason: String| Applied::Blocked(reason);
+        match self {
+            Edit::Rename { from, to } => match reach(fields, from.segments()) {
+                Err(reason) => blocked(reason),
+                Ok(None) => Applied::Missing,
+                Ok(Some(_)) => {
+                    let parent = &from.segments()[..from.segments().len() - 1];
+                    if let Ok(Some(Value::List(_))) = reach(fields, parent) {
+                        return blocked(format!(
+                            "{} is a list: --rename moves map keys, not list items (use --set and --delete)",
+                            FieldPath::from_keys(parent.iter().cloned())
+                        ));
+                    }
+                    let to_parent = &to.segments()[..to.segments().len() - 1];
+                    match rename_target(fields, to_parent) {
+                        Err(reason) => blocked(reason),
+                        Ok(()) => Applied::Unchanged,
+                    }
+                }
+            },
+            Edit::Delete(path) => match reach(fields, path.segments()) {
+                Err(reason) => blocked(reason),
+                Ok(None) => Applied::Missing,
+                Ok(Some(_)) => Applied::Unchanged,
+            },
+            Edit::Set { path, .. } | Edit::Default { path, .. } | Edit::Template { path, .. } => {
+                match writable(fields, path.segments()) {
+                    Err(reason) => blocked(reason),
+                    Ok(()) => Applied::Unchanged,
+                }
+            }
+            Edit::Date { path, .. } => match reach(fields, path.segments()) {
+                Err(reason) => blocked(reason),
+                Ok(None) => Applied::Missing,
+                Ok(Some(Value::String(text))) if DateTime::parse(text).is_none() => {
+                    blocked(format!("{path} is not a date: {text:?}"))
+                }
+                Ok(Some(Value::String(_))) => Applied::Unchanged,
+                Ok(Some(other)) => blocked(format!(
+                    "{path} is a {}, not a date text",
+                    other.type_name()
+                )),
+            },
+            Edit::Where(_) => Applied::Unchanged,
+        }
     }
 
     /// Applies the edit; returns whether the record changed, or `None` when a `where`
@@ -341,6 +449,135 @@ impl Edit {
     }
 }
 
+/// What one edit did to one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Changed,
+    /// The record already was as the edit would make it.
+    Unchanged,
+    /// The field the edit reads (rename, delete, date) is not in the record.
+    Missing,
+    /// The edit cannot apply to this record, and why (`title is a string, not a map`).
+    Blocked(String),
+    /// A `where` left the record out.
+    Dropped,
+}
+
+/// The value at `segments`: `Ok(None)` when a map on the way lacks the key, an error
+/// saying why when a step goes into a scalar, or into a list without that item.
+fn reach<'a>(fields: &'a Map, segments: &[String]) -> Result<Option<&'a Value>, String> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Ok(None);
+    };
+    let Some(mut value) = fields.get(first) else {
+        return Ok(None);
+    };
+    for (i, segment) in rest.iter().enumerate() {
+        let here = &segments[..=i];
+        value = match value {
+            Value::Map(map) => match map.get(segment) {
+                Some(value) => value,
+                None => return Ok(None),
+            },
+            Value::List(items) => list_item(items, segment, here)?,
+            other => return Err(not_a_map(here, other)),
+        };
+    }
+    Ok(Some(value))
+}
+
+fn list_item<'a>(items: &'a [Value], segment: &str, list: &[String]) -> Result<&'a Value, String> {
+    let name = FieldPath::from_keys(list.iter().cloned());
+    match segment.parse::<usize>() {
+        Ok(i) => items.get(i).ok_or_else(|| {
+            format!(
+                "{name} has {} item(s), so there is no {name}.{i} (items count from 0)",
+                items.len()
+            )
+        }),
+        Err(_) => Err(format!(
+            "{name} is a list, and {segment:?} is not an item number"
+        )),
+    }
+}
+
+fn not_a_map(path: &[String], value: &Value) -> String {
+    format!(
+        "{} is a {}, not a map",
+        FieldPath::from_keys(path.iter().cloned()),
+        value.type_name()
+    )
+}
+
+/// Whether a value can be written at `segments` (missing maps on the way are created).
+fn writable(fields: &Map, segments: &[String]) -> Result<(), String> {
+    let Some((last, parents)) = segments.split_last() else {
+        return Err("an empty path".into());
+    };
+    match reach(fields, parents)? {
+        _ if parents.is_empty() => Ok(()),
+        None | Some(Value::Map(_)) => Ok(()),
+        Some(Value::List(items)) => list_item(items, last, parents).map(|_| ()),
+        Some(other) => Err(not_a_map(parents, other)),
+    }
+}
+
+/// Whether a renamed field can go below `parents`: every existing step is a map.
+fn rename_target(fields: &Map, parents: &[String]) -> Result<(), String> {
+    let mut current = fields;
+    for (i, segment) in parents.iter().enumerate() {
+        match current.get(segment) {
+            None => return Ok(()),
+            Some(Value::Map(map)) => current = map,
+            Some(Value::List(_)) => {
+                return Err(format!(
+                    "{} is a list: --rename moves a field into maps, not into list items",
+                    FieldPath::from_keys(parents[..=i].iter().cloned())
+                ));
+            }
+            Some(other) => return Err(not_a_map(&parents[..=i], other)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `value` at `segments` below `map`, creating maps for missing keys and going
+/// through list items that exist (`images.0.alt`); false when a step cannot be taken.
+fn insert_through(map: &mut Map, segments: &[String], value: Value) -> bool {
+    let Some((first, rest)) = segments.split_first() else {
+        return false;
+    };
+    if rest.is_empty() {
+        map.insert(first.clone(), value);
+        return true;
+    }
+    let next = map
+        .entry(first.clone())
+        .or_insert_with(|| Value::Map(Map::default()));
+    insert_into(next, rest, value)
+}
+
+fn insert_into(target: &mut Value, segments: &[String], value: Value) -> bool {
+    match target {
+        Value::Map(map) => insert_through(map, segments, value),
+        Value::List(items) => {
+            let Some((first, rest)) = segments.split_first() else {
+                return false;
+            };
+            let Some(item) = first.parse::<usize>().ok().and_then(|i| items.get_mut(i)) else {
+                return false;
+            };
+            if rest.is_empty() {
+                *item = value;
+                true
+            } else {
+                insert_into(item, rest, value)
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The map at `segments` below `fields` (the record itself for none).
 fn map_at<'a>(fields: &'a mut Map, segments: &[String]) -> Option<&'a mut Map> {
     if segments.is_empty() {
@@ -360,7 +597,7 @@ fn set(fields: &mut Map, path: &FieldPath, value: Value) -> bool {
         *slot = value;
         return true;
     }
-    path.insert(fields, value)
+    insert_through(fields, path.segments(), value)
 }
 
 fn delete(fields: &mut Map, path: &FieldPath) -> bool {
@@ -844,5 +1081,75 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn edits_that_cannot_apply_say_why() {
+        let explain = |kind: &str, arg: &str| {
+            let mut fields = record();
+            Edit::from_flag(kind, arg, &yaml_ish)
+                .unwrap()
+                .apply_explained(&mut fields)
+        };
+        let blocked = |text: &str| Applied::Blocked(text.to_owned());
+        assert_eq!(
+            explain("set", "title.sub=1"),
+            blocked("title is a string, not a map")
+        );
+        assert_eq!(
+            explain("set", "images.1.url=x"),
+            blocked("images has 1 item(s), so there is no images.1 (items count from 0)")
+        );
+        assert_eq!(
+            explain("rename", "images.0=cover"),
+            blocked(
+                "images is a list: --rename moves map keys, not list items (use --set and --delete)"
+            )
+        );
+        assert_eq!(
+            explain("rename", "title=images.0.title"),
+            blocked("images is a list: --rename moves a field into maps, not into list items")
+        );
+        assert_eq!(
+            explain("date", "title=%Y"),
+            blocked("title is not a date: \"AI revolution in medicine\"")
+        );
+        assert_eq!(
+            explain("date", "published=%Y"),
+            blocked("published is a bool, not a date text")
+        );
+        assert_eq!(
+            explain("delete", "images.x"),
+            blocked("images is a list, and \"x\" is not an item number")
+        );
+        assert_eq!(explain("rename", "titel=title"), Applied::Missing);
+        assert_eq!(explain("delete", "nothing"), Applied::Missing);
+        assert_eq!(explain("set", "published=false"), Applied::Unchanged);
+        assert_eq!(explain("set", "images.0.alt=A"), Applied::Changed);
+        assert_eq!(explain("where", "category=news"), Applied::Dropped);
+    }
+
+    #[test]
+    fn impossible_renames_and_foreign_operators_are_refused() {
+        let error = |kind: &str, arg: &str| Edit::from_flag(kind, arg, &yaml_ish).unwrap_err();
+        assert!(error("rename", "provider=provider.inner").contains("inside itself"));
+        assert!(error("rename", "title=title").contains("to itself"));
+        for condition in [
+            "a==1",
+            "a<=2020-01-01",
+            "a>=2020-01-01",
+            "a=~x",
+            "a!==1",
+            "a~x",
+            "a && b",
+        ] {
+            let message = error("where", condition);
+            assert!(
+                message.contains(CONDITION_GRAMMAR),
+                "{condition}: {message}"
+            );
+        }
+        // A value may hold those characters after a plain `=`.
+        assert!(Edit::from_flag("where", "title=A~B", &yaml_ish).is_ok());
     }
 }

@@ -38,7 +38,7 @@ pub mod plan;
 pub mod stats;
 pub mod validate;
 
-pub use edit::{Condition, Edit};
-pub use plan::{Outcome, Plan, PlanError};
+pub use edit::{Applied, Condition, Edit};
+pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
 pub use stats::{ArchiveStats, DateRange, FieldStats};
 pub use validate::{Problem, Profile, Validator};

@@ -16,7 +16,7 @@ use std::fmt;
 
 use recast_model::{Map, Record, Value};
 
-use crate::edit::{Condition, Edit, field_path};
+use crate::edit::{Applied, Condition, Edit, field_path};
 
 /// The edits of a migration, applied in order to each record.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,57 @@ pub struct Outcome {
     pub kept: bool,
     /// True when some edit changed a field.
     pub changed: bool,
+}
+
+/// What each edit of a plan did over many records: how many it changed, left as they
+/// were, lacked the field it reads, or could not reach (and the first reason why).
+#[derive(Debug, Clone, Default)]
+pub struct PlanReport {
+    /// One per edit, in the plan's order.
+    pub edits: Vec<EditCounts>,
+}
+
+/// What one edit did over many records.
+#[derive(Debug, Clone, Default)]
+pub struct EditCounts {
+    pub changed: u64,
+    pub unchanged: u64,
+    /// Records without the field the edit reads (rename, delete, date).
+    pub missing: u64,
+    /// Records the edit could not apply to.
+    pub blocked: u64,
+    /// Why it could not apply to the first such record.
+    pub first_blocked: Option<String>,
+    /// Where that record came from (`file:line`).
+    pub first_blocked_in: Option<String>,
+    /// Records a `where` left out.
+    pub dropped: u64,
+    /// A template edit: the placeholders that found no value.
+    pub template: recast_model::template::TemplateGaps,
+}
+
+impl PlanReport {
+    pub fn new(plan: &Plan) -> PlanReport {
+        PlanReport {
+            edits: vec![EditCounts::default(); plan.edits.len()],
+        }
+    }
+
+    /// Adds another report of the same plan (of records read after this one's).
+    pub fn merge(&mut self, other: &PlanReport) {
+        for (total, counts) in self.edits.iter_mut().zip(&other.edits) {
+            total.changed += counts.changed;
+            total.unchanged += counts.unchanged;
+            total.missing += counts.missing;
+            total.dropped += counts.dropped;
+            if total.first_blocked.is_none() {
+                total.first_blocked = counts.first_blocked.clone();
+                total.first_blocked_in = counts.first_blocked_in.clone();
+            }
+            total.blocked += counts.blocked;
+            total.template.merge(&counts.template);
+        }
+    }
 }
 
 /// A plan file that cannot be used: which edit (1-based) and what was expected.
@@ -68,26 +119,54 @@ impl Plan {
         }
     }
 
-    /// Applies every edit in order to the record's fields; the error says which edit
-    /// cannot apply to this record and why ([`Edit::check`]).
-    pub fn apply(&self, record: &mut Record) -> Result<Outcome, String> {
+    /// [`Plan::apply`], counting in `report` what each edit did and why it could not
+    /// apply (`report` has one entry per edit: start with [`PlanReport::new`]). The
+    /// error says which edit cannot apply to this record at all and why
+    /// ([`Edit::check`]: a date without a zone that the format needs one for).
+    pub fn apply_reported(
+        &self,
+        record: &mut Record,
+        report: &mut PlanReport,
+    ) -> Result<Outcome, String> {
         let mut changed = false;
-        for edit in &self.edits {
+        for (edit, counts) in self.edits.iter().zip(&mut report.edits) {
             edit.check(&record.fields)?;
-            match edit.apply(&mut record.fields) {
-                Some(c) => changed |= c,
-                None => {
+            match edit.apply_explained(&mut record.fields) {
+                Applied::Dropped => {
+                    counts.dropped += 1;
                     return Ok(Outcome {
                         kept: false,
                         changed,
                     });
                 }
+                Applied::Changed => {
+                    counts.changed += 1;
+                    changed = true;
+                }
+                Applied::Unchanged => counts.unchanged += 1,
+                Applied::Missing => counts.missing += 1,
+                Applied::Blocked(reason) => {
+                    counts.blocked += 1;
+                    if counts.first_blocked.is_none() {
+                        counts.first_blocked = Some(reason);
+                        counts.first_blocked_in = Some(record.origin.to_string());
+                    }
+                }
+            }
+            if let Edit::Template { template, .. } = edit {
+                counts.template.add(template, record);
             }
         }
         Ok(Outcome {
             kept: true,
             changed,
         })
+    }
+
+    /// Applies every edit in order to the record's fields; the error says which edit
+    /// cannot apply to this record and why ([`Edit::check`]).
+    pub fn apply(&self, record: &mut Record) -> Result<Outcome, String> {
+        self.apply_reported(record, &mut PlanReport::new(self))
     }
 
     /// Builds a plan from a plan file's value (a list of one-key maps, see the module
@@ -160,10 +239,10 @@ fn parse_edit(
             Value::String(s) => edits.push(Edit::from_flag("rename", s, scalar)?),
             _ => {
                 let map = fields(spec, &["from", "to"])?;
-                edits.push(Edit::Rename {
-                    from: field_path(&text("from", &map)?)?,
-                    to: field_path(&text("to", &map)?)?,
-                });
+                edits.push(Edit::renamed(
+                    field_path(&text("from", &map)?)?,
+                    field_path(&text("to", &map)?)?,
+                )?);
             }
         },
         "delete" => match spec {

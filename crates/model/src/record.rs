@@ -28,6 +28,20 @@ impl Origin {
     }
 }
 
+/// `file:line` (`<stdin>` without a file; no line when it is unknown), for messages.
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(path) => write!(f, "{}", path.display())?,
+            None => f.write_str("<stdin>")?,
+        }
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        Ok(())
+    }
+}
+
 /// One article: its fields in source order (the body, if any, is the field `body`) and
 /// where it came from.
 ///

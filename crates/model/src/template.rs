@@ -5,9 +5,10 @@
 //! in its own offset; the format is checked when the template is parsed) or
 //! `{path|filter}` with the filters `slug`, `lower`, `upper`, which chain
 //! (`{title|lower|slug}`). `{{` and `}}` are literal braces. A missing field, or a date
-//! that does not parse, renders as empty text. A date without a zone formatted with a
-//! directive that needs one (`%z`) is an error unless a zone is assumed
-//! ([`Template::assume_zone`]).
+//! that does not parse, renders as empty text; [`TemplateGaps`] counts those, so that
+//! callers can warn (some records) or refuse (no record has the field). A date without a
+//! zone formatted with a directive that needs one (`%z`) is an error unless a zone is
+//! assumed ([`Template::assume_zone`]).
 //!
 //! ```
 //! use recast_model::template::Template;
@@ -22,6 +23,7 @@
 
 use crate::date::{DateTime, TimeZone, check_format};
 use crate::path::FieldPath;
+use crate::record::Record;
 use crate::value::{Map, Value};
 
 /// A parsed template.
@@ -39,6 +41,8 @@ enum Part {
         path: FieldPath,
         date_format: Option<String>,
         filters: Vec<Filter>,
+        /// The placeholder as written (`{titel|slug}`), for messages.
+        source: String,
     },
 }
 
@@ -87,17 +91,70 @@ impl Template {
         self
     }
 
+    /// The placeholders, as written (`{titel|slug}`), with the field each reads.
+    pub fn placeholders(&self) -> impl Iterator<Item = (&str, &FieldPath)> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Field { source, path, .. } => Some((source.as_str(), path)),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// For each placeholder in order, why it renders as empty text for these fields
+    /// (`None` when it renders something).
+    pub fn gaps(&self, fields: &Map) -> Vec<Option<String>> {
+        let mut gaps = Vec::new();
+        for part in &self.parts {
+            let Part::Field {
+                path, date_format, ..
+            } = part
+            else {
+                continue;
+            };
+            let gap = match (path.get(fields), date_format) {
+                (None, _) => Some(format!("no field {path}")),
+                (Some(value), _) if scalar_text(value).is_none() => {
+                    Some(format!("{path} is a {}", value.type_name()))
+                }
+                (Some(value), Some(_))
+                    if scalar_text(value)
+                        .and_then(|t| DateTime::parse(&t))
+                        .is_none() =>
+                {
+                    Some(format!("{path} is not a date: {value}"))
+                }
+                _ if self
+                    .render_part(part, fields)
+                    .is_ok_and(|text| text.is_empty()) =>
+                {
+                    Some(format!("{path} is empty"))
+                }
+                _ => None,
+            };
+            gaps.push(gap);
+        }
+        gaps
+    }
+
     /// Renders the template with a record's fields; the error names the placeholder of a
     /// date that cannot be formatted (no zone, and the format needs one).
     pub fn render(&self, fields: &Map) -> Result<String, String> {
         let mut out = String::new();
         for part in &self.parts {
+            out.push_str(&self.render_part(part, fields)?);
+        }
+        Ok(out)
+    }
+
+    fn render_part(&self, part: &Part, fields: &Map) -> Result<String, String> {
+        let mut out = String::new();
+        {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Field {
                     path,
                     date_format,
                     filters,
+                    ..
                 } => {
                     let value = path.get(fields);
                     let mut text = match (value, date_format) {
@@ -155,7 +212,90 @@ fn parse_placeholder(inner: &str) -> Result<Part, String> {
         path: FieldPath::parse(path.trim()),
         date_format,
         filters,
+        source: format!("{{{inner}}}"),
     })
+}
+
+/// The placeholders of a template that found no value, counted over many records:
+/// a placeholder no record fills is most likely a misspelt field (`{titel}`), one that
+/// some records fill is a gap in the data.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateGaps {
+    /// Records the template was rendered for.
+    pub records: u64,
+    /// One per placeholder, in the template's order (empty until the first record).
+    pub gaps: Vec<Gap>,
+}
+
+/// One placeholder's records without a value.
+#[derive(Debug, Clone, Default)]
+pub struct Gap {
+    /// The placeholder as written (`{titel|slug}`).
+    pub placeholder: String,
+    /// Records it rendered empty for.
+    pub records: u64,
+    /// Why, for the first such record (`no field titel`), and where it came from.
+    pub first: Option<(String, String)>,
+    /// The field the placeholder reads.
+    pub field: String,
+    /// The top-level field names of that first record, for "did you mean".
+    pub names_of_first: Vec<String>,
+}
+
+impl TemplateGaps {
+    /// Counts the placeholders `template` leaves empty for `record`.
+    pub fn add(&mut self, template: &Template, record: &Record) {
+        if self.gaps.is_empty() {
+            self.gaps = template
+                .placeholders()
+                .map(|(placeholder, path)| Gap {
+                    placeholder: placeholder.to_owned(),
+                    field: path.to_string(),
+                    ..Gap::default()
+                })
+                .collect();
+        }
+        self.records += 1;
+        for (gap, why) in self.gaps.iter_mut().zip(template.gaps(&record.fields)) {
+            if let Some(why) = why {
+                gap.records += 1;
+                if gap.first.is_none() {
+                    gap.first = Some((why, record.origin.to_string()));
+                    gap.names_of_first = record.fields.keys().cloned().collect();
+                }
+            }
+        }
+    }
+
+    /// Adds the counts of later records.
+    pub fn merge(&mut self, other: &TemplateGaps) {
+        if self.gaps.is_empty() {
+            self.gaps = other.gaps.clone();
+        } else {
+            for (gap, more) in self.gaps.iter_mut().zip(&other.gaps) {
+                gap.records += more.records;
+                if gap.first.is_none() {
+                    gap.first = more.first.clone();
+                    gap.names_of_first = more.names_of_first.clone();
+                }
+            }
+        }
+        self.records += other.records;
+    }
+
+    /// Placeholders that rendered empty for every record (none when there was no record).
+    pub fn never_filled(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(|gap| self.records > 0 && gap.records == self.records)
+    }
+
+    /// Placeholders that rendered empty for some records but not all.
+    pub fn sometimes_empty(&self) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(|gap| gap.records > 0 && gap.records < self.records)
+    }
 }
 
 fn scalar_text(value: &Value) -> Option<String> {
@@ -260,5 +400,30 @@ mod tests {
         assert!(!s.ends_with('-'));
         assert_eq!(slug("人工知能が医療を変える"), "人工知能が医療を変える");
         assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn gaps_are_counted_per_placeholder() {
+        let template = Template::parse("{date:%Y}-{titel|slug}-{title|slug}").unwrap();
+        let mut gaps = TemplateGaps::default();
+        for (title, date) in [("A", "2021-01-01"), ("B", "soon")] {
+            let mut record = Record::default();
+            record.fields.insert("title".into(), title.into());
+            record.fields.insert("date".into(), date.into());
+            gaps.add(&template, &record);
+        }
+        let never: Vec<&str> = gaps
+            .never_filled()
+            .map(|g| g.placeholder.as_str())
+            .collect();
+        assert_eq!(never, ["{titel|slug}"]);
+        let some: Vec<(&str, u64)> = gaps
+            .sometimes_empty()
+            .map(|g| (g.placeholder.as_str(), g.records))
+            .collect();
+        assert_eq!(some, [("{date:%Y}", 1)]);
+        let first = gaps.gaps[0].first.clone().unwrap();
+        assert_eq!(first.0, "date is not a date: \"soon\"");
+        assert_eq!(gaps.gaps[1].first.clone().unwrap().0, "no field titel");
     }
 }
