@@ -2,11 +2,21 @@
 //! and a progress bar for long runs. Standard output carries data only.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs with at least this many input files show a progress bar on a terminal.
 const PROGRESS_MIN_FILES: usize = 1000;
+
+/// `--quiet` for the whole run, for warnings raised where no `Reporter` is at hand (a
+/// reader opened with default options, whichever command opened it).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// False under `--quiet`: readers' warnings are dropped too.
+pub fn warnings_shown() -> bool {
+    !QUIET.load(Ordering::Relaxed)
+}
 
 pub struct Reporter {
     quiet: bool,
@@ -14,6 +24,7 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
+        QUIET.store(quiet, Ordering::Relaxed);
         Reporter { quiet }
     }
 

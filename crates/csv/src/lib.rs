@@ -66,10 +66,12 @@
 #![warn(missing_docs)]
 
 mod cell;
+mod dialect;
 mod header;
 mod read;
 mod write;
 
+pub use dialect::{DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 pub use header::{ColumnType, Schema};
-pub use read::{CsvReadOptions, CsvReader};
+pub use read::{CsvReadOptions, CsvReader, Warn, warn_to_stderr};
 pub use write::{CsvWriteOptions, CsvWriter};
