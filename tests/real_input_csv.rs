@@ -438,6 +438,17 @@ fn crlf_files_report_the_same_lines_as_lf_files() {
             run.stderr
         );
     }
+    // Old Mac line ends (`\r` alone): rows are counted.
+    let run = stdin_run(
+        b"a,b\r1,2\r3,4,5\r",
+        &["convert", "--from", "csv", "--to", "json"],
+    );
+    assert!(
+        run.stderr
+            .contains("<stdin>:3 (record 2): row 2 has 3 fields, but the header has 2"),
+        "{}",
+        run.stderr
+    );
     // Records carry their line too: validate names it.
     let run = run_on(
         "crlf.csv",

@@ -282,10 +282,15 @@ impl<R: BufRead> CsvReader<R> {
 
     /// The line in the file where a row that the csv parser placed at `position` starts.
     fn line_at(&self, position: &csv::Position) -> u64 {
-        // The parser ends a row at the `\r` of `\r\n` and counts the `\n` into the
-        // next row, so every row after the first would be placed a line early.
-        let crlf = self.dialect.line_ending == LineEnding::CrLf && position.byte() > 0;
-        position.line() + self.lines_before + u64::from(crlf)
+        let line = match self.dialect.line_ending {
+            LineEnding::Lf => position.line(),
+            // The parser ends a row at the `\r` of `\r\n` and counts the `\n` into the
+            // next row, so every row after the first would be placed a line early.
+            LineEnding::CrLf => position.line() + u64::from(position.byte() > 0),
+            // The parser counts `\n` only: in a sheet of `\r` line ends, count rows.
+            LineEnding::Cr => position.record() + 1,
+        };
+        line + self.lines_before
     }
 
     fn row_line(&self, record: &csv::ByteRecord) -> u64 {
