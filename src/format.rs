@@ -406,6 +406,19 @@ pub fn open_reader<'a>(
             let csv = &options.csv;
             let mut read = recast_csv::CsvReadOptions {
                 delimiter: csv.delimiter_for(format),
+                // `--delimiter` wins; `.tsv` says tab (a `sep=` line may still say
+                // otherwise); CSV is sniffed among `,` `;` tab `|`.
+                delimiter_choice: match (csv.delimiter, format) {
+                    (Some(_), _) => recast_csv::DelimiterChoice::Given,
+                    (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
+                    (None, _) => recast_csv::DelimiterChoice::Sniff,
+                },
+                // The run's warnings: a sniffed delimiter, skipped blank rows.
+                warn: if crate::report::warnings_shown() {
+                    options.feed.warn.clone()
+                } else {
+                    Arc::new(|_: &str| {})
+                },
                 ..csv.read.clone()
             };
             if let Some(size) = options.max_record_size {

@@ -2,6 +2,7 @@
 //! and a progress bar for long runs. Standard output carries data only.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -114,12 +115,22 @@ pub fn check_template(
     Ok(())
 }
 
+/// `--quiet` for the whole run, for warnings raised where no `Reporter` is at hand (a
+/// reader opened with default options, whichever command opened it).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// False under `--quiet`: readers' warnings are dropped too.
+pub fn warnings_shown() -> bool {
+    !QUIET.load(Ordering::Relaxed)
+}
+
 pub struct Reporter {
     quiet: bool,
 }
 
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
+        QUIET.store(quiet, Ordering::Relaxed);
         Reporter { quiet }
     }
 

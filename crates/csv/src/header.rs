@@ -154,6 +154,11 @@ fn split_hint(text: &str) -> (&str, Option<ColumnType>) {
 }
 
 fn split_path(path: &str) -> Vec<(String, bool)> {
+    if path == "\\" {
+        // A lone backslash escapes nothing: it is how the empty key is written, since an
+        // empty header cell is an error.
+        return vec![(String::new(), false)];
+    }
     let mut segments = vec![(String::new(), true)];
     let mut chars = path.chars();
     while let Some(c) = chars.next() {
@@ -217,6 +222,23 @@ pub(crate) fn resolve_segments(headers: &[RawHeader]) -> Vec<Vec<Segment>> {
                 .collect()
         })
         .collect()
+}
+
+/// A column as a spreadsheet shows it, from its index: `column 3 (C)`, `column 28 (AB)`.
+pub(crate) fn column_label(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let digit = (n - 1) % 26;
+        letters.push(b'A' + digit as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "column {} ({})",
+        index + 1,
+        String::from_utf8_lossy(&letters)
+    )
 }
 
 /// Column types pinned by the user (`--schema FILE`), overriding header hints and
@@ -334,6 +356,29 @@ mod tests {
         let mut out = String::new();
         push_key(&mut out, "0");
         assert_eq!(out, r"\0");
+    }
+
+    #[test]
+    fn columns_are_labelled_as_spreadsheets_show_them() {
+        assert_eq!(column_label(0), "column 1 (A)");
+        assert_eq!(column_label(2), "column 3 (C)");
+        assert_eq!(column_label(25), "column 26 (Z)");
+        assert_eq!(column_label(26), "column 27 (AA)");
+        assert_eq!(column_label(27), "column 28 (AB)");
+        assert_eq!(column_label(701), "column 702 (ZZ)");
+        assert_eq!(column_label(702), "column 703 (AAA)");
+    }
+
+    #[test]
+    fn a_lone_backslash_is_the_empty_key() {
+        let h = parse_header("\\");
+        assert_eq!(h.segments, vec![(String::new(), false)]);
+        // With a hint, the path before it is simply empty.
+        let h = parse_header(":list");
+        assert_eq!(
+            (h.segments[0].0.as_str(), h.hint),
+            ("", Some(ColumnType::List))
+        );
     }
 
     #[test]

@@ -57,6 +57,10 @@
 //!   item's ends is `\ `; an empty item is null; the item `'` is the empty string.
 //! * The writer keeps rows in memory up to [`CsvWriteOptions::memory_limit`], then in
 //!   a temporary file, and writes everything at `finish`, when the columns are known.
+//! * Sheets from spreadsheets: a BOM and an Excel `sep=` first line are skipped (the
+//!   line names the delimiter), a `.csv` sheet's delimiter is sniffed among `,` `;` tab
+//!   `|` from its first 64 KiB, and rows whose every cell is empty are skipped with a
+//!   warning; [`CsvReader::dialect`] says what was seen, for a writer to keep it.
 //! * Columns without a hint or [`Schema`] type are inferred from the first rows: a
 //!   column holding unmarked text is text (so `02139` and `10001` are both text), any
 //!   other is read cell by cell as JSON numbers and `true`/`false`. `007` is never 7.
@@ -66,10 +70,12 @@
 #![warn(missing_docs)]
 
 mod cell;
+mod dialect;
 mod header;
 mod read;
 mod write;
 
+pub use dialect::{DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 pub use header::{ColumnType, Schema};
-pub use read::{CsvReadOptions, CsvReader};
+pub use read::{CsvReadOptions, CsvReader, Warn, warn_to_stderr};
 pub use write::{CsvWriteOptions, CsvWriter};

@@ -1,7 +1,7 @@
 //! [`CsvReader`]: one record per row, nested again from the dotted headers.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Chain, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,14 +12,30 @@ use recast_model::{
 };
 
 use crate::cell;
-use crate::header::{ColumnType, RawHeader, Schema, Segment, parse_header, resolve_segments};
+use crate::dialect::{DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
+use crate::header::{
+    ColumnType, RawHeader, Schema, Segment, column_label, parse_header, resolve_segments,
+};
 use crate::write::ORDER_COLUMN;
 
+/// Receives the reader's warnings (a sniffed delimiter, skipped empty rows). The
+/// default prints them to standard error.
+pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The default [`Warn`]: `recast: warning: ...` on standard error.
+pub fn warn_to_stderr() -> Warn {
+    Arc::new(|message: &str| eprintln!("recast: warning: {message}"))
+}
+
 /// How [`CsvReader`] reads.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CsvReadOptions {
-    /// The field separator: `b','` for CSV, `b'\t'` for TSV.
+    /// The field separator: `b','` for CSV, `b'\t'` for TSV; how far a sheet's `sep=`
+    /// line and sniffing may change it is [`CsvReadOptions::delimiter_choice`]'s to say.
     pub delimiter: u8,
+    /// Whether `delimiter` is the user's, a default a `sep=` line may change, or a
+    /// fallback for sniffing (the default). See [`Dialect`].
+    pub delimiter_choice: DelimiterChoice,
     /// Take off the `'` that neutralised a cell starting with `=`, `+`, `-`, `@`, tab
     /// or CR (as [`CsvWriteOptions::sanitize`](crate::CsvWriteOptions::sanitize) wrote
     /// it). Default true.
@@ -32,25 +48,45 @@ pub struct CsvReadOptions {
     /// The largest row, in bytes of input; a bigger one is a `Limit` error that trips
     /// while reading it, so a huge quoted cell is never held whole. Default 256 MiB.
     pub max_record_bytes: u64,
+    /// Where warnings go: the delimiter sniffing chose when it is not `,`, a `sep=`
+    /// line the given delimiter overrode, the all-empty rows skipped.
+    pub warn: Warn,
 }
 
 impl Default for CsvReadOptions {
     fn default() -> Self {
         CsvReadOptions {
             delimiter: b',',
+            delimiter_choice: DelimiterChoice::Sniff,
             sanitize: true,
             schema: None,
             infer_rows: 1000,
             max_record_bytes: 256 << 20,
+            warn: warn_to_stderr(),
         }
     }
 }
 
+impl std::fmt::Debug for CsvReadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvReadOptions")
+            .field("delimiter", &(self.delimiter as char))
+            .field("delimiter_choice", &self.delimiter_choice)
+            .field("sanitize", &self.sanitize)
+            .field("schema", &self.schema)
+            .field("infer_rows", &self.infer_rows)
+            .field("max_record_bytes", &self.max_record_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
 impl CsvReadOptions {
-    /// The options for TSV: tab-separated, otherwise the defaults.
+    /// The options for TSV: tab-separated unless the sheet's `sep=` line says
+    /// otherwise, no sniffing; otherwise the defaults.
     pub fn tsv() -> Self {
         CsvReadOptions {
             delimiter: b'\t',
+            delimiter_choice: DelimiterChoice::SepLineOnly,
             ..Self::default()
         }
     }
@@ -90,11 +126,15 @@ enum State {
 /// Reads CSV or TSV into records: one per row, nested by the dotted headers, typed by
 /// header hints, the schema, the `'` text marker, and per-column inference.
 ///
-/// A UTF-8 byte order mark at the start is skipped. A row with more or fewer fields
-/// than the header is an error naming the file and row; reading goes on with the next
-/// row, so a caller may skip it.
+/// A UTF-8 byte order mark at the start is skipped, and so is an Excel `sep=` line,
+/// which names the delimiter; without one the delimiter may be sniffed (see
+/// [`CsvReadOptions::delimiter_choice`] and [`CsvReader::dialect`]). A row with more or
+/// fewer fields than the header is an error naming the file and row; reading goes on
+/// with the next row, so a caller may skip it. A row whose every cell is empty (what a
+/// spreadsheet writes for a blank row) is no record: it is skipped, and the count of
+/// such rows is a warning at the end.
 pub struct CsvReader<R: BufRead> {
-    csv: csv::Reader<Bounded<R>>,
+    csv: csv::Reader<Bounded<Chain<Cursor<Vec<u8>>, R>>>,
     /// How far [`Bounded`] may read: the current row's start plus the limit.
     allowed: Arc<AtomicU64>,
     file: Option<Arc<Path>>,
@@ -111,7 +151,15 @@ pub struct CsvReader<R: BufRead> {
     state: State,
     rows: u64,
     start_error: Option<Error>,
+    dialect: Dialect,
+    /// Lines before the header's, which the csv parser does not see (a `sep=` line).
+    lines_before: u64,
+    /// The lines of the all-empty rows skipped (the first few) and their count.
+    empty_rows: (Vec<u64>, u64),
 }
+
+/// How many skipped empty rows the warning names by line.
+const EMPTY_ROWS_NAMED: usize = 5;
 
 /// What the csv parser may read past a row's start besides the row: its own buffer.
 const READ_AHEAD: u64 = 64 << 10;
@@ -142,24 +190,67 @@ impl<R: Read> Read for Bounded<R> {
     }
 }
 
-impl<R: BufRead> CsvReader<R> {
-    /// A reader of `input`, named `file` in messages (`None` for stdin).
-    pub fn new(mut input: R, file: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
-        let start_error = match input.fill_buf() {
-            Ok(bytes) if bytes.starts_with(b"\xEF\xBB\xBF") => {
-                input.consume(3);
-                None
-            }
-            Ok(_) => None,
-            Err(e) => Some(Error::io(file.clone(), &e)),
+/// The first bytes of `input`, up to [`SNIFF_BYTES`], and whether they are all of it.
+fn read_head(input: &mut impl BufRead) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    while head.len() < SNIFF_BYTES {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
         };
+        if buf.is_empty() {
+            return Ok((head, true));
+        }
+        let take = buf.len().min(SNIFF_BYTES - head.len());
+        head.extend_from_slice(&buf[..take]);
+        input.consume(take);
+    }
+    Ok((head, false))
+}
+
+/// A row whose every cell is empty: a spreadsheet's blank row, no record.
+fn is_blank(row: &csv::ByteRecord) -> bool {
+    row.as_slice().is_empty()
+}
+
+impl<R: BufRead> CsvReader<R> {
+    /// A reader of `input`, named `file` in messages (`None` for stdin). The sheet's
+    /// first bytes (at most [`SNIFF_BYTES`](crate::dialect::SNIFF_BYTES)) are read at
+    /// once to tell its [`Dialect`].
+    pub fn new(mut input: R, file: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
+        let (head, complete, start_error) = match read_head(&mut input) {
+            Ok((head, complete)) => (head, complete, None),
+            Err(e) => (Vec::new(), true, Some(Error::io(file.clone(), &e))),
+        };
+        let detected = crate::dialect::detect(&head, complete, &options);
+        let dialect = detected.dialect;
+        let name = Location::new(file.clone(), 0, 0);
+        if let Some(named) = detected.overridden {
+            (options.warn)(&format!(
+                "{name}:1: the sheet's `sep=` line names {}, but the delimiter given is {}: \
+                 reading with {}",
+                Dialect::delimiter_name(named),
+                Dialect::delimiter_name(dialect.delimiter),
+                Dialect::delimiter_name(dialect.delimiter),
+            ));
+        }
+        if dialect.delimiter_from == DelimiterFrom::Sniffed && dialect.delimiter != b',' {
+            (options.warn)(&format!(
+                "{name}: fields are separated by {} (sniffed from the first rows; \
+                 --delimiter chooses another)",
+                Dialect::delimiter_name(dialect.delimiter)
+            ));
+        }
+        let mut head = Cursor::new(head);
+        head.set_position(detected.skip as u64);
         let allowed = Arc::new(AtomicU64::new(0));
         let csv = csv::ReaderBuilder::new()
-            .delimiter(options.delimiter)
+            .delimiter(dialect.delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(Bounded {
-                input,
+                input: head.chain(input),
                 read: 0,
                 allowed: allowed.clone(),
             });
@@ -176,18 +267,44 @@ impl<R: BufRead> CsvReader<R> {
             state: State::Start,
             rows: 0,
             start_error,
+            dialect,
+            lines_before: u64::from(dialect.sep_line),
+            empty_rows: (Vec::new(), 0),
         }
     }
 
+    /// The sheet's form as its first bytes show it: the delimiter read with (and
+    /// where it came from), a byte order mark, a `sep=` line, the line ends. A writer
+    /// rewriting the sheet can keep them.
+    pub fn dialect(&self) -> &Dialect {
+        &self.dialect
+    }
+
+    /// The line in the file where a row that the csv parser placed at `position` starts.
+    fn line_at(&self, position: &csv::Position) -> u64 {
+        let line = match self.dialect.line_ending {
+            LineEnding::Lf => position.line(),
+            // The parser ends a row at the `\r` of `\r\n` and counts the `\n` into the
+            // next row, so every row after the first would be placed a line early.
+            LineEnding::CrLf => position.line() + u64::from(position.byte() > 0),
+            // The parser counts `\n` only: in a sheet of `\r` line ends, count rows.
+            LineEnding::Cr => position.record() + 1,
+        };
+        line + self.lines_before
+    }
+
+    fn row_line(&self, record: &csv::ByteRecord) -> u64 {
+        record.position().map_or(0, |p| self.line_at(p))
+    }
+
     fn location(&self, record: &csv::ByteRecord) -> Location {
-        let line = record.position().map_or(0, |p| p.line());
-        Location::new(self.file.clone(), line, 0)
+        Location::new(self.file.clone(), self.row_line(record), 0)
     }
 
     fn csv_error(&self, error: csv::Error) -> Error {
         let line = match error.kind() {
             csv::ErrorKind::Utf8 { pos: Some(p), .. }
-            | csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => p.line(),
+            | csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => self.line_at(p),
             _ => 0,
         };
         let kind = if error.is_io_error() {
@@ -226,7 +343,7 @@ impl<R: BufRead> CsvReader<R> {
             Err(e) if e.is_io_error() && e.to_string().contains(TOO_BIG) => {
                 self.state = State::Done;
                 Some(Err(Error::limit(
-                    Location::new(self.file.clone(), start.line(), 0),
+                    Location::new(self.file.clone(), self.line_at(&start), 0),
                     format!(
                         "row {} is bigger than {limit} bytes; expected smaller rows (--max-record-size)",
                         start.record()
@@ -248,29 +365,47 @@ impl<R: BufRead> CsvReader<R> {
         if let Some(error) = self.start_error.take() {
             return Err(error);
         }
-        let header = match self.read_row() {
-            None => return Ok(false),
-            Some(header) => header?,
+        let header = loop {
+            match self.read_row() {
+                None => return Ok(false),
+                Some(Ok(row)) if is_blank(&row) => self.note_blank(&row),
+                Some(header) => break header?,
+            }
         };
+        let line = self.row_line(&header);
+        let at = || Location::new(self.file.clone(), line, 0);
         let mut raw: Vec<RawHeader> = Vec::with_capacity(header.len());
         let mut names = Vec::with_capacity(header.len());
         for (i, cell) in header.iter().enumerate() {
             let text = std::str::from_utf8(cell).map_err(|_| {
                 Error::new(
                     ErrorKind::Encoding,
-                    Location::new(self.file.clone(), 1, 0),
+                    at(),
                     format!(
-                        "invalid UTF-8 in header column {}; expected UTF-8 text",
-                        i + 1
+                        "invalid UTF-8 in the header's {}; expected UTF-8 text",
+                        column_label(i)
                     ),
                 )
             })?;
             let text = cell::strip_header_marker(text, self.options.sanitize);
+            if text.is_empty() {
+                return Err(Error::syntax(
+                    at(),
+                    format!(
+                        "the header's {} is empty; expected a name for every column \
+                         (name it, or delete the column)",
+                        column_label(i)
+                    ),
+                ));
+            }
             raw.push(parse_header(text));
             names.push(text.to_owned());
         }
-        self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
         let segments = resolve_segments(&raw);
+        if let Some(message) = duplicate_column(&raw, &segments, &names) {
+            return Err(Error::data(at(), message));
+        }
+        self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
         let (top_keys, capacities) = container_sizes(&segments);
         self.top_keys = top_keys;
         self.columns = raw
@@ -346,10 +481,20 @@ impl<R: BufRead> CsvReader<R> {
             location
         };
         if row.len() != self.columns.len() {
+            // One header field and more in the rows: most likely the wrong delimiter.
+            let hint = if self.columns.len() == 1 && row.len() > 1 {
+                format!(
+                    " (split at {}; if the sheet separates its fields with another \
+                     character, give it with --delimiter)",
+                    Dialect::delimiter_name(self.dialect.delimiter)
+                )
+            } else {
+                String::new()
+            };
             return Err(Error::syntax(
                 at(),
                 format!(
-                    "row {} has {} field{}, but the header has {}",
+                    "row {} has {} field{}, but the header has {}{hint}",
                     self.rows,
                     row.len(),
                     if row.len() == 1 { "" } else { "s" },
@@ -401,9 +546,75 @@ impl<R: BufRead> CsvReader<R> {
         }
         Ok(Record::new(
             fields,
-            Origin::new(self.file.clone(), row.position().map_or(0, |p| p.line())),
+            Origin::new(self.file.clone(), self.row_line(row)),
         ))
     }
+
+    /// Counts a skipped all-empty row.
+    fn note_blank(&mut self, row: &csv::ByteRecord) {
+        let line = self.row_line(row);
+        let (lines, count) = &mut self.empty_rows;
+        if lines.len() < EMPTY_ROWS_NAMED {
+            lines.push(line);
+        }
+        *count += 1;
+    }
+
+    /// At the end: the warning that counts the skipped all-empty rows, once.
+    fn warn_blank_rows(&mut self) {
+        let (lines, count) = std::mem::take(&mut self.empty_rows);
+        if count == 0 {
+            return;
+        }
+        let mut named: Vec<String> = lines.iter().map(u64::to_string).collect();
+        if count > lines.len() as u64 {
+            named.push("…".to_owned());
+        }
+        (self.options.warn)(&format!(
+            "{}: skipped {count} row{} with every cell empty (line{} {}); blank rows are no records",
+            Location::new(self.file.clone(), 0, 0),
+            if count == 1 { "" } else { "s" },
+            if named.len() == 1 { "" } else { "s" },
+            named.join(", ")
+        ));
+    }
+}
+
+/// Two columns that name one field (`a` twice, or `a:int` and `a`): the message. A
+/// list column (`a:list`) and a scalar column of the same path are recast's own way of
+/// writing a field that is a list in some records and a scalar in others.
+fn duplicate_column(
+    raw: &[RawHeader],
+    segments: &[Vec<Segment>],
+    names: &[String],
+) -> Option<String> {
+    let mut seen = std::collections::HashMap::with_capacity(segments.len());
+    for (i, (path, header)) in segments.iter().zip(raw).enumerate() {
+        let list = header.hint == Some(ColumnType::List);
+        // The `:order` column is no field (a key `:order` is written `\:order`).
+        let field = (names[i] != ORDER_COLUMN).then_some(path);
+        if let Some(first) = seen.insert((field, list), i) {
+            return Some(if names[first] == names[i] {
+                format!(
+                    "the header's {} and {} are both named `{}`; expected each name once \
+                     (rename or delete one)",
+                    column_label(first),
+                    column_label(i),
+                    names[i]
+                )
+            } else {
+                format!(
+                    "the header's {} `{}` and {} `{}` name the same field; expected each \
+                     field once (rename or delete one)",
+                    column_label(first),
+                    names[first],
+                    column_label(i),
+                    names[i]
+                )
+            });
+        }
+    }
+    None
 }
 
 impl<R: BufRead> CsvReader<R> {
@@ -568,15 +779,18 @@ fn place(
             Ok(())
         }
         None => Err(format!(
-            "a second value for a field that already holds a {}",
-            slot.type_name()
+            "a second value for a field that already holds {}",
+            with_article(slot.type_name())
         )),
         Some((Segment::Index(i), tail)) => {
             if slot.is_null() {
                 *slot = Value::List(Vec::with_capacity(capacity));
             }
             let Value::List(list) = slot else {
-                return Err(format!("a list item inside a {}", slot.type_name()));
+                return Err(format!(
+                    "a list item inside {}",
+                    with_article(slot.type_name())
+                ));
             };
             if list.len() <= *i {
                 list.resize(*i + 1, Value::Null);
@@ -588,11 +802,17 @@ fn place(
                 *slot = Value::Map(Map::with_capacity_and_hasher(capacity, Default::default()));
             }
             let Value::Map(map) = slot else {
-                return Err(format!("a field inside a {}", slot.type_name()));
+                return Err(format!("a field inside {}", with_article(slot.type_name())));
             };
             place(map_slot(map, key), tail, deeper, value)
         }
     }
+}
+
+/// "an integer", "a string": a type name with its indefinite article.
+fn with_article(name: &str) -> String {
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
 
 impl<R: BufRead> Iterator for CsvReader<R> {
@@ -605,6 +825,7 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 Ok(true) => {}
                 Ok(false) => {
                     self.state = State::Done;
+                    self.warn_blank_rows();
                     return None;
                 }
                 Err(error) => {
@@ -613,21 +834,44 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 }
             }
         }
-        if let Some(row) = self.buffered.pop_front() {
-            self.rows += 1;
-            return Some(row.and_then(|row| self.to_record(&row)));
+        loop {
+            if let Some(row) = self.buffered.pop_front() {
+                if let Ok(row) = &row
+                    && is_blank(row)
+                {
+                    self.note_blank(row);
+                    continue;
+                }
+                self.rows += 1;
+                return Some(row.and_then(|row| self.to_record(&row)));
+            }
+            if matches!(self.state, State::Done) {
+                self.warn_blank_rows();
+                return None;
+            }
+            let mut row = std::mem::take(&mut self.scratch);
+            let read = self.read_row_into(&mut row);
+            let record = match read {
+                None => {
+                    self.state = State::Done;
+                    None
+                }
+                Some(Ok(())) if is_blank(&row) => {
+                    self.note_blank(&row);
+                    self.scratch = row;
+                    continue;
+                }
+                Some(read) => {
+                    self.rows += 1;
+                    Some(read.and_then(|()| self.to_record(&row)))
+                }
+            };
+            self.scratch = row;
+            if record.is_none() {
+                self.warn_blank_rows();
+            }
+            return record;
         }
-        if matches!(self.state, State::Done) {
-            return None;
-        }
-        let mut row = std::mem::take(&mut self.scratch);
-        let read = self.read_row_into(&mut row);
-        let record = read.map(|read| {
-            self.rows += 1;
-            read.and_then(|()| self.to_record(&row))
-        });
-        self.scratch = row;
-        record
     }
 }
 

@@ -114,6 +114,9 @@ pub struct CsvWriter<W: Write> {
     rows: Vec<u8>,
     spill: Option<BufWriter<File>>,
     records: u64,
+    /// Some record had no cell at all (`{}`): its row needs the `:order` cell `[]`,
+    /// since readers skip a row of empty cells as a spreadsheet's blank row.
+    empty_record: bool,
     /// Scratch for one record: (column id, start, end) into `cell_bytes`.
     cells: Vec<(u32, usize, usize)>,
     cell_bytes: Vec<u8>,
@@ -137,6 +140,7 @@ impl<W: Write> CsvWriter<W> {
             rows: Vec::new(),
             spill: None,
             records: 0,
+            empty_record: false,
             cells: Vec::new(),
             cell_bytes: Vec::new(),
             path: String::new(),
@@ -441,6 +445,10 @@ impl<W: Write> CsvWriter<W> {
                 };
                 let mut text = String::new();
                 text.push_str(&column.path);
+                if text.is_empty() && hint.is_empty() {
+                    // The empty key: an empty header cell is an error when reading.
+                    text.push('\\');
+                }
                 text.push_str(hint);
                 text
             })
@@ -524,7 +532,8 @@ impl<W: Write> CsvWriter<W> {
         }
         // Records without a single field still need a column to have rows at all.
         let no_columns = selected.is_empty() && self.records > 0;
-        let order_column = (cyclic && self.options.fields.is_none()) || no_columns;
+        let order_column =
+            ((cyclic || self.empty_record) && self.options.fields.is_none()) || no_columns;
         (selected, slot, order_column)
     }
 
@@ -659,6 +668,9 @@ impl RowsOut<'_> {
                     // Header names are strings: nothing here can be unwritable.
                     let _ = cell::push_list(&mut list, &names, self.sanitize);
                     push_csv_field(&mut self.row, &list, self.delimiter);
+                } else if self.sequence.is_empty() {
+                    // A record without fields: `[]`, so that the row is not blank.
+                    self.row.extend_from_slice(b"[]");
                 }
                 self.cells[self.data_width] = (start, self.row.len());
             }
@@ -752,6 +764,7 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
             return Err(Error::data(location, message));
         }
         self.note_order();
+        self.empty_record |= self.cells.is_empty();
         // Cells are stored quoted as CSV needs, so that `finish`, which nothing else
         // runs alongside, only has to put them in column order.
         let mark = self.rows.len();
