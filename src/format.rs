@@ -258,6 +258,20 @@ impl CsvSettings {
 
     /// The writer options that write a sheet back as these settings read it (its
     /// delimiter, its `'` markers): `migrate --in-place` adds the file's BOM and line ends.
+    /// How a sheet of this format is read: `--delimiter` wins; `.tsv` says tab (a `sep=`
+    /// line may still say otherwise); CSV is sniffed among `,` `;` tab `|`.
+    pub fn read_options(&self, format: Format) -> recast_csv::CsvReadOptions {
+        recast_csv::CsvReadOptions {
+            delimiter: self.delimiter_for(format),
+            delimiter_choice: match (self.delimiter, format) {
+                (Some(_), _) => recast_csv::DelimiterChoice::Given,
+                (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
+                (None, _) => recast_csv::DelimiterChoice::Sniff,
+            },
+            ..self.read.clone()
+        }
+    }
+
     pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
         recast_csv::CsvWriteOptions {
             delimiter: self.delimiter_for(format),
@@ -403,23 +417,14 @@ pub fn open_reader<'a>(
             options.feed.clone(),
         )?),
         Format::Csv | Format::Tsv => {
-            let csv = &options.csv;
             let mut read = recast_csv::CsvReadOptions {
-                delimiter: csv.delimiter_for(format),
-                // `--delimiter` wins; `.tsv` says tab (a `sep=` line may still say
-                // otherwise); CSV is sniffed among `,` `;` tab `|`.
-                delimiter_choice: match (csv.delimiter, format) {
-                    (Some(_), _) => recast_csv::DelimiterChoice::Given,
-                    (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
-                    (None, _) => recast_csv::DelimiterChoice::Sniff,
-                },
                 // The run's warnings: a sniffed delimiter, skipped blank rows.
                 warn: if crate::report::warnings_shown() {
                     options.feed.warn.clone()
                 } else {
                     Arc::new(|_: &str| {})
                 },
-                ..csv.read.clone()
+                ..options.csv.read_options(format)
             };
             if let Some(size) = options.max_record_size {
                 read.max_record_bytes = size;

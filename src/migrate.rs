@@ -686,7 +686,14 @@ fn in_place_text(
         (Format::Jsonl, _, _) => form.apply(&json_lines_text(body, new)?, true),
         (Format::Yaml, _, _) => form.apply(&yaml_text(body, new, channel)?, true),
         (Format::Csv | Format::Tsv, _, _) => {
+            // The sheet keeps the delimiter it was read with, and its `sep=` line.
+            let dialect = recast_csv::Dialect::detect(
+                original.as_bytes(),
+                true,
+                &options.csv.read_options(format),
+            );
             let mut write = options.csv.rewrite_options(format);
+            write.delimiter = dialect.delimiter;
             write.bom = form.bom;
             write.crlf = form.crlf;
             let mut out = Vec::new();
@@ -696,8 +703,14 @@ fn in_place_text(
             }
             recast_model::RecordWriter::finish(&mut writer)?;
             drop(writer);
+            let mut text = String::from_utf8(out)?;
+            if dialect.sep_line {
+                let eol = if form.crlf { "\r\n" } else { "\n" };
+                let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                text = format!("sep={}{eol}{body}", char::from(dialect.delimiter));
+            }
             // The writer ended the rows; a line break inside a quoted cell is data.
-            form.apply(&String::from_utf8(out)?, false)
+            form.apply(&text, false)
         }
         // Feeds are written whole with their channel; XML reads CRLF as LF.
         (format, _, _) => form.apply(&render(format, new, write, channel)?, true),
@@ -722,12 +735,16 @@ fn fields_value(record: &Record) -> Value {
     Value::Map(record.fields.clone())
 }
 
+/// Reads back a rewritten text, to check it; its warnings were given for the file
+/// already (a sniffed delimiter), so they are not repeated.
 fn read_all(format: Format, text: &str, options: &ReadOptions) -> anyhow::Result<Vec<Record>> {
+    let mut options = options.clone();
+    options.feed.warn = std::sync::Arc::new(|_: &str| {});
     let reader = open_reader(
         format,
         Box::new(Cursor::new(text.as_bytes())),
         None,
-        options,
+        &options,
     )?;
     Ok(reader.collect::<recast_model::Result<Vec<Record>>>()?)
 }

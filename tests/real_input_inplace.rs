@@ -193,6 +193,23 @@ fn an_excel_csv_keeps_its_bom_and_crlf() {
 }
 
 #[test]
+fn a_semicolon_sheet_keeps_its_delimiter_and_its_sep_line() {
+    // Excel in a European locale: `sep=;`, BOM, CRLF.
+    let (new, _) = migrate_one(
+        "excel.csv",
+        b"\xEF\xBB\xBFsep=;\r\ntitle;price\r\nApple;1,5\r\n",
+        &["--set", "x=1"],
+    );
+    assert_eq!(
+        text(&new),
+        "\u{feff}sep=;\r\ntitle;price;x\r\nApple;1,5;1\r\n"
+    );
+    // No `sep=` line: the sniffed `;` is kept, and no line is added.
+    let (new, _) = migrate_one("plain.csv", b"title;price\nPear;2\n", &["--set", "x=1"]);
+    assert_eq!(text(&new), "title;price;x\nPear;2;1\n");
+}
+
+#[test]
 fn a_tsv_keeps_its_tabs_and_its_missing_final_line_break() {
     let (new, _) = migrate_one("sheet.tsv", b"title\tquality\na\t1", &["--set", "x=ok"]);
     assert_eq!(text(&new), "title\tquality\tx\na\t1\tok");
