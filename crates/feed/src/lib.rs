@@ -46,6 +46,7 @@ use std::sync::Arc;
 mod article;
 pub mod atom;
 pub mod extension;
+pub mod itunes;
 mod order;
 pub mod profile;
 pub mod read;

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use recast_model::date::DateTime;
-use recast_model::{Channel, Record, RecordWriter, Result};
+use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::{Article, is_web_url, write_media_content};
+use crate::article::{Article, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::{PendingFeed, RenderedItem};
 use crate::xml::write::XmlOut;
@@ -68,6 +68,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
                 ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
                 ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
                 ("xmlns:media", "http://search.yahoo.com/mrss/"),
+                ("xmlns:itunes", crate::itunes::NAMESPACE),
                 ("xmlns:recast", extension::NAMESPACE),
             ],
         )?;
@@ -107,6 +108,9 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         if let Some(generator) = &channel.generator {
             out.leaf("generator", &[], generator)?;
         }
+        if let Some(Value::Map(itunes)) = channel.extra.get("itunes") {
+            crate::itunes::write(&mut out, itunes)?;
+        }
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
@@ -135,8 +139,13 @@ fn check_channel(channel: &Channel) -> Result<(&str, &str, &str)> {
 }
 
 /// Writes one record as an `item`, at its depth inside `rss` and `channel`.
-fn render_item(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
-    let article = Article::new(record, &options.profile);
+fn render_item(
+    options: &FeedWriteOptions,
+    base: Option<&str>,
+    number: u64,
+    record: &Record,
+) -> RenderedItem {
+    let article = Article::new(record, &options.profile, base);
     let date = article.published.as_ref().and_then(|d| d.parsed);
     let mut out = XmlOut::item(2, options.invalid_chars, options.warn.clone());
     let result = write_item(&mut out, options, number, date, record, &article);
@@ -173,8 +182,17 @@ fn write_item<W: Write>(
         out.leaf("content:encoded", &[], html)?;
     }
     if let Some(id) = &article.id {
-        let permalink = if is_web_url(id) { "true" } else { "false" };
+        let permalink = if article.id_is_link() {
+            "true"
+        } else {
+            "false"
+        };
         out.leaf("guid", &[("isPermaLink", permalink)], id)?;
+    }
+    for author in &article.authors {
+        if let Some((element, text)) = author.rss_element() {
+            out.leaf(element, &[], &text)?;
+        }
     }
     match (date, &article.published) {
         (Some(date), _) => out.leaf("pubDate", &[], &date.to_rfc2822())?,
@@ -193,7 +211,21 @@ fn write_item<W: Write>(
     if let Some(category) = &article.category {
         out.leaf("category", &[("domain", CATEGORY_SCHEME)], category)?;
     }
-    write_media_content(out, &article.images)?;
+    for enclosure in &article.enclosures {
+        // RSS requires length and type; a reader takes 0 as "unknown".
+        out.empty(
+            "enclosure",
+            &[
+                ("url", &enclosure.url),
+                ("length", enclosure.length.as_deref().unwrap_or("0")),
+                ("type", enclosure.kind.as_deref().unwrap_or("")),
+            ],
+        )?;
+    }
+    write_media_content(out, &article.images, &article.media)?;
+    if let Some(itunes) = &article.itunes {
+        crate::itunes::write(out, itunes)?;
+    }
     if options.lossless {
         extension::write_map(out, "recast:record", &record.fields)?;
     }
