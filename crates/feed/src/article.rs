@@ -1,4 +1,16 @@
 //! [`Article`]: one record seen through the profile, as both feed writers need it.
+//!
+//! **The body's kind.** A record's `markup` field says what its body is: `html` (bodies
+//! read from feeds) is written as it is; `text` (Atom text content) is escaped; anything
+//! else, or no field, is Markdown and rendered. The field is a record field like any
+//! other (Hugo's front-matter key for the same thing), so the kind survives every
+//! format: feed → Markdown folder → JSON → feed never renders HTML as Markdown.
+//!
+//! **The item id** (Atom `id`, RSS `guid`) must not change when a post is edited:
+//! the profile's `id` (`id`, `guid`); else the item's link (the profile's `link`, made
+//! absolute against the channel link); else `urn:recast:item:` and a hash of the date
+//! as written, the source file's name and the record's line in it — never the title.
+//! RSS marks the guid `isPermaLink="true"` only when it is the link.
 
 use recast_model::date::DateTime;
 use recast_model::{Map, Record, Value};
@@ -31,6 +43,14 @@ pub(crate) struct Person {
 }
 
 impl Person {
+    /// The people of a field: one, or a list.
+    pub fn all(value: &Value) -> Vec<Person> {
+        one_or_many(value)
+            .iter()
+            .filter_map(Person::from_value)
+            .collect()
+    }
+
     fn from_value(value: &Value) -> Option<Person> {
         match value {
             Value::String(text) if !text.trim().is_empty() => Some(Person::from_text(text.trim())),
@@ -122,7 +142,7 @@ fn date(profile: &Profile, candidates: &[String], record: &Record) -> Option<Dat
 }
 
 /// The items of a value that may be one thing or a list of them.
-fn one_or_many(value: &Value) -> &[Value] {
+pub(crate) fn one_or_many(value: &Value) -> &[Value] {
     match value {
         Value::List(items) => items,
         one => std::slice::from_ref(one),
@@ -197,18 +217,16 @@ impl Article {
                 .collect(),
             _ => Vec::new(),
         };
-        let is_html = profile
+        let markup = profile
             .text(&profile.markup, record)
-            .is_some_and(|markup| markup.trim().eq_ignore_ascii_case("html"));
+            .map(|markup| markup.trim().to_ascii_lowercase());
         let content_html = profile
             .pick(&profile.content, record)
             .and_then(|(_, v)| v.as_str())
-            .map(|body| {
-                if is_html {
-                    body.to_owned()
-                } else {
-                    markdown_to_html(body)
-                }
+            .map(|body| match markup.as_deref() {
+                Some("html") => body.to_owned(),
+                Some("text") => crate::xml::write::escape_text(body).into_owned(),
+                _ => markdown_to_html(body),
             });
         let absolute = |link: String| crate::url::resolve(base, &link);
         let link = profile.text(&profile.link, record).map(absolute);

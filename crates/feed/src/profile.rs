@@ -31,7 +31,7 @@ pub const FEED_FIELDS: [&str; 15] = [
 /// |---|---|
 /// | `title` | `title` |
 /// | `link` | `webUrl`, `originalUrl`, `url`, `link` |
-/// | `id` | `id`, `guid` (else the link, else a hash: see [`crate::article`]) |
+/// | `id` | `id`, `guid` (else the link, else a hash of the date and source, never the title) |
 /// | `description` | `excerpt`, `description`, `summary` |
 /// | `content` | `body` (Markdown) |
 /// | `published` | `publishedDateTime` |

@@ -443,6 +443,18 @@ impl Media {
     }
 }
 
+/// Adds a category to the channel's `category` field: a string for the first, a list
+/// from the second.
+pub(crate) fn add_channel_category(channel: &mut Channel, text: String) {
+    match channel.extra.get_mut("category") {
+        Some(Value::List(list)) => list.push(Value::from(text)),
+        Some(one) => *one = Value::List(vec![one.clone(), Value::from(text)]),
+        None => {
+            channel.extra.insert("category".into(), Value::from(text));
+        }
+    }
+}
+
 /// Inserts one value as itself, several as a list, none not at all (`enclosure`, `author`).
 pub(crate) fn put_one_or_many(fields: &mut Map, name: &str, mut values: Vec<Value>) {
     if name.is_empty() || values.is_empty() {
@@ -456,12 +468,14 @@ pub(crate) fn put_one_or_many(fields: &mut Map, name: &str, mut values: Vec<Valu
     fields.insert(name.to_owned(), value);
 }
 
-/// Puts the body read from a feed, which is HTML, with `markup: html` before it, so
-/// that writers keep it as it is (see [`crate::article`]) in every format.
-pub(crate) fn put_html_body(fields: &mut Map, profile: &Profile, body: String) {
+/// Puts the body read from a feed with its kind before it: `markup: html` (RSS
+/// `content:encoded`, Atom html and xhtml content) or `markup: text` (Atom text
+/// content), so that writers never take it for Markdown (see [`crate::article`]), in
+/// every format the record goes through.
+pub(crate) fn put_feed_body(fields: &mut Map, profile: &Profile, markup_kind: &str, body: String) {
     let markup = Profile::name(&profile.markup);
     if !markup.is_empty() {
-        fields.insert(markup.to_owned(), Value::from("html"));
+        fields.insert(markup.to_owned(), Value::from(markup_kind));
     }
     fields.insert(
         Profile::name(&profile.content).to_owned(),

@@ -17,9 +17,9 @@ the rule is the format's, not recast's:
   link without a type the type text/html, so an enclosure with none is compared
   without it.
 
-The channel's own authors and categories are not compared yet (recast writes the
-channel's iTunes elements, not yet its managingEditor or categories). A rewritten feed
-must not be bozo. Exit 0 and a summary line, or exit 1 and the differences.
+For an RSS rewrite, also the feed's own authors and category terms (an Atom rewrite
+names the feed's author in Atom's way, and its categories only from items). A
+rewritten feed must not be bozo. Exit 0 and a summary line, or exit 1 and the differences.
 """
 
 import json
@@ -49,11 +49,18 @@ def entry_view(entry, author_keys, with_authors=True, is_atom=False):
         {
             "enclosures": [enclosure_view(e, is_atom) for e in entry.get("enclosures", [])],
             "authors": authors(entry, author_keys) if with_authors else None,
-            "tags": sorted(set(t.get("term") or "" for t in entry.get("tags", []))),
+            "tags": sorted(set((t.get("term") or "").strip() for t in entry.get("tags", []))),
         },
         sort_keys=True,
         ensure_ascii=False,
     )
+
+
+def feed_view(parsed):
+    return {
+        "authors": authors(parsed.feed, ("name", "email")),
+        "tags": sorted(set((t.get("term") or "").strip() for t in parsed.feed.get("tags", []))),
+    }
 
 
 def main():
@@ -82,6 +89,8 @@ def main():
             problems.append(f"{path}: entry lost:   {e}")
         for e in extra[:3]:
             problems.append(f"{path}: entry gained: {e}")
+        if not is_atom and feed_view(rewritten) != feed_view(original):
+            problems.append(f"{path}: feed: {feed_view(rewritten)}, original {feed_view(original)}")
     if problems:
         print(f"{sys.argv[1]}: {len(problems)} problem(s)")
         for problem in problems[:20]:

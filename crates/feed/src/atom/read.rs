@@ -6,7 +6,10 @@ use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
 use crate::profile::Profile;
-use crate::read::{Media, archive_date, other_text_elements, put, put_html_body, put_one_or_many};
+use crate::read::{
+    Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
+    put_one_or_many,
+};
 use crate::xml::read::Element;
 
 /// Entry elements the mapping takes (names without the `atom:` prefix).
@@ -169,12 +172,11 @@ pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     if let Some(content) = child(entry, "content")
         && let Some(body) = text_construct(content)
     {
-        match content.attr("type") {
-            Some("html" | "xhtml") => put_html_body(&mut fields, profile, body),
-            _ => {
-                fields.insert(name(&profile.content), Value::from(body));
-            }
-        }
+        let kind = match content.attr("type") {
+            Some("html" | "xhtml") => "html",
+            _ => "text",
+        };
+        put_feed_body(&mut fields, profile, kind, body);
     }
     fields
 }
@@ -217,6 +219,15 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
                 "self" => set(&mut channel.self_url, href),
                 "alternate" => set(&mut channel.link, href),
                 _ => {}
+            }
+        }
+        "category" => {
+            if let Some(term) = element
+                .attr("term")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                add_channel_category(channel, term.to_owned());
             }
         }
         "author" => {

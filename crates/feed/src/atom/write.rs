@@ -5,7 +5,7 @@ use std::io::Write;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::{Article, write_media_content};
+use crate::article::{Article, one_or_many, scalar_text, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::{PendingFeed, RenderedItem};
 use crate::profile::map_text;
@@ -134,6 +134,11 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
                 write_author(&mut out, Some(title), None, None)?;
             }
             _ => {}
+        }
+        if let Some(categories) = channel.extra.get("category") {
+            for category in one_or_many(categories).iter().filter_map(scalar_text) {
+                out.empty("category", &[("term", &category)])?;
+            }
         }
         if let Some(generator) = &channel.generator {
             out.leaf("generator", &[], generator)?;

@@ -4,7 +4,10 @@ use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
 use crate::profile::Profile;
-use crate::read::{Media, archive_date, other_text_elements, put, put_html_body, put_one_or_many};
+use crate::read::{
+    Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
+    put_one_or_many,
+};
 use crate::xml::read::Element;
 
 /// Item elements the mapping takes; the rest that hold text keep their own names.
@@ -168,7 +171,12 @@ pub(crate) fn fields(item: Element<'_>, profile: &Profile) -> Map {
     if let Some(element) = item.child("content:encoded") {
         let body = element.text();
         if !body.trim().is_empty() {
-            put_html_body(&mut fields, profile, element.resolve_html(body.trim()));
+            put_feed_body(
+                &mut fields,
+                profile,
+                "html",
+                element.resolve_html(body.trim()),
+            );
         }
     }
     fields
@@ -206,6 +214,12 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
             element.child_text("url").map(|u| element.resolve(&u)),
         ),
         "items" | "textinput" | "textInput" | "cloud" | "skipHours" | "skipDays" => {}
+        // Readers list every channel category, Media RSS ones too.
+        "category" | "media:category" => {
+            if let Some(text) = text() {
+                add_channel_category(channel, text);
+            }
+        }
         name if name.starts_with("itunes:") => {
             if let Some(Value::Map(itunes)) = channel.extra.get_mut("itunes") {
                 crate::itunes::read_element(element, itunes);

@@ -5,7 +5,7 @@ use std::io::Write;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::{Article, write_media_content};
+use crate::article::{Article, Person, one_or_many, scalar_text, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::{PendingFeed, RenderedItem};
 use crate::xml::write::XmlOut;
@@ -108,6 +108,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         if let Some(generator) = &channel.generator {
             out.leaf("generator", &[], generator)?;
         }
+        write_channel_extras(&mut out, channel)?;
         if let Some(Value::Map(itunes)) = channel.extra.get("itunes") {
             crate::itunes::write(&mut out, itunes)?;
         }
@@ -119,6 +120,38 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         out.close("rss")?;
         out.end_document()
     }
+}
+
+/// The channel's optional RSS elements kept from a feed read (`_index.md` fields named
+/// like them): who runs it, its rights and categories, and an Atom feed's `author`
+/// (`managingEditor` with an address, else `dc:creator`).
+fn write_channel_extras<W: Write>(out: &mut XmlOut<W>, channel: &Channel) -> Result<()> {
+    for name in ["copyright", "managingEditor", "webMaster", "dc:creator"] {
+        if let Some(text) = channel.extra.get(name).and_then(scalar_text) {
+            out.leaf(name, &[], &text)?;
+        }
+    }
+    if !channel.extra.contains_key("managingEditor")
+        && !channel.extra.contains_key("dc:creator")
+        && let Some(author) = channel.extra.get("author")
+    {
+        for person in Person::all(author) {
+            if let Some((element, text)) = person.rss_element() {
+                let element = if element == "author" {
+                    "managingEditor"
+                } else {
+                    element
+                };
+                out.leaf(element, &[], &text)?;
+            }
+        }
+    }
+    if let Some(categories) = channel.extra.get("category") {
+        for category in one_or_many(categories).iter().filter_map(scalar_text) {
+            out.leaf("category", &[], &category)?;
+        }
+    }
+    Ok(())
 }
 
 /// The channel's title, link and description, which RSS requires.
