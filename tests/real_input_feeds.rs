@@ -102,6 +102,33 @@ fn html_bodies_stay_html_through_md_folder_json_and_feeds() {
     args.extend_from_slice(&CHANNEL);
     let out = run_ok(&args);
     assert!(out.contains("&lt;em&gt;this&lt;/em&gt;"), "{out}");
+    // Atom text content is text: `markup: text`, escaped when written, never rendered.
+    let text_feed = dir.path().join("text.atom");
+    fs::write(
+        &text_feed,
+        r#"<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title><updated>2024-01-01T00:00:00Z</updated>
+<entry><id>e</id><title>e</title><updated>2024-01-01T00:00:00Z</updated><content type="text">a &lt; b, 2*3*4</content></entry></feed>"#,
+    )
+    .unwrap();
+    let records = records_of(&text_feed, &[]);
+    assert!(
+        records[0].contains(r#""markup":"text","body":"a < b, 2*3*4""#),
+        "{records:?}"
+    );
+    let mut args = vec![
+        "convert",
+        text_feed.to_str().unwrap(),
+        "--to",
+        "rss",
+        "--plain-feed",
+    ];
+    args.extend_from_slice(&CHANNEL);
+    let out = run_ok(&args);
+    assert_eq!(
+        content_of(&out, "content:encoded"),
+        "a &lt; b, 2*3*4",
+        "{out}"
+    );
     // Recast's own lossless feed gives the exact records back, markup field included.
     let rss = dir.path().join("again.rss");
     let mut args = vec![
@@ -290,6 +317,30 @@ fn every_real_feed_keeps_enclosures_authors_and_categories_through_a_md_folder()
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+    // Atom output still validates (jing exits 2 on -h: any run means it is there).
+    let jing_present = Command::new("jing").arg("-h").output().is_ok();
+    if !jing_present {
+        tool_available("jing", &mut Command::new("jing-is-missing"));
+        return;
+    }
+    let atoms: Vec<PathBuf> = names
+        .iter()
+        .map(|p| {
+            dir.path()
+                .join(format!("{}.atom", p.file_name().unwrap().to_str().unwrap()))
+        })
+        .collect();
+    let output = Command::new("jing")
+        .arg("-c")
+        .arg(data("feeds/schema/atom.rnc"))
+        .args(&atoms)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "jing: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 /// The check can fail: a feed whose enclosures were dropped is caught.
