@@ -11,13 +11,15 @@
 //! | — | `updated` | `updatedDateTime` |
 //! | `link` (else a permalink `guid`) | `link rel="alternate"` | `webUrl` |
 //! | `guid`, else `rdf:about` | `id` | `id` |
-//! | `dc:creator`, `author` | — | `author` |
-//! | `dc:publisher`, `source` | `author` (`name`, `uri`) | `provider` (`name`, `domain`) |
+//! | `author`, `dc:creator` | `author` (`name`, `email`, `uri` → `url`) | `author` (a list when several) |
+//! | `dc:publisher`, `source` | — | `provider` (`name`, `url`) |
 //! | `category`, `dc:subject` | `category term` | `topics` |
-//! | `media:content`, `media:thumbnail`, image enclosures | the same, `link rel="enclosure"` | `images` (`url`, `width`, `height`) |
-//! | other `enclosure`s | other enclosure links | `enclosures` (`url`, `type`, `length`) |
+//! | `media:content` (images), `media:thumbnail` | the same | `images` (`url`, `width`, `height`) |
+//! | other `media:content` | the same | `media` (its attributes) |
+//! | `enclosure` | `link rel="enclosure"` | `enclosure` (`url`, `length`, `type`; a list when several) |
+//! | `itunes:*` | — | `itunes` (a map: see [`crate::itunes`]) |
 //! | — | `link rel="related"` | `related` (`webUrl`, `title`) |
-//! | `content:encoded` | `content` (xhtml written back as markup) | `body` |
+//! | `content:encoded` | `content` (xhtml written back as markup) | `body`, after `markup: html` (Atom text: `text`) |
 //! | any other element holding text only | the same | its name (`comments`, `itunes:duration`) |
 //!
 //! Dates in RFC 822 become RFC 3339 in their own offset (`Wed, 11 Nov 2020 11:36:00

@@ -22,9 +22,11 @@ use crate::{FeedWriteOptions, missing_channel};
 /// - feed `title`: `--feed-title` (required);
 /// - feed `updated`: the channel's `updated`, else the newest entry's date, else now;
 /// - feed `author`: the channel's `author` extra field (a name, or a map with `name`,
-///   `uri`, `email`); else, when some entry has no provider, the feed title;
-/// - entry `id`: the profile's `id` (`id`, `originalUrl`, `webUrl`), else a stable
-///   `urn:recast:item:` hash of title, link and date;
+///   `uri`, `email`); else, when some entry has neither author nor provider, the feed
+///   title;
+/// - entry `id`: the profile's `id` (`id`, `guid`), else the entry's link (absolute),
+///   else a `urn:recast:item:` hash of its date and source, never of its title;
+/// - entry `author`: its `author`/`authors`, else its provider;
 /// - entry `updated`: `updatedDateTime`, else `publishedDateTime`, else the feed's.
 ///
 /// Dates are written in RFC 3339 in their own offset; the exact original strings travel

@@ -18,8 +18,9 @@ use crate::{FeedWriteOptions, missing_channel};
 ///
 /// The channel needs a title, link and description (`--feed-title`, `--feed-link`,
 /// `--feed-description`); `finish` names the missing one. Each item has `title`,
-/// `link`, `guid`, `description`, `content:encoded` (the Markdown body as HTML),
-/// `pubDate` (RFC 822), `dc:publisher`, `category` and `media:content`, then the exact
+/// `link`, `guid`, `description`, `content:encoded` (the Markdown body as HTML, an HTML
+/// body as it is), `pubDate` (RFC 822), `author`/`dc:creator`, `dc:publisher`,
+/// `category`, `enclosure`, `media:content` and the `itunes:` elements, then the exact
 /// record in the [`extension`] namespace.
 pub struct RssWriter<W: Write> {
     pending: PendingFeed<W>,
