@@ -542,7 +542,7 @@ pub struct FeedArgs {
     /// Fill a feed element from another record field: `link=permalink`,
     /// `published=date`, `categories=tags` (fallbacks comma-separated; repeatable).
     /// Feed fields: title, link, id, description, content, published, updated, provider,
-    /// categories, category, images, related.
+    /// categories, category, images, related, authors, enclosure, markup.
     #[arg(long = "map", value_name = "FEED=FIELD")]
     pub map: Vec<String>,
 

@@ -114,13 +114,8 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
 /// `--to`, else `-o`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input` is
 /// the first input's format), else Markdown for `--out-dir` and JSON for stdout.
 pub fn output_format(args: &OutputArgs, input: Option<Format>) -> anyhow::Result<Format> {
-    if let Some(path) = &args.output
-        && path.is_dir()
-    {
-        usage_bail!(
-            "-o {}: a folder; -o takes a file (--out-dir DIR writes one file per record)",
-            path.display()
-        );
+    if let Some(path) = &args.output {
+        crate::output::refuse_folder(path)?;
     }
     if let Some(format) = args.to {
         return Ok(format);

@@ -299,6 +299,7 @@ impl Target {
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
+            crate::output::refuse_folder(path)?;
             let input = inputs.files.first().map(|input| input.format);
             let format = match args.to.or_else(|| Format::of_output(path, input)) {
                 Some(format) => format,

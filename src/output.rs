@@ -276,6 +276,21 @@ pub enum OutputFile {
     Direct { path: PathBuf, file: fs::File },
 }
 
+/// `-o` naming a folder is a usage error, given before anything is read.
+pub fn refuse_folder(path: &Path) -> anyhow::Result<()> {
+    match resolve_target(path).map(|target| target.is_dir()) {
+        Ok(true) => Err(folder_given(path)),
+        _ => Ok(()),
+    }
+}
+
+fn folder_given(path: &Path) -> anyhow::Error {
+    usage(format!(
+        "-o {}: a folder; -o takes a file (--out-dir DIR writes one file per record)",
+        path.display()
+    ))
+}
+
 impl OutputFile {
     pub fn create(path: &Path) -> anyhow::Result<OutputFile> {
         if path.as_os_str() == "-" {
@@ -283,10 +298,7 @@ impl OutputFile {
         }
         let target = resolve_target(path)?;
         match fs::metadata(&target) {
-            Ok(meta) if meta.is_dir() => Err(usage(format!(
-                "-o {}: is a folder; -o names a file (--out-dir DIR writes one file per record)",
-                path.display()
-            ))),
+            Ok(meta) if meta.is_dir() => Err(folder_given(path)),
             // `/proc/self/fd/N` may lead to a regular file (standard output redirected
             // to one): written through the open file, appending, as the shell set it up.
             Ok(meta) if !meta.is_file() || is_in_proc(&target) => {

@@ -228,7 +228,7 @@ fn output_naming_a_folder_is_a_usage_error() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a folder; -o names a file"));
+        .stderr(predicate::str::contains("a folder; -o takes a file"));
 }
 
 // Case 5: `--out-dir` replaces nothing without `--force`, and never overlaps the inputs.

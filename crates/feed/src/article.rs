@@ -1,10 +1,22 @@
 //! [`Article`]: one record seen through the profile, as both feed writers need it.
+//!
+//! **The body's kind.** A record's `markup` field says what its body is: `html` (bodies
+//! read from feeds) is written as it is; `text` (Atom text content) is escaped; anything
+//! else, or no field, is Markdown and rendered. The field is a record field like any
+//! other (Hugo's front-matter key for the same thing), so the kind survives every
+//! format: feed → Markdown folder → JSON → feed never renders HTML as Markdown.
+//!
+//! **The item id** (Atom `id`, RSS `guid`) must not change when a post is edited:
+//! the profile's `id` (`id`, `guid`); else the item's link (the profile's `link`, made
+//! absolute against the channel link); else `urn:recast:item:` and a hash of the date
+//! as written, the source file's name and the record's line in it — never the title.
+//! RSS marks the guid `isPermaLink="true"` only when it is the link.
 
 use recast_model::date::DateTime;
-use recast_model::{Record, Value};
+use recast_model::{Map, Record, Value};
 
 use crate::FeedWriteOptions;
-use crate::profile::map_text;
+use crate::profile::{Profile, map_text};
 use crate::xml::write::XmlOut;
 
 /// A date field: the record's text and, when it can be read, its meaning.
@@ -24,6 +36,82 @@ pub(crate) struct Related {
     pub title: Option<String>,
 }
 
+/// An author: a name alone (or RSS's `email (name)`), or its parts.
+pub(crate) struct Person {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Person {
+    /// The people of a field: one, or a list.
+    pub fn all(value: &Value) -> Vec<Person> {
+        one_or_many(value)
+            .iter()
+            .filter_map(Person::from_value)
+            .collect()
+    }
+
+    fn from_value(value: &Value) -> Option<Person> {
+        match value {
+            Value::String(text) if !text.trim().is_empty() => Some(Person::from_text(text.trim())),
+            Value::Map(map) => {
+                let person = Person {
+                    name: map_text(map, "name"),
+                    email: map_text(map, "email"),
+                    url: ["url", "uri", "href"]
+                        .iter()
+                        .find_map(|key| map_text(map, key)),
+                };
+                (person.name.is_some() || person.email.is_some() || person.url.is_some())
+                    .then_some(person)
+            }
+            _ => None,
+        }
+    }
+
+    /// A name, an address, or RSS's `address (name)`.
+    fn from_text(text: &str) -> Person {
+        let (email, name) = match text.split_once(' ') {
+            Some((email, rest))
+                if looks_like_email(email) && rest.starts_with('(') && rest.ends_with(')') =>
+            {
+                (Some(email), Some(&rest[1..rest.len() - 1]))
+            }
+            _ if looks_like_email(text) => (Some(text), None),
+            _ => (None, Some(text)),
+        };
+        Person {
+            name: name.map(str::to_owned),
+            email: email.map(str::to_owned),
+            url: None,
+        }
+    }
+
+    /// The person as RSS 2.0 writes it: `author` holds an address (`address (name)`),
+    /// `dc:creator` a name.
+    pub fn rss_element(&self) -> Option<(&'static str, String)> {
+        match (&self.email, &self.name) {
+            (Some(email), Some(name)) => Some(("author", format!("{email} ({name})"))),
+            (Some(email), None) => Some(("author", email.clone())),
+            (None, Some(name)) => Some(("dc:creator", name.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+fn looks_like_email(text: &str) -> bool {
+    text.contains('@') && !text.contains(char::is_whitespace)
+}
+
+/// A file attached to an item (a podcast episode): RSS `enclosure`, Atom
+/// `link rel="enclosure"`.
+pub(crate) struct Enclosure {
+    pub url: String,
+    pub length: Option<String>,
+    pub kind: Option<String>,
+}
+
 /// The standard feed elements of one record.
 pub(crate) struct Article {
     pub title: Option<String>,
@@ -40,6 +128,12 @@ pub(crate) struct Article {
     pub category: Option<String>,
     pub images: Vec<Image>,
     pub related: Vec<Related>,
+    pub authors: Vec<Person>,
+    pub enclosures: Vec<Enclosure>,
+    /// Other media (`media:content` that is not an image), each as its attributes.
+    pub media: Vec<Vec<(String, String)>>,
+    /// The iTunes podcast elements (`itunes` map).
+    pub itunes: Option<Map>,
 }
 
 /// A date field as a feed writes it: an instant ([`FeedWriteOptions::item_date`]).
@@ -47,6 +141,24 @@ fn date(options: &FeedWriteOptions, candidates: &[String], record: &Record) -> O
     let text = options.profile.text(candidates, record)?;
     let parsed = options.item_date(&text);
     Some(Date { text, parsed })
+}
+
+/// The items of a value that may be one thing or a list of them.
+pub(crate) fn one_or_many(value: &Value) -> &[Value] {
+    match value {
+        Value::List(items) => items,
+        one => std::slice::from_ref(one),
+    }
+}
+
+/// A scalar's text (strings, numbers, booleans).
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 fn texts(value: &Value) -> Vec<String> {
@@ -59,7 +171,9 @@ fn texts(value: &Value) -> Vec<String> {
 }
 
 impl Article {
-    pub fn new(record: &Record, options: &FeedWriteOptions) -> Article {
+    /// The record through the profile of `options`, with dates without a zone read in
+    /// its `assume_tz`; `base` (the channel's link) makes relative links and ids absolute.
+    pub fn new(record: &Record, options: &FeedWriteOptions, base: Option<&str>) -> Article {
         let profile = &options.profile;
         let (provider_name, provider_domain) = match profile.pick(&profile.provider, record) {
             Some((_, Value::Map(map))) => (map_text(map, "name"), map_text(map, "domain")),
@@ -106,14 +220,66 @@ impl Article {
                 .collect(),
             _ => Vec::new(),
         };
+        let markup = profile
+            .text(&profile.markup, record)
+            .map(|markup| markup.trim().to_ascii_lowercase());
         let content_html = profile
             .pick(&profile.content, record)
             .and_then(|(_, v)| v.as_str())
-            .map(markdown_to_html);
+            .map(|body| match markup.as_deref() {
+                Some("html") => body.to_owned(),
+                Some("text") => crate::xml::write::escape_text(body).into_owned(),
+                _ => markdown_to_html(body),
+            });
+        let absolute = |link: String| crate::url::resolve(base, &link);
+        let link = profile.text(&profile.link, record).map(absolute);
+        let id = profile
+            .text(&profile.id, record)
+            .or_else(|| link.clone())
+            .unwrap_or_else(|| derived_id(record, profile));
+        let authors = profile
+            .pick(&profile.authors, record)
+            .map(|(_, value)| {
+                one_or_many(value)
+                    .iter()
+                    .filter_map(Person::from_value)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let enclosures = profile
+            .pick(&profile.enclosure, record)
+            .map(|(_, value)| {
+                one_or_many(value)
+                    .iter()
+                    .filter_map(|item| {
+                        let map = item.as_map()?;
+                        Some(Enclosure {
+                            url: map_text(map, "url").map(absolute)?,
+                            length: map_text(map, "length"),
+                            kind: map_text(map, "type"),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let media = match record.fields.get("media") {
+            Some(value) => one_or_many(value)
+                .iter()
+                .filter_map(|item| {
+                    let attrs: Vec<(String, String)> = item
+                        .as_map()?
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), scalar_text(v)?)))
+                        .collect();
+                    attrs.iter().any(|(k, _)| k == "url").then_some(attrs)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Article {
             title: profile.text(&profile.title, record),
-            link: profile.text(&profile.link, record),
-            id: profile.text(&profile.id, record),
+            link,
+            id: Some(id),
             description: profile.text(&profile.description, record),
             content_html,
             published: date(options, &profile.published, record),
@@ -127,24 +293,54 @@ impl Article {
             category: profile.text(&profile.category, record),
             images,
             related,
+            authors,
+            enclosures,
+            media,
+            itunes: record.fields.get("itunes").and_then(Value::as_map).cloned(),
         }
     }
 
-    /// A stable id for an item that has none: a hash of its title, link and date.
-    pub fn derived_id(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [
-            &self.title,
-            &self.link,
-            &self.published.as_ref().map(|d| d.text.clone()),
-        ] {
-            for byte in part.as_deref().unwrap_or("").bytes().chain([0xFF]) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
+    /// True when the id is the item's link (RSS `isPermaLink`).
+    pub fn id_is_link(&self) -> bool {
+        match (&self.id, &self.link) {
+            (Some(id), Some(link)) => id == link,
+            (Some(id), None) => is_web_url(id),
+            _ => false,
         }
-        format!("urn:recast:item:{hash:016x}")
     }
+}
+
+/// The id of an item with no id and no link: a hash of what does not change when the
+/// post is edited — its date (as written), its source file's name and its line there —
+/// never the title (fixing a typo must not make readers show the post twice). A record
+/// with none of these (built in memory) hashes its fields other than the title.
+fn derived_id(record: &Record, profile: &Profile) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |text: &str| {
+        for byte in text.bytes().chain([0xFF]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    let date = profile.text(&profile.published, record);
+    let file = record
+        .origin
+        .file
+        .as_deref()
+        .and_then(|f| f.file_name())
+        .map(|name| name.to_string_lossy().into_owned());
+    if date.is_none() && file.is_none() {
+        let title = Profile::name(&profile.title);
+        for (key, value) in record.fields.iter().filter(|(key, _)| *key != title) {
+            add(key);
+            add(&format!("{value:?}"));
+        }
+    } else {
+        add(date.as_deref().unwrap_or(""));
+        add(file.as_deref().unwrap_or(""));
+        add(&record.origin.line.to_string());
+    }
+    format!("urn:recast:item:{hash:016x}")
 }
 
 /// Renders Markdown (CommonMark with tables, footnotes, strikethrough, task lists) to HTML.
@@ -164,10 +360,12 @@ pub(crate) fn is_web_url(text: &str) -> bool {
     text.starts_with("http://") || text.starts_with("https://")
 }
 
-/// Writes each image as Media RSS `media:content`, which RSS and Atom items share.
+/// Writes each image, then each other medium, as Media RSS `media:content`, which RSS
+/// and Atom items share.
 pub(crate) fn write_media_content<W: std::io::Write>(
     out: &mut XmlOut<W>,
     images: &[Image],
+    media: &[Vec<(String, String)>],
 ) -> recast_model::Result<()> {
     for image in images {
         let mut attrs = vec![("url", image.url.as_str()), ("medium", "image")];
@@ -179,5 +377,23 @@ pub(crate) fn write_media_content<W: std::io::Write>(
         }
         out.empty("media:content", &attrs)?;
     }
+    for attrs in media {
+        let attrs: Vec<(&str, &str)> = attrs
+            .iter()
+            .filter(|(name, _)| is_xml_name(name))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        out.empty("media:content", &attrs)?;
+    }
     Ok(())
+}
+
+/// True for a key that can be an element or attribute name without a prefix (a
+/// conservative subset of XML's names).
+pub(crate) fn is_xml_name(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }

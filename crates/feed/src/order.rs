@@ -124,7 +124,7 @@ pub(crate) struct RenderedItem {
 }
 
 /// Writes one record as a feed item, from its options and 1-based arrival number.
-pub(crate) type ItemMarkup = fn(&FeedWriteOptions, u64, &Record) -> RenderedItem;
+pub(crate) type ItemMarkup = fn(&FeedWriteOptions, Option<&str>, u64, &Record) -> RenderedItem;
 
 /// How many records wait before they are written, together, on rayon's pool.
 const BATCH: usize = 256;
@@ -268,11 +268,16 @@ impl WrittenItems {
     }
 
     /// Writes the waiting records, in parallel, and stores them in arrival order.
-    fn write_batch(&mut self, options: &FeedWriteOptions, markup: ItemMarkup) -> Result<()> {
+    fn write_batch(
+        &mut self,
+        options: &FeedWriteOptions,
+        base: Option<&str>,
+        markup: ItemMarkup,
+    ) -> Result<()> {
         let batch = std::mem::take(&mut self.batch);
         let rendered: Vec<(u64, RenderedItem)> = batch
             .into_par_iter()
-            .map(|(seq, record)| (seq, markup(options, seq, &record)))
+            .map(|(seq, record)| (seq, markup(options, base, seq, &record)))
             .collect();
         for (seq, item) in rendered {
             self.store(seq, item)?;
@@ -348,7 +353,7 @@ impl<W> PendingFeed<W> {
                 self.seq += 1;
                 written.batch.push((self.seq, record));
                 if written.batch.len() >= BATCH {
-                    written.write_batch(&self.options, self.markup)?;
+                    written.write_batch(&self.options, link_base(&self.channel), self.markup)?;
                 }
             }
         }
@@ -360,7 +365,7 @@ impl<W> PendingFeed<W> {
         let mut written =
             match std::mem::replace(&mut self.items, Holding::Records(NewestFirst::new(None))) {
                 Holding::Written(mut written) => {
-                    written.write_batch(&self.options, self.markup)?;
+                    written.write_batch(&self.options, link_base(&self.channel), self.markup)?;
                     written
                 }
                 Holding::Records(newest) => {
@@ -372,7 +377,7 @@ impl<W> PendingFeed<W> {
                             .collect(),
                         ..WrittenItems::default()
                     };
-                    written.write_batch(&self.options, self.markup)?;
+                    written.write_batch(&self.options, link_base(&self.channel), self.markup)?;
                     written
                 }
             };
@@ -386,6 +391,12 @@ impl<W> PendingFeed<W> {
             index: written.index,
         })
     }
+}
+
+/// What relative item links and ids are resolved against: the channel's link, else
+/// the feed's own address.
+fn link_base(channel: &Channel) -> Option<&str> {
+    channel.link.as_deref().or(channel.self_url.as_deref())
 }
 
 /// The written items in feed order, ready to take their place.

@@ -3,7 +3,7 @@
 use recast_model::{Map, Record, Value};
 
 /// The feed elements a profile maps, with the names `--map` and profile files use.
-pub const FEED_FIELDS: [&str; 12] = [
+pub const FEED_FIELDS: [&str; 15] = [
     "title",
     "link",
     "id",
@@ -16,6 +16,9 @@ pub const FEED_FIELDS: [&str; 12] = [
     "category",
     "images",
     "related",
+    "authors",
+    "enclosure",
+    "markup",
 ];
 
 /// Maps record fields to feed elements. Each feed element has a list of candidate
@@ -28,7 +31,7 @@ pub const FEED_FIELDS: [&str; 12] = [
 /// |---|---|
 /// | `title` | `title` |
 /// | `link` | `webUrl`, `originalUrl`, `url`, `link` |
-/// | `id` | `id`, `originalUrl`, `webUrl` |
+/// | `id` | `id`, `guid` (else the link, else a hash of the date and source, never the title) |
 /// | `description` | `excerpt`, `description`, `summary` |
 /// | `content` | `body` (Markdown) |
 /// | `published` | `publishedDateTime` |
@@ -38,6 +41,9 @@ pub const FEED_FIELDS: [&str; 12] = [
 /// | `category` | `category` |
 /// | `images` | `images` (a list of maps with `url`, `width`, `height`) |
 /// | `related` | `related` (a list of maps with `title`, `webUrl`) |
+/// | `authors` | `author`, `authors` (a string, a map with `name`, `email`, `url`, or a list of them) |
+/// | `enclosure` | `enclosure`, `enclosures` (a map with `url`, `length`, `type`, or a list of them) |
+/// | `markup` | `markup` (`html`: the body is HTML, written as is; else Markdown, rendered) |
 ///
 /// ```
 /// use recast_feed::Profile;
@@ -75,6 +81,14 @@ pub struct Profile {
     pub images: Vec<String>,
     /// Fields for `link rel="related"` (Atom; maps with `title`, `webUrl`).
     pub related: Vec<String>,
+    /// Fields for `author` / `dc:creator` (RSS) and `author` (Atom): a name, a map with
+    /// `name`, `email`, `url`, or a list of them.
+    pub authors: Vec<String>,
+    /// Fields for `enclosure` (RSS) / `link rel="enclosure"` (Atom): a map with `url`,
+    /// `length`, `type`, or a list of them.
+    pub enclosure: Vec<String>,
+    /// Fields saying what the body is: `html` (written as is), else Markdown (rendered).
+    pub markup: Vec<String>,
 }
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -86,7 +100,7 @@ impl Default for Profile {
         Profile {
             title: names(&["title"]),
             link: names(&["webUrl", "originalUrl", "url", "link"]),
-            id: names(&["id", "originalUrl", "webUrl"]),
+            id: names(&["id", "guid"]),
             description: names(&["excerpt", "description", "summary"]),
             content: names(&["body"]),
             published: names(&["publishedDateTime"]),
@@ -96,6 +110,9 @@ impl Default for Profile {
             category: names(&["category"]),
             images: names(&["images"]),
             related: names(&["related"]),
+            authors: names(&["author", "authors"]),
+            enclosure: names(&["enclosure", "enclosures"]),
+            markup: names(&["markup"]),
         }
     }
 }
@@ -110,7 +127,10 @@ impl Profile {
             "content" | "body" => &mut self.content,
             "published" | "pubDate" | "date" => &mut self.published,
             "updated" => &mut self.updated,
-            "provider" | "author" => &mut self.provider,
+            "provider" | "publisher" => &mut self.provider,
+            "authors" | "author" | "creator" => &mut self.authors,
+            "enclosure" | "enclosures" => &mut self.enclosure,
+            "markup" => &mut self.markup,
             "categories" | "topics" | "tags" => &mut self.categories,
             "category" => &mut self.category,
             "images" | "image" => &mut self.images,

@@ -11,13 +11,15 @@
 //! | — | `updated` | `updatedDateTime` |
 //! | `link` (else a permalink `guid`) | `link rel="alternate"` | `webUrl` |
 //! | `guid`, else `rdf:about` | `id` | `id` |
-//! | `dc:creator`, `author` | — | `author` |
-//! | `dc:publisher`, `source` | `author` (`name`, `uri`) | `provider` (`name`, `domain`) |
+//! | `author`, `dc:creator` | `author` (`name`, `email`, `uri` → `url`) | `author` (a list when several) |
+//! | `dc:publisher`, `source` | — | `provider` (`name`, `url`) |
 //! | `category`, `dc:subject` | `category term` | `topics` |
-//! | `media:content`, `media:thumbnail`, image enclosures | the same, `link rel="enclosure"` | `images` (`url`, `width`, `height`) |
-//! | other `enclosure`s | other enclosure links | `enclosures` (`url`, `type`, `length`) |
+//! | `media:content` (images), `media:thumbnail` | the same | `images` (`url`, `width`, `height`) |
+//! | other `media:content` | the same | `media` (its attributes) |
+//! | `enclosure` | `link rel="enclosure"` | `enclosure` (`url`, `length`, `type`; a list when several) |
+//! | `itunes:*` | — | `itunes` (a map: see [`crate::itunes`]) |
 //! | — | `link rel="related"` | `related` (`webUrl`, `title`) |
-//! | `content:encoded` | `content` (xhtml written back as markup) | `body` |
+//! | `content:encoded` | `content` (xhtml written back as markup) | `body`, after `markup: html` (Atom text: `text`) |
 //! | any other element holding text only | the same | its name (`comments`, `itunes:duration`) |
 //!
 //! Dates in RFC 822 become RFC 3339 in their own offset (`Wed, 11 Nov 2020 11:36:00
@@ -345,11 +347,14 @@ fn integer_or_text(text: &str) -> Value {
 }
 
 /// The media of an item: images (`media:content`, `media:thumbnail`, also inside
-/// `media:group`; image enclosures) and other enclosures.
+/// `media:group`), enclosures (every RSS `enclosure` and Atom `link rel="enclosure"`,
+/// whatever its type: readers list them as the item's attachments) and other media
+/// (`media:content` that is not an image, as its attributes).
 #[derive(Default)]
 pub(crate) struct Media {
     pub images: Vec<Value>,
     pub enclosures: Vec<Value>,
+    pub others: Vec<Value>,
 }
 
 impl Media {
@@ -377,11 +382,19 @@ impl Media {
                         element.attr("height"),
                     );
                 } else {
-                    self.add_enclosure(
-                        element.resolve(url),
-                        element.attr("type"),
-                        element.attr("fileSize"),
-                    );
+                    let mut map = Map::default();
+                    for (name, value) in element.attrs() {
+                        if name.contains(':') || value.trim().is_empty() {
+                            continue;
+                        }
+                        let value = if name == "url" {
+                            element.resolve(value.trim())
+                        } else {
+                            value.trim().to_owned()
+                        };
+                        map.insert(name.into(), Value::from(value));
+                    }
+                    self.others.push(Value::Map(map));
                 }
             }
             _ => {}
@@ -408,19 +421,69 @@ impl Media {
     }
 
     pub fn add_enclosure(&mut self, url: String, kind: Option<&str>, length: Option<&str>) {
-        if kind.is_some_and(|k| k.starts_with("image/")) {
-            return self.add_image(url, None, None);
-        }
         let mut map = Map::default();
         map.insert("url".into(), Value::from(url));
-        if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
-            map.insert("type".into(), Value::from(kind.trim()));
-        }
         if let Some(length) = length.filter(|l| !l.trim().is_empty()) {
             map.insert("length".into(), integer_or_text(length));
         }
+        if let Some(kind) = kind.filter(|k| !k.trim().is_empty()) {
+            map.insert("type".into(), Value::from(kind.trim()));
+        }
         self.enclosures.push(Value::Map(map));
     }
+
+    /// Puts the media into the fields: `images` (the profile's name), `enclosure` (a map,
+    /// or a list when there are several) and `media`.
+    pub fn into_fields(self, fields: &mut Map, profile: &Profile) {
+        if !self.images.is_empty() {
+            fields.insert(
+                Profile::name(&profile.images).to_owned(),
+                Value::List(self.images),
+            );
+        }
+        put_one_or_many(fields, Profile::name(&profile.enclosure), self.enclosures);
+        put_one_or_many(fields, "media", self.others);
+    }
+}
+
+/// Adds a category to the channel's `category` field: a string for the first, a list
+/// from the second.
+pub(crate) fn add_channel_category(channel: &mut Channel, text: String) {
+    match channel.extra.get_mut("category") {
+        Some(Value::List(list)) => list.push(Value::from(text)),
+        Some(one) => *one = Value::List(vec![one.clone(), Value::from(text)]),
+        None => {
+            channel.extra.insert("category".into(), Value::from(text));
+        }
+    }
+}
+
+/// Inserts one value as itself, several as a list, none not at all (`enclosure`, `author`).
+pub(crate) fn put_one_or_many(fields: &mut Map, name: &str, mut values: Vec<Value>) {
+    if name.is_empty() || values.is_empty() {
+        return;
+    }
+    let value = if values.len() == 1 {
+        values.remove(0)
+    } else {
+        Value::List(values)
+    };
+    fields.insert(name.to_owned(), value);
+}
+
+/// Puts the body read from a feed with its kind before it: `markup: html` (RSS
+/// `content:encoded`, Atom html and xhtml content) or `markup: text` (Atom text
+/// content), so that writers never take it for Markdown (see [`crate::article`]), in
+/// every format the record goes through.
+pub(crate) fn put_feed_body(fields: &mut Map, profile: &Profile, markup_kind: &str, body: String) {
+    let markup = Profile::name(&profile.markup);
+    if !markup.is_empty() {
+        fields.insert(markup.to_owned(), Value::from(markup_kind));
+    }
+    fields.insert(
+        Profile::name(&profile.content).to_owned(),
+        Value::from(body),
+    );
 }
 
 /// Elements holding text only that no mapping took: kept under their own names.
@@ -429,6 +492,7 @@ pub(crate) fn other_text_elements(item: Element<'_>, taken: &[&str], fields: &mu
         let name = child.name();
         if taken.contains(&name)
             || name.starts_with("media:")
+            || name.starts_with("itunes:")
             || name.starts_with("recast:")
             || child.elements().next().is_some()
             || fields.contains_key(name)

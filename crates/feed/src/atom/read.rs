@@ -6,7 +6,10 @@ use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
 use crate::profile::Profile;
-use crate::read::{Media, archive_date, other_text_elements, put};
+use crate::read::{
+    Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
+    put_one_or_many,
+};
 use crate::xml::read::Element;
 
 /// Entry elements the mapping takes (names without the `atom:` prefix).
@@ -73,13 +76,6 @@ fn child_text(element: Element<'_>, name: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// A domain from an author URI: `https://harvard.edu/` → `harvard.edu`.
-fn domain(uri: &str) -> String {
-    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    rest.trim_end_matches('/').to_owned()
-}
-
 /// The fields of an Atom entry, named by the profile.
 pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     let name = |candidates: &[String]| Profile::name(candidates).to_owned();
@@ -137,18 +133,8 @@ pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     let link = link.or_else(|| id.clone().filter(|id| crate::article::is_web_url(id)));
     put(&mut fields, &name(&profile.link), link);
     put(&mut fields, &name(&profile.id), id);
-    if let Some(author) = child(entry, "author") {
-        let mut map = Map::default();
-        if let Some(author_name) = child_text(author, "name") {
-            map.insert("name".into(), Value::from(author_name));
-        }
-        if let Some(uri) = child_text(author, "uri") {
-            map.insert("domain".into(), Value::from(domain(&uri)));
-        }
-        if !map.is_empty() {
-            fields.insert(name(&profile.provider), Value::Map(map));
-        }
-    }
+    let authors = children(entry, "author").filter_map(person).collect();
+    put_one_or_many(&mut fields, &name(&profile.authors), authors);
     let mut topics = Vec::new();
     for category in children(entry, "category") {
         let Some(term) = category
@@ -171,12 +157,7 @@ pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     for element in entry.elements() {
         media.add_media_element(element);
     }
-    if !media.images.is_empty() {
-        fields.insert(name(&profile.images), Value::List(media.images));
-    }
-    if !media.enclosures.is_empty() {
-        fields.insert("enclosures".into(), Value::List(media.enclosures));
-    }
+    media.into_fields(&mut fields, profile);
     if !related.is_empty() {
         fields.insert(name(&profile.related), Value::List(related));
     }
@@ -188,10 +169,34 @@ pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
             fields.insert(key, value);
         }
     }
-    if let Some(body) = child(entry, "content").and_then(text_construct) {
-        fields.insert(name(&profile.content), Value::from(body));
+    if let Some(content) = child(entry, "content")
+        && let Some(body) = text_construct(content)
+    {
+        let kind = match content.attr("type") {
+            Some("html" | "xhtml") => "html",
+            _ => "text",
+        };
+        put_feed_body(&mut fields, profile, kind, body);
     }
     fields
+}
+
+/// An Atom person: its name alone when it has nothing else, else a map with `name`,
+/// `email`, `url`.
+fn person(element: Element<'_>) -> Option<Value> {
+    let name = child_text(element, "name");
+    let email = child_text(element, "email");
+    let url = child_text(element, "uri");
+    if let (Some(name), None, None) = (&name, &email, &url) {
+        return Some(Value::from(name.as_str()));
+    }
+    let mut map = Map::default();
+    for (key, value) in [("name", name), ("email", email), ("url", url)] {
+        if let Some(value) = value {
+            map.insert(key.into(), Value::from(value));
+        }
+    }
+    (!map.is_empty()).then_some(Value::Map(map))
 }
 
 /// Takes one child of `<feed>` into the channel.
@@ -214,6 +219,15 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
                 "self" => set(&mut channel.self_url, href),
                 "alternate" => set(&mut channel.link, href),
                 _ => {}
+            }
+        }
+        "category" => {
+            if let Some(term) = element
+                .attr("term")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                add_channel_category(channel, term.to_owned());
             }
         }
         "author" => {

@@ -5,7 +5,7 @@ use std::io::Write;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::{Article, write_media_content};
+use crate::article::{Article, one_or_many, scalar_text, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::{PendingFeed, RenderedItem};
 use crate::profile::map_text;
@@ -22,9 +22,11 @@ use crate::{FeedWriteOptions, missing_channel};
 /// - feed `title`: `--feed-title` (required);
 /// - feed `updated`: the channel's `updated`, else the newest entry's date, else now;
 /// - feed `author`: the channel's `author` extra field (a name, or a map with `name`,
-///   `uri`, `email`); else, when some entry has no provider, the feed title;
-/// - entry `id`: the profile's `id` (`id`, `originalUrl`, `webUrl`), else a stable
-///   `urn:recast:item:` hash of title, link and date;
+///   `uri`, `email`); else, when some entry has neither author nor provider, the feed
+///   title;
+/// - entry `id`: the profile's `id` (`id`, `guid`), else the entry's link (absolute),
+///   else a `urn:recast:item:` hash of its date and source, never of its title;
+/// - entry `author`: its `author`/`authors`, else its provider;
 /// - entry `updated`: `updatedDateTime`, else `publishedDateTime`, else the feed's.
 ///
 /// Dates are written in RFC 3339 in their own offset; the exact original strings travel
@@ -127,13 +129,20 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             Some(Value::Map(map)) => write_author(
                 &mut out,
                 map_text(map, "name").as_deref(),
-                map_text(map, "uri").as_deref(),
+                map_text(map, "uri")
+                    .or_else(|| map_text(map, "url"))
+                    .as_deref(),
                 map_text(map, "email").as_deref(),
             )?,
             _ if items.any_without_provider() => {
                 write_author(&mut out, Some(title), None, None)?;
             }
             _ => {}
+        }
+        if let Some(categories) = channel.extra.get("category") {
+            for category in one_or_many(categories).iter().filter_map(scalar_text) {
+                out.empty("category", &[("term", &category)])?;
+            }
         }
         if let Some(generator) = &channel.generator {
             out.leaf("generator", &[], generator)?;
@@ -199,8 +208,13 @@ fn write_author<W: Write>(
 /// Writes one record as an `entry`, at its depth inside `feed`. An entry with no date of
 /// its own takes the feed's `updated`, known only at the end: its place is left as the
 /// item's placeholder.
-fn render_entry(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
-    let article = Article::new(record, options);
+fn render_entry(
+    options: &FeedWriteOptions,
+    base: Option<&str>,
+    number: u64,
+    record: &Record,
+) -> RenderedItem {
+    let article = Article::new(record, options, base);
     let mut out = XmlOut::item(1, options.invalid_chars, options.warn.clone());
     let mut placeholder = None;
     let result = write_entry(
@@ -222,7 +236,7 @@ fn render_entry(options: &FeedWriteOptions, number: u64, record: &Record) -> Ren
             .as_ref()
             .and_then(|d| d.parsed)
             .or(published),
-        has_provider: article.provider_name.is_some(),
+        has_provider: article.provider_name.is_some() || !article.authors.is_empty(),
     }
 }
 
@@ -237,8 +251,7 @@ fn write_entry(
     out.record_title = article.title.clone();
     out.record = Some(number);
     out.open("entry", &[])?;
-    let id = article.id.clone().unwrap_or_else(|| article.derived_id());
-    out.leaf("id", &[], &id)?;
+    out.leaf("id", &[], article.id.as_deref().unwrap_or(""))?;
     out.leaf("title", &[], article.title.as_deref().unwrap_or(""))?;
     let published = article.published.as_ref().and_then(|d| d.parsed);
     for date in [&article.published, &article.updated].into_iter().flatten() {
@@ -261,7 +274,29 @@ fn write_entry(
     if let Some(published) = published {
         out.leaf("published", &[], &published.to_rfc3339())?;
     }
-    if let Some(name) = &article.provider_name {
+    for author in &article.authors {
+        // Atom needs a name: an author known only by address or page is named by it.
+        let name = author
+            .name
+            .as_deref()
+            .or(author.email.as_deref())
+            .or(author.url.as_deref());
+        write_author(out, name, author.url.as_deref(), author.email.as_deref())?;
+    }
+    // A podcast's itunes:author is an author to feed readers (feedparser lists it).
+    if let Some(itunes_author) = article.itunes.as_ref().and_then(|m| map_text(m, "author"))
+        && !article
+            .authors
+            .iter()
+            .any(|a| a.name.as_deref() == Some(&itunes_author))
+    {
+        write_author(out, Some(&itunes_author), None, None)?;
+    }
+    if let Some(name) = article
+        .provider_name
+        .as_ref()
+        .filter(|_| article.authors.is_empty())
+    {
         let uri = article.provider_domain.as_ref().map(|domain| {
             if domain.contains("://") {
                 domain.clone()
@@ -274,8 +309,20 @@ fn write_entry(
     if let Some(link) = &article.link {
         out.empty("link", &[("rel", "alternate"), ("href", link)])?;
     }
-    for image in &article.images {
-        out.empty("link", &[("rel", "enclosure"), ("href", &image.url)])?;
+    for enclosure in &article.enclosures {
+        let mut attrs = vec![("rel", "enclosure"), ("href", enclosure.url.as_str())];
+        if let Some(kind) = &enclosure.kind {
+            attrs.push(("type", kind));
+        }
+        // Atom's length is a number of octets; other text stays in the record only.
+        if let Some(length) = enclosure
+            .length
+            .as_ref()
+            .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            attrs.push(("length", length));
+        }
+        out.empty("link", &attrs)?;
     }
     for related in &article.related {
         let mut attrs = vec![("rel", "related"), ("href", related.href.as_str())];
@@ -302,7 +349,7 @@ fn write_entry(
             &[("term", category), ("scheme", CATEGORY_SCHEME)],
         )?;
     }
-    write_media_content(out, &article.images)?;
+    write_media_content(out, &article.images, &article.media)?;
     if options.lossless {
         extension::write_map(out, "recast:record", &record.fields)?;
     }

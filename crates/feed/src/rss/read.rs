@@ -4,7 +4,10 @@ use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
 use crate::profile::Profile;
-use crate::read::{Media, archive_date, other_text_elements, put};
+use crate::read::{
+    Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
+    put_one_or_many,
+};
 use crate::xml::read::Element;
 
 /// Item elements the mapping takes; the rest that hold text keep their own names.
@@ -97,12 +100,16 @@ pub(crate) fn fields(item: Element<'_>, profile: &Profile) -> Map {
         .map(|(text, _, _)| text)
         .or_else(|| item.attr("rdf:about").map(str::to_owned));
     put(&mut fields, &name(&profile.id), id);
-    put(
-        &mut fields,
-        "author",
-        item.child_text("dc:creator")
-            .or_else(|| item.child_text("author")),
-    );
+    let authors = item
+        .elements()
+        .filter(|e| e.name() == "author" || e.name() == "dc:creator")
+        .filter_map(|e| {
+            let text = e.text();
+            let text = text.trim();
+            (!text.is_empty()).then(|| Value::from(text))
+        })
+        .collect();
+    put_one_or_many(&mut fields, &name(&profile.authors), authors);
     let provider = item
         .child_text("dc:publisher")
         .or_else(|| item.child_text("source"));
@@ -155,18 +162,21 @@ pub(crate) fn fields(item: Element<'_>, profile: &Profile) -> Map {
             media.add_media_element(element);
         }
     }
-    if !media.images.is_empty() {
-        fields.insert(name(&profile.images), Value::List(media.images));
-    }
-    if !media.enclosures.is_empty() {
-        fields.insert("enclosures".into(), Value::List(media.enclosures));
+    media.into_fields(&mut fields, profile);
+    let itunes = crate::itunes::read(item, &["keywords"]);
+    if !itunes.is_empty() {
+        fields.insert("itunes".into(), Value::Map(itunes));
     }
     other_text_elements(item, TAKEN, &mut fields);
     if let Some(element) = item.child("content:encoded") {
         let body = element.text();
         if !body.trim().is_empty() {
-            let body = element.resolve_html(body.trim());
-            fields.insert(name(&profile.content), Value::from(body));
+            put_feed_body(
+                &mut fields,
+                profile,
+                "html",
+                element.resolve_html(body.trim()),
+            );
         }
     }
     fields
@@ -204,6 +214,23 @@ pub(crate) fn apply_channel(channel: &mut Channel, element: Element<'_>) {
             element.child_text("url").map(|u| element.resolve(&u)),
         ),
         "items" | "textinput" | "textInput" | "cloud" | "skipHours" | "skipDays" => {}
+        // Readers list every channel category, Media RSS ones too.
+        "category" | "media:category" => {
+            if let Some(text) = text() {
+                add_channel_category(channel, text);
+            }
+        }
+        name if name.starts_with("itunes:") => {
+            if let Some(Value::Map(itunes)) = channel.extra.get_mut("itunes") {
+                crate::itunes::read_element(element, itunes);
+            } else {
+                let mut itunes = Map::default();
+                crate::itunes::read_element(element, &mut itunes);
+                if !itunes.is_empty() {
+                    channel.extra.insert("itunes".into(), Value::Map(itunes));
+                }
+            }
+        }
         name if element.elements().next().is_none() => {
             if let Some(text) = text()
                 && !channel.extra.contains_key(name)

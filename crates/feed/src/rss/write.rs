@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use recast_model::date::DateTime;
-use recast_model::{Channel, Record, RecordWriter, Result};
+use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
-use crate::article::{Article, is_web_url, write_media_content};
+use crate::article::{Article, Person, one_or_many, scalar_text, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
 use crate::order::{PendingFeed, RenderedItem};
 use crate::xml::write::XmlOut;
@@ -18,8 +18,9 @@ use crate::{FeedWriteOptions, missing_channel};
 ///
 /// The channel needs a title, link and description (`--feed-title`, `--feed-link`,
 /// `--feed-description`); `finish` names the missing one. Each item has `title`,
-/// `link`, `guid`, `description`, `content:encoded` (the Markdown body as HTML),
-/// `pubDate` (RFC 822), `dc:publisher`, `category` and `media:content`, then the exact
+/// `link`, `guid`, `description`, `content:encoded` (the Markdown body as HTML, an HTML
+/// body as it is), `pubDate` (RFC 822), `author`/`dc:creator`, `dc:publisher`,
+/// `category`, `enclosure`, `media:content` and the `itunes:` elements, then the exact
 /// record in the [`extension`] namespace.
 pub struct RssWriter<W: Write> {
     pending: PendingFeed<W>,
@@ -68,6 +69,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
                 ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
                 ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
                 ("xmlns:media", "http://search.yahoo.com/mrss/"),
+                ("xmlns:itunes", crate::itunes::NAMESPACE),
                 ("xmlns:recast", extension::NAMESPACE),
             ],
         )?;
@@ -108,6 +110,10 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         if let Some(generator) = &channel.generator {
             out.leaf("generator", &[], generator)?;
         }
+        write_channel_extras(&mut out, channel)?;
+        if let Some(Value::Map(itunes)) = channel.extra.get("itunes") {
+            crate::itunes::write(&mut out, itunes)?;
+        }
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
@@ -116,6 +122,38 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         out.close("rss")?;
         out.end_document()
     }
+}
+
+/// The channel's optional RSS elements kept from a feed read (`_index.md` fields named
+/// like them): who runs it, its rights and categories, and an Atom feed's `author`
+/// (`managingEditor` with an address, else `dc:creator`).
+fn write_channel_extras<W: Write>(out: &mut XmlOut<W>, channel: &Channel) -> Result<()> {
+    for name in ["copyright", "managingEditor", "webMaster", "dc:creator"] {
+        if let Some(text) = channel.extra.get(name).and_then(scalar_text) {
+            out.leaf(name, &[], &text)?;
+        }
+    }
+    if !channel.extra.contains_key("managingEditor")
+        && !channel.extra.contains_key("dc:creator")
+        && let Some(author) = channel.extra.get("author")
+    {
+        for person in Person::all(author) {
+            if let Some((element, text)) = person.rss_element() {
+                let element = if element == "author" {
+                    "managingEditor"
+                } else {
+                    element
+                };
+                out.leaf(element, &[], &text)?;
+            }
+        }
+    }
+    if let Some(categories) = channel.extra.get("category") {
+        for category in one_or_many(categories).iter().filter_map(scalar_text) {
+            out.leaf("category", &[], &category)?;
+        }
+    }
+    Ok(())
 }
 
 /// The channel's title, link and description, which RSS requires.
@@ -136,8 +174,13 @@ fn check_channel(channel: &Channel) -> Result<(&str, &str, &str)> {
 }
 
 /// Writes one record as an `item`, at its depth inside `rss` and `channel`.
-fn render_item(options: &FeedWriteOptions, number: u64, record: &Record) -> RenderedItem {
-    let article = Article::new(record, options);
+fn render_item(
+    options: &FeedWriteOptions,
+    base: Option<&str>,
+    number: u64,
+    record: &Record,
+) -> RenderedItem {
+    let article = Article::new(record, options, base);
     let date = article.published.as_ref().and_then(|d| d.parsed);
     let mut out = XmlOut::item(2, options.invalid_chars, options.warn.clone());
     let result = write_item(&mut out, options, number, date, record, &article);
@@ -174,8 +217,17 @@ fn write_item<W: Write>(
         out.leaf("content:encoded", &[], html)?;
     }
     if let Some(id) = &article.id {
-        let permalink = if is_web_url(id) { "true" } else { "false" };
+        let permalink = if article.id_is_link() {
+            "true"
+        } else {
+            "false"
+        };
         out.leaf("guid", &[("isPermaLink", permalink)], id)?;
+    }
+    for author in &article.authors {
+        if let Some((element, text)) = author.rss_element() {
+            out.leaf(element, &[], &text)?;
+        }
     }
     match (date, &article.published) {
         (Some(date), _) => out.leaf("pubDate", &[], &date.to_rfc2822())?,
@@ -194,7 +246,21 @@ fn write_item<W: Write>(
     if let Some(category) = &article.category {
         out.leaf("category", &[("domain", CATEGORY_SCHEME)], category)?;
     }
-    write_media_content(out, &article.images)?;
+    for enclosure in &article.enclosures {
+        // RSS requires length and type; a reader takes 0 as "unknown".
+        out.empty(
+            "enclosure",
+            &[
+                ("url", &enclosure.url),
+                ("length", enclosure.length.as_deref().unwrap_or("0")),
+                ("type", enclosure.kind.as_deref().unwrap_or("")),
+            ],
+        )?;
+    }
+    write_media_content(out, &article.images, &article.media)?;
+    if let Some(itunes) = &article.itunes {
+        crate::itunes::write(out, itunes)?;
+    }
     if options.lossless {
         extension::write_map(out, "recast:record", &record.fields)?;
     }
