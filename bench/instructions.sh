@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Instruction counts of recast's main jobs, with valgrind's callgrind: repeatable on a
+# busy machine, where wall-clock timings are not (docs/performance.md, "Where the time
+# goes"). One thread, the 2,000-record corpus of bench/gen_archive.py.
+#
+#   bash bench/instructions.sh                  # builds release, prints a table
+#   RECAST=path/to/recast bash bench/instructions.sh
+#   N=500 bash bench/instructions.sh            # a smaller corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-2000}
+OUT=${OUT:-bench/out/instructions-$N}
+if [ -z "${RECAST:-}" ]; then
+  cargo build --release --quiet
+  RECAST=target/release/recast
+fi
+command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+
+mkdir -p "$OUT"
+if [ ! -d "$OUT/md" ]; then
+  python3 bench/gen_archive.py --count "$N" --form md "$OUT/md" >/dev/null
+  python3 bench/gen_archive.py --count "$N" --form jsonl "$OUT/archive.jsonl" >/dev/null
+  python3 bench/gen_archive.py --count "$N" --form yaml "$OUT/archive.yaml" >/dev/null
+  "$RECAST" --quiet convert "$OUT/archive.jsonl" -o "$OUT/archive.csv"
+  "$RECAST" --quiet convert "$OUT/md" --to rss -o "$OUT/archive.rss" \
+    --feed-title Bench --feed-link https://example.org/ --feed-description "Generated archive"
+fi
+
+FEED=(--feed-title Bench --feed-link https://example.org/ --feed-description "Generated archive")
+
+# The count of one run: callgrind's "Collected" total, in millions.
+count() {
+  local log
+  log=$(mktemp)
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$RECAST" --quiet --threads 1 "$@" \
+    >/dev/null 2>"$log"
+  awk '/Collected/ { printf "%.0f", $NF / 1e6 }' "$log"
+  rm -f "$log"
+}
+
+printf '| job | instructions (M) |\n|---|---:|\n'
+printf '| md → JSON | %s |\n' "$(count convert "$OUT/md" --to json)"
+printf '| YAML stream → JSONL | %s |\n' "$(count convert "$OUT/archive.yaml" --to jsonl)"
+printf '| JSONL → CSV | %s |\n' "$(count convert "$OUT/archive.jsonl" --to csv)"
+printf '| CSV → JSON | %s |\n' "$(count convert "$OUT/archive.csv" --to json)"
+printf '| RSS → JSON | %s |\n' "$(count convert "$OUT/archive.rss" --to json)"
+printf '| md → RSS | %s |\n' "$(count convert "$OUT/md" --to rss "${FEED[@]}")"
