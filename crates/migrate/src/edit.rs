@@ -23,28 +23,49 @@ use recast_model::{Map, Value, strict_eq};
 #[derive(Debug, Clone)]
 pub enum Edit {
     /// Moves a field to another path (see the module docs for where it lands).
-    Rename { from: FieldPath, to: FieldPath },
+    Rename {
+        /// The field moved.
+        from: FieldPath,
+        /// Where it goes.
+        to: FieldPath,
+    },
     /// Removes a field (a map key, or a list item by index).
     Delete(FieldPath),
     /// Sets a field, creating maps on the way; an existing field keeps its position.
-    Set { path: FieldPath, value: Value },
+    Set {
+        /// The field set.
+        path: FieldPath,
+        /// Its new value.
+        value: Value,
+    },
     /// Sets a field only where it is missing (a field holding null is not missing).
-    Default { path: FieldPath, value: Value },
+    Default {
+        /// The field set where it is missing.
+        path: FieldPath,
+        /// The value it gets.
+        value: Value,
+    },
     /// Reformats a date string with strftime directives, in the date's own offset; a
     /// date without a zone in `zone` (`--assume-tz`), else as its clock time, where a
     /// directive that needs a zone is an error ([`Edit::check`]). Values that are not
     /// dates are left as they are.
     Date {
+        /// The date field.
         path: FieldPath,
+        /// The strftime format (checked when the edit is made).
         format: String,
+        /// The zone of dates written without one (`--assume-tz`).
         zone: Option<TimeZone>,
     },
     /// Keeps only the records that match; the edits after it see only those.
     Where(Condition),
     /// Sets a field to a template rendered from the record (`{title|slug}`).
     Template {
+        /// The field set.
         path: FieldPath,
+        /// The parsed template.
         template: Template,
+        /// The template as the user wrote it, for messages.
         source: String,
     },
 }
@@ -55,14 +76,20 @@ pub enum Condition {
     /// `field=value`: the field is a string equal to the text, or equals the value the
     /// text reads as in YAML (`draft=false` matches the boolean, `quality=39` the number).
     Equals {
+        /// The field tested.
         path: FieldPath,
+        /// The value as written after `=`.
         text: String,
+        /// The value as YAML reads that text.
         value: Value,
     },
     /// `field!=value`: the negation of `Equals` (a missing field matches).
     NotEquals {
+        /// The field tested.
         path: FieldPath,
+        /// The value as written after `!=`.
         text: String,
+        /// The value as YAML reads that text.
         value: Value,
     },
     /// `field`: the field exists (null counts).
@@ -74,15 +101,21 @@ pub enum Condition {
     /// without a zone are read in `zone` (`--assume-tz`), else as UTC, when compared
     /// with one that has a zone.
     Before {
+        /// The date field tested.
         path: FieldPath,
+        /// The bound.
         date: DateTime,
+        /// The zone of dates written without one (`--assume-tz`).
         zone: Option<TimeZone>,
     },
     /// `field>DATE`: the field is a date after DATE, as `Before` reads them
     /// (`d>2021-03-04` takes 10:00 that day, not the day's date alone).
     After {
+        /// The date field tested.
         path: FieldPath,
+        /// The bound.
         date: DateTime,
+        /// The zone of dates written without one (`--assume-tz`).
         zone: Option<TimeZone>,
     },
 }
@@ -452,6 +485,7 @@ impl Edit {
 /// What one edit did to one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
+    /// The edit changed the record.
     Changed,
     /// The record already was as the edit would make it.
     Unchanged,

@@ -21,6 +21,7 @@ use crate::edit::{Applied, Condition, Edit, field_path};
 /// The edits of a migration, applied in order to each record.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
+    /// The edits, in the order they apply.
     pub edits: Vec<Edit>,
 }
 
@@ -44,7 +45,9 @@ pub struct PlanReport {
 /// What one edit did over many records.
 #[derive(Debug, Clone, Default)]
 pub struct EditCounts {
+    /// Records the edit changed.
     pub changed: u64,
+    /// Records already as the edit would make them.
     pub unchanged: u64,
     /// Records without the field the edit reads (rename, delete, date).
     pub missing: u64,
@@ -61,6 +64,7 @@ pub struct EditCounts {
 }
 
 impl PlanReport {
+    /// An empty report for `plan`: one count per edit.
     pub fn new(plan: &Plan) -> PlanReport {
         PlanReport {
             edits: vec![EditCounts::default(); plan.edits.len()],
@@ -89,6 +93,7 @@ impl PlanReport {
 pub struct PlanError {
     /// The 1-based position of the edit in the list, when the error is about one.
     pub edit: Option<usize>,
+    /// What is wrong and what was expected.
     pub message: String,
 }
 
@@ -104,10 +109,12 @@ impl fmt::Display for PlanError {
 impl std::error::Error for PlanError {}
 
 impl Plan {
+    /// A plan of these edits, in this order.
     pub fn new(edits: Vec<Edit>) -> Plan {
         Plan { edits }
     }
 
+    /// True when the plan has no edit (a usage error for `migrate`).
     pub fn is_empty(&self) -> bool {
         self.edits.is_empty()
     }

@@ -63,6 +63,7 @@ pub struct ArchiveStats {
 }
 
 impl ArchiveStats {
+    /// Counts one record: its fields, their types and examples, its dates.
     pub fn add(&mut self, record: &Record) {
         self.records += 1;
         self.add_map(&FieldPath::from_keys(Vec::<String>::new()), &record.fields);
