@@ -5,7 +5,7 @@
 use recast_model::Value;
 
 /// Safety budgets of the YAML readers. The defaults suit real archives; hostile input
-/// (alias bombs, deep nesting, endless lines) hits them fast with an [`ErrorKind::Limit`].
+/// (alias bombs, deep nesting, endless lines) hits them fast with an [`ErrorKind::Limit`](recast_model::ErrorKind::Limit).
 ///
 /// ```
 /// use recast_yaml::ReadOptions;
