@@ -1,7 +1,7 @@
 //! Properties: any record survives both writers and both readers; any bytes at all are
 //! read without a panic, and the same however the input is split into reads.
 
-mod common;
+use crate::common;
 
 use std::io::{BufReader, Read};
 
