@@ -74,13 +74,16 @@ impl<'a, C: Choices> Generator<'a, C> {
         for _ in 0..self.choices.up_to(self.profile.fields) {
             let key = self.key();
             let value = self.value(0);
-            if !self.profile.reserved.contains(&key.as_str())
-                && !(self.profile.body == Body::Markdown && key == BODY)
-            {
+            if !self.reserved(&key) {
                 fields.insert(key, value);
             }
         }
         fields
+    }
+
+    /// Whether a field named `key` is the format's own (a Markdown body is [`record`]'s).
+    fn reserved(&self, key: &str) -> bool {
+        self.profile.reserved.contains(&key) || (self.profile.body == Body::Markdown && key == BODY)
     }
 
     fn value(&mut self, depth: u32) -> Value {
@@ -162,7 +165,7 @@ impl<'a, C: Choices> Generator<'a, C> {
             ]
         };
         match self.choices.pick(kinds) {
-            NumberKind::Edge => parse(*self.choices.pick(NUMBERS)),
+            NumberKind::Edge => parse(self.choices.pick::<&str>(NUMBERS)),
             NumberKind::I64 => Number::from(self.choices.bits() as i64),
             NumberKind::U64 => Number::from(self.choices.bits()),
             NumberKind::I128 => {
@@ -217,7 +220,7 @@ impl<'a, C: Choices> Generator<'a, C> {
         }
         if self.choices.below(4) == 0 {
             text.push(*self.choices.pick(&['e', 'E']));
-            text.push_str(*self.choices.pick(&["", "+", "-"]));
+            text.push_str(self.choices.pick::<&str>(&["", "+", "-"]));
             text.push_str(&self.choices.up_to(400).to_string());
         }
         parse(&text)
@@ -249,7 +252,7 @@ impl<'a, C: Choices> Generator<'a, C> {
                             text.push(self.any_char());
                         }
                     } else {
-                        text.push_str(*self.choices.pick(PIECES));
+                        text.push_str(self.choices.pick::<&str>(PIECES));
                     }
                 }
                 text
@@ -300,9 +303,9 @@ impl<'a, C: Choices> Generator<'a, C> {
                     body.push(self.body_char());
                 }
             } else {
-                body.push_str(*self.choices.pick(BODY_LINES));
+                body.push_str(self.choices.pick::<&str>(BODY_LINES));
             }
-            body.push_str(*self.choices.pick(LINE_ENDS));
+            body.push_str(self.choices.pick::<&str>(LINE_ENDS));
         }
         body
     }
