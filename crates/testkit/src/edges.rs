@@ -92,6 +92,7 @@ pub const PIECES: &[&str] = &[
     "=1+1",
     "'=x",
     " pad ",
+    " padded ",
     "  padded\r\n",
     "line\r\nbreak",
     "line one\nline two\n",
@@ -128,6 +129,7 @@ pub const PIECES: &[&str] = &[
     "a\\.b",
     "x:list",
     "https://x.org/a?b=1&c=2#f",
+    "https://example.org/a?b=1&c=2#x",
     "é",
     "€",
     "日本経済新聞",
@@ -165,6 +167,16 @@ pub const BODY_LINES: &[&str] = &[
     "A rule above; still body.",
     "text with trailing spaces   ",
     "- item",
+];
+
+/// Whole Markdown bodies that once needed care.
+pub const BODIES: &[&str] = &[
+    "",
+    "---\n\nA rule above; still body.\n",
+    "CRLF line\r\nsecond\r\n",
+    "trailing spaces   \n\n\n",
+    "\n\nstarts with blank lines",
+    "```yaml\n---\na: 1\n---\n```\n",
 ];
 
 /// How body lines end: LF, CRLF, or not at all (the last line).

@@ -3,7 +3,9 @@
 use recast_model::{BODY, Map, Number, Record, Value};
 
 use crate::choices::Choices;
-use crate::edges::{BODY_LINES, COLUMNS, LINE_ENDS, NAMES, NUMBERS, ODD_CHARACTERS, PIECES};
+use crate::edges::{
+    BODIES, BODY_LINES, COLUMNS, LINE_ENDS, NAMES, NUMBERS, ODD_CHARACTERS, PIECES,
+};
 use crate::profile::{Body, Keys, Nulls, Profile};
 
 /// A value: a scalar, or lists and maps nested up to the profile's depth.
@@ -296,6 +298,9 @@ impl<'a, C: Choices> Generator<'a, C> {
     }
 
     fn markdown_body(&mut self) -> String {
+        if self.choices.below(4) == 0 {
+            return (*self.choices.pick(BODIES)).to_owned();
+        }
         let mut body = String::new();
         for _ in 0..self.choices.up_to(5) {
             if self.choices.below(3) == 0 {

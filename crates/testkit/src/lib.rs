@@ -7,7 +7,7 @@
 //! format can carry. The generator takes every decision from a [`Choices`]; two sources
 //! exist:
 //!
-//! - proptest (feature `proptest`): [`strategy`] replays random numbers proptest draws
+//! - proptest (feature `proptest`): the `strategy` module replays random numbers proptest draws
 //!   and shrinks;
 //! - a fuzzer's bytes (feature `arbitrary`): `arbitrary::Unstructured` is a [`Choices`].
 //!
