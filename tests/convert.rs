@@ -1,7 +1,7 @@
 //! End-to-end tests of `recast convert`: every format reads the same records, every pair
 //! of formats round-trips them strictly, and the command line behaves as documented.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

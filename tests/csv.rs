@@ -1,7 +1,7 @@
 //! End-to-end tests of CSV and TSV: archives go to a sheet and come back strictly equal
 //! (types, key order, nesting, empty lists and maps), and the sheet options behave.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! installs both). Without them the checks are skipped with a note, except in CI
 //! (`CI=true`), where a missing tool fails the test.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Hostile input: every case fails fast with a clear, located error, a non-zero exit
 //! and no output file — or, for legitimately large input, works.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! Excel's `sep=` line, blank rows, empty and duplicate header names, a delimiter other
 //! than `,` (sniffed when the extension does not say), and line numbers in CRLF files.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! feeds, `validate`); a zone-less date gets an offset only from `--assume-tz`; strftime
 //! formats are checked before anything is read; real feeds' dates (`8:56 am PST`) are read.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

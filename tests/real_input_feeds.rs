@@ -5,7 +5,7 @@
 //! The corpus check needs Python's `feedparser`: without it the check is skipped with a
 //! note, except in CI (`CI=true`), where a missing tool fails the test.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

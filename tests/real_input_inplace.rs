@@ -3,7 +3,7 @@
 //! keeps each file's form (case 10), follows symbolic links (case 4), and `_index.md`
 //! named by a shell glob is the channel, not a record (case 11).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! errors exit 2, data errors 1; messages say a thing once; `--to md` refuses a second
 //! record before writing. Every command is the issue's, run on `samples/` or a copy.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -4,7 +4,7 @@
 //! a closed pipe (case 9).
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};

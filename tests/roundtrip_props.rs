@@ -5,7 +5,8 @@
 use std::io::Cursor;
 
 use proptest::prelude::*;
-use recast_model::{Map, Number, Record, RecordReader, RecordWriter, Value};
+use recast_model::{Record, RecordReader, RecordWriter};
+use recast_testkit::{Profile, strategy};
 
 /// A format as a pair of functions: records to bytes, bytes to records.
 struct Codec {
@@ -81,102 +82,10 @@ const CODECS: [Codec; 4] = [
     },
 ];
 
-fn tricky_string() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("2024".to_owned()),
-        Just("007".to_owned()),
-        Just("true".to_owned()),
-        Just("null".to_owned()),
-        Just("~".to_owned()),
-        Just("1e3".to_owned()),
-        Just("-5".to_owned()),
-        Just("yes".to_owned()),
-        Just("on".to_owned()),
-        Just("2020-11-11".to_owned()),
-        Just("2020-11-11T16:36:00Z".to_owned()),
-        Just("".to_owned()),
-        Just(" padded ".to_owned()),
-        Just("---".to_owned()),
-        Just("a: b # c".to_owned()),
-        Just("line one\nline two\n".to_owned()),
-        Just("- item".to_owned()),
-        Just("https://example.org/a?b=1&c=2#x".to_owned()),
-        Just("日本語 🤖 é".to_owned()),
-        "\\PC{0,20}",
-        "[ -~\\t\\n]{0,30}",
-    ]
-}
-
-fn number() -> impl Strategy<Value = Number> {
-    prop_oneof![
-        any::<i64>().prop_map(Number::from),
-        any::<u64>().prop_map(Number::from),
-        any::<i128>().prop_map(Number::from),
-        Just(Number::parse("12345678901234567890123").unwrap()),
-        Just(Number::parse("1.0").unwrap()),
-        Just(Number::parse("-0.0").unwrap()),
-        Just(Number::parse("1e300").unwrap()),
-        Just(Number::parse("2.5E-7").unwrap()),
-        (-1e15f64..1e15).prop_map(Number::from_f64),
-    ]
-}
-
-fn scalar() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        number().prop_map(Value::Number),
-        tricky_string().prop_map(Value::String),
-    ]
-}
-
-fn key() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[a-zA-Z_][a-zA-Z0-9_]{0,10}",
-        Just("a.b".to_owned()),
-        Just("true".to_owned()),
-        Just("123".to_owned()),
-        Just("with space".to_owned()),
-        Just("ключ".to_owned()),
-    ]
-    // `body` is the Markdown body, a string by definition.
-    .prop_filter("not the body field", |k| k != "body")
-}
-
-fn value() -> impl Strategy<Value = Value> {
-    scalar().prop_recursive(4, 40, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::List),
-            prop::collection::vec((key(), inner), 0..5)
-                .prop_map(|pairs| Value::Map(pairs.into_iter().collect::<Map>())),
-        ]
-    })
-}
-
-fn body() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("---\n\nA rule above; still body.\n".to_owned()),
-        Just("CRLF line\r\nsecond\r\n".to_owned()),
-        Just("trailing spaces   \n\n\n".to_owned()),
-        Just("\n\nstarts with blank lines".to_owned()),
-        Just("```yaml\n---\na: 1\n---\n```\n".to_owned()),
-        Just(String::new()),
-        "\\PC{0,60}",
-    ]
-}
-
+/// Records every format here carries (the shared generator): plain field names, finite
+/// numbers, lookalike strings, often a Markdown body holding `---`.
 fn record() -> impl Strategy<Value = Record> {
-    (
-        prop::collection::vec((key(), value()), 0..8),
-        prop::option::of(body()),
-    )
-        .prop_map(|(pairs, body)| {
-            let mut fields: Map = pairs.into_iter().collect();
-            if let Some(body) = body {
-                fields.insert("body".into(), Value::String(body));
-            }
-            Record::new(fields, Default::default())
-        })
+    strategy::record(Profile::every_format())
 }
 
 proptest! {

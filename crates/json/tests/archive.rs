@@ -1,6 +1,6 @@
 //! The generated archive: 300 records, the same in archive.json and archive.jsonl.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

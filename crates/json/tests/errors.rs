@@ -1,7 +1,7 @@
 //! Bad input: every error says where it is and what was expected, and the readers go
 //! on where they can.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

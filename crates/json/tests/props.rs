@@ -1,80 +1,24 @@
 //! Properties: any record survives both writers and both readers; any bytes at all are
 //! read without a panic, and the same however the input is split into reads.
 
-mod common;
+use crate::common;
 
 use std::io::{BufReader, Read};
 
 use common::*;
 use proptest::prelude::*;
 use recast_json::{JsonLinesReader, JsonReader, Spacing, parse_value, to_json_string};
-use recast_model::{Map, Number, Origin, Record, Result, Value, strict_eq};
+use recast_model::{Record, Result, Value, strict_eq};
+use recast_testkit::{Profile, strategy};
 
-/// Numbers at the edges: every spelling must come back as written.
-const NUMBERS: &[&str] = &[
-    "0",
-    "-0",
-    "1.0",
-    "-0.0",
-    "0.1",
-    "1.5e300",
-    "1E-7",
-    "2.5E+10",
-    "12345678901234567890123",
-    "-9223372036854775808",
-    "9223372036854775807",
-    "18446744073709551615",
-    "18446744073709551616",
-    "1.00",
-    "1e400",
-    "4.9406564584124654e-324",
-];
-
-fn number() -> impl Strategy<Value = Number> {
-    prop_oneof![
-        proptest::sample::select(NUMBERS).prop_map(|t| Number::parse(t).unwrap()),
-        any::<i64>().prop_map(Number::from),
-        any::<u64>().prop_map(Number::from),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(Number::from_f64),
-    ]
-}
-
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        // Any characters: controls, quotes, backslashes, astral planes.
-        proptest::collection::vec(any::<char>(), 0..12).prop_map(String::from_iter),
-        // Strings that look like other types must stay strings.
-        proptest::sample::select(
-            &[
-                "1.0", "007", "true", "null", "-0", "1e5", "", " ", "\u{2028}", "😀", "\\u0041"
-            ][..]
-        )
-        .prop_map(str::to_owned),
-        "[a-z\"\\\\\n\t/é€]{0,10}",
-    ]
-}
-
+/// Any value JSON carries (the shared generator: edge numbers, lookalike strings,
+/// control and astral characters).
 fn value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        number().prop_map(Value::Number),
-        text().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(5, 64, 6, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
-            proptest::collection::vec((text(), inner), 0..6)
-                .prop_map(|members| Value::Map(members.into_iter().collect::<Map>())),
-        ]
-    })
+    strategy::value(Profile::json())
 }
 
 fn record() -> impl Strategy<Value = Record> {
-    proptest::collection::vec((text(), value()), 0..8)
-        .prop_map(|fields| Record::new(fields.into_iter().collect(), Origin::default()))
+    strategy::record(Profile::json())
 }
 
 /// A reader that hands out the input a few bytes at a time, as a pipe may.

@@ -1,6 +1,6 @@
 //! `--select`: the records inside an API dump, picked by a JSON pointer.
 
-mod common;
+use crate::common;
 
 use common::*;
 use recast_json::JsonReader;

@@ -1,6 +1,6 @@
 //! What the readers make of values: exact numbers, unescaped strings, ordered keys.
 
-mod common;
+use crate::common;
 
 use common::*;
 use recast_json::{JsonReader, parse_value};

@@ -1,6 +1,6 @@
 //! The exact output of the writers.
 
-mod common;
+use crate::common;
 
 use common::*;
 use recast_json::{JsonLinesWriter, JsonWriter, Spacing, parse_value, to_json_string};

@@ -1,172 +1,29 @@
 //! Property: any record survives write → read, as a Markdown file and in a YAML stream.
 
 use proptest::prelude::*;
-use recast_model::{Map, Number, Record, RecordWriter, Value};
+use recast_model::{Map, Record, RecordWriter, Value};
+use recast_testkit::{Profile, strategy};
 use recast_yaml::{
     ReadOptions, YamlReader, YamlWriter, parse_document, parse_value, read_markdown,
     to_markdown_string, to_yaml_string,
 };
 
-/// Pieces that trip YAML writers: indicators, lookalikes of other types, line breaks,
-/// quotes, control and invisible characters.
-const FRAGMENTS: &[&str] = &[
-    "---",
-    "...",
-    "#",
-    " #",
-    ": ",
-    ":",
-    " ",
-    "  ",
-    "\t",
-    "\n",
-    "\n\n",
-    "\r\n",
-    "\r",
-    "'",
-    "\"",
-    "\\",
-    "-",
-    "- ",
-    "? ",
-    "?",
-    "|",
-    ">",
-    "007",
-    "-01",
-    "2024",
-    "1e3",
-    "0x1F",
-    "1_000",
-    "1:30",
-    "true",
-    "True",
-    "yes",
-    "on",
-    "y",
-    "N",
-    "null",
-    "~",
-    ".inf",
-    "nan",
-    "2020-11-11",
-    "2020-11-11T16:36:00Z",
-    "x",
-    "word",
-    "é",
-    "日本経済新聞",
-    "😀",
-    "\u{85}",
-    "\u{a0}",
-    "\u{2028}",
-    "\u{feff}",
-    "\u{0}",
-    "\u{1b}",
-    "\u{7f}",
-    "\u{9f}",
-    "%",
-    "@",
-    "`",
-    "&a",
-    "*a",
-    "!",
-    "!!str",
-    "{",
-    "}",
-    "[",
-    "]",
-    ",",
-    "<<",
-    "=",
-    "https://x.org/a?b=1&c=2#f",
-];
-
-fn tricky_string() -> impl Strategy<Value = String> {
-    prop_oneof![
-        prop::collection::vec(prop::sample::select(FRAGMENTS), 0..6).prop_map(|p| p.concat()),
-        "\\PC{0,12}",
-        "[ -~\t\n\r]{0,16}",
-    ]
-}
-
-fn number() -> impl Strategy<Value = Number> {
-    let edges = prop::sample::select(vec![
-        "-9223372036854775808",
-        "9223372036854775807",
-        "18446744073709551615",
-        "12345678901234567890123",
-        "-12345678901234567890123",
-        "1.0",
-        "-0.0",
-        "0",
-        "-0",
-        "1e300",
-        "1.5e-7",
-        "2E-3",
-        "0.1",
-    ])
-    .prop_map(|t| Number::parse(t).unwrap());
-    prop_oneof![
-        edges,
-        any::<i64>().prop_map(Number::from),
-        any::<u64>().prop_map(Number::from),
-        any::<f64>().prop_map(Number::from_f64),
-        "-?[1-9][0-9]{0,40}(\\.[0-9]{1,5})?".prop_map(|t| Number::parse(&t).unwrap()),
-    ]
-}
-
+/// Any value YAML carries (the shared generator: indicators, lookalikes of other types,
+/// line breaks, quotes, control and invisible characters, numbers at the edges, `inf`
+/// and `nan`).
 fn value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        number().prop_map(Value::Number),
-        tricky_string().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 40, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::List),
-            prop::collection::vec((tricky_string(), inner), 0..5)
-                .prop_map(|entries| Value::Map(entries.into_iter().collect())),
-        ]
-    })
+    strategy::value(Profile::yaml())
 }
 
+/// Fields without a body.
 fn fields() -> impl Strategy<Value = Map> {
-    prop::collection::vec((tricky_string(), value()), 0..8).prop_map(|entries| {
-        entries
-            .into_iter()
-            .filter(|(key, _)| key != "body")
-            .collect()
-    })
+    strategy::fields(Profile::yaml())
 }
 
-/// Bodies: Markdown with rules, CRLF, trailing spaces, blank lines at either end.
-fn body() -> impl Strategy<Value = Option<String>> {
-    let line = prop_oneof![
-        Just("---".to_owned()),
-        Just("...".to_owned()),
-        Just("".to_owned()),
-        Just("```yaml".to_owned()),
-        Just("text with trailing spaces   ".to_owned()),
-        "\\PC{0,20}",
-    ];
-    let end = prop::sample::select(vec!["\n", "\r\n", ""]);
-    prop::option::of(prop::collection::vec((line, end), 0..6).prop_map(|lines| {
-        lines
-            .into_iter()
-            .map(|(line, end)| format!("{line}{end}"))
-            .collect::<String>()
-    }))
-}
-
+/// Records, often with a Markdown body: rules, CRLF, trailing spaces, blank lines at
+/// either end.
 fn record() -> impl Strategy<Value = Record> {
-    (fields(), body()).prop_map(|(fields, body)| {
-        let mut record = Record::new(fields, Default::default());
-        if let Some(body) = body {
-            record.set_body(body);
-        }
-        record
-    })
+    strategy::record(Profile::yaml())
 }
 
 proptest! {

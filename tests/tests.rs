@@ -1,0 +1,19 @@
+//! All of this package's integration tests in one binary (as ripgrep does): one link
+//! instead of one per file. Each file below is a module; `support` holds their helpers.
+
+mod support;
+
+mod convert;
+mod csv;
+mod feed;
+mod hostile;
+mod inspect;
+mod migrate;
+mod real_input_csv;
+mod real_input_dates;
+mod real_input_feeds;
+mod real_input_inplace;
+mod real_input_noop;
+mod real_input_outputs;
+mod roundtrip_props;
+mod validate;
