@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use proptest::prelude::*;
 use recast_model::{Record, RecordReader, RecordWriter};
-use recast_testkit::{Profile, strategy};
+use recast_testkit::{Shape, strategy};
 
 /// A format as a pair of functions: records to bytes, bytes to records.
 struct Codec {
@@ -85,7 +85,7 @@ const CODECS: [Codec; 4] = [
 /// Records every format here carries (the shared generator): plain field names, finite
 /// numbers, lookalike strings, often a Markdown body holding `---`.
 fn record() -> impl Strategy<Value = Record> {
-    strategy::record(Profile::every_format())
+    strategy::record(Shape::every_format())
 }
 
 proptest! {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use arbitrary::{Result, Unstructured};
 use recast_model::{Record, RecordReader, RecordWriter};
-use recast_testkit::Profile;
+use recast_testkit::Shape;
 
 /// Feed options that print nothing (warnings would flood the fuzzer's output).
 pub fn quiet_feed_read() -> recast_feed::FeedReadOptions {
@@ -53,5 +53,5 @@ pub fn write_all(mut writer: impl RecordWriter, records: &[Record], format: &str
 /// numbers), often a string body. The generator is the property tests' (recast-testkit),
 /// reading its choices from the bytes.
 pub fn record(u: &mut Unstructured) -> Result<Record> {
-    Ok(recast_testkit::generate::record(u, &Profile::fuzz()))
+    Ok(recast_testkit::generate::record(u, &Shape::fuzz()))
 }

@@ -4,12 +4,12 @@
 use proptest::prelude::*;
 use recast_csv::{CsvReadOptions, CsvReader, CsvWriteOptions, CsvWriter};
 use recast_model::{Record, RecordWriter};
-use recast_testkit::{Profile, strategy};
+use recast_testkit::{Shape, strategy};
 
 /// Records a sheet carries (the shared generator): a few colliding column names, no null
 /// in a map, lookalikes of numbers, booleans, lists and formulas.
 fn record() -> impl Strategy<Value = Record> {
-    strategy::record(Profile::csv())
+    strategy::record(Shape::csv())
 }
 
 proptest! {

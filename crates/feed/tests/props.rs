@@ -7,12 +7,12 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use recast_feed::{AtomWriter, FeedReader, FeedWriteOptions, RssWriter};
 use recast_model::{Channel, Record, RecordWriter};
-use recast_testkit::{Profile, strategy};
+use recast_testkit::{Shape, strategy};
 
 /// Records the lossless feeds carry (the shared generator); `publishedDateTime` is the
 /// feed's own field.
 fn record() -> impl Strategy<Value = Record> {
-    strategy::record(Profile::feed())
+    strategy::record(Shape::feed())
 }
 
 fn round_trip(atom: bool, records: &[Record]) -> Vec<Record> {

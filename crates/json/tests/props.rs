@@ -9,16 +9,16 @@ use common::*;
 use proptest::prelude::*;
 use recast_json::{JsonLinesReader, JsonReader, Spacing, parse_value, to_json_string};
 use recast_model::{Record, Result, Value, strict_eq};
-use recast_testkit::{Profile, strategy};
+use recast_testkit::{Shape, strategy};
 
 /// Any value JSON carries (the shared generator: edge numbers, lookalike strings,
 /// control and astral characters).
 fn value() -> impl Strategy<Value = Value> {
-    strategy::value(Profile::json())
+    strategy::value(Shape::json())
 }
 
 fn record() -> impl Strategy<Value = Record> {
-    strategy::record(Profile::json())
+    strategy::record(Shape::json())
 }
 
 /// A reader that hands out the input a few bytes at a time, as a pipe may.

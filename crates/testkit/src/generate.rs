@@ -6,24 +6,24 @@ use crate::choices::Choices;
 use crate::edges::{
     BODIES, BODY_LINES, COLUMNS, LINE_ENDS, NAMES, NUMBERS, ODD_CHARACTERS, PIECES,
 };
-use crate::profile::{Body, Keys, Nulls, Profile};
+use crate::shape::{Body, Keys, Nulls, Shape};
 
-/// A value: a scalar, or lists and maps nested up to the profile's depth.
-pub fn value(choices: &mut impl Choices, profile: &Profile) -> Value {
-    Generator::new(choices, profile).value(0)
+/// A value: a scalar, or lists and maps nested up to the shape's depth.
+pub fn value(choices: &mut impl Choices, shape: &Shape) -> Value {
+    Generator::new(choices, shape).value(0)
 }
 
-/// A record's fields: up to the profile's number of fields, no reserved name, no body
+/// A record's fields: up to the shape's number of fields, no reserved name, no body
 /// (see [`record`]).
-pub fn fields(choices: &mut impl Choices, profile: &Profile) -> Map {
-    Generator::new(choices, profile).fields()
+pub fn fields(choices: &mut impl Choices, shape: &Shape) -> Map {
+    Generator::new(choices, shape).fields()
 }
 
-/// A record: [`fields`], and a body as the profile says.
-pub fn record(choices: &mut impl Choices, profile: &Profile) -> Record {
-    let mut generator = Generator::new(choices, profile);
+/// A record: [`fields`], and a body as the shape says.
+pub fn record(choices: &mut impl Choices, shape: &Shape) -> Record {
+    let mut generator = Generator::new(choices, shape);
     let mut fields = generator.fields();
-    match profile.body {
+    match shape.body {
         Body::Field => {}
         Body::Text => {
             if generator.choices.coin() {
@@ -41,39 +41,39 @@ pub fn record(choices: &mut impl Choices, profile: &Profile) -> Record {
 }
 
 /// A number: an edge spelling, a machine integer or float, or a long decimal text.
-pub fn number(choices: &mut impl Choices, profile: &Profile) -> Number {
-    Generator::new(choices, profile).number()
+pub fn number(choices: &mut impl Choices, shape: &Shape) -> Number {
+    Generator::new(choices, shape).number()
 }
 
 /// A text: lookalikes, indicators, line ends, control and astral characters.
-pub fn text(choices: &mut impl Choices, profile: &Profile) -> String {
-    Generator::new(choices, profile).text()
+pub fn text(choices: &mut impl Choices, shape: &Shape) -> String {
+    Generator::new(choices, shape).text()
 }
 
-/// A key, as the profile chooses them (reserved names included: [`fields`] drops them).
-pub fn key(choices: &mut impl Choices, profile: &Profile) -> String {
-    Generator::new(choices, profile).key()
+/// A key, as the shape chooses them (reserved names included: [`fields`] drops them).
+pub fn key(choices: &mut impl Choices, shape: &Shape) -> String {
+    Generator::new(choices, shape).key()
 }
 
-/// One generation: the choices, the profile and how many values may still be made.
+/// One generation: the choices, the shape and how many values may still be made.
 struct Generator<'a, C> {
     choices: &'a mut C,
-    profile: &'a Profile,
+    shape: &'a Shape,
     budget: u32,
 }
 
 impl<'a, C: Choices> Generator<'a, C> {
-    fn new(choices: &'a mut C, profile: &'a Profile) -> Generator<'a, C> {
+    fn new(choices: &'a mut C, shape: &'a Shape) -> Generator<'a, C> {
         Generator {
             choices,
-            profile,
-            budget: profile.size,
+            shape,
+            budget: shape.size,
         }
     }
 
     fn fields(&mut self) -> Map {
         let mut fields = Map::default();
-        for _ in 0..self.choices.up_to(self.profile.fields) {
+        for _ in 0..self.choices.up_to(self.shape.fields) {
             let key = self.key();
             let value = self.value(0);
             if !self.reserved(&key) {
@@ -85,13 +85,13 @@ impl<'a, C: Choices> Generator<'a, C> {
 
     /// Whether a field named `key` is the format's own (a Markdown body is [`record`]'s).
     fn reserved(&self, key: &str) -> bool {
-        self.profile.reserved.contains(&key) || (self.profile.body == Body::Markdown && key == BODY)
+        self.shape.reserved.contains(&key) || (self.shape.body == Body::Markdown && key == BODY)
     }
 
     fn value(&mut self, depth: u32) -> Value {
         self.budget = self.budget.saturating_sub(1);
-        let nested = depth < self.profile.depth && self.budget > 0;
-        let nulls = self.profile.nulls == Nulls::Anywhere;
+        let nested = depth < self.shape.depth && self.budget > 0;
+        let nulls = self.shape.nulls == Nulls::Anywhere;
         // Kinds, in order of simplicity (an exhausted source picks the first).
         let kinds: &[Kind] = match (nulls, nested) {
             (true, true) => &[
@@ -119,21 +119,21 @@ impl<'a, C: Choices> Generator<'a, C> {
             Kind::Number => Value::Number(self.number()),
             Kind::Text => Value::String(self.text()),
             Kind::ScalarList => {
-                let n = self.choices.up_to(self.profile.width);
+                let n = self.choices.up_to(self.shape.width);
                 let items = (0..n)
                     .map(|_| match self.choices.below(4) {
                         0 => Value::Null,
-                        _ => self.value(self.profile.depth),
+                        _ => self.value(self.shape.depth),
                     })
                     .collect();
                 Value::List(items)
             }
             Kind::List => {
-                let n = self.choices.up_to(self.profile.width);
+                let n = self.choices.up_to(self.shape.width);
                 Value::List((0..n).map(|_| self.value(depth + 1)).collect())
             }
             Kind::Map => {
-                let n = self.choices.up_to(self.profile.width);
+                let n = self.choices.up_to(self.shape.width);
                 let mut map = Map::default();
                 for _ in 0..n {
                     let key = self.key();
@@ -146,7 +146,7 @@ impl<'a, C: Choices> Generator<'a, C> {
     }
 
     fn number(&mut self) -> Number {
-        let kinds: &[NumberKind] = if self.profile.non_finite {
+        let kinds: &[NumberKind] = if self.shape.non_finite {
             &[
                 NumberKind::Edge,
                 NumberKind::I64,
@@ -260,7 +260,7 @@ impl<'a, C: Choices> Generator<'a, C> {
                 text
             }
         };
-        if !self.profile.nul {
+        if !self.shape.nul {
             text.retain(|c| c != '\0');
         }
         text
@@ -316,7 +316,7 @@ impl<'a, C: Choices> Generator<'a, C> {
     }
 
     fn key(&mut self) -> String {
-        match self.profile.keys {
+        match self.shape.keys {
             Keys::Text => self.text(),
             Keys::Names => match self.choices.below(3) {
                 0 => (*self.choices.pick(NAMES)).to_owned(),
@@ -406,41 +406,41 @@ mod tests {
 
     #[test]
     fn no_choices_give_the_simplest_values() {
-        let record = record(&mut Replay::new(&[]), &Profile::json());
+        let record = record(&mut Replay::new(&[]), &Shape::json());
         assert!(record.fields.is_empty());
-        assert_eq!(value(&mut Replay::new(&[]), &Profile::json()), Value::Null);
+        assert_eq!(value(&mut Replay::new(&[]), &Shape::json()), Value::Null);
         assert_eq!(
-            value(&mut Replay::new(&[]), &Profile::csv()),
+            value(&mut Replay::new(&[]), &Shape::csv()),
             Value::Bool(false)
         );
     }
 
     #[test]
-    fn records_keep_to_their_profile() {
+    fn records_keep_to_their_shape() {
         let mut choices = Seeded(7);
-        for profile in [
-            Profile::csv(),
-            Profile::feed(),
-            Profile::every_format(),
-            Profile::json(),
+        for shape in [
+            Shape::csv(),
+            Shape::feed(),
+            Shape::every_format(),
+            Shape::json(),
         ] {
             for _ in 0..2000 {
-                let record = record(&mut choices, &profile);
+                let record = record(&mut choices, &shape);
                 for (key, value) in &record.fields {
-                    assert!(!profile.reserved.contains(&key.as_str()), "{key}");
-                    if profile.body == Body::Markdown && key == BODY {
+                    assert!(!shape.reserved.contains(&key.as_str()), "{key}");
+                    if shape.body == Body::Markdown && key == BODY {
                         assert!(matches!(value, Value::String(_)));
                     }
                     let mut check = |value: &Value, in_map: bool| {
-                        if profile.nulls == Nulls::InScalarLists && in_map {
+                        if shape.nulls == Nulls::InScalarLists && in_map {
                             assert_ne!(value, &Value::Null);
                         }
                         if let Value::Number(number) = value {
                             let finite = !matches!(number.as_str(), "inf" | "-inf" | "nan");
-                            assert!(finite || profile.non_finite, "{number:?}");
+                            assert!(finite || shape.non_finite, "{number:?}");
                         }
                         if let Value::String(text) = value {
-                            assert!(profile.nul || !text.contains('\0'));
+                            assert!(shape.nul || !text.contains('\0'));
                         }
                     };
                     check(value, true);
@@ -453,12 +453,12 @@ mod tests {
     #[test]
     fn the_edges_come_up() {
         let mut choices = Seeded(1);
-        let profile = Profile::json();
-        let texts: Vec<String> = (0..5000).map(|_| text(&mut choices, &profile)).collect();
+        let shape = Shape::json();
+        let texts: Vec<String> = (0..5000).map(|_| text(&mut choices, &shape)).collect();
         for lookalike in ["007", "true", "null", "\u{0}", "😀"] {
             assert!(texts.iter().any(|t| t == lookalike), "{lookalike:?}");
         }
-        let numbers: Vec<Number> = (0..5000).map(|_| number(&mut choices, &profile)).collect();
+        let numbers: Vec<Number> = (0..5000).map(|_| number(&mut choices, &shape)).collect();
         for edge in ["12345678901234567890123", "1.0", "-0"] {
             assert!(numbers.iter().any(|n| n.as_str() == edge), "{edge}");
         }

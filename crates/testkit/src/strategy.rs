@@ -15,34 +15,34 @@ use recast_model::{Map, Number, Record, Value};
 
 use crate::choices::Replay;
 use crate::generate;
-use crate::profile::Profile;
+use crate::shape::Shape;
 
-/// Most choices one value takes: more than the largest profile's values need.
+/// Most choices one value takes: more than the largest shape's values need.
 const CHOICES: u64 = 4096;
 
-/// Any value the profile allows.
-pub fn value(profile: Profile) -> impl Strategy<Value = Value> {
-    replayed(move |choices| generate::value(choices, &profile))
+/// Any value the shape allows.
+pub fn value(shape: Shape) -> impl Strategy<Value = Value> {
+    replayed(move |choices| generate::value(choices, &shape))
 }
 
 /// A record's fields (no body; see [`record`]).
-pub fn fields(profile: Profile) -> impl Strategy<Value = Map> {
-    replayed(move |choices| generate::fields(choices, &profile))
+pub fn fields(shape: Shape) -> impl Strategy<Value = Map> {
+    replayed(move |choices| generate::fields(choices, &shape))
 }
 
-/// A record: fields, and a body as the profile says.
-pub fn record(profile: Profile) -> impl Strategy<Value = Record> {
-    replayed(move |choices| generate::record(choices, &profile))
+/// A record: fields, and a body as the shape says.
+pub fn record(shape: Shape) -> impl Strategy<Value = Record> {
+    replayed(move |choices| generate::record(choices, &shape))
 }
 
-/// A number the profile allows.
-pub fn number(profile: Profile) -> impl Strategy<Value = Number> {
-    replayed(move |choices| generate::number(choices, &profile))
+/// A number the shape allows.
+pub fn number(shape: Shape) -> impl Strategy<Value = Number> {
+    replayed(move |choices| generate::number(choices, &shape))
 }
 
 /// A text.
-pub fn text(profile: Profile) -> impl Strategy<Value = String> {
-    replayed(move |choices| generate::text(choices, &profile))
+pub fn text(shape: Shape) -> impl Strategy<Value = String> {
+    replayed(move |choices| generate::text(choices, &shape))
 }
 
 type Generate<T> = Arc<dyn Fn(&mut Replay) -> T>;

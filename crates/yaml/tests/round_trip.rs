@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use recast_model::{Map, Record, RecordWriter, Value};
-use recast_testkit::{Profile, strategy};
+use recast_testkit::{Shape, strategy};
 use recast_yaml::{
     ReadOptions, YamlReader, YamlWriter, parse_document, parse_value, read_markdown,
     to_markdown_string, to_yaml_string,
@@ -12,18 +12,18 @@ use recast_yaml::{
 /// line breaks, quotes, control and invisible characters, numbers at the edges, `inf`
 /// and `nan`).
 fn value() -> impl Strategy<Value = Value> {
-    strategy::value(Profile::yaml())
+    strategy::value(Shape::yaml())
 }
 
 /// Fields without a body.
 fn fields() -> impl Strategy<Value = Map> {
-    strategy::fields(Profile::yaml())
+    strategy::fields(Shape::yaml())
 }
 
 /// Records, often with a Markdown body: rules, CRLF, trailing spaces, blank lines at
 /// either end.
 fn record() -> impl Strategy<Value = Record> {
-    strategy::record(Profile::yaml())
+    strategy::record(Shape::yaml())
 }
 
 proptest! {

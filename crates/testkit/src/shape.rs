@@ -1,8 +1,8 @@
-//! What a format can carry, as knobs on the generator, and one profile per format.
+//! What a format can carry, as knobs on the generator, and one shape per format.
 
 /// The knobs of the generator: how big values get and what a format can carry.
 #[derive(Clone, Debug)]
-pub struct Profile {
+pub struct Shape {
     /// Most levels of lists and maps inside a value (0: scalars only).
     pub depth: u32,
     /// Most items in one list or map.
@@ -60,11 +60,11 @@ pub enum Body {
     Markdown,
 }
 
-impl Profile {
+impl Shape {
     /// JSON and JSON Lines: any text and keys, nulls anywhere, finite numbers of any
     /// spelling.
-    pub fn json() -> Profile {
-        Profile {
+    pub fn json() -> Shape {
+        Shape {
             depth: 5,
             width: 5,
             size: 64,
@@ -80,66 +80,66 @@ impl Profile {
 
     /// YAML and Markdown with front matter: everything JSON carries, `inf` and `nan`
     /// too, and a Markdown body.
-    pub fn yaml() -> Profile {
-        Profile {
+    pub fn yaml() -> Shape {
+        Shape {
             depth: 4,
             width: 4,
             size: 40,
             non_finite: true,
             body: Body::Markdown,
-            ..Profile::json()
+            ..Shape::json()
         }
     }
 
     /// CSV and TSV: few colliding columns, no null in a map (a sheet merges it with a
     /// missing field), shallower values.
-    pub fn csv() -> Profile {
-        Profile {
+    pub fn csv() -> Shape {
+        Shape {
             depth: 3,
             width: 3,
             size: 24,
             fields: 4,
             keys: Keys::Columns,
             nulls: Nulls::InScalarLists,
-            ..Profile::json()
+            ..Shape::json()
         }
     }
 
     /// recast's lossless RSS and Atom: any text (escaped where XML cannot carry it),
     /// `inf` and `nan`; `publishedDateTime` is the feed's own.
-    pub fn feed() -> Profile {
-        Profile {
+    pub fn feed() -> Shape {
+        Shape {
             depth: 4,
             width: 4,
             size: 24,
             non_finite: true,
             reserved: &["publishedDateTime"],
-            ..Profile::json()
+            ..Shape::json()
         }
     }
 
     /// What every format of a round trip through Markdown, YAML, JSON and JSON Lines
     /// carries: plain field names, finite numbers, a Markdown body, and no U+0000 (the
     /// round trip test separates Markdown files with it).
-    pub fn every_format() -> Profile {
-        Profile {
+    pub fn every_format() -> Shape {
+        Shape {
             keys: Keys::Names,
             non_finite: false,
             nul: false,
-            ..Profile::yaml()
+            ..Shape::yaml()
         }
     }
 
     /// The fuzz targets' round trip: any keys and text, finite numbers, often a string
     /// body.
-    pub fn fuzz() -> Profile {
-        Profile {
+    pub fn fuzz() -> Shape {
+        Shape {
             depth: 4,
             width: 5,
             size: 256,
             fields: 5,
             body: Body::Text,
-            ..Profile::json()
+            ..Shape::json()
         }
     }
 }
