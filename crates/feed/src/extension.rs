@@ -32,11 +32,12 @@ use std::io::{BufRead, Write};
 
 use recast_model::{Map, Number, Result, Value};
 
-use crate::xml::read::{Element, Step, XmlSource};
+use crate::xml::read::{Step, XmlSource};
+use crate::xml::tree::Element;
 use crate::xml::write::{XmlOut, has_invalid_chars};
 
 /// The namespace URI of the extension. Stable: feeds written by recast carry it.
-pub const NAMESPACE: &str = "https://recast.dev/ns/record/1";
+pub const NAMESPACE: &str = crate::xml::namespaces::RECAST;
 
 /// The `domain` (RSS) / `scheme` (Atom) that marks a category written from the record's
 /// `category` field rather than from its `topics`.
@@ -445,7 +446,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::xml::read::Tree;
+    use crate::xml::tree::Tree;
 
     #[test]
     fn invalid_characters_escape_reversibly() {

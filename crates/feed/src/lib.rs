@@ -49,6 +49,7 @@ use recast_model::date::{DateTime, TimeZone};
 mod article;
 pub mod atom;
 pub mod extension;
+mod fields;
 pub mod itunes;
 mod order;
 pub mod profile;

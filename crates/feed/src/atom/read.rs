@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
-use crate::profile::Profile;
-use crate::read::{
+use crate::fields::{
     Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
     put_one_or_many,
 };
-use crate::xml::read::Element;
+use crate::profile::Profile;
+use crate::xml::tree::Element;
 
 /// Entry elements the mapping takes (names without the `atom:` prefix).
 const TAKEN: &[&str] = &[
