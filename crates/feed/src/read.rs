@@ -40,7 +40,7 @@ use recast_model::{Channel, Error, Map, Origin, Record, RecordReader, Result};
 
 use crate::xml::read::{Step, XmlSource};
 use crate::xml::tree::Tree;
-use crate::{Profile, Warn, extension};
+use crate::{Profile, extension};
 
 /// The kinds of feed the reader detects from the root element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,27 +56,23 @@ pub enum FeedKind {
 }
 
 /// Options of [`FeedReader`].
-#[derive(Clone)]
+///
+/// ```
+/// let mut options = recast_feed::FeedReadOptions::default();
+/// options.profile.apply_mapping("title=headline").unwrap();
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct FeedReadOptions {
     /// Names the fields of records read from feeds recast did not write.
     pub profile: Profile,
-    /// Where warnings go (a guessed encoding, say).
-    pub warn: Warn,
-}
-
-impl Default for FeedReadOptions {
-    fn default() -> FeedReadOptions {
-        FeedReadOptions {
-            profile: Profile::default(),
-            warn: crate::warn_to_stderr(),
-        }
-    }
 }
 
 /// Reads a feed's items as records, streaming; see the [module docs](self) for the
 /// mapping. The channel (everything before the first item) is read by `new`, so
 /// [`RecordReader::channel`] is ready at once; channel elements after the items are
-/// added as they are met.
+/// added as they are met. A problem found before the first item (not a feed, a
+/// DOCTYPE declaring entities, unreadable input) is the first item the reader yields.
 pub struct FeedReader<R: BufRead> {
     source: XmlSource<R>,
     kind: FeedKind,
@@ -87,8 +83,9 @@ pub struct FeedReader<R: BufRead> {
     open: Vec<(String, Option<String>)>,
     /// The item read last (or a channel element), reused from item to item.
     tree: Tree,
-    /// The first item, read by `new` while it looked for the channel.
-    pending: Option<Item>,
+    /// The first item (or what went wrong before it), read by `new` while it looked for
+    /// the channel.
+    pending: Option<Result<Item>>,
     options: FeedReadOptions,
     file: Option<Arc<Path>>,
     count: u64,
@@ -105,19 +102,20 @@ struct Item {
 }
 
 impl<R: BufRead> FeedReader<R> {
-    /// Opens a feed with the default profile, warnings to standard error.
-    pub fn new(input: R, file: Option<Arc<Path>>) -> Result<FeedReader<R>> {
+    /// Opens a feed with the default profile; `file` names it in messages and records'
+    /// origins.
+    pub fn new(input: R, file: Option<Arc<Path>>) -> FeedReader<R> {
         FeedReader::with_options(input, file, FeedReadOptions::default())
     }
 
     /// Opens a feed with options: the profile names the fields of feeds recast did not
-    /// write. Reads up to the first item, so errors before it come from here.
+    /// write. Reads up to the first item; an error before it is the first item.
     pub fn with_options(
         input: R,
         file: Option<Arc<Path>>,
         options: FeedReadOptions,
-    ) -> Result<FeedReader<R>> {
-        let source = XmlSource::new(input, file.clone(), options.warn.clone())?;
+    ) -> FeedReader<R> {
+        let source = XmlSource::new(input, file.clone());
         let mut reader = FeedReader {
             source,
             kind: FeedKind::Rss2,
@@ -131,11 +129,11 @@ impl<R: BufRead> FeedReader<R> {
             count: 0,
             done: false,
         };
-        reader.pending = reader.next_item()?;
+        reader.pending = reader.next_item().transpose();
         if reader.pending.is_none() {
             reader.done = true;
         }
-        Ok(reader)
+        reader
     }
 
     /// The kind of feed, from its root element.
@@ -296,7 +294,12 @@ impl<R: BufRead> Iterator for FeedReader<R> {
             return None;
         }
         let next = match self.pending.take() {
-            Some(item) => Ok(Some(item)),
+            Some(Ok(item)) => Ok(Some(item)),
+            // As `new` would have returned it, had it been fallible: no record number.
+            Some(Err(opening)) => {
+                self.done = true;
+                return Some(Err(opening));
+            }
             None => self.next_item(),
         };
         self.count += 1;

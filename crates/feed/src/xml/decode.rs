@@ -9,13 +9,13 @@ use std::sync::Arc;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use recast_model::Location;
 
-use crate::Warn;
-
 /// Decodes the input to UTF-8 as it is read, from its BOM or XML declaration; input
 /// that declares nothing and is not UTF-8 is read as windows-1252 (a superset of
 /// Latin-1), with a warning.
 pub(super) struct Decoded<R> {
     inner: R,
+    /// Reading the first kilobyte failed: the first read gives the error.
+    opening_error: Option<io::Error>,
     decoder: Option<encoding_rs::Decoder>,
     /// An encoding was declared (BOM or declaration); no guessing then.
     declared: bool,
@@ -32,14 +32,15 @@ pub(super) struct Decoded<R> {
     /// How many line starts were forgotten before `line_starts[0]`.
     lines_forgotten: u64,
     warned: bool,
-    warn: Warn,
     file: Option<Arc<Path>>,
 }
 
 impl<R: BufRead> Decoded<R> {
-    pub(super) fn new(mut inner: R, warn: Warn, file: Option<Arc<Path>>) -> io::Result<Decoded<R>> {
+    /// Reads the first kilobyte, to find the encoding. A failure to read it is kept and
+    /// given by the first read, so that opening never fails.
+    pub(super) fn new(mut inner: R, file: Option<Arc<Path>>) -> Decoded<R> {
         let mut prefix = Vec::with_capacity(1024);
-        (&mut inner).take(1024).read_to_end(&mut prefix)?;
+        let opening_error = (&mut inner).take(1024).read_to_end(&mut prefix).err();
         let mut decoder = None;
         let mut declared = false;
         let mut start = 0;
@@ -69,18 +70,19 @@ impl<R: BufRead> Decoded<R> {
                         decoder = Some(encoding.new_decoder_without_bom_handling());
                         declared = true;
                     }
-                    None => warn(&format!(
+                    None => log::warn!(
                         "{}: unknown encoding {label:?} declared; reading as UTF-8",
                         Location::new(file.clone(), 1, 1)
-                    )),
+                    ),
                 }
             }
             let skipped_lines = prefix[..start].iter().filter(|&&b| b == b'\n').count();
             line_starts.extend(std::iter::repeat_n(0, skipped_lines));
         }
         prefix.drain(..start);
-        Ok(Decoded {
+        Decoded {
             inner,
+            opening_error,
             decoder,
             declared,
             pending: prefix,
@@ -92,14 +94,16 @@ impl<R: BufRead> Decoded<R> {
             line_starts,
             lines_forgotten: 0,
             warned: false,
-            warn,
             file,
-        })
+        }
     }
 
     /// Decodes the next stretch of input into `out`: all that the inner reader has
     /// buffered, so that the decoded chunks are as large as its buffer.
     fn fill(&mut self) -> io::Result<()> {
+        if let Some(error) = self.opening_error.take() {
+            return Err(error);
+        }
         self.out.clear();
         self.out_pos = 0;
         let mut last = false;
@@ -202,7 +206,7 @@ impl<R: BufRead> Decoded<R> {
             let offset = self.decoded + self.out.len() as u64;
             let (line, column) = line_column(&starts, self.lines_forgotten, offset);
             let at = Location::new(self.file.clone(), line, column);
-            (self.warn)(&format!("{at}: the feed {what}"));
+            log::warn!("{at}: the feed {what}");
         }
     }
 
@@ -273,7 +277,7 @@ mod tests {
     #[test]
     fn decodes_declared_encodings_and_guesses_undeclared_latin1() {
         let read = |bytes: &[u8]| {
-            let mut decoded = Decoded::new(bytes, Arc::new(|_: &str| {}), None).unwrap();
+            let mut decoded = Decoded::new(bytes, None);
             let mut text = String::new();
             decoded.read_to_string(&mut text).unwrap();
             text
@@ -298,7 +302,7 @@ mod tests {
     #[test]
     fn line_starts_are_forgotten_but_lines_still_count() {
         let text = "<a>\n".repeat(10_000);
-        let mut decoded = Decoded::new(text.as_bytes(), Arc::new(|_: &str| {}), None).unwrap();
+        let mut decoded = Decoded::new(text.as_bytes(), None);
         let mut sink = Vec::new();
         let mut offset = 0u64;
         loop {

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use recast_model::{Error, ErrorKind, Location, Result};
 
-use crate::Warn;
 use crate::xml::attributes::simple_attributes;
 use crate::xml::decode::Decoded;
 use crate::xml::entities::{resolve_reference, unescape_into};
@@ -66,14 +65,15 @@ pub(crate) struct XmlSource<R: BufRead> {
 }
 
 impl<R: BufRead> XmlSource<R> {
-    pub fn new(input: R, file: Option<Arc<Path>>, warn: Warn) -> Result<XmlSource<R>> {
-        let decoded =
-            Decoded::new(input, warn, file.clone()).map_err(|e| Error::io(file.clone(), &e))?;
+    /// A source over `input`, `file` naming it in locations. A failure to read the start
+    /// of the input is the first step's error.
+    pub fn new(input: R, file: Option<Arc<Path>>) -> XmlSource<R> {
+        let decoded = Decoded::new(input, file.clone());
         let mut reader = quick_xml::Reader::from_reader(decoded);
         let config = reader.config_mut();
         config.allow_dangling_amp = true;
         config.check_end_names = true;
-        Ok(XmlSource {
+        XmlSource {
             reader,
             buf: Vec::new(),
             declarations: Vec::new(),
@@ -86,7 +86,7 @@ impl<R: BufRead> XmlSource<R> {
             empty: false,
             text: String::new(),
             file,
-        })
+        }
     }
 
     /// The location of a byte offset in the decoded text.
@@ -374,7 +374,7 @@ mod tests {
     use super::*;
 
     fn tree_of(xml: &str) -> Tree {
-        let mut source = XmlSource::new(xml.as_bytes(), None, Arc::new(|_: &str| {})).unwrap();
+        let mut source = XmlSource::new(xml.as_bytes(), None);
         assert_eq!(source.step().unwrap(), Step::Open { empty: false });
         let mut tree = Tree::default();
         source
@@ -410,12 +410,7 @@ mod tests {
 
     #[test]
     fn a_reused_tree_holds_only_the_last_element() {
-        let mut source = XmlSource::new(
-            "<r><a x='1'>one</a><b>two</b></r>".as_bytes(),
-            None,
-            Arc::new(|_: &str| {}),
-        )
-        .unwrap();
+        let mut source = XmlSource::new("<r><a x='1'>one</a><b>two</b></r>".as_bytes(), None);
         let mut tree = Tree::default();
         source.step().unwrap();
         source.step().unwrap();
