@@ -1,4 +1,4 @@
-//! The checks of `recast validate`: a [`Profile`] says what an archive's records must
+//! The checks of `recast validate`: a [`ValidationProfile`] says what an archive's records must
 //! hold, a [`Validator`] checks records one by one (and across records, for
 //! duplicates), each [`Problem`] naming where its record came from.
 
@@ -11,7 +11,7 @@ use recast_model::{Map, Origin, Record, Value};
 
 /// What records must hold.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub struct ValidationProfile {
     /// Fields every record must have, as non-empty text.
     pub required: Vec<FieldPath>,
     /// At least one of these must be a non-empty string: the record's link. The first
@@ -26,13 +26,13 @@ pub struct Profile {
     pub url_keys: Vec<String>,
 }
 
-impl Profile {
+impl ValidationProfile {
     /// The article profile of the archive schema (see DESIGN.md): `title` and a link
     /// (`webUrl`, else `originalUrl`, `url`, `link`) required; fields named `…DateTime`
     /// or `…Date` must be dates; `…Url`, `url`, `link` must be absolute http(s) URLs;
     /// `id` and the link must be unique.
-    pub fn article() -> Profile {
-        Profile {
+    pub fn article() -> ValidationProfile {
+        ValidationProfile {
             required: vec![FieldPath::parse("title")],
             link: ["webUrl", "originalUrl", "url", "link"]
                 .map(FieldPath::parse)
@@ -78,9 +78,9 @@ impl fmt::Display for Problem {
 /// Checks records against a profile, remembering ids and links for duplicates.
 ///
 /// ```
-/// use recast_migrate::{Profile, Validator};
+/// use recast_migrate::{ValidationProfile, Validator};
 /// use recast_model::{Map, Record, Value};
-/// let mut validator = Validator::new(Profile::article());
+/// let mut validator = Validator::new(ValidationProfile::article());
 /// let mut fields = Map::default();
 /// fields.insert("title".into(), Value::from("Hello"));
 /// fields.insert("webUrl".into(), Value::from("news/hello.html"));
@@ -89,13 +89,13 @@ impl fmt::Display for Problem {
 /// ```
 #[derive(Debug)]
 pub struct Validator {
-    profile: Profile,
+    profile: ValidationProfile,
     /// Seen values of unique fields and links: (field, value) → first origin.
     seen: HashMap<(String, String), Origin>,
 }
 
 impl Validator {
-    pub fn new(profile: Profile) -> Validator {
+    pub fn new(profile: ValidationProfile) -> Validator {
         Validator {
             profile,
             seen: HashMap::new(),
@@ -260,7 +260,7 @@ mod tests {
     fn a_good_record_has_no_problem() {
         let mut image = Map::default();
         image.insert("url".into(), "https://x.org/a.jpg".into());
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let problems = v.check(&record(
             "a.md",
             1,
@@ -279,7 +279,7 @@ mod tests {
     fn each_check_reports_with_file_and_line() {
         let mut related = Map::default();
         related.insert("publishedDateTime".into(), "yesterday".into());
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let problems: Vec<String> = v
             .check(&record(
                 "b.md",
@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn duplicates_name_the_first_record() {
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let r = |file: &str| {
             record(
                 file,
