@@ -7,6 +7,7 @@ use std::fmt;
 
 use recast_model::date::DateTime;
 use recast_model::path::FieldPath;
+use recast_model::url::is_web_url;
 use recast_model::{Map, Origin, Record, Value};
 
 /// What records must hold.
@@ -144,7 +145,7 @@ impl Validator {
                     ),
                 );
             }
-            if self.profile.is_url_key(&key) && !is_absolute_url(text) {
+            if self.profile.is_url_key(&key) && !is_web_url(text) {
                 problem(
                     Some(path.to_string()),
                     format!("{path}: {text:?} is not an absolute http(s) URL"),
@@ -220,29 +221,6 @@ fn collect_value<'a>(
     }
 }
 
-/// `http://` or `https://` (any case), then a host: no spaces anywhere, and a host part
-/// that is not empty.
-pub fn is_absolute_url(text: &str) -> bool {
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &text[8..]
-    } else if lower.starts_with("http://") {
-        &text[7..]
-    } else {
-        return false;
-    };
-    if text.chars().any(char::is_whitespace) {
-        return false;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit('@').next().unwrap_or_default();
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    !host.is_empty() && !host.starts_with('.') && !host.ends_with("..")
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -304,6 +282,24 @@ mod tests {
     }
 
     #[test]
+    fn a_host_with_an_empty_label_is_not_a_url() {
+        let mut v = Validator::new(ValidationProfile::article());
+        let problems: Vec<String> = v
+            .check(&record(
+                "c.md",
+                1,
+                vec![("title", "T".into()), ("webUrl", "https://a..b/".into())],
+            ))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            ["c.md:1: webUrl: \"https://a..b/\" is not an absolute http(s) URL"]
+        );
+    }
+
+    #[test]
     fn duplicates_name_the_first_record() {
         let mut v = Validator::new(ValidationProfile::article());
         let r = |file: &str| {
@@ -341,7 +337,7 @@ mod tests {
             "https://u@h:8080/p",
             "https://[::1]/",
         ] {
-            assert!(is_absolute_url(good), "{good}");
+            assert!(is_web_url(good), "{good}");
         }
         for bad in [
             "",
@@ -353,8 +349,9 @@ mod tests {
             "https://x y.org",
             "javascript:alert(1)",
             "https://:80/",
+            "https://a..b",
         ] {
-            assert!(!is_absolute_url(bad), "{bad}");
+            assert!(!is_web_url(bad), "{bad}");
         }
     }
 }
