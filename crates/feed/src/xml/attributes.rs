@@ -6,6 +6,7 @@ use std::ops::Range;
 /// or `key='value'`, nothing else), as (name, raw value) ranges of `raw`: what quick-xml's
 /// attribute reader finds, without its per-byte iterator. False for anything else (space
 /// around `=`, a missing quote, ...), which quick-xml's reader then reads, or reports.
+#[inline]
 pub(super) fn simple_attributes(raw: &str, spans: &mut Vec<(Range<usize>, Range<usize>)>) -> bool {
     let is_space = |b: u8| matches!(b, b' ' | b'\r' | b'\n' | b'\t');
     spans.clear();

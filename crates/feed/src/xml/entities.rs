@@ -4,6 +4,7 @@
 /// Resolves `&amp;`-style references in an attribute value and normalises its
 /// whitespace as XML says; unknown entities stay as written, never expanded. Appends to
 /// `out`.
+#[inline]
 pub(super) fn unescape_into(raw: &str, attribute: bool, out: &mut String) {
     let special = |b: &u8| *b == b'&' || (attribute && matches!(b, b'\t' | b'\n' | b'\r'));
     if !raw.as_bytes().iter().any(special) {
@@ -32,6 +33,7 @@ pub(super) fn unescape_into(raw: &str, attribute: bool, out: &mut String) {
 }
 
 /// The character a predefined entity or character reference stands for.
+#[inline]
 pub(super) fn resolve_reference(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',

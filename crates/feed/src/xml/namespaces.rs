@@ -39,6 +39,7 @@ pub(super) struct Declaration {
     pub canonical: Option<&'static str>,
 }
 
+#[inline]
 pub(super) fn canonical_prefix(uri: &str) -> Option<&'static str> {
     NAMESPACES
         .iter()
@@ -50,6 +51,7 @@ pub(super) fn canonical_prefix(uri: &str) -> Option<&'static str> {
 /// `a:title` → `atom:title` when `a` means Atom, `title` when the default namespace is
 /// RSS 1.0. Attributes without a prefix, `xml:` and `xmlns` names stay as written.
 /// Borrowed (a suffix of `qname`) unless the prefix changes.
+#[inline]
 pub(super) fn resolve_name<'q>(
     declarations: &[Declaration],
     qname: &'q str,

@@ -257,6 +257,9 @@ impl<R: BufRead> XmlSource<R> {
         step
     }
 
+    // Not inlined into `step`: measured with bench/instructions.sh, RSS → JSON runs
+    // about 0.5% fewer instructions so.
+    #[inline(never)]
     fn step_with(&mut self, buf: &mut Vec<u8>) -> Result<Step> {
         loop {
             buf.clear();
