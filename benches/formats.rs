@@ -56,6 +56,13 @@ fn channel() -> Channel {
     }
 }
 
+/// The feed writers' options: the defaults, with [`channel`].
+fn feed_options() -> recast_feed::FeedWriteOptions {
+    let mut options = recast_feed::FeedWriteOptions::default();
+    options.channel = channel();
+    options
+}
+
 /// Writes every record with `writer` into memory and returns the bytes.
 fn write_all<W: RecordWriter>(mut writer: W, records: &[Record]) {
     for record in records {
@@ -76,11 +83,11 @@ fn written(format: &str) -> Vec<u8> {
             records,
         ),
         "rss" => write_all(
-            recast_feed::RssWriter::new(&mut out, channel(), Default::default()),
+            recast_feed::RssWriter::new(&mut out, feed_options()),
             records,
         ),
         "atom" => write_all(
-            recast_feed::AtomWriter::new(&mut out, channel(), Default::default()),
+            recast_feed::AtomWriter::new(&mut out, feed_options()),
             records,
         ),
         other => unreachable!("no writer {other}"),
@@ -123,7 +130,7 @@ mod read {
             "json" => Box::new(recast_json::JsonReader::new(input, None)),
             "jsonl" => Box::new(recast_json::JsonLinesReader::new(input, None)),
             "csv" => Box::new(recast_csv::CsvReader::new(input, None, Default::default())),
-            "rss" | "atom" => Box::new(recast_feed::FeedReader::new(input, None).expect("opens")),
+            "rss" | "atom" => Box::new(recast_feed::FeedReader::new(input, None)),
             other => unreachable!("no reader {other}"),
         }
     }

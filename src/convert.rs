@@ -18,7 +18,7 @@ use crate::report::{FieldsSeen, Reporter, usage, usage_bail};
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let csv = csv_settings(&args.csv)?;
-    let mut feed = feed_settings(&args.feed, reporter.quiet())?;
+    let mut feed = feed_settings(&args.feed)?;
     feed.write.assume_tz = args.output.assume_tz.clone();
     if let Some(dir) = &args.output.out_dir {
         check_out_dir(dir, &args.input.inputs)?;

@@ -339,7 +339,7 @@ pub struct FeedSettings {
 /// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
 /// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
 /// `--feed-self-url` give; they win over `_index.md` and input feeds.
-pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<FeedSettings> {
+pub fn feed_settings(args: &crate::cli::FeedArgs) -> anyhow::Result<FeedSettings> {
     use anyhow::Context;
     let mut profile = recast_feed::Profile::default();
     if let Some(path) = &args.profile {
@@ -354,22 +354,12 @@ pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result
             .apply_mapping(mapping)
             .map_err(crate::report::usage)?;
     }
-    let warn: recast_feed::Warn = if quiet {
-        Arc::new(|_: &str| {})
-    } else {
-        recast_feed::warn_to_stderr()
-    };
-    let read = recast_feed::FeedReadOptions {
-        profile: profile.clone(),
-        warn: warn.clone(),
-    };
-    let write = recast_feed::FeedWriteOptions {
-        limit: args.limit,
-        profile,
-        warn,
-        lossless: !args.plain_feed,
-        ..Default::default()
-    };
+    let mut read = recast_feed::FeedReadOptions::default();
+    read.profile = profile.clone();
+    let mut write = recast_feed::FeedWriteOptions::default();
+    write.limit = args.limit;
+    write.profile = profile;
+    write.lossless = !args.plain_feed;
     let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),
@@ -415,12 +405,12 @@ pub fn open_reader<'a>(
             input,
             file,
             options.feed.clone(),
-        )?),
+        )),
         Format::Csv | Format::Tsv => {
             let mut read = recast_csv::CsvReadOptions {
                 // The run's warnings: a sniffed delimiter, skipped blank rows.
                 warn: if crate::report::warnings_shown() {
-                    options.feed.warn.clone()
+                    recast_csv::warn_to_stderr()
                 } else {
                     Arc::new(|_: &str| {})
                 },
@@ -446,16 +436,14 @@ pub fn open_writer<'a>(
         Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
         Format::Json => Box::new(recast_json::JsonWriter::new(output)),
         Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
-        Format::Rss => Box::new(recast_feed::RssWriter::new(
-            output,
-            options.channel.clone(),
-            options.feed.clone(),
-        )),
-        Format::Atom => Box::new(recast_feed::AtomWriter::new(
-            output,
-            options.channel.clone(),
-            options.feed.clone(),
-        )),
+        Format::Rss | Format::Atom => {
+            let mut feed = options.feed.clone();
+            feed.channel = options.channel.clone();
+            match format {
+                Format::Rss => Box::new(recast_feed::RssWriter::new(output, feed)),
+                _ => Box::new(recast_feed::AtomWriter::new(output, feed)),
+            }
+        }
         Format::Csv | Format::Tsv => {
             let csv = &options.csv;
             let options = recast_csv::CsvWriteOptions {

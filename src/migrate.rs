@@ -61,7 +61,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         );
     }
     let csv = csv_settings(&args.csv)?;
-    let feed = feed_settings(&args.feed, reporter.quiet())?;
+    let feed = feed_settings(&args.feed)?;
     let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
     for warning in &inputs.warnings {
         reporter.warn(warning);
@@ -739,15 +739,16 @@ fn fields_value(record: &Record) -> Value {
 /// Reads back a rewritten text, to check it; its warnings were given for the file
 /// already (a sniffed delimiter), so they are not repeated.
 fn read_all(format: Format, text: &str, options: &ReadOptions) -> anyhow::Result<Vec<Record>> {
-    let mut options = options.clone();
-    options.feed.warn = std::sync::Arc::new(|_: &str| {});
-    let reader = open_reader(
-        format,
-        Box::new(Cursor::new(text.as_bytes())),
-        None,
-        &options,
-    )?;
-    Ok(reader.collect::<recast_model::Result<Vec<Record>>>()?)
+    let records = crate::report::without_warnings(|| {
+        let reader = open_reader(
+            format,
+            Box::new(Cursor::new(text.as_bytes())),
+            None,
+            options,
+        )?;
+        reader.collect::<recast_model::Result<Vec<Record>>>()
+    });
+    Ok(records?)
 }
 
 /// How a file's text is laid out beyond its format, kept when it is written anew.

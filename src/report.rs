@@ -119,9 +119,49 @@ pub fn check_template(
 /// reader opened with default options, whichever command opened it).
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// False under `--quiet`: readers' warnings are dropped too.
+thread_local! {
+    /// Set while [`without_warnings`] runs on this thread.
+    static SILENCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// False under `--quiet`, and on a thread inside [`without_warnings`]: readers' warnings
+/// are dropped too.
 pub fn warnings_shown() -> bool {
-    !QUIET.load(Ordering::Relaxed)
+    !QUIET.load(Ordering::Relaxed) && !SILENCED.with(std::cell::Cell::get)
+}
+
+/// Runs `f` without showing the warnings it gives on this thread (a second reading of
+/// text whose warnings were given already).
+pub fn without_warnings<T>(f: impl FnOnce() -> T) -> T {
+    SILENCED.with(|silenced| silenced.set(true));
+    let value = f();
+    SILENCED.with(|silenced| silenced.set(false));
+    value
+}
+
+/// Shows the libraries' warnings (`log::warn!` in the format crates) as recast's own,
+/// `recast: warning: ...` on stderr, unless [`warnings_shown`] says no.
+struct WarningLogger;
+
+impl log::Log for WarningLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn && metadata.target().starts_with("recast")
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) && warnings_shown() {
+            eprintln!("recast: warning: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs [`WarningLogger`] (once: later calls do nothing).
+fn install_warning_logger() {
+    if log::set_logger(&WarningLogger).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
 }
 
 pub struct Reporter {
@@ -131,12 +171,8 @@ pub struct Reporter {
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
         QUIET.store(quiet, Ordering::Relaxed);
+        install_warning_logger();
         Reporter { quiet }
-    }
-
-    /// True under `--quiet`: no warnings, no progress.
-    pub fn quiet(&self) -> bool {
-        self.quiet
     }
 
     pub fn warn(&self, message: &str) {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::bail;
-use recast_migrate::{Problem, Profile, Validator};
+use recast_migrate::{Problem, ValidationProfile, Validator};
 
 use crate::cli::{ProfileName, ValidateArgs};
 use crate::format::Format;
@@ -30,7 +30,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
         .collect();
     let files = inputs.files.len();
     let profile = match args.profile {
-        ProfileName::Article => Profile::article(),
+        ProfileName::Article => ValidationProfile::article(),
     };
     let mut validator = Validator::new(profile);
     let progress = reporter.progress(files);

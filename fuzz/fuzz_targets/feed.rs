@@ -7,9 +7,7 @@ use recast_fuzz::{quiet_feed_read, read_all};
 use recast_model::RecordReader;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(reader) = FeedReader::with_options(data, None, quiet_feed_read()) else {
-        return;
-    };
+    let reader = FeedReader::with_options(data, None, quiet_feed_read());
     let _ = reader.channel();
     let _ = reader.kind();
     let _ = read_all(reader);

@@ -1,25 +1,19 @@
 //! Helpers shared by recast's fuzz targets: quiet options, and arbitrary records built
 //! from the fuzzer's bytes (by recast-testkit's generator).
 
-use std::sync::Arc;
-
 use arbitrary::{Result, Unstructured};
 use recast_model::{Record, RecordReader, RecordWriter};
 use recast_testkit::Shape;
 
-/// Feed options that print nothing (warnings would flood the fuzzer's output).
+/// Feed read options for the fuzz targets. The feed crate warns through `log`, and no
+/// logger is installed here, so nothing floods the fuzzer's output.
 pub fn quiet_feed_read() -> recast_feed::FeedReadOptions {
-    recast_feed::FeedReadOptions {
-        warn: Arc::new(|_: &str| {}),
-        ..Default::default()
-    }
+    recast_feed::FeedReadOptions::default()
 }
 
+/// Feed write options for the fuzz targets (see [`quiet_feed_read`]).
 pub fn quiet_feed_write() -> recast_feed::FeedWriteOptions {
-    recast_feed::FeedWriteOptions {
-        warn: Arc::new(|_: &str| {}),
-        ..Default::default()
-    }
+    recast_feed::FeedWriteOptions::default()
 }
 
 /// Reads every record (a reader goes on after a bad record, so errors are collected,

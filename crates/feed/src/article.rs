@@ -304,7 +304,7 @@ impl Article {
     pub fn id_is_link(&self) -> bool {
         match (&self.id, &self.link) {
             (Some(id), Some(link)) => id == link,
-            (Some(id), None) => is_web_url(id),
+            (Some(id), None) => recast_model::url::is_web_url(id),
             _ => false,
         }
     }
@@ -353,11 +353,6 @@ pub(crate) fn markdown_to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, Parser::new_ext(markdown, options));
     out
-}
-
-/// True for an absolute http(s) URL (an RSS guid that is a permalink).
-pub(crate) fn is_web_url(text: &str) -> bool {
-    text.starts_with("http://") || text.starts_with("https://")
 }
 
 /// Writes each image, then each other medium, as Media RSS `media:content`, which RSS

@@ -32,11 +32,12 @@ use std::io::{BufRead, Write};
 
 use recast_model::{Map, Number, Result, Value};
 
-use crate::xml::read::{Element, Step, XmlSource};
+use crate::xml::read::{Step, XmlSource};
+use crate::xml::tree::Element;
 use crate::xml::write::{XmlOut, has_invalid_chars};
 
 /// The namespace URI of the extension. Stable: feeds written by recast carry it.
-pub const NAMESPACE: &str = "https://recast.dev/ns/record/1";
+pub const NAMESPACE: &str = crate::xml::namespaces::RECAST;
 
 /// The `domain` (RSS) / `scheme` (Atom) that marks a category written from the record's
 /// `category` field rather than from its `topics`.
@@ -440,12 +441,11 @@ impl RecordEvents {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use proptest::prelude::*;
 
     use super::*;
-    use crate::xml::read::Tree;
+    use crate::xml::tree::Tree;
 
     #[test]
     fn invalid_characters_escape_reversibly() {
@@ -464,7 +464,7 @@ mod tests {
     fn both_ways(inner: &str) -> Option<(Result<Map, String>, Result<Map, String>)> {
         let xml = format!("<recast:record xmlns:recast=\"{NAMESPACE}\">{inner}</recast:record>");
         let open = || {
-            let mut source = XmlSource::new(xml.as_bytes(), None, Arc::new(|_: &str| {})).ok()?;
+            let mut source = XmlSource::new(xml.as_bytes(), None);
             matches!(source.step().ok()?, Step::Open { .. }).then_some(source)
         };
         let streamed = open().and_then(|mut source| {

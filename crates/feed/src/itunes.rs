@@ -22,11 +22,11 @@ use std::io::Write;
 use recast_model::{Map, Result, Value};
 
 use crate::article::{is_xml_name, scalar_text};
-use crate::xml::read::Element;
+use crate::xml::tree::Element;
 use crate::xml::write::XmlOut;
 
 /// The namespace the `itunes:` prefix stands for.
-pub const NAMESPACE: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+pub const NAMESPACE: &str = crate::xml::namespaces::ITUNES;
 
 /// The `itunes:` children of an item or a channel as one map (empty when none);
 /// `skip` names elements other mappings take (`keywords` on items become topics).

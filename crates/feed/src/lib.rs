@@ -24,31 +24,38 @@
 //!     description: Some("Science news".into()),
 //!     ..Channel::default()
 //! };
-//! let mut xml = Vec::new();
-//! let mut writer = RssWriter::new(&mut xml, channel.clone(), FeedWriteOptions::default());
+//! let mut options = FeedWriteOptions::default();
+//! options.channel = channel.clone();
+//! let mut writer = RssWriter::new(Vec::new(), options);
 //! writer.write_record(&record).unwrap();
 //! writer.finish().unwrap();
-//! drop(writer);
+//! let xml = writer.into_inner();
 //!
 //! let text = String::from_utf8(xml.clone()).unwrap();
 //! assert!(text.contains("<pubDate>Wed, 11 Nov 2020 16:36:00 +0000</pubDate>"));
 //! assert!(text.contains("&lt;em&gt;may&lt;/em&gt;"));
 //!
-//! let mut reader = FeedReader::new(&xml[..], None).unwrap();
+//! let mut reader = FeedReader::new(&xml[..], None);
 //! assert_eq!(reader.next().unwrap().unwrap(), record);
 //! assert_eq!(reader.channel().unwrap().title, channel.title);
 //! ```
+//!
+//! Warnings (a guessed encoding, a dropped control character, a date without a zone)
+//! go through the [`log`](https://docs.rs/log) crate at level `warn`; the library
+//! never prints.
 
 #![warn(missing_docs)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use recast_model::Channel;
 use recast_model::date::{DateTime, TimeZone};
 
 mod article;
 pub mod atom;
 pub mod extension;
+mod fields;
 pub mod itunes;
 mod order;
 pub mod profile;
@@ -57,6 +64,10 @@ pub mod rss;
 pub mod url;
 mod xml;
 
+#[cfg(test)]
+#[path = "../tests/support/warnings.rs"]
+mod caught_warnings;
+
 pub use atom::AtomWriter;
 pub use profile::Profile;
 pub use read::{FeedKind, FeedReadOptions, FeedReader};
@@ -64,15 +75,6 @@ pub use rss::RssWriter;
 
 #[doc(no_inline)]
 pub use recast_model::{RecordReader, RecordWriter};
-
-/// Receives warnings (a dropped control character, a guessed encoding). The default
-/// prints them to standard error.
-pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// The default [`Warn`]: `recast: warning: ...` on standard error.
-pub fn warn_to_stderr() -> Warn {
-    Arc::new(|message: &str| eprintln!("recast: warning: {message}"))
-}
 
 /// What a writer does with characters XML 1.0 cannot carry (control characters other
 /// than tab and line ends).
@@ -88,8 +90,19 @@ pub enum InvalidChars {
 }
 
 /// Options of [`RssWriter`] and [`AtomWriter`].
-#[derive(Clone)]
+///
+/// ```
+/// let mut options = recast_feed::FeedWriteOptions::default();
+/// options.channel.title = Some("Gazette".into());
+/// options.limit = Some(20);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct FeedWriteOptions {
+    /// The feed's channel (title, link, description, ...). A writer checks at the first
+    /// record that it has what the format needs; [`RssWriter::channel_mut`] and
+    /// [`AtomWriter::channel_mut`] can still fill it in before that.
+    pub channel: Channel,
     /// Keep only the newest N items (and hold only N in memory).
     pub limit: Option<usize>,
     /// Which record fields fill which feed elements.
@@ -99,14 +112,12 @@ pub struct FeedWriteOptions {
     /// Write each record in the extension namespace (default true). Without it the feed
     /// has the standard elements only, and reading it back is lossy.
     pub lossless: bool,
-    /// Where warnings go.
-    pub warn: Warn,
     /// The zone that item dates without one are read in (`--assume-tz`); without it they
     /// are read as UTC, and the writer warns once with their count.
     pub assume_tz: Option<TimeZone>,
     /// How many item dates without a zone were read as UTC (shared by the clones the
     /// parallel item rendering uses), for that one warning.
-    pub zone_less_dates: Arc<AtomicU64>,
+    zone_less_dates: Arc<AtomicU64>,
 }
 
 impl FeedWriteOptions {
@@ -124,9 +135,9 @@ impl FeedWriteOptions {
     pub(crate) fn warn_zone_less_dates(&self) {
         let count = self.zone_less_dates.swap(0, Ordering::Relaxed);
         if count > 0 {
-            (self.warn)(&format!(
+            log::warn!(
                 "{count} item date(s) have no time zone and were written as UTC; give --assume-tz ZONE (Europe/Paris, +02:00) to say which zone they are in"
-            ));
+            );
         }
     }
 }
@@ -134,26 +145,14 @@ impl FeedWriteOptions {
 impl Default for FeedWriteOptions {
     fn default() -> FeedWriteOptions {
         FeedWriteOptions {
+            channel: Channel::default(),
             limit: None,
             profile: Profile::default(),
             invalid_chars: InvalidChars::Drop,
             lossless: true,
-            warn: warn_to_stderr(),
             assume_tz: None,
             zone_less_dates: Arc::default(),
         }
-    }
-}
-
-impl std::fmt::Debug for FeedWriteOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FeedWriteOptions")
-            .field("limit", &self.limit)
-            .field("profile", &self.profile)
-            .field("invalid_chars", &self.invalid_chars)
-            .field("lossless", &self.lossless)
-            .field("assume_tz", &self.assume_tz)
-            .finish_non_exhaustive()
     }
 }
 

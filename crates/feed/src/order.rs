@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use recast_model::date::DateTime;
 use recast_model::{Channel, Error, Record, Result};
 
+use crate::FeedWriteOptions;
 use crate::xml::write::{WrittenItem, XmlOut};
-use crate::{FeedWriteOptions, Warn};
 
 /// One item waiting to be written, with its rank.
 struct Ranked {
@@ -297,7 +297,10 @@ enum Holding {
 /// What a feed writer holds until `finish`: the output, the channel, the options and the
 /// newest items. Both writers share it; only their channel checks and markup differ.
 pub(crate) struct PendingFeed<W> {
-    pub output: Option<W>,
+    pub output: W,
+    /// `finish` wrote the feed: a second call does nothing.
+    pub finished: bool,
+    /// The channel, taken out of the options (which every batch of items clones).
     pub channel: Channel,
     pub options: FeedWriteOptions,
     markup: ItemMarkup,
@@ -307,18 +310,15 @@ pub(crate) struct PendingFeed<W> {
 }
 
 impl<W> PendingFeed<W> {
-    pub fn new(
-        output: W,
-        channel: Channel,
-        options: FeedWriteOptions,
-        markup: ItemMarkup,
-    ) -> PendingFeed<W> {
+    pub fn new(output: W, mut options: FeedWriteOptions, markup: ItemMarkup) -> PendingFeed<W> {
+        let channel = std::mem::take(&mut options.channel);
         let items = match options.limit {
             Some(limit) => Holding::Records(NewestFirst::new(Some(limit))),
             None => Holding::Written(WrittenItems::default()),
         };
         PendingFeed {
-            output: Some(output),
+            output,
+            finished: false,
             items,
             markup,
             channel,
@@ -427,18 +427,13 @@ impl FeedItems {
 
     /// Writes every item in its place, `late_text` where an item left a placeholder,
     /// giving each item's warnings as it comes and stopping at the first item that failed.
-    pub fn write_to<O: Write>(
-        mut self,
-        out: &mut XmlOut<O>,
-        warn: &Warn,
-        late_text: &str,
-    ) -> Result<()> {
+    pub fn write_to<O: Write>(mut self, out: &mut XmlOut<O>, late_text: &str) -> Result<()> {
         let mut buffer = Vec::new();
         for item in self.index {
             let held = item.held.map(|held| *held);
             if let Some(held) = &held {
                 for warning in &held.warnings {
-                    warn(warning);
+                    log::warn!("{warning}");
                 }
             }
             let bytes = self
@@ -549,32 +544,27 @@ mod tests {
 
     /// The feed and its warnings, written with the given limit.
     fn write_feed(atom: bool, limit: Option<usize>) -> (String, Vec<String>) {
-        use std::sync::{Arc, Mutex};
-        let warnings = Arc::new(Mutex::new(Vec::new()));
-        let sink = warnings.clone();
         let options = FeedWriteOptions {
             limit,
-            warn: Arc::new(move |w: &str| sink.lock().unwrap().push(w.to_owned())),
+            channel: Channel {
+                title: Some("T".into()),
+                link: Some("https://example.org/".into()),
+                description: Some("D".into()),
+                ..Channel::default()
+            },
             ..FeedWriteOptions::default()
         };
-        let channel = Channel {
-            title: Some("T".into()),
-            link: Some("https://example.org/".into()),
-            description: Some("D".into()),
-            ..Channel::default()
-        };
-        let mut xml = Vec::new();
-        let mut writer: Box<dyn RecordWriter + '_> = if atom {
-            Box::new(crate::AtomWriter::new(&mut xml, channel, options))
-        } else {
-            Box::new(crate::RssWriter::new(&mut xml, channel, options))
-        };
-        for r in mixed_records() {
-            writer.write_record(&r).unwrap();
+        fn write_all<W: RecordWriter>(mut writer: W) -> W {
+            for r in mixed_records() {
+                writer.write_record(&r).unwrap();
+            }
+            writer.finish().unwrap();
+            writer
         }
-        writer.finish().unwrap();
-        drop(writer);
-        let warnings = warnings.lock().unwrap().clone();
+        let (xml, warnings) = crate::caught_warnings::warnings_of(|| match atom {
+            true => write_all(crate::AtomWriter::new(Vec::new(), options)).into_inner(),
+            false => write_all(crate::RssWriter::new(Vec::new(), options)).into_inner(),
+        });
         (String::from_utf8(xml).unwrap(), warnings)
     }
 

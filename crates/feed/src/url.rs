@@ -1,4 +1,8 @@
-//! Resolving relative references (RFC 3986, section 5) against `xml:base`.
+//! Resolving relative references (RFC 3986, section 5) against `xml:base`, in links and
+//! in the HTML of feed content.
+
+use std::cell::RefCell;
+use std::ops::Range;
 
 /// Resolves `reference` against `base`. A reference with a scheme, or one without a base,
 /// is returned as it is; a base without a scheme (`/blog/`) still resolves paths.
@@ -71,8 +75,19 @@ pub fn resolve(base: Option<&str>, reference: &str) -> String {
     )
 }
 
-/// Resolves the `href` and `src` attributes of HTML (feed content) against `base`, as
-/// feed readers do when a feed sets `xml:base`. Without an absolute base it does nothing.
+/// The HTML attributes whose value is one URL, resolved by [`resolve_html`]. Adding one
+/// (`poster`) is adding its name here; `srcset`, a list of URLs, would need its list
+/// split first.
+const URL_ATTRIBUTES: &[&str] = &["href", "src"];
+
+/// Resolves the URL attributes (`href`, `src`) of HTML (feed content) against `base`,
+/// as feed readers do when a feed sets `xml:base`. Without an absolute base it does
+/// nothing.
+///
+/// The HTML is read by an HTML tokenizer (lol_html), so only real attributes are
+/// rewritten, never text that looks like one (an escaped code sample), and only their
+/// values change: everything else stays byte for byte (quotes, spacing, entities).
+/// Values with character references (`&amp;`) are left as written.
 ///
 /// ```
 /// # use recast_feed::url::resolve_html;
@@ -82,59 +97,57 @@ pub fn resolve(base: Option<&str>, reference: &str) -> String {
 ///     r#"<p><img src="https://numi.st/post/uke/IMG_1.jpeg" /> <a href='https://numi.st/about'>about</a> <a href="https://x.org/">x</a></p>"#
 /// );
 /// assert_eq!(resolve_html(None, html), html);
+/// // An escaped sample is text, not a link.
+/// let sample = r#"<code>&lt;a href="x.html"&gt;</code>"#;
+/// assert_eq!(resolve_html(Some("https://numi.st/"), sample), sample);
 /// ```
 pub fn resolve_html(base: Option<&str>, html: &str) -> String {
     let Some(base) = base.filter(|b| scheme(b).is_some()) else {
         return html.to_owned();
     };
+    // The byte ranges of the values to replace, with their resolved URLs.
+    let edits = RefCell::new(Vec::<(Range<usize>, String)>::new());
+    let mut settings = lol_html::Settings::new();
+    for &name in URL_ATTRIBUTES {
+        let edits = &edits;
+        let handler = lol_html::element!(format!("[{name}]"), move |element| {
+            for attribute in element.attributes() {
+                if attribute.name() != name {
+                    continue;
+                }
+                let Some(at) = attribute.value_source_location() else {
+                    continue;
+                };
+                let value = &html[at.bytes()];
+                if !value.contains('&') && !value.trim().is_empty() {
+                    edits
+                        .borrow_mut()
+                        .push((at.bytes(), resolve(Some(base), value.trim())));
+                }
+            }
+            Ok(())
+        });
+        settings = settings.append_element_content_handler(handler);
+    }
+    // Only the locations are wanted: the rewriter's own output is dropped.
+    let mut tokenizer = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    if tokenizer.write(html.as_bytes()).is_err() || tokenizer.end().is_err() {
+        return html.to_owned();
+    }
+    let mut edits = edits.into_inner();
+    edits.sort_by_key(|(range, _)| range.start);
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(at) = find_url_attribute(rest) {
-        let (before, after) = rest.split_at(at);
-        out.push_str(before);
-        let quote = after.chars().next().unwrap_or('"');
-        let value_start = quote.len_utf8();
-        let Some(end) = after[value_start..].find(quote) else {
-            out.push_str(after);
-            return out;
-        };
-        let value = &after[value_start..value_start + end];
-        out.push(quote);
-        if value.contains('&') || value.trim().is_empty() {
-            out.push_str(value);
-        } else {
-            out.push_str(&resolve(Some(base), value.trim()));
+    let mut copied = 0;
+    for (range, resolved) in edits {
+        if range.start < copied {
+            continue;
         }
-        out.push(quote);
-        rest = &after[value_start + end + quote.len_utf8()..];
+        out.push_str(&html[copied..range.start]);
+        out.push_str(&resolved);
+        copied = range.end;
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
-}
-
-/// The offset of the opening quote of the next ` href=` or ` src=` attribute value.
-fn find_url_attribute(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(eq) = text[from..].find('=').map(|i| i + from) {
-        let name_end = text[..eq].trim_end().len();
-        let name_start = text[..name_end]
-            .rfind(|c: char| c.is_ascii_whitespace())
-            .map_or(0, |i| i + 1);
-        let name = &text[name_start..name_end];
-        let mut value = eq + 1;
-        while value < bytes.len() && bytes[value].is_ascii_whitespace() {
-            value += 1;
-        }
-        if name_start > 0
-            && (name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src"))
-            && matches!(bytes.get(value), Some(b'"' | b'\''))
-        {
-            return Some(value);
-        }
-        from = eq + 1;
-    }
-    None
 }
 
 /// The scheme of an absolute URI (`https` of `https://...`), if it has one.
@@ -176,5 +189,38 @@ fn remove_dot_segments(path: &str) -> String {
         format!("/{joined}")
     } else {
         joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_html;
+
+    const BASE: Option<&str> = Some("https://x.org/blog/");
+
+    #[test]
+    fn escaped_samples_and_scripts_are_text_not_links() {
+        for text in [
+            r#"<p>Write <code>&lt;a href="x.html"&gt;</code>.</p>"#,
+            r#"<pre>&lt;img src="a.png"&gt;</pre>"#,
+            r#"<script>let s = '<a href="x.html">';</script>"#,
+            r#"<p>a href="x.html" in prose</p>"#,
+        ] {
+            assert_eq!(resolve_html(BASE, text), text);
+        }
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_base() {
+        assert_eq!(
+            resolve_html(
+                BASE,
+                r##"<a HREF="post.html">p</a><img alt="" src=../i.png><a href="#top">t</a>"##
+            ),
+            r##"<a HREF="https://x.org/blog/post.html">p</a><img alt="" src=https://x.org/i.png><a href="https://x.org/blog/#top">t</a>"##
+        );
+        // Absolute links, and values with references, stay as written.
+        let kept = r#"<a href="https://y.org/">y</a><a href="a.html?b=1&amp;c=2">q</a>"#;
+        assert_eq!(resolve_html(BASE, kept), kept);
     }
 }

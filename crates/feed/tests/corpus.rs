@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use recast_feed::{FeedReadOptions, FeedReader};
 use recast_model::date::DateTime;
@@ -39,12 +38,8 @@ fn corpus() -> PathBuf {
 
 fn read(path: &Path) -> Result<(Vec<Record>, recast_model::Channel), String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let options = FeedReadOptions {
-        warn: Arc::new(|_: &str| {}),
-        ..FeedReadOptions::default()
-    };
-    let mut reader = FeedReader::with_options(BufReader::new(file), Some(path.into()), options)
-        .map_err(|e| e.to_string())?;
+    let options = FeedReadOptions::default();
+    let mut reader = FeedReader::with_options(BufReader::new(file), Some(path.into()), options);
     let records = reader
         .by_ref()
         .collect::<Result<Vec<_>, _>>()
@@ -274,36 +269,40 @@ fn hostile_xml_is_refused_or_left_unexpanded() {
     let laughs = br#"<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>
 <rss version="2.0"><channel><title>&lol2;</title><item><title>x</title></item></channel></rss>"#;
-    let error = FeedReader::new(&laughs[..], None).err().expect("refused");
+    let error = FeedReader::new(&laughs[..], None)
+        .next()
+        .unwrap()
+        .expect_err("refused");
     assert!(error.to_string().contains("entities"), "{error}");
     let external = br#"<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <rss version="2.0"><channel><item><title>&xxe;</title></item></channel></rss>"#;
-    assert!(FeedReader::new(&external[..], None).is_err());
+    assert!(
+        FeedReader::new(&external[..], None)
+            .next()
+            .unwrap()
+            .is_err()
+    );
     // An undeclared entity (HTML's &nbsp;) stays as written.
     let html = br#"<rss version="2.0"><channel><item><title>a&nbsp;b &amp; c</title></item></channel></rss>"#;
-    let record = FeedReader::new(&html[..], None)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
+    let record = FeedReader::new(&html[..], None).next().unwrap().unwrap();
     assert_eq!(record.fields["title"], Value::from("a&nbsp;b & c"));
 }
 
 #[test]
 fn broken_xml_gives_a_located_error() {
     let broken = b"<rss version=\"2.0\">\n<channel>\n<item><title>x</titel></item></channel></rss>";
-    let mut reader = FeedReader::new(&broken[..], Some(Path::new("broken.rss").into()))
-        .map(|r| r.collect::<Result<Vec<_>, _>>());
-    let error = match reader.as_mut() {
-        Ok(Err(e)) => e.to_string(),
+    let read = FeedReader::new(&broken[..], Some(Path::new("broken.rss").into()))
+        .collect::<Result<Vec<_>, _>>();
+    let error = match read {
         Err(e) => e.to_string(),
-        Ok(Ok(_)) => panic!("read a broken feed"),
+        Ok(_) => panic!("read a broken feed"),
     };
     assert!(error.starts_with("broken.rss:3:"), "{error}");
     let not_a_feed = FeedReader::new(&b"<html><body/></html>"[..], None)
-        .err()
-        .expect("refused");
+        .next()
+        .unwrap()
+        .expect_err("refused");
     assert!(
         not_a_feed.to_string().contains("expected a feed"),
         "{not_a_feed}"

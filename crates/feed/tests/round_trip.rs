@@ -1,11 +1,13 @@
 //! archive → RSS/Atom → records, strictly equal: types, key order, nesting, exact
 //! date strings, bodies, and text XML cannot carry.
 
-use std::sync::{Arc, Mutex};
+#[path = "support/warnings.rs"]
+mod warnings;
 
 use recast_feed::{AtomWriter, FeedReader, FeedWriteOptions, InvalidChars, RssWriter};
 use recast_model::date::DateTime;
 use recast_model::{Channel, Map, Number, Record, RecordReader, RecordWriter, Value};
+use warnings::warnings_of;
 
 fn from_json(value: serde_json::Value) -> Value {
     match value {
@@ -70,13 +72,15 @@ fn feed_order(records: &[Record]) -> Vec<Record> {
     sorted.into_iter().map(|(_, _, r)| r).collect()
 }
 
-fn write(atom: bool, records: &[Record], options: FeedWriteOptions) -> Vec<u8> {
+/// Writes the records as a feed with [`channel`].
+fn write(atom: bool, records: &[Record], mut options: FeedWriteOptions) -> Vec<u8> {
+    options.channel = channel();
     let mut out = Vec::new();
     {
         let mut writer: Box<dyn RecordWriter + '_> = if atom {
-            Box::new(AtomWriter::new(&mut out, channel(), options))
+            Box::new(AtomWriter::new(&mut out, options))
         } else {
-            Box::new(RssWriter::new(&mut out, channel(), options))
+            Box::new(RssWriter::new(&mut out, options))
         };
         for record in records {
             writer.write_record(record).unwrap();
@@ -87,7 +91,7 @@ fn write(atom: bool, records: &[Record], options: FeedWriteOptions) -> Vec<u8> {
 }
 
 fn read(xml: &[u8]) -> (Vec<Record>, Channel) {
-    let mut reader = FeedReader::new(xml, None).unwrap();
+    let mut reader = FeedReader::new(xml, None);
     let records = reader.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
     (records, reader.channel().cloned().unwrap_or_default())
 }
@@ -114,10 +118,8 @@ fn generated_archive_survives_rss_and_atom() {
 #[test]
 fn limit_keeps_the_newest() {
     let records = generated_archive();
-    let options = FeedWriteOptions {
-        limit: Some(10),
-        ..FeedWriteOptions::default()
-    };
+    let mut options = FeedWriteOptions::default();
+    options.limit = Some(10);
     for atom in [false, true] {
         let (back, _) = read(&write(atom, &records, options.clone()));
         assert_same(&feed_order(&records)[..10], &back);
@@ -164,24 +166,20 @@ fn awkward_record() -> Record {
 
 #[test]
 fn awkward_values_survive() {
-    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = warnings.clone();
-    let options = FeedWriteOptions {
-        warn: Arc::new(move |m: &str| sink.lock().unwrap().push(m.to_owned())),
-        ..FeedWriteOptions::default()
-    };
+    let options = FeedWriteOptions::default();
     let record = awkward_record();
-    for atom in [false, true] {
-        let xml = write(atom, std::slice::from_ref(&record), options.clone());
-        let text = String::from_utf8(xml.clone()).unwrap();
-        assert!(
-            !text.contains('\u{7}'),
-            "a control character reached the XML"
-        );
-        let (back, _) = read(&xml);
-        assert_same(std::slice::from_ref(&record), &back);
-    }
-    let warnings = warnings.lock().unwrap();
+    let ((), warnings) = warnings_of(|| {
+        for atom in [false, true] {
+            let xml = write(atom, std::slice::from_ref(&record), options.clone());
+            let text = String::from_utf8(xml.clone()).unwrap();
+            assert!(
+                !text.contains('\u{7}'),
+                "a control character reached the XML"
+            );
+            let (back, _) = read(&xml);
+            assert_same(std::slice::from_ref(&record), &back);
+        }
+    });
     assert!(
         warnings
             .iter()
@@ -192,25 +190,21 @@ fn awkward_values_survive() {
 
 #[test]
 fn an_unreadable_date_is_kept_and_reported() {
-    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = warnings.clone();
-    let options = FeedWriteOptions {
-        warn: Arc::new(move |m: &str| sink.lock().unwrap().push(m.to_owned())),
-        ..FeedWriteOptions::default()
-    };
+    let options = FeedWriteOptions::default();
     let mut record = Record::default();
     record.fields.insert("title".into(), Value::from("Undated"));
     record
         .fields
         .insert("publishedDateTime".into(), Value::from("last Tuesday"));
-    for atom in [false, true] {
-        let xml = write(atom, std::slice::from_ref(&record), options.clone());
-        let text = String::from_utf8(xml.clone()).unwrap();
-        assert!(!text.contains("<pubDate>") && !text.contains("<published>"));
-        let (back, _) = read(&xml);
-        assert_same(std::slice::from_ref(&record), &back);
-    }
-    let warnings = warnings.lock().unwrap();
+    let ((), warnings) = warnings_of(|| {
+        for atom in [false, true] {
+            let xml = write(atom, std::slice::from_ref(&record), options.clone());
+            let text = String::from_utf8(xml.clone()).unwrap();
+            assert!(!text.contains("<pubDate>") && !text.contains("<published>"));
+            let (back, _) = read(&xml);
+            assert_same(std::slice::from_ref(&record), &back);
+        }
+    });
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings[0].starts_with("record 1 (\"Undated\"): its date \"last Tuesday\""),
@@ -220,12 +214,10 @@ fn an_unreadable_date_is_kept_and_reported() {
 
 #[test]
 fn refusing_invalid_characters_names_the_record() {
-    let options = FeedWriteOptions {
-        invalid_chars: InvalidChars::Refuse,
-        ..FeedWriteOptions::default()
-    };
-    let mut out = Vec::new();
-    let mut writer = RssWriter::new(&mut out, channel(), options);
+    let mut options = FeedWriteOptions::default();
+    options.invalid_chars = InvalidChars::Refuse;
+    options.channel = channel();
+    let mut writer = RssWriter::new(Vec::new(), options);
     writer.write_record(&awkward_record()).unwrap();
     let error = writer.finish().unwrap_err();
     assert!(error.to_string().contains("record 1 (\"Bell"), "{error}");
@@ -276,19 +268,12 @@ fn missing_channel_elements_name_their_flag() {
             "--feed-self-url or --feed-link",
         ),
     ] {
-        let mut out = Vec::new();
-        let mut writer: Box<dyn RecordWriter + '_> = if atom {
-            Box::new(AtomWriter::new(
-                &mut out,
-                channel,
-                FeedWriteOptions::default(),
-            ))
+        let mut options = FeedWriteOptions::default();
+        options.channel = channel;
+        let mut writer: Box<dyn RecordWriter> = if atom {
+            Box::new(AtomWriter::new(Vec::new(), options))
         } else {
-            Box::new(RssWriter::new(
-                &mut out,
-                channel,
-                FeedWriteOptions::default(),
-            ))
+            Box::new(RssWriter::new(Vec::new(), options))
         };
         let error = writer.finish().unwrap_err();
         assert!(error.to_string().contains(flag), "{error}");
@@ -318,10 +303,8 @@ fn readers_see_standard_elements() {
 #[test]
 fn without_the_extension_a_feed_still_reads_as_an_archive() {
     let records = generated_archive();
-    let options = FeedWriteOptions {
-        lossless: false,
-        ..FeedWriteOptions::default()
-    };
+    let mut options = FeedWriteOptions::default();
+    options.lossless = false;
     for atom in [false, true] {
         let (back, _) = read(&write(atom, &records[..1], options.clone()));
         let r = &back[0];
@@ -363,7 +346,7 @@ fn a_damaged_extension_record_is_an_error_with_its_line() {
   <title>x</title>
   <recast:record><recast:field name="quality" type="integer">lots</recast:field></recast:record>
 </item></channel></rss>"#;
-    let mut reader = FeedReader::new(&xml[..], Some(std::path::Path::new("d.rss").into())).unwrap();
+    let mut reader = FeedReader::new(&xml[..], Some(std::path::Path::new("d.rss").into()));
     let error = reader.next().unwrap().unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -378,11 +361,7 @@ fn relative_xml_base_applies_once_per_level() {
 <entry xml:base="posts/"><title>a</title><id>1</id><link href="one.html"/>
 <content type="html" xml:base="img/">&lt;img src="p.png"&gt;</content></entry>
 </feed>"#;
-    let record = FeedReader::new(&xml[..], None)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
+    let record = FeedReader::new(&xml[..], None).next().unwrap().unwrap();
     assert_eq!(
         record.fields["webUrl"],
         Value::from("https://x.example/blog/posts/one.html")

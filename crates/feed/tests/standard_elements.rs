@@ -35,24 +35,24 @@ fn channel(extra: Map) -> Channel {
     }
 }
 
-fn plain() -> FeedWriteOptions {
-    FeedWriteOptions {
-        lossless: false,
-        ..FeedWriteOptions::default()
-    }
+fn plain(channel: Channel) -> FeedWriteOptions {
+    let mut options = FeedWriteOptions::default();
+    options.lossless = false;
+    options.channel = channel;
+    options
 }
 
 fn write(atom: bool, records: &[Record], channel: Channel) -> Vec<u8> {
     let mut out = Vec::new();
     if atom {
-        let mut writer = AtomWriter::new(&mut out, channel, plain());
+        let mut writer = AtomWriter::new(&mut out, plain(channel));
         records
             .iter()
             .try_for_each(|r| writer.write_record(r))
             .unwrap();
         writer.finish().unwrap();
     } else {
-        let mut writer = RssWriter::new(&mut out, channel, plain());
+        let mut writer = RssWriter::new(&mut out, plain(channel));
         records
             .iter()
             .try_for_each(|r| writer.write_record(r))
@@ -63,7 +63,7 @@ fn write(atom: bool, records: &[Record], channel: Channel) -> Vec<u8> {
 }
 
 fn read(xml: &[u8]) -> (Vec<Record>, Channel) {
-    let mut reader = FeedReader::new(xml, None).unwrap();
+    let mut reader = FeedReader::new(xml, None);
     let records = reader.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
     let channel = reader.channel().unwrap().clone();
     (records, channel)

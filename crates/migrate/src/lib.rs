@@ -6,7 +6,7 @@
 //!   a time.
 //! - [`ArchiveStats`]: the archive at a glance (`inspect`): field paths, types, presence,
 //!   examples, date ranges.
-//! - [`Validator`] with a [`Profile`]: the checks of `validate` (required fields, dates,
+//! - [`Validator`] with a [`ValidationProfile`]: the checks of `validate` (required fields, dates,
 //!   URLs, duplicates), each [`Problem`] with where its record came from.
 //!
 //! ```
@@ -41,4 +41,4 @@ pub mod validate;
 pub use edit::{Applied, Condition, Edit};
 pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
 pub use stats::{ArchiveStats, DateRange, FieldStats};
-pub use validate::{Problem, Profile, Validator};
+pub use validate::{Problem, ValidationProfile, Validator};

@@ -1,4 +1,4 @@
-//! The checks of `recast validate`: a [`Profile`] says what an archive's records must
+//! The checks of `recast validate`: a [`ValidationProfile`] says what an archive's records must
 //! hold, a [`Validator`] checks records one by one (and across records, for
 //! duplicates), each [`Problem`] naming where its record came from.
 
@@ -7,11 +7,12 @@ use std::fmt;
 
 use recast_model::date::DateTime;
 use recast_model::path::FieldPath;
+use recast_model::url::is_web_url;
 use recast_model::{Map, Origin, Record, Value};
 
 /// What records must hold.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub struct ValidationProfile {
     /// Fields every record must have, as non-empty text.
     pub required: Vec<FieldPath>,
     /// At least one of these must be a non-empty string: the record's link. The first
@@ -26,13 +27,13 @@ pub struct Profile {
     pub url_keys: Vec<String>,
 }
 
-impl Profile {
+impl ValidationProfile {
     /// The article profile of the archive schema (see DESIGN.md): `title` and a link
     /// (`webUrl`, else `originalUrl`, `url`, `link`) required; fields named `…DateTime`
     /// or `…Date` must be dates; `…Url`, `url`, `link` must be absolute http(s) URLs;
     /// `id` and the link must be unique.
-    pub fn article() -> Profile {
-        Profile {
+    pub fn article() -> ValidationProfile {
+        ValidationProfile {
             required: vec![FieldPath::parse("title")],
             link: ["webUrl", "originalUrl", "url", "link"]
                 .map(FieldPath::parse)
@@ -78,9 +79,9 @@ impl fmt::Display for Problem {
 /// Checks records against a profile, remembering ids and links for duplicates.
 ///
 /// ```
-/// use recast_migrate::{Profile, Validator};
+/// use recast_migrate::{ValidationProfile, Validator};
 /// use recast_model::{Map, Record, Value};
-/// let mut validator = Validator::new(Profile::article());
+/// let mut validator = Validator::new(ValidationProfile::article());
 /// let mut fields = Map::default();
 /// fields.insert("title".into(), Value::from("Hello"));
 /// fields.insert("webUrl".into(), Value::from("news/hello.html"));
@@ -89,13 +90,13 @@ impl fmt::Display for Problem {
 /// ```
 #[derive(Debug)]
 pub struct Validator {
-    profile: Profile,
+    profile: ValidationProfile,
     /// Seen values of unique fields and links: (field, value) → first origin.
     seen: HashMap<(String, String), Origin>,
 }
 
 impl Validator {
-    pub fn new(profile: Profile) -> Validator {
+    pub fn new(profile: ValidationProfile) -> Validator {
         Validator {
             profile,
             seen: HashMap::new(),
@@ -144,7 +145,7 @@ impl Validator {
                     ),
                 );
             }
-            if self.profile.is_url_key(&key) && !is_absolute_url(text) {
+            if self.profile.is_url_key(&key) && !is_web_url(text) {
                 problem(
                     Some(path.to_string()),
                     format!("{path}: {text:?} is not an absolute http(s) URL"),
@@ -220,29 +221,6 @@ fn collect_value<'a>(
     }
 }
 
-/// `http://` or `https://` (any case), then a host: no spaces anywhere, and a host part
-/// that is not empty.
-pub fn is_absolute_url(text: &str) -> bool {
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &text[8..]
-    } else if lower.starts_with("http://") {
-        &text[7..]
-    } else {
-        return false;
-    };
-    if text.chars().any(char::is_whitespace) {
-        return false;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit('@').next().unwrap_or_default();
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    !host.is_empty() && !host.starts_with('.') && !host.ends_with("..")
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -260,7 +238,7 @@ mod tests {
     fn a_good_record_has_no_problem() {
         let mut image = Map::default();
         image.insert("url".into(), "https://x.org/a.jpg".into());
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let problems = v.check(&record(
             "a.md",
             1,
@@ -279,7 +257,7 @@ mod tests {
     fn each_check_reports_with_file_and_line() {
         let mut related = Map::default();
         related.insert("publishedDateTime".into(), "yesterday".into());
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let problems: Vec<String> = v
             .check(&record(
                 "b.md",
@@ -304,8 +282,26 @@ mod tests {
     }
 
     #[test]
+    fn a_host_with_an_empty_label_is_not_a_url() {
+        let mut v = Validator::new(ValidationProfile::article());
+        let problems: Vec<String> = v
+            .check(&record(
+                "c.md",
+                1,
+                vec![("title", "T".into()), ("webUrl", "https://a..b/".into())],
+            ))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            problems,
+            ["c.md:1: webUrl: \"https://a..b/\" is not an absolute http(s) URL"]
+        );
+    }
+
+    #[test]
     fn duplicates_name_the_first_record() {
-        let mut v = Validator::new(Profile::article());
+        let mut v = Validator::new(ValidationProfile::article());
         let r = |file: &str| {
             record(
                 file,
@@ -341,7 +337,7 @@ mod tests {
             "https://u@h:8080/p",
             "https://[::1]/",
         ] {
-            assert!(is_absolute_url(good), "{good}");
+            assert!(is_web_url(good), "{good}");
         }
         for bad in [
             "",
@@ -353,8 +349,9 @@ mod tests {
             "https://x y.org",
             "javascript:alert(1)",
             "https://:80/",
+            "https://a..b",
         ] {
-            assert!(!is_absolute_url(bad), "{bad}");
+            assert!(!is_web_url(bad), "{bad}");
         }
     }
 }

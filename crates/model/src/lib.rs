@@ -28,6 +28,7 @@ pub mod record;
 pub mod scan;
 pub mod stream;
 pub mod template;
+pub mod url;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Location, Result, check_utf8, line_column};

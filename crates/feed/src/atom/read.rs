@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
-use crate::profile::Profile;
-use crate::read::{
+use crate::fields::{
     Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
     put_one_or_many,
 };
-use crate::xml::read::Element;
+use crate::profile::Profile;
+use crate::xml::tree::Element;
 
 /// Entry elements the mapping takes (names without the `atom:` prefix).
 const TAKEN: &[&str] = &[
@@ -130,7 +130,7 @@ pub(crate) fn fields(entry: Element<'_>, profile: &Profile) -> Map {
     }
     let id = child_text(entry, "id");
     // Without an alternate link, an id that is a web address is the link (feedparser too).
-    let link = link.or_else(|| id.clone().filter(|id| crate::article::is_web_url(id)));
+    let link = link.or_else(|| id.clone().filter(|id| recast_model::url::is_web_url(id)));
     put(&mut fields, &name(&profile.link), link);
     put(&mut fields, &name(&profile.id), id);
     let authors = children(entry, "author").filter_map(person).collect();

@@ -36,17 +36,22 @@ pub struct AtomWriter<W: Write> {
 }
 
 impl<W: Write> AtomWriter<W> {
-    /// A writer of Atom to `output`, with the feed's channel; nothing is written
+    /// A writer of Atom to `output`, with the feed's channel in the options; nothing is written
     /// before [`RecordWriter::finish`].
-    pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> AtomWriter<W> {
+    pub fn new(output: W, options: FeedWriteOptions) -> AtomWriter<W> {
         AtomWriter {
-            pending: PendingFeed::new(output, channel, options, render_entry),
+            pending: PendingFeed::new(output, options, render_entry),
         }
     }
 
     /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
         &mut self.pending.channel
+    }
+
+    /// The output, after [`RecordWriter::finish`] wrote the feed into it.
+    pub fn into_inner(self) -> W {
+        self.pending.output
     }
 }
 
@@ -70,9 +75,10 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
     }
 
     fn finish(&mut self) -> Result<()> {
-        let Some(output) = self.pending.output.take() else {
+        if self.pending.finished {
             return Ok(());
-        };
+        }
+        self.pending.finished = true;
         let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
         let options = &self.pending.options;
@@ -86,7 +92,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             .or(newest)
             .unwrap_or_else(now);
 
-        let mut out = XmlOut::document(output, options.invalid_chars, options.warn.clone());
+        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
         out.declaration()?;
         let mut root = vec![
             ("xmlns", "http://www.w3.org/2005/Atom"),
@@ -101,9 +107,9 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         if language.is_none()
             && let Some(odd) = &channel.language
         {
-            (options.warn)(&format!(
+            log::warn!(
                 "the channel language {odd:?} is not a language tag; the Atom feed leaves xml:lang out"
-            ));
+            );
         }
         out.leaf("id", &[], id)?;
         out.leaf("title", &[], title)?;
@@ -153,7 +159,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
-        items.write_to(&mut out, &options.warn, &updated.to_rfc3339())?;
+        items.write_to(&mut out, &updated.to_rfc3339())?;
         out.close("feed")?;
         out.end_document()
     }
@@ -215,7 +221,7 @@ fn render_entry(
     record: &Record,
 ) -> RenderedItem {
     let article = Article::new(record, options, base);
-    let mut out = XmlOut::item(1, options.invalid_chars, options.warn.clone());
+    let mut out = XmlOut::item(1, options.invalid_chars);
     let mut placeholder = None;
     let result = write_entry(
         &mut out,

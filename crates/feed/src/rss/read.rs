@@ -3,12 +3,12 @@
 use recast_model::{Channel, Map, Value};
 
 use crate::extension::CATEGORY_SCHEME;
-use crate::profile::Profile;
-use crate::read::{
+use crate::fields::{
     Media, add_channel_category, archive_date, other_text_elements, put, put_feed_body,
     put_one_or_many,
 };
-use crate::xml::read::Element;
+use crate::profile::Profile;
+use crate::xml::tree::Element;
 
 /// Item elements the mapping takes; the rest that hold text keep their own names.
 const TAKEN: &[&str] = &[

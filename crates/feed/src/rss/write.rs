@@ -27,17 +27,22 @@ pub struct RssWriter<W: Write> {
 }
 
 impl<W: Write> RssWriter<W> {
-    /// A writer of RSS to `output`, with the feed's channel; nothing is written
+    /// A writer of RSS to `output`, with the feed's channel in the options; nothing is written
     /// before [`RecordWriter::finish`].
-    pub fn new(output: W, channel: Channel, options: FeedWriteOptions) -> RssWriter<W> {
+    pub fn new(output: W, options: FeedWriteOptions) -> RssWriter<W> {
         RssWriter {
-            pending: PendingFeed::new(output, channel, options, render_item),
+            pending: PendingFeed::new(output, options, render_item),
         }
     }
 
     /// The channel, to fill in after construction, before the first record.
     pub fn channel_mut(&mut self) -> &mut Channel {
         &mut self.pending.channel
+    }
+
+    /// The output, after [`RecordWriter::finish`] wrote the feed into it.
+    pub fn into_inner(self) -> W {
+        self.pending.output
     }
 }
 
@@ -52,14 +57,15 @@ impl<W: Write> RecordWriter for RssWriter<W> {
     }
 
     fn finish(&mut self) -> Result<()> {
-        let Some(output) = self.pending.output.take() else {
+        if self.pending.finished {
             return Ok(());
-        };
+        }
+        self.pending.finished = true;
         let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
         let (title, link, description) = check_channel(channel)?;
         let options = &self.pending.options;
-        let mut out = XmlOut::document(output, options.invalid_chars, options.warn.clone());
+        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
         out.declaration()?;
         out.open(
             "rss",
@@ -117,7 +123,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         if options.lossless && !channel.is_empty() {
             extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
         }
-        items.write_to(&mut out, &options.warn, "")?;
+        items.write_to(&mut out, "")?;
         out.close("channel")?;
         out.close("rss")?;
         out.end_document()
@@ -182,7 +188,7 @@ fn render_item(
 ) -> RenderedItem {
     let article = Article::new(record, options, base);
     let date = article.published.as_ref().and_then(|d| d.parsed);
-    let mut out = XmlOut::item(2, options.invalid_chars, options.warn.clone());
+    let mut out = XmlOut::item(2, options.invalid_chars);
     let result = write_item(&mut out, options, number, date, record, &article);
     RenderedItem {
         written: out.into_item(result),

@@ -10,7 +10,7 @@ use std::io::Write;
 use recast_model::scan::{self, ByteSet, has_byte, has_byte_below, word_at};
 use recast_model::{Error, ErrorKind, Location, Result};
 
-use crate::{InvalidChars, Warn};
+use crate::InvalidChars;
 
 /// True for the characters XML 1.0 can carry (its `Char` production).
 pub(crate) fn is_xml_char(c: char) -> bool {
@@ -139,7 +139,6 @@ pub(crate) struct XmlOut<W: Write> {
     output: W,
     depth: usize,
     invalid: InvalidChars,
-    warn: Warn,
     /// Warnings kept back, in order, when the item is written ahead of its place.
     held_warnings: Option<Vec<String>>,
     /// The 1-based number of the record being written, for error locations and messages.
@@ -151,12 +150,11 @@ pub(crate) struct XmlOut<W: Write> {
 impl<W: Write> XmlOut<W> {
     /// A document written to `output` through a buffer: the writer makes many small
     /// writes, and the output may be a bare file.
-    pub fn document(output: W, invalid: InvalidChars, warn: Warn) -> XmlOut<std::io::BufWriter<W>> {
+    pub fn document(output: W, invalid: InvalidChars) -> XmlOut<std::io::BufWriter<W>> {
         XmlOut {
             output: std::io::BufWriter::with_capacity(64 * 1024, output),
             depth: 0,
             invalid,
-            warn,
             held_warnings: None,
             record: None,
             record_title: None,
@@ -202,7 +200,7 @@ impl<W: Write> XmlOut<W> {
     fn emit_warning(&mut self, message: String) {
         match &mut self.held_warnings {
             Some(held) => held.push(message),
-            None => (self.warn)(&message),
+            None => log::warn!("{message}"),
         }
     }
 
@@ -340,13 +338,12 @@ pub(crate) struct WrittenItem {
 
 impl XmlOut<Vec<u8>> {
     /// An item written into memory at `depth`, its warnings held back.
-    pub fn item(depth: usize, invalid: InvalidChars, warn: Warn) -> XmlOut<Vec<u8>> {
+    pub fn item(depth: usize, invalid: InvalidChars) -> XmlOut<Vec<u8>> {
         XmlOut {
             // Room for a typical item at once: growing by doubling copies it again and again.
             output: Vec::with_capacity(16 << 10),
             depth,
             invalid,
-            warn,
             held_warnings: Some(Vec::new()),
             record: None,
             record_title: None,
@@ -491,8 +488,7 @@ mod tests {
 
     #[test]
     fn writes_elements_and_escaped_attributes() {
-        let warn: Warn = std::sync::Arc::new(|_: &str| {});
-        let mut out = XmlOut::item(1, InvalidChars::Drop, warn);
+        let mut out = XmlOut::item(1, InvalidChars::Drop);
         out.open("item", &[]).unwrap();
         out.leaf("title", &[("a", "x\"y"), ("b", "1\t2")], "1 < 2")
             .unwrap();
@@ -509,12 +505,14 @@ mod tests {
 
     #[test]
     fn held_warnings_wait_for_the_item() {
-        let warn: Warn = std::sync::Arc::new(|_: &str| panic!("not held"));
-        let mut out = XmlOut::item(1, InvalidChars::Drop, warn);
-        out.record = Some(3);
-        out.record_title = Some("T".into());
-        out.leaf("title", &[], "bell\u{7}").unwrap();
-        let item = out.into_item(Ok(()));
+        let (item, given) = crate::caught_warnings::warnings_of(|| {
+            let mut out = XmlOut::item(1, InvalidChars::Drop);
+            out.record = Some(3);
+            out.record_title = Some("T".into());
+            out.leaf("title", &[], "bell\u{7}").unwrap();
+            out.into_item(Ok(()))
+        });
+        assert!(given.is_empty(), "not held: {given:?}");
         assert_eq!(
             item.warnings,
             [
