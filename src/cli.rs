@@ -304,7 +304,7 @@ impl ReadArgs {
         Ok(crate::format::ReadOptions {
             select: self.select.clone(),
             max_record_size: self.max_record_size,
-            csv: crate::format::csv_settings(csv)?,
+            csv: crate::settings::csv_settings(csv)?,
             ..Default::default()
         })
     }

@@ -10,10 +10,12 @@ use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
 use crate::cli::{ConvertArgs, OutputArgs};
-use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
-use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
+use crate::format::{Format, ReadOptions, WriteOptions, open_writer};
+use crate::input::{INDEX_FILE, Inputs};
 use crate::output::{OutDir, OutputFile, check_out_dir};
+use crate::pipeline::{Message, RecordStream};
 use crate::report::{FieldsSeen, Reporter, usage, usage_bail};
+use crate::settings::{csv_settings, feed_settings};
 
 /// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
 pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {

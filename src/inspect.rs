@@ -6,7 +6,8 @@ use recast_migrate::ArchiveStats;
 use recast_model::{Map, Number, Value};
 
 use crate::cli::InspectArgs;
-use crate::input::{Inputs, Message, RecordStream};
+use crate::input::Inputs;
+use crate::pipeline::{Message, RecordStream};
 use crate::report::Reporter;
 
 /// The longest example shown in the table, in characters.

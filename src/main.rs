@@ -2,19 +2,16 @@
 
 mod cli;
 mod convert;
-mod format;
-mod input;
 mod inspect;
 mod migrate;
-mod ordered;
-mod output;
 mod report;
-mod stream;
+mod settings;
 mod validate;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use recast::{format, input, output, pipeline};
 use recast_model::ErrorKind;
 
 use crate::cli::{Cli, Command};
@@ -38,7 +35,7 @@ mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     end_cleanly_on_signals();
-    stream::set_threads(cli.threads);
+    pipeline::set_threads(cli.threads);
     // The record stream has its own pool; rayon serves `migrate` and the feed writers'
     // parallel item rendering, and takes the same limit.
     if let Some(threads) = cli.threads

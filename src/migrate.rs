@@ -36,12 +36,11 @@ use recast_migrate::{Edit, Plan, PlanReport};
 use recast_model::{Channel, Error, Location, Record, Value};
 
 use crate::cli::{Cli, MigrateArgs};
-use crate::format::{
-    Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_reader, open_writer,
-};
+use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
 use crate::output::{AtomicFile, OutDir, OutputFile};
 use crate::report::{Reporter, usage, usage_bail};
+use crate::settings::{csv_settings, feed_settings};
 
 /// How many files one parallel batch reads and migrates.
 const FILES_PER_BATCH: usize = 1024;

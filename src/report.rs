@@ -2,31 +2,13 @@
 //! and a progress bar for long runs. Standard output carries data only.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Runs with at least this many input files show a progress bar on a terminal.
 const PROGRESS_MIN_FILES: usize = 1000;
 
-/// A command line that cannot work: a bad flag value, flags that contradict each other,
-/// a flag that cannot take effect. `main` maps it to exit code 2, like clap's own errors;
-/// everything else about the data exits 1 and I/O 3.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// A usage error (exit code 2) with this message.
-pub fn usage(message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UsageError(message.into()))
-}
+pub use recast::error::{UsageError, usage};
 
 /// Returns early with a usage error (exit code 2): `usage_bail!("--diff needs --dry-run")`.
 macro_rules! usage_bail {
@@ -115,22 +97,13 @@ pub fn check_template(
     Ok(())
 }
 
-/// `--quiet` for the whole run, for warnings raised where no `Reporter` is at hand (a
-/// reader opened with default options, whichever command opened it).
-static QUIET: AtomicBool = AtomicBool::new(false);
-
-/// False under `--quiet`: readers' warnings are dropped too.
-pub fn warnings_shown() -> bool {
-    !QUIET.load(Ordering::Relaxed)
-}
-
 pub struct Reporter {
     quiet: bool,
 }
 
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
-        QUIET.store(quiet, Ordering::Relaxed);
+        recast::format::show_warnings(!quiet);
         Reporter { quiet }
     }
 

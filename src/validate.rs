@@ -10,7 +10,8 @@ use recast_migrate::{Problem, Profile, Validator};
 
 use crate::cli::{ProfileName, ValidateArgs};
 use crate::format::Format;
-use crate::input::{Inputs, Message, RecordStream};
+use crate::input::Inputs;
+use crate::pipeline::{Message, RecordStream};
 use crate::report::Reporter;
 
 pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64> {

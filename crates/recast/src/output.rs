@@ -26,7 +26,7 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::{Context, bail};
 use tempfile::{NamedTempFile, TempDir};
 
-use crate::report::{usage, usage_bail};
+use crate::error::{usage, usage_bail};
 
 /// The temporary files and staging folders that exist right now, and the count of an
 /// in-place run's replaced files. Creating, committing and removing them all happen

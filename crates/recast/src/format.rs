@@ -4,12 +4,13 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::ValueEnum;
 use recast_model::{Channel, RecordReader, RecordWriter, Result};
 
 /// A format name as `--from`/`--to` take it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// Markdown files with YAML front matter, one record each.
     Md,
@@ -241,6 +242,20 @@ pub struct CsvSettings {
 }
 
 impl CsvSettings {
+    /// Settings from `--delimiter` (`None`: sniffed, or tab for TSV) and the read and
+    /// write options of the CSV crate.
+    pub fn new(
+        delimiter: Option<u8>,
+        read: recast_csv::CsvReadOptions,
+        write: recast_csv::CsvWriteOptions,
+    ) -> CsvSettings {
+        CsvSettings {
+            delimiter,
+            read,
+            write,
+        }
+    }
+
     /// The columns `--schema` names (dotted), to check that some record has them.
     pub fn schema_columns(&self) -> Vec<String> {
         self.read
@@ -281,107 +296,17 @@ impl CsvSettings {
     }
 }
 
-/// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
-/// `--delimiter` that is not one ASCII character, is an error.
-pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
-    use anyhow::Context;
-    let delimiter = match args.delimiter.as_deref() {
-        None => None,
-        Some("tab" | "\\t" | "\t") => Some(b'\t'),
-        Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
-            Some(d.as_bytes()[0])
-        }
-        Some(d) => {
-            return Err(crate::report::usage(format!(
-                "--delimiter must be one ASCII character (or `tab`), not {d:?}"
-            )));
-        }
-    };
-    let schema = match &args.schema {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read --schema {}", path.display()))?;
-            let file: Arc<Path> = path.as_path().into();
-            Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
-        }
-    };
-    let settings = CsvSettings {
-        delimiter,
-        read: recast_csv::CsvReadOptions {
-            sanitize: !args.no_sanitize,
-            schema,
-            ..Default::default()
-        },
-        write: recast_csv::CsvWriteOptions {
-            sanitize: !args.no_sanitize,
-            bom: args.bom,
-            fields: args.fields.as_ref().map(|fields| {
-                fields
-                    .iter()
-                    .map(|f| recast_model::path::FieldPath::parse(f.trim()))
-                    .collect()
-            }),
-            ..Default::default()
-        },
-    };
-    Ok(settings)
+/// Whether readers report their warnings (a sniffed delimiter, skipped blank rows):
+/// false under `--quiet`.
+static WARNINGS_SHOWN: AtomicBool = AtomicBool::new(true);
+
+/// Shows or drops readers' warnings for the whole process.
+pub fn show_warnings(shown: bool) {
+    WARNINGS_SHOWN.store(shown, Ordering::Relaxed);
 }
 
-/// The feed flags of a run: reading and writing options, and the channel the
-/// `--feed-*` flags give.
-pub struct FeedSettings {
-    pub read: recast_feed::FeedReadOptions,
-    pub write: recast_feed::FeedWriteOptions,
-    pub channel: Channel,
-}
-
-/// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
-/// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
-/// `--feed-self-url` give; they win over `_index.md` and input feeds.
-pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<FeedSettings> {
-    use anyhow::Context;
-    let mut profile = recast_feed::Profile::default();
-    if let Some(path) = &args.profile {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --profile {}", path.display()))?;
-        profile
-            .apply_text(&text)
-            .map_err(|e| anyhow::anyhow!("--profile {}: {e}", path.display()))?;
-    }
-    for mapping in &args.map {
-        profile
-            .apply_mapping(mapping)
-            .map_err(crate::report::usage)?;
-    }
-    let warn: recast_feed::Warn = if quiet {
-        Arc::new(|_: &str| {})
-    } else {
-        recast_feed::warn_to_stderr()
-    };
-    let read = recast_feed::FeedReadOptions {
-        profile: profile.clone(),
-        warn: warn.clone(),
-    };
-    let write = recast_feed::FeedWriteOptions {
-        limit: args.limit,
-        profile,
-        warn,
-        lossless: !args.plain_feed,
-        ..Default::default()
-    };
-    let channel = Channel {
-        title: args.feed_title.clone(),
-        link: args.feed_link.clone(),
-        description: args.feed_description.clone(),
-        self_url: args.feed_self_url.clone(),
-        ..Channel::default()
-    };
-    Ok(FeedSettings {
-        read,
-        write,
-        channel,
-    })
+fn warnings_shown() -> bool {
+    WARNINGS_SHOWN.load(Ordering::Relaxed)
 }
 
 /// A reader that can move to a worker thread.
@@ -419,7 +344,7 @@ pub fn open_reader<'a>(
         Format::Csv | Format::Tsv => {
             let mut read = recast_csv::CsvReadOptions {
                 // The run's warnings: a sniffed delimiter, skipped blank rows.
-                warn: if crate::report::warnings_shown() {
+                warn: if warnings_shown() {
                     options.feed.warn.clone()
                 } else {
                     Arc::new(|_: &str| {})

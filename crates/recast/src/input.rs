@@ -1,5 +1,5 @@
 //! Finding the inputs: files, folders walked in name order, standard input. Reading
-//! them into one ordered stream of records is [`crate::stream`]'s job.
+//! them into one ordered stream of records is [`crate::pipeline`]'s job.
 
 use std::fs;
 use std::io::{self, Read};
@@ -11,7 +11,6 @@ use recast_model::Channel;
 
 use crate::format::Format;
 use crate::output::FileId;
-pub use crate::stream::{Message, RecordStream};
 
 /// The name of a folder's metadata file (Hugo's convention): its front matter is the
 /// channel, and it is not a record.
