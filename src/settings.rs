@@ -7,9 +7,11 @@ use std::sync::Arc;
 use recast::format::CsvSettings;
 use recast_model::Channel;
 
+use crate::cli::{CsvArgs, FeedArgs, ReadArgs};
+
 /// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
 /// `--delimiter` that is not one ASCII character, is an error.
-pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
+pub fn csv_settings(args: &CsvArgs) -> anyhow::Result<CsvSettings> {
     use anyhow::Context;
     let delimiter = match args.delimiter.as_deref() {
         None => None,
@@ -18,7 +20,7 @@ pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
             Some(d.as_bytes()[0])
         }
         Some(d) => {
-            return Err(crate::report::usage(format!(
+            return Err(recast::error::usage(format!(
                 "--delimiter must be one ASCII character (or `tab`), not {d:?}"
             )));
         }
@@ -65,7 +67,7 @@ pub struct FeedSettings {
 /// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
 /// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
 /// `--feed-self-url` give; they win over `_index.md` and input feeds.
-pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result<FeedSettings> {
+pub fn feed_settings(args: &FeedArgs, quiet: bool) -> anyhow::Result<FeedSettings> {
     use anyhow::Context;
     let mut profile = recast_feed::Profile::default();
     if let Some(path) = &args.profile {
@@ -78,7 +80,7 @@ pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result
     for mapping in &args.map {
         profile
             .apply_mapping(mapping)
-            .map_err(crate::report::usage)?;
+            .map_err(recast::error::usage)?;
     }
     let warn: recast_feed::Warn = if quiet {
         Arc::new(|_: &str| {})
@@ -107,5 +109,16 @@ pub fn feed_settings(args: &crate::cli::FeedArgs, quiet: bool) -> anyhow::Result
         read,
         write,
         channel,
+    })
+}
+
+/// The reading options of `inspect` and `validate`: `--select`, `--max-record-size` and
+/// the CSV flags.
+pub fn read_options(read: &ReadArgs, csv: &CsvArgs) -> anyhow::Result<recast::ReadOptions> {
+    Ok(recast::ReadOptions {
+        select: read.select.clone(),
+        max_record_size: read.max_record_size,
+        csv: csv_settings(csv)?,
+        ..Default::default()
     })
 }

@@ -78,6 +78,11 @@ impl Format {
         Format::from_extension(path)
     }
 
+    /// The format's name, as `--from` and `--to` spell it (`csv`, `json`).
+    pub fn name(self) -> &'static str {
+        self.extension()
+    }
+
     /// The extension files of this format are written with.
     pub fn extension(self) -> &'static str {
         match self {
@@ -236,9 +241,9 @@ pub struct WriteOptions {
 /// `--schema`).
 #[derive(Debug, Clone, Default)]
 pub struct CsvSettings {
-    delimiter: Option<u8>,
-    read: recast_csv::CsvReadOptions,
-    write: recast_csv::CsvWriteOptions,
+    pub(crate) delimiter: Option<u8>,
+    pub(crate) read: recast_csv::CsvReadOptions,
+    pub(crate) write: recast_csv::CsvWriteOptions,
 }
 
 impl CsvSettings {
@@ -262,6 +267,16 @@ impl CsvSettings {
             .schema
             .iter()
             .flat_map(|schema| schema.columns())
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The columns `--fields` names, to check that some record has them.
+    pub fn fields(&self) -> Vec<String> {
+        self.write
+            .fields
+            .iter()
+            .flatten()
             .map(ToString::to_string)
             .collect()
     }

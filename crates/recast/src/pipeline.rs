@@ -17,15 +17,14 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use indicatif::ProgressBar;
 use recast_model::{Channel, Error, Record, Result};
 
 use crate::format::{BoxedReader, Format, ReadOptions, open_reader};
 use crate::input::Input;
 use crate::ordered::{Pool, Ticket};
+use crate::report::{NoProgress, Progress};
 
 /// Files at most this large are read whole (and parsed in parallel with others);
 /// larger ones stream.
@@ -47,17 +46,10 @@ const RECORDS_PER_CHUNK: usize = 256;
 const CHUNKS_IN_FLIGHT: usize = 4;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// `--threads`: 0 until set, meaning every core.
-static THREADS: AtomicUsize = AtomicUsize::new(0);
-
-/// Sets the number of threads record streams use in total (`None` or 0: every core).
-pub fn set_threads(threads: Option<usize>) {
-    THREADS.store(threads.unwrap_or(0), Ordering::Relaxed);
-}
-
-/// The number of threads a record stream uses, the caller's included.
-pub fn threads() -> usize {
-    match THREADS.load(Ordering::Relaxed) {
+/// The number of threads a record stream uses, the caller's included: `threads`, or
+/// every core for `None` or 0.
+pub fn threads(threads: Option<usize>) -> usize {
+    match threads.unwrap_or(0) {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     }
@@ -83,23 +75,25 @@ pub struct RecordStream {
     /// Records of the YAML stream being read so far, to number its errors as
     /// [`recast_yaml::YamlReader`] does.
     yaml_records: u64,
-    progress: ProgressBar,
+    progress: Box<dyn Progress>,
     pool: Pool,
 }
 
 impl RecordStream {
-    /// Starts reading `inputs` on [`threads`] threads.
-    pub fn start(inputs: Vec<Input>, options: ReadOptions, progress: ProgressBar) -> RecordStream {
-        RecordStream::with_threads(inputs, options, progress, threads())
+    /// Starts reading `inputs` on every core, counting nothing.
+    pub fn new(inputs: Vec<Input>, options: ReadOptions) -> RecordStream {
+        RecordStream::start(inputs, options, None, Box::new(NoProgress))
     }
 
-    /// Starts reading `inputs` on `threads` threads in total (the caller's included).
-    pub fn with_threads(
+    /// Starts reading `inputs` on `threads` threads in total, the caller's included
+    /// (`None` or 0: every core); `progress` counts the files read.
+    pub fn start(
         inputs: Vec<Input>,
         options: ReadOptions,
-        progress: ProgressBar,
-        threads: usize,
+        threads: Option<usize>,
+        progress: Box<dyn Progress>,
     ) -> RecordStream {
+        let threads = self::threads(threads);
         let workers = threads.max(1) - 1;
         let pool = Pool::new(workers);
         // Alone, the caller reads one batch ahead at most: there is no one to share with.
@@ -152,6 +146,12 @@ impl RecordStream {
     }
 }
 
+impl Drop for RecordStream {
+    fn drop(&mut self) {
+        self.progress.finish();
+    }
+}
+
 impl Iterator for RecordStream {
     type Item = Message;
 
@@ -178,7 +178,7 @@ impl Iterator for RecordStream {
                 }
             };
             self.bytes_in_flight -= slot.bytes;
-            self.progress.inc(slot.files);
+            self.progress.advance(slot.files);
             if !items.is_empty() {
                 return Some(Message::Records(items));
             }
@@ -736,7 +736,7 @@ mod tests {
     /// Everything a stream hands over, as text: records as JSON with their origin
     /// line, errors as messages.
     fn run(inputs: Vec<Input>, threads: usize, options: ReadOptions) -> Vec<String> {
-        let stream = RecordStream::with_threads(inputs, options, ProgressBar::hidden(), threads);
+        let stream = RecordStream::start(inputs, options, Some(threads), Box::new(NoProgress));
         let mut out = Vec::new();
         for message in stream {
             match message {
