@@ -302,6 +302,7 @@ impl CsvSettings {
         }
     }
 
+    /// The writer options that write a sheet of `format` back as these settings read it.
     pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
         recast_csv::CsvWriteOptions {
             delimiter: self.delimiter_for(format),

@@ -180,6 +180,8 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// A temporary file beside `target` (the real file when it is a symbolic link),
+    /// registered for the signal clean-up.
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
         let target = resolve_target(target)?;
         let dir = match target.parent() {
@@ -271,9 +273,17 @@ impl AtomicFile {
 /// would replace it rather than write into it. A direct write cannot be undone: a
 /// failed run leaves what it wrote so far.
 pub enum OutputFile {
+    /// Standard output.
     Stdout,
+    /// A regular file, replaced when committed.
     Atomic(AtomicFile),
-    Direct { path: PathBuf, file: fs::File },
+    /// Something written into directly (a pipe, a device).
+    Direct {
+        /// The path given.
+        path: PathBuf,
+        /// It, open for writing.
+        file: fs::File,
+    },
 }
 
 /// `-o` naming a folder is a usage error, given before anything is read.
@@ -292,6 +302,7 @@ fn folder_given(path: &Path) -> anyhow::Error {
 }
 
 impl OutputFile {
+    /// Opens the output at `path` (`-`: standard output) the way its kind needs.
     pub fn create(path: &Path) -> anyhow::Result<OutputFile> {
         if path.as_os_str() == "-" {
             return Ok(OutputFile::Stdout);
