@@ -151,7 +151,7 @@ pub fn inspect(
     let mut options = InspectOptions::default();
     options.inputs = args.inputs.clone();
     options.from = args.from;
-    options.read = read_options(&args.read, &args.csv.as_csv())?;
+    options.read = read_options(&args.read, &args.csv.as_csv(), reporter.quiet())?;
     options.threads = threads;
     let inspection = recast::inspect(&options, reporter)?;
     let text = match args.json {
@@ -175,7 +175,7 @@ pub fn validate(
     let mut options = ValidateOptions::default();
     options.inputs = args.inputs.clone();
     options.from = args.from;
-    options.read = read_options(&args.read, &args.csv.as_csv())?;
+    options.read = read_options(&args.read, &args.csv.as_csv(), reporter.quiet())?;
     options.profile = Some(match args.profile {
         ProfileName::Article => Profile::article(),
     });

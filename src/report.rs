@@ -16,7 +16,6 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
-        recast::format::show_warnings(!quiet);
         Reporter { quiet }
     }
 

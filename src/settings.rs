@@ -113,12 +113,20 @@ pub fn feed_settings(args: &FeedArgs, quiet: bool) -> anyhow::Result<FeedSetting
 }
 
 /// The reading options of `inspect` and `validate`: `--select`, `--max-record-size` and
-/// the CSV flags.
-pub fn read_options(read: &ReadArgs, csv: &CsvArgs) -> anyhow::Result<recast::ReadOptions> {
-    Ok(recast::ReadOptions {
+/// the CSV flags; readers' warnings dropped under `--quiet`.
+pub fn read_options(
+    read: &ReadArgs,
+    csv: &CsvArgs,
+    quiet: bool,
+) -> anyhow::Result<recast::ReadOptions> {
+    let mut options = recast::ReadOptions {
         select: read.select.clone(),
         max_record_size: read.max_record_size,
         csv: csv_settings(csv)?,
         ..Default::default()
-    })
+    };
+    if quiet {
+        options.feed.warn = Arc::new(|_: &str| {});
+    }
+    Ok(options)
 }

@@ -4,7 +4,6 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use recast_model::{Channel, RecordReader, RecordWriter, Result};
 
@@ -312,19 +311,6 @@ impl CsvSettings {
     }
 }
 
-/// Whether readers report their warnings (a sniffed delimiter, skipped blank rows):
-/// false under `--quiet`.
-static WARNINGS_SHOWN: AtomicBool = AtomicBool::new(true);
-
-/// Shows or drops readers' warnings for the whole process.
-pub fn show_warnings(shown: bool) {
-    WARNINGS_SHOWN.store(shown, Ordering::Relaxed);
-}
-
-fn warnings_shown() -> bool {
-    WARNINGS_SHOWN.load(Ordering::Relaxed)
-}
-
 /// A reader that can move to a worker thread.
 pub type BoxedReader<'a> = Box<dyn RecordReader + Send + 'a>;
 
@@ -359,12 +345,9 @@ pub fn open_reader<'a>(
         )?),
         Format::Csv | Format::Tsv => {
             let mut read = recast_csv::CsvReadOptions {
-                // The run's warnings: a sniffed delimiter, skipped blank rows.
-                warn: if warnings_shown() {
-                    options.feed.warn.clone()
-                } else {
-                    Arc::new(|_: &str| {})
-                },
+                // The run's warnings (a sniffed delimiter, skipped blank rows) go where
+                // the feed readers' go.
+                warn: options.feed.warn.clone(),
                 ..options.csv.read_options(format)
             };
             if let Some(size) = options.max_record_size {
