@@ -24,9 +24,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The [`tutorial`] goes through the rest step by step; `examples/` in the crate holds
-//! a cookbook (a folder of Markdown to RSS, a CSV read back into records, a migration
-//! plan applied in place), run by `cargo test`.
+//! The [`tutorial`] goes through the rest step by step; the [`cookbook`] has whole
+//! programs (a folder of Markdown to RSS, a CSV read back into records, a migration
+//! plan applied in place), which are also the crate's `examples/`, run by `cargo test`.
 //!
 //! # What is where
 //!
@@ -55,6 +55,7 @@
 
 pub mod checks;
 pub mod convert;
+pub mod cookbook;
 pub mod error;
 pub mod format;
 pub mod input;
