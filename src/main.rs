@@ -79,7 +79,7 @@ fn end_cleanly_on_signals() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            output::clean_up_after_signal();
+            eprintln!("{}", output::clean_up_after_signal());
             end_by_signal(signal);
         }
     });

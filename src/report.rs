@@ -37,6 +37,11 @@ impl recast::Report for Reporter {
         eprintln!("recast: error: {error}");
     }
 
+    /// Shown even under `--quiet`: it says what a failed run changed already.
+    fn notice(&self, message: &str) {
+        eprintln!("recast: {message}");
+    }
+
     /// A bar counting input files, drawn only on a terminal for large jobs.
     fn progress(&self, files: usize) -> Box<dyn recast::Progress> {
         if self.quiet || files < PROGRESS_MIN_FILES || !std::io::stderr().is_terminal() {

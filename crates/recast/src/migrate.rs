@@ -1043,10 +1043,10 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
                     .chain(changed_on_disk.iter().copied())
                     .collect();
                 for path in &replaced {
-                    eprintln!("recast: replaced: {}", path.display());
+                    report.notice(&format!("replaced: {}", path.display()));
                 }
                 for path in &not_replaced {
-                    eprintln!("recast: not replaced: {}", path.display());
+                    report.notice(&format!("not replaced: {}", path.display()));
                 }
                 return Err(error).with_context(|| {
                     format!(

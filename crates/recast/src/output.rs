@@ -68,11 +68,11 @@ pub fn count_replacements(total: usize) {
     temporary().in_place = Some((total, 0));
 }
 
-/// Removes every registered temporary file and staging folder and says so on stderr
+/// Removes every registered temporary file and staging folder and returns what to say
 /// (`recast: interrupted; removed 3 temporary files`, and for `--in-place` how many
 /// files were replaced already); called when SIGINT or SIGTERM arrives. It keeps the
 /// lock, so no thread creates or commits anything after it: the caller ends the process.
-pub fn clean_up_after_signal() {
+pub fn clean_up_after_signal() -> String {
     let guard = temporary();
     let removed = remove_all(&guard);
     let files = if removed == 1 { "file" } else { "files" };
@@ -83,9 +83,9 @@ pub fn clean_up_after_signal() {
             total - replaced
         ));
     }
-    eprintln!("{message}");
-    // Ends the process while holding the lock.
+    // The lock stays held until the process ends.
     std::mem::forget(guard);
+    message
 }
 
 /// Removes every registered temporary path quietly (the run ends because its reader

@@ -31,6 +31,12 @@ pub trait Report: Sync {
     /// it (the engine then returns an error too).
     fn skipped(&self, error: &dyn Display);
 
+    /// What a run did that its caller must be able to list even when it fails (the
+    /// files an in-place migration replaced before a rename failed). The default drops it.
+    fn notice(&self, message: &str) {
+        let _ = message;
+    }
+
     /// A counter of `total` work items (files) the engine is about to go through. The
     /// default counts nothing.
     fn progress(&self, total: usize) -> Box<dyn Progress> {
