@@ -187,6 +187,7 @@ pub fn validate(
         problems,
         records,
         files,
+        ..
     } = validation;
     if problems > 0 {
         anyhow::bail!("{problems} problem(s) in {records} record(s) from {files} file(s)");

@@ -30,6 +30,7 @@ pub struct InspectOptions {
 }
 
 /// An archive at a glance: its fields, their types and dates, the records that failed.
+#[non_exhaustive]
 pub struct Inspection {
     /// The statistics of every record read.
     pub stats: ArchiveStats,

@@ -85,6 +85,7 @@ pub struct MigrateOptions {
 
 /// What a migration did.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Migration {
     /// Files skipped because of errors (`keep_going`) or because they changed on disk.
     pub skipped: u64,

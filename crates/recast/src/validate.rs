@@ -32,6 +32,7 @@ pub struct ValidateOptions {
 
 /// What `validate` went through.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Validation {
     /// Problems found (records that failed to read count as one each).
     pub problems: u64,
