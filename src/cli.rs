@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use recast_model::date::TimeZone;
 
-use crate::format::Format;
+use recast::convert::DEFAULT_NAME;
+use recast::format::Format;
 
 /// Convert and migrate archives of article records between Markdown with YAML front
 /// matter, YAML, JSON, JSON Lines, CSV/TSV and RSS/Atom.
@@ -211,7 +212,7 @@ pub struct ReadArgs {
 
     /// Refuse a record bigger than this, in bytes of input (`64K`, `30M`, `1G`): a JSON
     /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
-    #[arg(long, value_name = "SIZE", value_parser = crate::format::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = recast::format::parse_size)]
     pub max_record_size: Option<u64>,
 }
 
@@ -241,123 +242,6 @@ impl CsvReadArgs {
             schema: self.schema.clone(),
         }
     }
-}
-
-/// Refuses `--select` when an input is not JSON: it picks records inside a JSON
-/// document and would do nothing to the others.
-pub fn check_select(select: Option<&str>, inputs: &crate::input::Inputs) -> anyhow::Result<()> {
-    let Some(pointer) = select else {
-        return Ok(());
-    };
-    if let Some(input) = inputs
-        .files
-        .iter()
-        .find(|input| !input.sniff && input.format != Format::Json)
-    {
-        let name = input
-            .path
-            .as_deref()
-            .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string());
-        crate::report::usage_bail!(
-            "--select {pointer} picks records inside a JSON document, and {name} is {}; leave --select out (or give --from json)",
-            format_name(input.format)
-        );
-    }
-    Ok(())
-}
-
-/// Refuses output flags that the output format would ignore: `--fields` and `--bom`
-/// without CSV/TSV output, `--limit` and `--plain-feed` without a feed. `format` is
-/// `None` when each file keeps its own format (`migrate --in-place`, `--out-dir`).
-pub fn check_write_flags(
-    csv: &CsvArgs,
-    feed: &FeedArgs,
-    format: Option<Format>,
-) -> anyhow::Result<()> {
-    let is_csv = matches!(format, Some(Format::Csv | Format::Tsv));
-    let is_feed = matches!(format, Some(Format::Rss | Format::Atom));
-    let output = format.map_or("each file's own format".to_owned(), format_name);
-    let mut ignored = Vec::new();
-    if csv.fields.is_some() && !is_csv {
-        ignored.push(("--fields", "CSV/TSV"));
-    }
-    if csv.bom && !is_csv {
-        ignored.push(("--bom", "CSV/TSV"));
-    }
-    if feed.limit.is_some() && !is_feed {
-        ignored.push(("--limit", "RSS/Atom"));
-    }
-    if feed.plain_feed && !is_feed {
-        ignored.push(("--plain-feed", "RSS/Atom"));
-    }
-    if let Some((flag, kind)) = ignored.first() {
-        crate::report::usage_bail!(
-            "{flag} applies to {kind} output, and the output is {output}; leave it out or give --to"
-        );
-    }
-    Ok(())
-}
-
-impl ReadArgs {
-    /// The reading options these flags and the CSV flags give.
-    pub fn options(&self, csv: &CsvArgs) -> anyhow::Result<crate::format::ReadOptions> {
-        Ok(crate::format::ReadOptions {
-            select: self.select.clone(),
-            max_record_size: self.max_record_size,
-            csv: crate::format::csv_settings(csv)?,
-            ..Default::default()
-        })
-    }
-}
-
-/// Warns about each folder named on the command line that holds no file of a known
-/// format; fails (exit 1) when nothing at all is left to read.
-pub fn check_found(
-    paths: &[PathBuf],
-    inputs: &crate::input::Inputs,
-    reporter: &crate::report::Reporter,
-) -> anyhow::Result<()> {
-    const KNOWN: &str =
-        ".md, .markdown, .yaml, .yml, .json, .jsonl, .ndjson, .csv, .tsv, .tab, .rss, .atom";
-    let empty: Vec<&PathBuf> = paths
-        .iter()
-        .filter(|path| path.is_dir())
-        .filter(|dir| {
-            !inputs
-                .files
-                .iter()
-                .filter_map(|input| input.path.as_deref())
-                .any(|file| file.starts_with(dir))
-        })
-        .collect();
-    if inputs.files.is_empty() {
-        let what = match empty.as_slice() {
-            [] => "no input file".to_owned(),
-            dirs => dirs
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        anyhow::bail!(
-            "nothing to read: {what} holds no file of a known format ({KNOWN}; other files need --from)"
-        );
-    }
-    for dir in empty {
-        reporter.warn(&format!(
-            "{}: no file of a known format ({KNOWN}); nothing read from it",
-            dir.display()
-        ));
-    }
-    Ok(())
-}
-
-/// A format's name in messages (`csv`, `json`).
-pub fn format_name(format: Format) -> String {
-    use clap::ValueEnum;
-    format
-        .to_possible_value()
-        .map_or_else(|| format!("{format:?}"), |v| v.get_name().to_owned())
 }
 
 /// The profiles `validate` knows.
@@ -394,16 +278,13 @@ pub struct InputArgs {
     /// each file's path below its input folder: N runs with K = 1..N (N machines, GNU
     /// parallel, a Kubernetes indexed Job) cover every file once.
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<crate::input::Shard>,
+    pub shard: Option<recast::input::Shard>,
 
     /// Refuse a record bigger than this, in bytes of input (`64K`, `30M`, `1G`): a JSON
     /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
-    #[arg(long, value_name = "SIZE", value_parser = crate::format::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = recast::format::parse_size)]
     pub max_record_size: Option<u64>,
 }
-
-/// `--name`'s default: a field it names that no record has is a warning, not an error.
-pub const DEFAULT_NAME: &str = "{publishedDateTime:%Y-%m-%d}-{title|slug}";
 
 /// Where records go.
 #[derive(Debug, Args)]

@@ -1,20 +1,14 @@
 //! The `recast` command line: parse flags, pick readers and writers, run, report.
 
 mod cli;
-mod convert;
-mod format;
-mod input;
-mod inspect;
-mod migrate;
-mod ordered;
-mod output;
+mod commands;
 mod report;
-mod stream;
-mod validate;
+mod settings;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use recast::output;
 use recast_model::ErrorKind;
 
 use crate::cli::{Cli, Command};
@@ -38,7 +32,6 @@ mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     end_cleanly_on_signals();
-    stream::set_threads(cli.threads);
     // The record stream has its own pool; rayon serves `migrate` and the feed writers'
     // parallel item rendering, and takes the same limit.
     if let Some(threads) = cli.threads
@@ -51,10 +44,10 @@ fn main() -> ExitCode {
     }
     let reporter = Reporter::new(cli.quiet);
     let result = match &cli.command {
-        Command::Convert(args) => convert::convert(args, &reporter),
-        Command::Migrate(args) => migrate::migrate(args, &reporter),
-        Command::Inspect(args) => inspect::inspect(args, &reporter),
-        Command::Validate(args) => validate::validate(args, &reporter),
+        Command::Convert(args) => commands::convert(args, cli.threads, &reporter),
+        Command::Migrate(args) => commands::migrate(args, &reporter),
+        Command::Inspect(args) => commands::inspect(args, cli.threads, &reporter),
+        Command::Validate(args) => commands::validate(args, cli.threads, &reporter),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,
@@ -86,7 +79,7 @@ fn end_cleanly_on_signals() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            output::clean_up_after_signal();
+            eprintln!("{}", output::clean_up_after_signal());
             end_by_signal(signal);
         }
     });
@@ -110,7 +103,7 @@ fn end_by_signal(signal: i32) -> ! {
 /// Maps the first recast or I/O error in the chain to its exit code.
 fn exit_code(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
-        if cause.is::<report::UsageError>() {
+        if cause.is::<recast::UsageError>() {
             return exit::USAGE;
         }
         if let Some(error) = cause.downcast_ref::<recast_model::Error>() {

@@ -58,10 +58,12 @@ mod input;
 mod parser;
 mod pointer;
 mod read;
+mod split;
 mod write;
 
 pub use parser::Limits;
 pub use read::{JsonLinesReader, JsonReader};
+pub use split::{LineSplitter, LinesBefore, LinesPiece};
 pub use write::{JsonLinesWriter, JsonWriter, Spacing};
 
 use recast_model::{Result, Value};

@@ -26,12 +26,12 @@ pub mod error;
 pub mod path;
 pub mod record;
 pub mod scan;
-pub mod stream;
 pub mod template;
+pub mod traits;
 pub mod url;
 pub mod value;
 
 pub use error::{Error, ErrorKind, Location, Result, check_utf8, line_column};
 pub use record::{BODY, Channel, Origin, Record, strict_eq};
-pub use stream::{RecordReader, RecordWriter};
+pub use traits::{RecordReader, RecordWriter};
 pub use value::{Map, MapHasher, Number, Value};

@@ -17,15 +17,14 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use indicatif::ProgressBar;
 use recast_model::{Channel, Error, Record, Result};
 
 use crate::format::{BoxedReader, Format, ReadOptions, open_reader};
 use crate::input::Input;
 use crate::ordered::{Pool, Ticket};
+use crate::report::{NoProgress, Progress};
 
 /// Files at most this large are read whole (and parsed in parallel with others);
 /// larger ones stream.
@@ -45,19 +44,11 @@ const BYTES_IN_FLIGHT: u64 = 32 << 20;
 const RECORDS_PER_CHUNK: usize = 256;
 /// How many chunks of a streamed file may wait for the caller.
 const CHUNKS_IN_FLIGHT: usize = 4;
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// `--threads`: 0 until set, meaning every core.
-static THREADS: AtomicUsize = AtomicUsize::new(0);
-
-/// Sets the number of threads record streams use in total (`None` or 0: every core).
-pub fn set_threads(threads: Option<usize>) {
-    THREADS.store(threads.unwrap_or(0), Ordering::Relaxed);
-}
-
-/// The number of threads a record stream uses, the caller's included.
-pub fn threads() -> usize {
-    match THREADS.load(Ordering::Relaxed) {
+/// The number of threads a record stream uses, the caller's included: `threads`, or
+/// every core for `None` or 0.
+pub fn threads(threads: Option<usize>) -> usize {
+    match threads.unwrap_or(0) {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     }
@@ -83,23 +74,25 @@ pub struct RecordStream {
     /// Records of the YAML stream being read so far, to number its errors as
     /// [`recast_yaml::YamlReader`] does.
     yaml_records: u64,
-    progress: ProgressBar,
+    progress: Box<dyn Progress>,
     pool: Pool,
 }
 
 impl RecordStream {
-    /// Starts reading `inputs` on [`threads`] threads.
-    pub fn start(inputs: Vec<Input>, options: ReadOptions, progress: ProgressBar) -> RecordStream {
-        RecordStream::with_threads(inputs, options, progress, threads())
+    /// Starts reading `inputs` on every core, counting nothing.
+    pub fn new(inputs: Vec<Input>, options: ReadOptions) -> RecordStream {
+        RecordStream::start(inputs, options, None, Box::new(NoProgress))
     }
 
-    /// Starts reading `inputs` on `threads` threads in total (the caller's included).
-    pub fn with_threads(
+    /// Starts reading `inputs` on `threads` threads in total, the caller's included
+    /// (`None` or 0: every core); `progress` counts the files read.
+    pub fn start(
         inputs: Vec<Input>,
         options: ReadOptions,
-        progress: ProgressBar,
-        threads: usize,
+        threads: Option<usize>,
+        progress: Box<dyn Progress>,
     ) -> RecordStream {
+        let threads = self::threads(threads);
         let workers = threads.max(1) - 1;
         let pool = Pool::new(workers);
         // Alone, the caller reads one batch ahead at most: there is no one to share with.
@@ -152,6 +145,12 @@ impl RecordStream {
     }
 }
 
+impl Drop for RecordStream {
+    fn drop(&mut self) {
+        self.progress.finish();
+    }
+}
+
 impl Iterator for RecordStream {
     type Item = Message;
 
@@ -178,7 +177,7 @@ impl Iterator for RecordStream {
                 }
             };
             self.bytes_in_flight -= slot.bytes;
-            self.progress.inc(slot.files);
+            self.progress.advance(slot.files);
             if !items.is_empty() {
                 return Some(Message::Records(items));
             }
@@ -503,6 +502,15 @@ struct Shift {
     records: u64,
 }
 
+impl From<recast_json::LinesBefore> for Shift {
+    fn from(before: recast_json::LinesBefore) -> Shift {
+        Shift {
+            lines: before.lines,
+            records: before.records,
+        }
+    }
+}
+
 impl Shift {
     const NONE: Shift = Shift {
         lines: 0,
@@ -596,134 +604,56 @@ fn parse_documents(
     items
 }
 
-/// Cuts JSON Lines into batches of whole lines, each parsed by its own
-/// [`recast_json::JsonLinesReader`] whose lines and record numbers are then moved to
-/// the file's. Finding line breaks is cheap; parsing is what the threads share.
-///
-/// A reader of a piece behaves as the file's reader would on those lines: each line
-/// that is not blank is one record or one error, whatever it holds. Two things differ at
-/// the start of a piece, and are made up for: the reader skips a byte order mark there
-/// (a piece that would start with one starts with an extra blank line instead), and a
-/// piece's records are counted from 1 (the splitter counts the lines that are not blank,
-/// as the reader does).
+/// Cuts JSON Lines into batches of whole lines ([`recast_json::LineSplitter`]), each
+/// parsed by its own [`recast_json::JsonLinesReader`] whose lines and record numbers
+/// are then moved to the file's.
 struct LineSplit {
-    source: Option<Source>,
+    lines: recast_json::LineSplitter<Source>,
     file: Option<Arc<Path>>,
-    /// The longest line held whole: past it the rest of the file goes to one reader,
-    /// which refuses the record without holding it (a line that long is over the
-    /// record-size limit, or close to it).
-    longest_line: u64,
-    /// Lines and records before the next batch.
-    at: Shift,
-    /// The rest of the file after an overlong line, read by one reader.
-    tail: Option<(Source, Shift)>,
 }
 
 impl LineSplit {
     fn new(source: Source, file: Option<Arc<Path>>, parsing: &Parsing) -> LineSplit {
+        // Past the longest line held whole, the rest of the file goes to one reader,
+        // which refuses the record without holding it (a line that long is over the
+        // record-size limit, or close to it).
+        let longest_line = parsing.json.max_record_bytes.saturating_add(64 << 10);
         LineSplit {
-            source: Some(source),
+            lines: recast_json::LineSplitter::new(source, file.clone(), BATCH_BYTES, longest_line),
             file,
-            longest_line: parsing.json.max_record_bytes.saturating_add(64 << 10),
-            at: Shift::NONE,
-            tail: None,
         }
     }
 
     fn next_slot(&mut self, pool: &Pool, parsing: &Arc<Parsing>) -> Option<Slot> {
-        if let Some((source, shift)) = self.tail.take() {
-            let file = self.file.clone();
-            let reader = recast_json::JsonLinesReader::new(source, file).limits(parsing.json);
-            return Some(Slot {
-                work: Work::Stream(Stream::start(Box::new(reader), shift, pool)),
-                bytes: 0,
-                files: 0,
-            });
-        }
-        let source = self.source.as_mut()?;
-        let at_file_start = self.at == Shift::NONE;
-        let mut text = Vec::with_capacity(BATCH_BYTES as usize + (16 << 10));
-        let mut shift = self.at;
-        let mut failed = None;
-        let mut end = false;
-        while (text.len() as u64) < BATCH_BYTES {
-            let start = text.len();
-            match source
-                .by_ref()
-                .take(self.longest_line + 1)
-                .read_until(b'\n', &mut text)
-            {
-                Ok(0) => {
-                    end = true;
-                    break;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    text.truncate(start);
-                    failed = Some(Error::io(self.file.clone(), &e));
-                    end = true;
-                    break;
-                }
-            }
-            let line = &text[start..];
-            if !line.ends_with(b"\n") && line.len() as u64 > self.longest_line {
-                // Too long to hold: this line and the rest go to one reader.
-                let mut head = text.split_off(start);
-                let mut tail_at = self.at;
-                if !(at_file_start && start == 0) && head.starts_with(BOM) {
-                    head.insert(0, b'\n');
-                    tail_at.lines -= 1;
-                }
-                let source = self.source.take().expect("read from above");
-                let rest: Source = Box::new(Cursor::new(head).chain(source));
-                self.tail = Some((rest, tail_at));
-                break;
-            }
-            let content = match at_file_start && start == 0 {
-                true => line.strip_prefix(BOM).unwrap_or(line),
-                false => line,
-            };
-            let blank = content
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-            if start == 0 && !at_file_start && line.starts_with(BOM) {
-                // The reader would skip a mark at its start; a blank line before it
-                // keeps it where the file has it, to be refused.
-                text.insert(0, b'\n');
-                shift.lines -= 1;
-            }
-            self.at.lines += 1;
-            self.at.records += u64::from(!blank);
-        }
-        if end {
-            self.source = None;
-        }
-        if text.is_empty() && failed.is_none() {
-            return self.next_slot_after_empty(pool, parsing);
-        }
-        let bytes = text.len() as u64;
         let file = self.file.clone();
         let limits = parsing.json;
-        let ticket = pool.spawn(move || {
-            let reader = recast_json::JsonLinesReader::new(&text[..], file).limits(limits);
-            let mut items: Vec<Result<Record>> = reader.collect();
-            shift.apply_all(&mut items);
-            items.extend(failed.map(Err));
-            items
-        });
-        Some(Slot {
-            work: Work::Batch { ticket, yaml: None },
-            bytes,
-            files: 0,
+        Some(match self.lines.next()? {
+            Ok(recast_json::LinesPiece::Rest { input, before }) => {
+                let reader = recast_json::JsonLinesReader::new(Box::new(input) as Source, file)
+                    .limits(limits);
+                Slot {
+                    work: Work::Stream(Stream::start(Box::new(reader), before.into(), pool)),
+                    bytes: 0,
+                    files: 0,
+                }
+            }
+            Ok(recast_json::LinesPiece::Lines { text, before }) => {
+                let bytes = text.len() as u64;
+                let shift = Shift::from(before);
+                let ticket = pool.spawn(move || {
+                    let reader = recast_json::JsonLinesReader::new(&text[..], file).limits(limits);
+                    let mut items: Vec<Result<Record>> = reader.collect();
+                    shift.apply_all(&mut items);
+                    items
+                });
+                Slot {
+                    work: Work::Batch { ticket, yaml: None },
+                    bytes,
+                    files: 0,
+                }
+            }
+            Err(error) => Slot::ready(vec![Err(error)], 0),
         })
-    }
-
-    /// No lines were read: the file ended, or its next line is too long to hold.
-    fn next_slot_after_empty(&mut self, pool: &Pool, parsing: &Arc<Parsing>) -> Option<Slot> {
-        match self.tail {
-            Some(_) => self.next_slot(pool, parsing),
-            None => None,
-        }
     }
 }
 
@@ -733,10 +663,12 @@ mod tests {
 
     use super::*;
 
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+
     /// Everything a stream hands over, as text: records as JSON with their origin
     /// line, errors as messages.
     fn run(inputs: Vec<Input>, threads: usize, options: ReadOptions) -> Vec<String> {
-        let stream = RecordStream::with_threads(inputs, options, ProgressBar::hidden(), threads);
+        let stream = RecordStream::start(inputs, options, Some(threads), Box::new(NoProgress));
         let mut out = Vec::new();
         for message in stream {
             match message {

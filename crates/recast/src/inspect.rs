@@ -1,30 +1,78 @@
-//! `recast inspect`: an archive at a glance. A table by default, JSON with `--json`.
+//! The inspect engine (`recast inspect`): an archive at a glance, as a table or JSON.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use recast_migrate::ArchiveStats;
 use recast_model::{Map, Number, Value};
 
-use crate::cli::InspectArgs;
-use crate::input::{Inputs, Message, RecordStream};
-use crate::report::Reporter;
+use crate::checks::{FieldsSeen, check_found, check_select};
+use crate::format::{Format, ReadOptions};
+use crate::input::Inputs;
+use crate::pipeline::{Message, RecordStream};
+use crate::report::Report;
 
 /// The longest example shown in the table, in characters.
 const EXAMPLE_CHARS: usize = 48;
 
-/// Reads every input and prints its statistics; files that fail are listed, not fatal.
-pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
-    let options = args.read.options(&args.csv.as_csv())?;
-    let inputs = Inputs::collect(&args.inputs, args.from)?;
-    for warning in &inputs.warnings {
-        reporter.warn(warning);
+/// What `inspect` reads (`recast inspect`'s flags).
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct InspectOptions {
+    /// Files and folders to read; `-` is standard input.
+    pub inputs: Vec<PathBuf>,
+    /// The input format, instead of each file's extension or content.
+    pub from: Option<Format>,
+    /// How records are read.
+    pub read: ReadOptions,
+    /// Threads in total, the caller's included (`None`: every core).
+    pub threads: Option<usize>,
+}
+
+/// An archive at a glance: its fields, their types and dates, the records that failed.
+#[non_exhaustive]
+pub struct Inspection {
+    /// The statistics of every record read.
+    pub stats: ArchiveStats,
+    /// How many files were read.
+    pub files: usize,
+}
+
+impl Inspection {
+    /// The statistics as a table for a terminal.
+    pub fn table(&self) -> String {
+        table(&self.stats, self.files)
     }
-    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
-    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
-    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
+
+    /// The statistics as JSON: `{records, files, fields: [{path, types, present,
+    /// example, dates?}], dates: [{path, min, max, parsed, unparsed}], failed: [message]}`,
+    /// ending with a line break.
+    pub fn to_json(&self) -> recast_model::Result<String> {
+        let mut json = recast_json::to_json_string(&to_value(&self.stats, self.files), true)?;
+        if !json.ends_with('\n') {
+            json.push('\n');
+        }
+        Ok(json)
+    }
+}
+
+/// Reads every input and gathers its statistics; records that fail are listed, not fatal.
+pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<Inspection> {
+    let inputs = Inputs::collect(&options.inputs, options.from)?;
+    for warning in &inputs.warnings {
+        report.warn(warning);
+    }
+    check_found(&options.inputs, &inputs, report)?;
+    check_select(options.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);
     let files = inputs.files.len();
-    let progress = reporter.progress(files);
-    let stream = RecordStream::start(inputs.files, options, progress.clone());
+    let progress = report.progress(files);
+    let stream = RecordStream::start(
+        inputs.files,
+        options.read.clone(),
+        options.threads,
+        progress,
+    );
     let mut stats = ArchiveStats::default();
     for message in stream {
         if let Message::Records(items) = message {
@@ -39,22 +87,8 @@ pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             }
         }
     }
-    progress.finish_and_clear();
-    schema_columns.warn_schema(reporter);
-    let text = if args.json {
-        let mut json = recast_json::to_json_string(&to_value(&stats, files), true)?;
-        if !json.ends_with('\n') {
-            json.push('\n');
-        }
-        json
-    } else {
-        table(&stats, files)
-    };
-    // Not `print!`, which panics when standard output is closed (`| head -1`).
-    let mut out = crate::output::stdout();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(0)
+    schema_columns.warn_schema(report);
+    Ok(Inspection { stats, files })
 }
 
 fn count(n: u64) -> Value {

@@ -1,4 +1,4 @@
-//! `recast migrate`: apply a plan of edits to every record of an archive, in place or
+//! The migrate engine (`recast migrate`): apply a plan of edits to every record of an archive, in place or
 //! into another format, safely.
 //!
 //! The run has two phases. First every input is read and every edit applied (files in
@@ -30,67 +30,145 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, bail};
-use clap::CommandFactory;
 use rayon::prelude::*;
-use recast_migrate::{Edit, Plan, PlanReport};
+use recast_migrate::{Plan, PlanReport};
 use recast_model::{Channel, Error, Location, Record, Value};
 
-use crate::cli::{Cli, MigrateArgs};
-use crate::format::{
-    Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_reader, open_writer,
-};
+use crate::checks::{FieldsSeen, check_edits, check_found, check_select, check_write_options};
+use crate::error::{usage, usage_bail};
+use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
-use crate::output::{AtomicFile, OutDir, OutputFile};
-use crate::report::{Reporter, usage, usage_bail};
+use crate::output::{
+    AtomicFile, OutDir, OutputFile, check_out_dir, count_replacements, refuse_folder,
+};
+use crate::report::Report;
 
 /// How many files one parallel batch reads and migrates.
 const FILES_PER_BATCH: usize = 1024;
 
-/// Runs a migration; returns how many files were skipped (`--keep-going`).
-pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
+/// What a migration reads, the edits it applies and where it writes
+/// (`recast migrate`'s flags).
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct MigrateOptions {
+    /// Files and folders to migrate (not standard input).
+    pub inputs: Vec<PathBuf>,
+    /// The input format, instead of each file's extension or content.
+    pub from: Option<Format>,
+    /// The edits, in the order they apply ([`read_plan`] reads a plan file).
+    pub plan: Plan,
+    /// Each edit's name in messages (`--set title.sub=1`, `plan.yaml edit 2`); edits
+    /// without one are named `edit N`.
+    pub labels: Vec<String>,
+    /// Rewrite each file in place, in its own format and form.
+    pub in_place: bool,
+    /// The output format of `output` or `out_dir`.
+    pub to: Option<Format>,
+    /// Write every record to this one file.
+    pub output: Option<PathBuf>,
+    /// Write each file, migrated, to this folder (same relative paths).
+    pub out_dir: Option<PathBuf>,
+    /// Replace files already in `out_dir`.
+    pub force: bool,
+    /// Read and migrate, write nothing: [`Migration::diffs`] shows what would change.
+    pub dry_run: bool,
+    /// How many diffs a dry run renders (`None`: 3).
+    pub diffs: Option<usize>,
+    /// Skip files that fail (each is reported) instead of writing nothing.
+    pub keep_going: bool,
+    /// How records are read.
+    pub read: ReadOptions,
+    /// How records are written (`write.feed.assume_tz` also gives zone-less dates their
+    /// zone in the edits).
+    pub write: WriteOptions,
+}
+
+/// What a migration did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Migration {
+    /// Files skipped because of errors (`keep_going`) or because they changed on disk.
+    pub skipped: u64,
+    /// The counts in a line: `13 changed, 0 unchanged, 0 skipped in 56 ms`.
+    pub summary: String,
+    /// A dry run's unified diffs of the first changed files.
+    pub diffs: Vec<String>,
+    /// Changed files beyond those of `diffs`.
+    pub more_changed: usize,
+}
+
+/// Reads a plan file (YAML: a list of edits) into a plan and the edits' names for
+/// messages (`plan.yaml edit 2`).
+pub fn read_plan(path: &Path) -> anyhow::Result<(Plan, Vec<String>)> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read plan {}", path.display()))?;
+    let value = recast_yaml::parse_value(&text, Some(path.into()), 1, &Default::default())
+        .with_context(|| format!("plan {}", path.display()))?;
+    let plan = Plan::from_value(&value, &scalar)
+        .map_err(|e| usage(format!("plan {}: {e}", path.display())))?;
+    let labels = (1..=plan.edits.len())
+        .map(|n| format!("plan {} edit {n}", path.display()))
+        .collect();
+    Ok((plan, labels))
+}
+
+/// A value as edit flags and plans write it, a YAML scalar: plain text resolves
+/// (`false`, `39`, `~`); quoted text is a string.
+pub fn scalar(text: &str) -> Value {
+    let quoted = text.len() >= 2
+        && ((text.starts_with('"') && text.ends_with('"'))
+            || (text.starts_with('\'') && text.ends_with('\'')));
+    match quoted {
+        true => recast_yaml::parse_value(text, None, 1, &Default::default())
+            .ok()
+            .filter(|v| v.as_str().is_some())
+            .unwrap_or_else(|| recast_yaml::parse_scalar(text)),
+        false => recast_yaml::parse_scalar(text),
+    }
+}
+
+/// Runs a migration: reads every input, applies the plan, then writes (unless a dry run).
+pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<Migration> {
+    let args = options;
     let started = Instant::now();
-    let (plan, labels) = build_plan(args)?;
+    let plan = &options.plan;
+    let labels: Vec<String> = (0..plan.edits.len())
+        .map(|n| {
+            options
+                .labels
+                .get(n)
+                .cloned()
+                .unwrap_or_else(|| format!("edit {}", n + 1))
+        })
+        .collect();
     if plan.is_empty() {
         usage_bail!(
             "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
         );
     }
-    if args.diff.is_some() && !args.dry_run {
+    if options.diffs.is_some() && !options.dry_run {
         usage_bail!(
             "--diff N sets how many diffs a dry run shows; add --dry-run (without it the migration runs)"
         );
     }
-    let csv = csv_settings(&args.csv)?;
-    let feed = feed_settings(&args.feed)?;
     let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
     for warning in &inputs.warnings {
-        reporter.warn(warning);
+        report.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
         usage_bail!("migrate reads files and folders, not standard input");
     }
-    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
-    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
+    check_found(&args.inputs, &inputs, report)?;
+    check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
-    crate::cli::check_write_flags(&args.csv, &args.feed, target.format())?;
-    let schema_columns = crate::report::FieldsSeen::for_schema(&csv, &inputs);
-    let read_options = ReadOptions {
-        select: args.read.select.clone(),
-        max_record_size: args.read.max_record_size,
-        csv: csv.clone(),
-        feed: feed.read,
-    };
-    let mut base_write = WriteOptions {
-        channel: feed.channel,
-        csv,
-        feed: feed.write,
-    };
-    // Feeds read dates without a zone in `--assume-tz`.
-    base_write.feed.assume_tz = args.assume_tz.clone();
+    check_write_options(&args.write, target.format())?;
+    let schema_columns = FieldsSeen::for_schema(&args.read.csv, &inputs);
+    let read_options = args.read.clone();
+    let base_write = args.write.clone();
     let roots: Vec<PathBuf> = args.inputs.clone();
 
     // Phase 1: read and migrate everything; nothing is written.
-    let progress = reporter.progress(inputs.files.len());
+    let progress = report.progress(inputs.files.len());
     let mut results = Vec::with_capacity(inputs.files.len());
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
         let migrated: Vec<anyhow::Result<Migrated>> = batch
@@ -98,7 +176,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             .map(|input| {
                 migrate_file(
                     input,
-                    &plan,
+                    plan,
                     &target,
                     args.dry_run,
                     &read_options,
@@ -107,10 +185,10 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                 )
             })
             .collect();
-        progress.inc(batch.len() as u64);
+        progress.advance(batch.len() as u64);
         results.extend(migrated);
     }
-    progress.finish_and_clear();
+    progress.finish();
 
     let mut files = Vec::with_capacity(results.len());
     let mut skipped = 0u64;
@@ -119,7 +197,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             Ok(file) => files.push(file),
             Err(error) => {
                 let note = if args.keep_going { " (skipped)" } else { "" };
-                reporter.error(&format!("{error:#}{note}"));
+                report.skipped(&format!("{error:#}{note}"));
                 skipped += 1;
             }
         }
@@ -131,32 +209,33 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     }
     for file in &files {
         if let (Some(reason), Some(path)) = (&file.left_alone, &file.input.path) {
-            reporter.warn(&format!("{}: skipped: {reason}", path.display()));
+            report.warn(&format!("{}: skipped: {reason}", path.display()));
         }
     }
-    let mut report = PlanReport::new(&plan);
+    let mut plan_report = PlanReport::new(plan);
     let mut schema_seen = schema_columns;
     for file in &files {
-        report.merge(&file.report);
+        plan_report.merge(&file.report);
         schema_seen.merge(&file.schema_columns);
     }
-    schema_seen.warn_schema(reporter);
-    crate::report::check_edits(&report, &labels, reporter)?;
+    schema_seen.warn_schema(report);
+    check_edits(&plan_report, &labels, report)?;
     let mut summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
-        print_diffs(&files, args.diff.unwrap_or(DIFFS_SHOWN));
-        eprintln!(
-            "recast: dry run: {}; nothing written",
-            summary.text("would change", started)
-        );
-        return Ok(skipped);
+        let (diffs, more_changed) = diffs(&files, args.diffs.unwrap_or(DIFFS_SHOWN));
+        return Ok(Migration {
+            skipped,
+            summary: summary.text("would change", started),
+            diffs,
+            more_changed,
+        });
     }
 
     // Phase 2: write.
     match &target {
         Target::InPlace => {
-            let changed_on_disk = replace_in_place(&files, reporter)?;
+            let changed_on_disk = replace_in_place(&files, report)?;
             summary.changed -= changed_on_disk;
             summary.skipped += changed_on_disk as u64;
             skipped += changed_on_disk as u64;
@@ -200,80 +279,15 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             out.commit()?;
         }
     }
-    eprintln!("recast: migrate: {}", summary.text("changed", started));
-    Ok(skipped)
+    Ok(Migration {
+        skipped,
+        summary: summary.text("changed", started),
+        ..Migration::default()
+    })
 }
 
 /// How many changed files a dry run shows the diff of, without `--diff N`.
 const DIFFS_SHOWN: usize = 3;
-
-/// The plan file's edits first, then the edit flags in command-line order; with each
-/// edit, its name for messages (`--set title.sub=1`, `plan.yaml edit 2 (set)`).
-fn build_plan(args: &MigrateArgs) -> anyhow::Result<(Plan, Vec<String>)> {
-    // A YAML scalar: plain text resolves (`false`, `39`, `~`); quoted text is a string.
-    let scalar = |text: &str| {
-        let quoted = text.len() >= 2
-            && ((text.starts_with('"') && text.ends_with('"'))
-                || (text.starts_with('\'') && text.ends_with('\'')));
-        match quoted {
-            true => recast_yaml::parse_value(text, None, 1, &Default::default())
-                .ok()
-                .filter(|v| v.as_str().is_some())
-                .unwrap_or_else(|| recast_yaml::parse_scalar(text)),
-            false => recast_yaml::parse_scalar(text),
-        }
-    };
-    let mut edits = Vec::new();
-    let mut labels = Vec::new();
-    if let Some(path) = &args.plan {
-        let text = fs::read_to_string(path)
-            .with_context(|| format!("cannot read plan {}", path.display()))?;
-        let value =
-            recast_yaml::parse_value(&text, Some(path.as_path().into()), 1, &Default::default())
-                .with_context(|| format!("plan {}", path.display()))?;
-        let plan = Plan::from_value(&value, &scalar)
-            .map_err(|e| usage(format!("plan {}: {e}", path.display())))?;
-        labels.extend((1..=plan.edits.len()).map(|n| format!("plan {} edit {n}", path.display())));
-        edits.extend(plan.edits);
-    }
-    let kinds: [(&str, &str, &[String]); 7] = [
-        ("rename", "rename", &args.rename),
-        ("delete", "delete", &args.delete),
-        ("set", "set", &args.set),
-        ("default", "default", &args.default),
-        ("date", "date", &args.date),
-        ("where", "filter", &args.filter),
-        ("template", "template", &args.template),
-    ];
-    // Clap keeps each flag's values apart; their positions on the command line give the
-    // order the edits apply in.
-    let matches = Cli::command()
-        .try_get_matches_from(std::env::args_os())
-        .ok();
-    let sub = matches
-        .as_ref()
-        .and_then(|m| m.subcommand_matches("migrate"));
-    let mut flagged: Vec<(usize, Edit, String)> = Vec::new();
-    for (rank, (kind, id, values)) in kinds.iter().enumerate() {
-        let indices: Vec<usize> = sub
-            .and_then(|m| m.indices_of(id))
-            .map(|i| i.collect())
-            .unwrap_or_default();
-        for (n, value) in values.iter().enumerate() {
-            let position = indices.get(n).copied().unwrap_or(usize::MAX / 8 * rank + n);
-            let edit = Edit::from_flag(kind, value, &scalar).map_err(usage)?;
-            flagged.push((position, edit, format!("--{kind} {value}")));
-        }
-    }
-    flagged.sort_by_key(|(position, ..)| *position);
-    for (_, edit, label) in flagged {
-        edits.push(edit);
-        labels.push(label);
-    }
-    let mut plan = Plan::new(edits);
-    plan.assume_zone(args.assume_tz.as_ref());
-    Ok((plan, labels))
-}
 
 /// Where the migrated records go.
 enum Target {
@@ -289,7 +303,7 @@ enum Target {
 }
 
 impl Target {
-    fn from_args(args: &MigrateArgs, inputs: &Inputs) -> anyhow::Result<Target> {
+    fn from_args(args: &MigrateOptions, inputs: &Inputs) -> anyhow::Result<Target> {
         if args.in_place {
             if args.to.is_some() {
                 usage_bail!(
@@ -299,7 +313,7 @@ impl Target {
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
-            crate::output::refuse_folder(path)?;
+            refuse_folder(path)?;
             let input = inputs.files.first().map(|input| input.format);
             let format = match args.to.or_else(|| Format::of_output(path, input)) {
                 Some(format) => format,
@@ -314,7 +328,7 @@ impl Target {
             });
         }
         if let Some(dir) = &args.out_dir {
-            crate::output::check_out_dir(dir, &args.inputs)?;
+            check_out_dir(dir, &args.inputs)?;
             return Ok(Target::Dir {
                 dir: dir.clone(),
                 format: args.to,
@@ -361,7 +375,7 @@ struct Migrated {
     /// What each edit did to this file's records.
     report: PlanReport,
     /// Which `--schema` columns its records have.
-    schema_columns: crate::report::FieldsSeen,
+    schema_columns: FieldsSeen,
 }
 
 /// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
@@ -372,7 +386,7 @@ fn migrate_file(
     keep_diff: bool,
     read_options: &ReadOptions,
     write: &WriteOptions,
-    mut schema_columns: crate::report::FieldsSeen,
+    mut schema_columns: FieldsSeen,
 ) -> anyhow::Result<Migrated> {
     let path = input
         .path
@@ -559,11 +573,10 @@ fn relative_path(path: &Path, roots: &[PathBuf]) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("untitled"))
 }
 
-/// Prints the unified diffs of the first `limit` changed files on standard output.
-fn print_diffs(files: &[Migrated], limit: usize) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
+/// The unified diffs of the first `limit` changed files, and how many more changed.
+fn diffs(files: &[Migrated], limit: usize) -> (Vec<String>, usize) {
     let changed: Vec<&Migrated> = files.iter().filter(|f| f.changed).collect();
+    let mut diffs = Vec::new();
     for file in changed.iter().take(limit) {
         let Some((old, new)) = &file.diff else {
             continue;
@@ -580,16 +593,14 @@ fn print_diffs(files: &[Migrated], limit: usize) {
             (format!("a/{name}"), format!("b/{name}"))
         };
         let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
-        let text = diff
-            .unified_diff()
-            .context_radius(2)
-            .header(&a, &b)
-            .to_string();
-        let _ = out.write_all(text.as_bytes());
+        diffs.push(
+            diff.unified_diff()
+                .context_radius(2)
+                .header(&a, &b)
+                .to_string(),
+        );
     }
-    if changed.len() > limit {
-        let _ = writeln!(out, "… and {} more changed file(s)", changed.len() - limit);
-    }
+    (diffs, changed.len().saturating_sub(limit))
 }
 
 /// The counts a run ends with: files in place, records into another format.
@@ -946,7 +957,7 @@ struct Staged<'a> {
 /// Phase 2 in place: stage every new text, check nothing changed on disk, then rename
 /// each staged file over its target and sync the folders. Returns how many files were
 /// skipped because they changed on disk between the check and their rename.
-fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<usize> {
+fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<usize> {
     let changed: Vec<(&Path, &String, &Snapshot)> = files
         .iter()
         .filter(|file| file.changed)
@@ -963,7 +974,7 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
     // Check every file can be replaced before the first is: each staged beside its
     // target (the folder is writable, the disk has room), each target still a regular
     // file, unchanged since it was read.
-    let progress = reporter.progress(changed.len());
+    let progress = report.progress(changed.len());
     let mut staged = Vec::with_capacity(changed.len());
     let mut problems = Vec::new();
     let mut io_problem = false;
@@ -987,13 +998,13 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
                 problems.push(format!("{error:#}"));
             }
         }
-        progress.inc(1);
+        progress.advance(1);
     }
-    progress.finish_and_clear();
+    progress.finish();
     if !problems.is_empty() {
         // Dropping `staged` removes the temporary files.
         for problem in &problems {
-            reporter.error(problem);
+            report.skipped(problem);
         }
         let message = format!(
             "{} file(s) cannot be replaced (above); nothing was replaced",
@@ -1010,7 +1021,7 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
 
     let total = staged.len();
     // An interrupted run then says how many files it had replaced.
-    crate::output::count_replacements(total);
+    count_replacements(total);
     let mut replaced: Vec<&Path> = Vec::with_capacity(total);
     let mut changed_on_disk = Vec::new();
     let mut folders = BTreeSet::new();
@@ -1028,16 +1039,16 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
                 folders.extend(folder);
             }
             Err(error) => {
-                sync_folders(&folders, reporter);
+                sync_folders(&folders, report);
                 let not_replaced: Vec<&Path> = std::iter::once(file.named)
                     .chain(pending.map(|rest| rest.named))
                     .chain(changed_on_disk.iter().copied())
                     .collect();
                 for path in &replaced {
-                    eprintln!("recast: replaced: {}", path.display());
+                    report.notice(&format!("replaced: {}", path.display()));
                 }
                 for path in &not_replaced {
-                    eprintln!("recast: not replaced: {}", path.display());
+                    report.notice(&format!("not replaced: {}", path.display()));
                 }
                 return Err(error).with_context(|| {
                     format!(
@@ -1050,9 +1061,9 @@ fn replace_in_place(files: &[Migrated], reporter: &Reporter) -> anyhow::Result<u
             }
         }
     }
-    sync_folders(&folders, reporter);
+    sync_folders(&folders, report);
     for path in &changed_on_disk {
-        reporter.error(&format!(
+        report.skipped(&format!(
             "{}: changed on disk while the run was replacing files; not replaced (run again to migrate it)",
             path.display()
         ));
@@ -1077,7 +1088,7 @@ fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, AtomicFile)> {
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.
-fn sync_folders(folders: &BTreeSet<PathBuf>, reporter: &Reporter) {
+fn sync_folders(folders: &BTreeSet<PathBuf>, report: &dyn Report) {
     for folder in folders {
         let folder = if folder.as_os_str().is_empty() {
             Path::new(".")
@@ -1085,7 +1096,7 @@ fn sync_folders(folders: &BTreeSet<PathBuf>, reporter: &Reporter) {
             folder
         };
         if let Err(error) = fs::File::open(folder).and_then(|dir| dir.sync_all()) {
-            reporter.warn(&format!(
+            report.warn(&format!(
                 "{}: cannot sync the folder ({error}); a power cut could undo its renames",
                 folder.display()
             ));

@@ -1,4 +1,4 @@
-//! `recast convert`: read every input, write every record, in order.
+//! The convert engine (`recast convert`): read every input, write every record, in order.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -9,40 +9,77 @@ use anyhow::Context;
 use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
-use crate::cli::{ConvertArgs, OutputArgs};
-use crate::format::{Format, ReadOptions, WriteOptions, csv_settings, feed_settings, open_writer};
-use crate::input::{INDEX_FILE, Inputs, Message, RecordStream};
-use crate::output::{OutDir, OutputFile, check_out_dir};
-use crate::report::{FieldsSeen, Reporter, usage, usage_bail};
+use crate::checks::{FieldsSeen, check_found, check_select, check_template, check_write_options};
+use crate::error::{usage, usage_bail};
+use crate::format::{Format, ReadOptions, WriteOptions, open_writer};
+use crate::input::{INDEX_FILE, Inputs, Shard};
+use crate::output::{OutDir, OutputFile, check_out_dir, refuse_folder};
+use crate::pipeline::{Message, RecordStream};
+use crate::report::Report;
 
-/// Runs a conversion; returns how many records failed (skipped with `--keep-going`).
-pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
-    let csv = csv_settings(&args.csv)?;
-    let mut feed = feed_settings(&args.feed)?;
-    feed.write.assume_tz = args.output.assume_tz.clone();
-    if let Some(dir) = &args.output.out_dir {
-        check_out_dir(dir, &args.input.inputs)?;
+/// The file names `out_dir` gives records when no `name` template is set.
+pub const DEFAULT_NAME: &str = "{publishedDateTime:%Y-%m-%d}-{title|slug}";
+
+/// What a conversion reads and where it writes (`recast convert`'s flags).
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct ConvertOptions {
+    /// Files and folders to read; `-` is standard input. Folders are walked.
+    pub inputs: Vec<PathBuf>,
+    /// The input format, instead of each file's extension or content.
+    pub from: Option<Format>,
+    /// Read only this share of the files found.
+    pub shard: Option<Shard>,
+    /// Skip records that fail (each is reported) instead of stopping at the first.
+    pub keep_going: bool,
+    /// How records are read.
+    pub read: ReadOptions,
+    /// How records are written; the channel is filled from `_index.md` and input feeds.
+    pub write: WriteOptions,
+    /// The output format, instead of the output's extension.
+    pub to: Option<Format>,
+    /// One output file (`None` and no `out_dir`: standard output).
+    pub output: Option<PathBuf>,
+    /// One file per record in this folder, named by `name`.
+    pub out_dir: Option<PathBuf>,
+    /// Replace files already in `out_dir`.
+    pub force: bool,
+    /// The template of `out_dir`'s file names (`None`: [`DEFAULT_NAME`]).
+    pub name: Option<String>,
+    /// Threads in total, the caller's included (`None`: every core).
+    pub threads: Option<usize>,
+}
+
+/// Runs a conversion; returns how many records failed (skipped with `keep_going`).
+///
+/// ```no_run
+/// # fn main() -> anyhow::Result<()> {
+/// let mut options = recast::ConvertOptions::default();
+/// options.inputs = vec!["content/posts".into()];
+/// options.output = Some("public/feed.xml".into());
+/// recast::convert(&options, &recast::Silent)?;
+/// # Ok(()) }
+/// ```
+pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<u64> {
+    if let Some(dir) = &options.out_dir {
+        check_out_dir(dir, &options.inputs)?;
     }
     let inputs = Inputs::collect_except(
-        &args.input.inputs,
-        args.input.from,
-        args.input.shard,
-        args.output.output.as_deref(),
+        &options.inputs,
+        options.from,
+        options.shard,
+        options.output.as_deref(),
     )?;
     for warning in &inputs.warnings {
-        reporter.warn(warning);
+        report.warn(warning);
     }
     // A shard may rightly hold no file (more machines than files).
-    if args.input.shard.is_none() {
-        crate::cli::check_found(&args.input.inputs, &inputs, reporter)?;
+    if options.shard.is_none() {
+        check_found(&options.inputs, &inputs, report)?;
     }
-    crate::cli::check_select(args.input.select.as_deref(), &inputs)?;
-    // The channel: the flags first, then `_index.md`, then an input feed's.
-    let mut write_options = WriteOptions {
-        channel: feed.channel,
-        csv: csv.clone(),
-        feed: feed.write,
-    };
+    check_select(options.read.select.as_deref(), &inputs)?;
+    // The channel: the options first, then `_index.md`, then an input feed's.
+    let mut write_options = options.write.clone();
     if let Some(index) = inputs.index_channel()? {
         write_options.channel.fill_from(&index);
     }
@@ -51,22 +88,22 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         .iter()
         .find(|input| !input.sniff)
         .map(|input| input.format);
-    let format = output_format(&args.output, first_input)?;
-    crate::cli::check_write_flags(&args.csv, &args.feed, Some(format))?;
+    let format = output_format(options, first_input)?;
+    check_write_options(&write_options, Some(format))?;
     let mut columns = match format {
-        Format::Csv | Format::Tsv => FieldsSeen::new(args.csv.fields.iter().flatten()),
+        Format::Csv | Format::Tsv => FieldsSeen::new(&options.write.csv.fields()),
         _ => FieldsSeen::default(),
     };
-    let mut schema_columns = FieldsSeen::for_schema(&csv, &inputs);
-    let mut sink = Sink::open(&args.output, format, &args.input.inputs)?;
-    let options = ReadOptions {
-        select: args.input.select.clone(),
-        max_record_size: args.input.max_record_size,
-        csv,
-        feed: feed.read,
-    };
-    let progress = reporter.progress(inputs.files.len());
-    let stream = RecordStream::start(inputs.files, options, progress.clone());
+    let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);
+    let name = options.name.as_deref().unwrap_or(DEFAULT_NAME);
+    let mut sink = Sink::open(options, name, format)?;
+    let progress = report.progress(inputs.files.len());
+    let stream = RecordStream::start(
+        inputs.files,
+        options.read.clone(),
+        options.threads,
+        progress,
+    );
     let mut failed = 0;
     let mut records = 0u64;
     for message in stream {
@@ -81,8 +118,8 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                             schema_columns.add(&record);
                             sink.write(record, &write_options)?;
                         }
-                        Err(error) if args.input.keep_going => {
-                            reporter.error(&error);
+                        Err(error) if options.keep_going => {
+                            report.skipped(&error);
                             failed += 1;
                         }
                         Err(error) => return Err(error.into()),
@@ -91,36 +128,30 @@ pub fn convert(args: &ConvertArgs, reporter: &Reporter) -> anyhow::Result<u64> {
             }
         }
     }
-    progress.finish_and_clear();
     if records == 0 {
-        reporter.warn("no record was read: the output holds none");
+        report.warn("no record was read: the output holds none");
     }
     // Checked before the output is committed: a file or folder is then left as it was.
     columns.check_fields()?;
-    schema_columns.warn_schema(reporter);
+    schema_columns.warn_schema(report);
     if let Sink::Folder { gaps, .. } = &sink {
-        let chosen = args.output.name != crate::cli::DEFAULT_NAME;
-        crate::report::check_template(
-            gaps,
-            &format!("--name {}", args.output.name),
-            chosen,
-            reporter,
-        )?;
+        let chosen = options.name.as_deref().is_some_and(|n| n != DEFAULT_NAME);
+        check_template(gaps, &format!("--name {name}"), chosen, report)?;
     }
     sink.finish(&write_options)?;
     Ok(failed)
 }
 
-/// `--to`, else `-o`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input` is
-/// the first input's format), else Markdown for `--out-dir` and JSON for stdout.
-pub fn output_format(args: &OutputArgs, input: Option<Format>) -> anyhow::Result<Format> {
-    if let Some(path) = &args.output {
-        crate::output::refuse_folder(path)?;
+/// `to`, else `output`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input`
+/// is the first input's format), else Markdown for `out_dir` and JSON for stdout.
+fn output_format(options: &ConvertOptions, input: Option<Format>) -> anyhow::Result<Format> {
+    if let Some(path) = &options.output {
+        refuse_folder(path)?;
     }
-    if let Some(format) = args.to {
+    if let Some(format) = options.to {
         return Ok(format);
     }
-    match (&args.output, &args.out_dir) {
+    match (&options.output, &options.out_dir) {
         (Some(path), _) => Format::of_output(path, input).ok_or_else(|| {
             usage(format!(
                 "cannot tell the output format from {}; use --to",
@@ -155,21 +186,21 @@ enum Sink {
 }
 
 impl Sink {
-    /// `inputs`: the command line's, which `--out-dir` never overwrites.
-    fn open(args: &OutputArgs, format: Format, inputs: &[PathBuf]) -> anyhow::Result<Sink> {
-        if let Some(dir) = &args.out_dir {
-            let template = Template::parse(&args.name)
+    /// `options.inputs` are never overwritten by `out_dir`; `name` is its template.
+    fn open(options: &ConvertOptions, name: &str, format: Format) -> anyhow::Result<Sink> {
+        if let Some(dir) = &options.out_dir {
+            let template = Template::parse(name)
                 .map_err(|message| usage(format!("--name: {message}")))?
-                .assume_zone(args.assume_tz.clone());
+                .assume_zone(options.write.feed.assume_tz.clone());
             return Ok(Sink::Folder {
                 format,
-                out: OutDir::create(dir, args.force, inputs)?,
+                out: OutDir::create(dir, options.force, &options.inputs)?,
                 template,
                 gaps: Default::default(),
             });
         }
 
-        let target = match &args.output {
+        let target = match &options.output {
             Some(path) => OutputFile::create(path)?,
             None => OutputFile::Stdout,
         };

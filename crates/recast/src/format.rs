@@ -5,11 +5,11 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use clap::ValueEnum;
 use recast_model::{Channel, RecordReader, RecordWriter, Result};
 
 /// A format name as `--from`/`--to` take it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// Markdown files with YAML front matter, one record each.
     Md,
@@ -75,6 +75,11 @@ impl Format {
             });
         }
         Format::from_extension(path)
+    }
+
+    /// The format's name, as `--from` and `--to` spell it (`csv`, `json`).
+    pub fn name(self) -> &'static str {
+        self.extension()
     }
 
     /// The extension files of this format are written with.
@@ -235,18 +240,42 @@ pub struct WriteOptions {
 /// `--schema`).
 #[derive(Debug, Clone, Default)]
 pub struct CsvSettings {
-    delimiter: Option<u8>,
-    read: recast_csv::CsvReadOptions,
-    write: recast_csv::CsvWriteOptions,
+    pub(crate) delimiter: Option<u8>,
+    pub(crate) read: recast_csv::CsvReadOptions,
+    pub(crate) write: recast_csv::CsvWriteOptions,
 }
 
 impl CsvSettings {
+    /// Settings from `--delimiter` (`None`: sniffed, or tab for TSV) and the read and
+    /// write options of the CSV crate.
+    pub fn new(
+        delimiter: Option<u8>,
+        read: recast_csv::CsvReadOptions,
+        write: recast_csv::CsvWriteOptions,
+    ) -> CsvSettings {
+        CsvSettings {
+            delimiter,
+            read,
+            write,
+        }
+    }
+
     /// The columns `--schema` names (dotted), to check that some record has them.
     pub fn schema_columns(&self) -> Vec<String> {
         self.read
             .schema
             .iter()
             .flat_map(|schema| schema.columns())
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// The columns `--fields` names, to check that some record has them.
+    pub fn fields(&self) -> Vec<String> {
+        self.write
+            .fields
+            .iter()
+            .flatten()
             .map(ToString::to_string)
             .collect()
     }
@@ -272,6 +301,7 @@ impl CsvSettings {
         }
     }
 
+    /// The writer options that write a sheet of `format` back as these settings read it.
     pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
         recast_csv::CsvWriteOptions {
             delimiter: self.delimiter_for(format),
@@ -279,99 +309,6 @@ impl CsvSettings {
             ..self.write.clone()
         }
     }
-}
-
-/// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
-/// `--delimiter` that is not one ASCII character, is an error.
-pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
-    use anyhow::Context;
-    let delimiter = match args.delimiter.as_deref() {
-        None => None,
-        Some("tab" | "\\t" | "\t") => Some(b'\t'),
-        Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
-            Some(d.as_bytes()[0])
-        }
-        Some(d) => {
-            return Err(crate::report::usage(format!(
-                "--delimiter must be one ASCII character (or `tab`), not {d:?}"
-            )));
-        }
-    };
-    let schema = match &args.schema {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read --schema {}", path.display()))?;
-            let file: Arc<Path> = path.as_path().into();
-            Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
-        }
-    };
-    let settings = CsvSettings {
-        delimiter,
-        read: recast_csv::CsvReadOptions {
-            sanitize: !args.no_sanitize,
-            schema,
-            ..Default::default()
-        },
-        write: recast_csv::CsvWriteOptions {
-            sanitize: !args.no_sanitize,
-            bom: args.bom,
-            fields: args.fields.as_ref().map(|fields| {
-                fields
-                    .iter()
-                    .map(|f| recast_model::path::FieldPath::parse(f.trim()))
-                    .collect()
-            }),
-            ..Default::default()
-        },
-    };
-    Ok(settings)
-}
-
-/// The feed flags of a run: reading and writing options, and the channel the
-/// `--feed-*` flags give.
-pub struct FeedSettings {
-    pub read: recast_feed::FeedReadOptions,
-    pub write: recast_feed::FeedWriteOptions,
-    pub channel: Channel,
-}
-
-/// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
-/// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
-/// `--feed-self-url` give; they win over `_index.md` and input feeds.
-pub fn feed_settings(args: &crate::cli::FeedArgs) -> anyhow::Result<FeedSettings> {
-    use anyhow::Context;
-    let mut profile = recast_feed::Profile::default();
-    if let Some(path) = &args.profile {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --profile {}", path.display()))?;
-        profile
-            .apply_text(&text)
-            .map_err(|e| anyhow::anyhow!("--profile {}: {e}", path.display()))?;
-    }
-    for mapping in &args.map {
-        profile
-            .apply_mapping(mapping)
-            .map_err(crate::report::usage)?;
-    }
-    let mut read = recast_feed::FeedReadOptions::default();
-    read.profile = profile.clone();
-    let mut write = recast_feed::FeedWriteOptions::default();
-    write.limit = args.limit;
-    write.profile = profile;
-    write.lossless = !args.plain_feed;
-    let channel = Channel {
-        title: args.feed_title.clone(),
-        link: args.feed_link.clone(),
-        description: args.feed_description.clone(),
-        self_url: args.feed_self_url.clone(),
-        ..Channel::default()
-    };
-    Ok(FeedSettings {
-        read,
-        write,
-        channel,
-    })
 }
 
 /// A reader that can move to a worker thread.
@@ -408,12 +345,6 @@ pub fn open_reader<'a>(
         )),
         Format::Csv | Format::Tsv => {
             let mut read = recast_csv::CsvReadOptions {
-                // The run's warnings: a sniffed delimiter, skipped blank rows.
-                warn: if crate::report::warnings_shown() {
-                    recast_csv::warn_to_stderr()
-                } else {
-                    Arc::new(|_: &str| {})
-                },
                 ..options.csv.read_options(format)
             };
             if let Some(size) = options.max_record_size {

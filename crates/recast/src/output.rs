@@ -26,7 +26,7 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::{Context, bail};
 use tempfile::{NamedTempFile, TempDir};
 
-use crate::report::{usage, usage_bail};
+use crate::error::{usage, usage_bail};
 
 /// The temporary files and staging folders that exist right now, and the count of an
 /// in-place run's replaced files. Creating, committing and removing them all happen
@@ -68,11 +68,11 @@ pub fn count_replacements(total: usize) {
     temporary().in_place = Some((total, 0));
 }
 
-/// Removes every registered temporary file and staging folder and says so on stderr
+/// Removes every registered temporary file and staging folder and returns what to say
 /// (`recast: interrupted; removed 3 temporary files`, and for `--in-place` how many
 /// files were replaced already); called when SIGINT or SIGTERM arrives. It keeps the
 /// lock, so no thread creates or commits anything after it: the caller ends the process.
-pub fn clean_up_after_signal() {
+pub fn clean_up_after_signal() -> String {
     let guard = temporary();
     let removed = remove_all(&guard);
     let files = if removed == 1 { "file" } else { "files" };
@@ -83,9 +83,9 @@ pub fn clean_up_after_signal() {
             total - replaced
         ));
     }
-    eprintln!("{message}");
-    // Ends the process while holding the lock.
+    // The lock stays held until the process ends.
     std::mem::forget(guard);
+    message
 }
 
 /// Removes every registered temporary path quietly (the run ends because its reader
@@ -180,6 +180,8 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// A temporary file beside `target` (the real file when it is a symbolic link),
+    /// registered for the signal clean-up.
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
         let target = resolve_target(target)?;
         let dir = match target.parent() {
@@ -271,9 +273,17 @@ impl AtomicFile {
 /// would replace it rather than write into it. A direct write cannot be undone: a
 /// failed run leaves what it wrote so far.
 pub enum OutputFile {
+    /// Standard output.
     Stdout,
+    /// A regular file, replaced when committed.
     Atomic(AtomicFile),
-    Direct { path: PathBuf, file: fs::File },
+    /// Something written into directly (a pipe, a device).
+    Direct {
+        /// The path given.
+        path: PathBuf,
+        /// It, open for writing.
+        file: fs::File,
+    },
 }
 
 /// `-o` naming a folder is a usage error, given before anything is read.
@@ -292,6 +302,7 @@ fn folder_given(path: &Path) -> anyhow::Error {
 }
 
 impl OutputFile {
+    /// Opens the output at `path` (`-`: standard output) the way its kind needs.
     pub fn create(path: &Path) -> anyhow::Result<OutputFile> {
         if path.as_os_str() == "-" {
             return Ok(OutputFile::Stdout);

@@ -1,5 +1,5 @@
 //! Finding the inputs: files, folders walked in name order, standard input. Reading
-//! them into one ordered stream of records is [`crate::stream`]'s job.
+//! them into one ordered stream of records is [`crate::pipeline`]'s job.
 
 use std::fs;
 use std::io::{self, Read};
@@ -11,7 +11,6 @@ use recast_model::Channel;
 
 use crate::format::Format;
 use crate::output::FileId;
-pub use crate::stream::{Message, RecordStream};
 
 /// The name of a folder's metadata file (Hugo's convention): its front matter is the
 /// channel, and it is not a record.
@@ -20,8 +19,11 @@ pub const INDEX_FILE: &str = "_index.md";
 /// One input: a file, or standard input when `path` is `None`.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// The file (`None`: standard input).
     pub path: Option<Arc<Path>>,
+    /// Its format: `--from`, else the extension's, else sniffed from the content.
     pub format: Format,
+    /// Its size in bytes (`u64::MAX` for standard input: not known before reading).
     pub size: u64,
     /// Standard input without `--from`: the format is sniffed when the stream opens.
     pub sniff: bool,
@@ -31,7 +33,9 @@ pub struct Input {
 /// `_index.md`.
 #[derive(Debug, Default)]
 pub struct Inputs {
+    /// The files to read, in order: arguments as given, folders walked in name order.
     pub files: Vec<Input>,
+    /// The `_index.md` files found (a folder's channel, not records).
     pub index_files: Vec<PathBuf>,
     /// Warnings found while walking (skipped links), for the caller to print.
     pub warnings: Vec<String>,

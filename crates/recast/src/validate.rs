@@ -1,27 +1,62 @@
-//! `recast validate`: check every record against a profile; one line per problem on
-//! standard output (`file:line: message`), exit code 1 when there is any.
+//! The validate engine (`recast validate`): check every record against a profile, one
+//! problem at a time (`file:line: message`).
 
-use std::io::Write;
-use std::path::Path;
+use std::fmt::Display;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::bail;
 use recast_migrate::{Problem, ValidationProfile, Validator};
 
-use crate::cli::{ProfileName, ValidateArgs};
-use crate::format::Format;
-use crate::input::{Inputs, Message, RecordStream};
-use crate::report::Reporter;
+use crate::checks::{FieldsSeen, check_found, check_select};
+use crate::format::{Format, ReadOptions};
+use crate::input::Inputs;
+use crate::pipeline::{Message, RecordStream};
+use crate::report::Report;
 
-pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
-    let options = args.read.options(&args.csv.as_csv())?;
-    let inputs = Inputs::collect(&args.inputs, args.from)?;
+/// What `validate` reads and checks (`recast validate`'s flags).
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct ValidateOptions {
+    /// Files and folders to read; `-` is standard input.
+    pub inputs: Vec<PathBuf>,
+    /// The input format, instead of each file's extension or content.
+    pub from: Option<Format>,
+    /// How records are read.
+    pub read: ReadOptions,
+    /// What a valid record is (`None`: [`ValidationProfile::article`]).
+    pub profile: Option<ValidationProfile>,
+    /// Threads in total, the caller's included (`None`: every core).
+    pub threads: Option<usize>,
+}
+
+/// What `validate` went through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Validation {
+    /// Problems found (records that failed to read count as one each).
+    pub problems: u64,
+    /// Records read.
+    pub records: u64,
+    /// Files read.
+    pub files: usize,
+}
+
+/// Checks every record against the profile; `found` receives each problem
+/// (`file:line: message`) as it is found, in input order. An error from `found` ends
+/// the run.
+pub fn validate(
+    options: &ValidateOptions,
+    report: &dyn Report,
+    mut found: impl FnMut(&dyn Display) -> io::Result<()>,
+) -> anyhow::Result<Validation> {
+    let inputs = Inputs::collect(&options.inputs, options.from)?;
     for warning in &inputs.warnings {
-        reporter.warn(warning);
+        report.warn(warning);
     }
-    crate::cli::check_found(&args.inputs, &inputs, reporter)?;
-    crate::cli::check_select(args.read.select.as_deref(), &inputs)?;
-    let mut schema_columns = crate::report::FieldsSeen::for_schema(&options.csv, &inputs);
+    check_found(&options.inputs, &inputs, report)?;
+    check_select(options.read.select.as_deref(), &inputs)?;
+    let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);
     let markdown: Vec<Arc<Path>> = inputs
         .files
         .iter()
@@ -29,13 +64,18 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
         .filter_map(|input| input.path.clone())
         .collect();
     let files = inputs.files.len();
-    let profile = match args.profile {
-        ProfileName::Article => ValidationProfile::article(),
-    };
+    let profile = options
+        .profile
+        .clone()
+        .unwrap_or_else(ValidationProfile::article);
     let mut validator = Validator::new(profile);
-    let progress = reporter.progress(files);
-    let stream = RecordStream::start(inputs.files, options, progress.clone());
-    let mut out = crate::output::stdout();
+    let progress = report.progress(files);
+    let stream = RecordStream::start(
+        inputs.files,
+        options.read.clone(),
+        options.threads,
+        progress,
+    );
     let mut problems = 0u64;
     let mut records = 0u64;
     let mut lines = FieldLines::default();
@@ -50,25 +90,22 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
                     schema_columns.add(&record);
                     for problem in validator.check(&record) {
                         problems += 1;
-                        let problem = lines.locate(problem, &markdown);
-                        writeln!(out, "{problem}")?;
+                        found(&lines.locate(problem, &markdown))?;
                     }
                 }
                 Err(error) => {
                     problems += 1;
-                    writeln!(out, "{error}")?;
+                    found(&error)?;
                 }
             }
         }
     }
-    progress.finish_and_clear();
-    schema_columns.warn_schema(reporter);
-    out.flush()?;
-    if problems > 0 {
-        bail!("{problems} problem(s) in {records} record(s) from {files} file(s)");
-    }
-    eprintln!("recast: validate: {records} record(s) from {files} file(s), no problem");
-    Ok(0)
+    schema_columns.warn_schema(report);
+    Ok(Validation {
+        problems,
+        records,
+        files,
+    })
 }
 
 /// Points a problem of a Markdown record at its field's line, read from the file when
