@@ -384,7 +384,7 @@ fn migrate_file(
             f.read_to_end(&mut bytes)?;
             f.metadata()
         })
-        .map_err(|e| Error::io(Some(path.clone()), &e))?;
+        .map_err(|e| Error::io(Some(path.clone()), e))?;
     let mut reader = open_reader(
         input.format,
         Box::new(Cursor::new(bytes.as_slice())),

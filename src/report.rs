@@ -145,9 +145,10 @@ impl Reporter {
         }
     }
 
-    /// A record or file that failed and was skipped (`--keep-going`): always shown.
+    /// A record or file that failed and was skipped (`--keep-going`): always shown, with
+    /// its causes (`{:#}`: an I/O error's operating-system text).
     pub fn error(&self, error: &dyn std::fmt::Display) {
-        eprintln!("recast: error: {error}");
+        eprintln!("recast: error: {error:#}");
     }
 
     /// A bar counting input files, drawn only on a terminal for large jobs.

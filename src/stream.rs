@@ -342,7 +342,7 @@ fn read_whole(input: &Input, parsing: &Parsing, items: &mut Vec<Result<Record>>)
         .expect("standard input is never read whole");
     let bytes = match read_file(path, input.size) {
         Ok(bytes) => bytes,
-        Err(e) => return items.push(Err(Error::io(Some(path.clone()), &e))),
+        Err(e) => return items.push(Err(Error::io(Some(path.clone()), e))),
     };
     if input.format == Format::Md && bytes.len() <= parsing.yaml.max_document_bytes {
         // Straight from the bytes, which the body keeps: a reader would copy them.
@@ -378,7 +378,7 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
     const BUFFER: usize = 256 << 10;
     match &input.path {
         Some(path) => {
-            let file = File::open(path).map_err(|e| Error::io(Some(path.clone()), &e))?;
+            let file = File::open(path).map_err(|e| Error::io(Some(path.clone()), e))?;
             Ok((
                 input.format,
                 Box::new(BufReader::with_capacity(BUFFER, file)),
@@ -386,7 +386,7 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
         }
         None => {
             let mut stdin = BufReader::with_capacity(BUFFER, io::stdin());
-            let head = stdin.fill_buf().map_err(|e| Error::io(None, &e))?;
+            let head = stdin.fill_buf().map_err(|e| Error::io(None, e))?;
             let format = match input.sniff {
                 true => Format::sniff(head).unwrap_or(input.format),
                 false => input.format,
@@ -660,7 +660,7 @@ impl LineSplit {
                 Ok(_) => {}
                 Err(e) => {
                     text.truncate(start);
-                    failed = Some(Error::io(self.file.clone(), &e));
+                    failed = Some(Error::io(self.file.clone(), e));
                     end = true;
                     break;
                 }

@@ -56,7 +56,7 @@ pub fn validate(args: &ValidateArgs, reporter: &Reporter) -> anyhow::Result<u64>
                 }
                 Err(error) => {
                     problems += 1;
-                    writeln!(out, "{error}")?;
+                    writeln!(out, "{error:#}")?;
                 }
             }
         }

@@ -221,7 +221,7 @@ impl<R: BufRead> CsvReader<R> {
     pub fn new(mut input: R, file: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
         let (head, complete, start_error) = match read_head(&mut input) {
             Ok((head, complete)) => (head, complete, None),
-            Err(e) => (Vec::new(), true, Some(Error::io(file.clone(), &e))),
+            Err(e) => (Vec::new(), true, Some(Error::io(file.clone(), e))),
         };
         let detected = crate::dialect::detect(&head, complete, &options);
         let dialect = detected.dialect;

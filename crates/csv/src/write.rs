@@ -791,16 +791,16 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
         }
         self.rows.extend_from_slice(&ROW_END.to_le_bytes());
         if self.rows.len() > self.options.memory_limit {
-            self.spill_rows().map_err(|e| Error::io(None, &e))?;
+            self.spill_rows().map_err(|e| Error::io(None, e))?;
         }
         Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
         if let Some(spill) = &mut self.spill {
-            spill.flush().map_err(|e| Error::io(None, &e))?;
+            spill.flush().map_err(|e| Error::io(None, e))?;
         }
-        self.write_all().map_err(|e| Error::io(None, &e))
+        self.write_all().map_err(|e| Error::io(None, e))
     }
 }
 

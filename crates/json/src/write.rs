@@ -115,7 +115,7 @@ impl<W: Write> RecordWriter for JsonWriter<W> {
         self.buf
             .extend_from_slice(if self.records == 0 { b"[]\n" } else { b"\n]\n" });
         flush_buf(&mut self.out, &mut self.buf)?;
-        self.out.flush().map_err(|e| Error::io(None, &e))
+        self.out.flush().map_err(|e| Error::io(None, e))
     }
 }
 
@@ -173,14 +173,14 @@ impl<W: Write> RecordWriter for JsonLinesWriter<W> {
 
     fn finish(&mut self) -> Result<()> {
         flush_buf(&mut self.out, &mut self.buf)?;
-        self.out.flush().map_err(|e| Error::io(None, &e))
+        self.out.flush().map_err(|e| Error::io(None, e))
     }
 }
 
 fn flush_buf(out: &mut impl Write, buf: &mut Vec<u8>) -> Result<()> {
     let result = out.write_all(buf);
     buf.clear();
-    result.map_err(|e| Error::io(None, &e))
+    result.map_err(|e| Error::io(None, e))
 }
 
 /// A number JSON cannot carry, and the path to it (built innermost first as the

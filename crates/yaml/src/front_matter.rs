@@ -192,7 +192,7 @@ impl<R: BufRead> Iterator for MarkdownReader<R> {
         // One file is one record: the stream budget for a document bounds it too.
         let limit = self.options.max_document_bytes;
         if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut bytes) {
-            return Some(Err(Error::io(self.file.clone(), &e)));
+            return Some(Err(Error::io(self.file.clone(), e)));
         }
         if bytes.len() > limit {
             return Some(Err(Error::new(
@@ -265,12 +265,12 @@ impl<W: Write> RecordWriter for MarkdownWriter<W> {
         self.written = true;
         self.output
             .write_all(to_markdown_string(record).as_bytes())
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn finish(&mut self) -> Result<()> {
         self.output
             .flush()
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 }

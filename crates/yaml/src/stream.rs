@@ -107,7 +107,7 @@ impl<R: BufRead> DocumentSplitter<R> {
         let mut taken = std::io::Read::take(&mut self.input, limit.saturating_add(1) as u64);
         taken
             .read_until(b'\n', buf)
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn next_document(&mut self) -> Result<Option<DocumentText>> {

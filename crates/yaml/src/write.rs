@@ -446,13 +446,13 @@ impl<W: Write> RecordWriter for YamlWriter<W> {
         record_fields(&mut self.buffer, &record.fields);
         self.output
             .write_all(self.buffer.as_bytes())
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn finish(&mut self) -> Result<()> {
         self.output
             .flush()
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 }
 

@@ -794,7 +794,7 @@ pub(crate) struct XmlSource<R: BufRead> {
 impl<R: BufRead> XmlSource<R> {
     pub fn new(input: R, file: Option<Arc<Path>>, warn: Warn) -> Result<XmlSource<R>> {
         let decoded =
-            Decoded::new(input, warn, file.clone()).map_err(|e| Error::io(file.clone(), &e))?;
+            Decoded::new(input, warn, file.clone()).map_err(|e| Error::io(file.clone(), e))?;
         let mut reader = quick_xml::Reader::from_reader(decoded);
         let config = reader.config_mut();
         config.allow_dangling_amp = true;
@@ -994,7 +994,7 @@ impl<R: BufRead> XmlSource<R> {
                 Err(e) => {
                     let at = self.location(self.reader.error_position());
                     return Err(match e {
-                        quick_xml::Error::Io(io) => Error::io(self.file.clone(), &io),
+                        quick_xml::Error::Io(io) => Error::io(self.file.clone(), io),
                         e => Error::syntax(at, format!("not well-formed XML: {e}")),
                     });
                 }
