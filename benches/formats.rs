@@ -68,7 +68,10 @@ fn written(format: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let records = &RECORDS[..];
     match format {
-        "yaml" => write_all(recast_yaml::YamlWriter::new(&mut out, None), records),
+        "yaml" => write_all(
+            recast_yaml::YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()),
+            records,
+        ),
         "json" => write_all(recast_json::JsonWriter::new(&mut out), records),
         "jsonl" => write_all(recast_json::JsonLinesWriter::new(&mut out), records),
         "csv" => write_all(
@@ -115,11 +118,7 @@ mod read {
     ) -> Box<dyn Iterator<Item = recast_model::Result<Record>> + 'a> {
         let input = Cursor::new(input);
         match format {
-            "yaml" => Box::new(recast_yaml::YamlReader::new(
-                input,
-                None,
-                Default::default(),
-            )),
+            "yaml" => Box::new(recast_yaml::YamlReader::new(input, None)),
             "json" => Box::new(recast_json::JsonReader::new(input, None)),
             "jsonl" => Box::new(recast_json::JsonLinesReader::new(input, None)),
             "csv" => Box::new(recast_csv::CsvReader::new(input, None, Default::default())),
@@ -179,7 +178,10 @@ mod write {
             for record in records {
                 out.clear();
                 write_all(
-                    recast_yaml::MarkdownWriter::new(&mut out, None),
+                    recast_yaml::MarkdownWriter::new(
+                        &mut out,
+                        recast_yaml::MarkdownWriteOptions::default(),
+                    ),
                     std::slice::from_ref(record),
                 );
             }

@@ -181,8 +181,8 @@ pub struct ReadOptions {
 
 impl ReadOptions {
     /// The YAML and Markdown readers' budgets, `--max-record-size` bounding a document.
-    pub fn yaml(&self) -> recast_yaml::ReadOptions {
-        let mut yaml = recast_yaml::ReadOptions::default();
+    pub fn yaml(&self) -> recast_yaml::YamlReadOptions {
+        let mut yaml = recast_yaml::YamlReadOptions::default();
         if let Some(size) = self.max_record_size {
             yaml.max_document_bytes = usize::try_from(size).unwrap_or(usize::MAX);
         }
@@ -400,7 +400,11 @@ pub fn open_reader<'a>(
             file,
             options.yaml(),
         )),
-        Format::Yaml => Box::new(recast_yaml::YamlReader::new(input, file, options.yaml())),
+        Format::Yaml => Box::new(recast_yaml::YamlReader::with_options(
+            input,
+            file,
+            options.yaml(),
+        )),
         Format::Json => {
             let reader = recast_json::JsonReader::new(input, file).limits(options.json());
             match &options.select {
@@ -442,8 +446,14 @@ pub fn open_writer<'a>(
     options: &WriteOptions,
 ) -> Result<Box<dyn RecordWriter + 'a>> {
     Ok(match format {
-        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output, None)),
-        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
+        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(
+            output,
+            recast_yaml::MarkdownWriteOptions::default(),
+        )),
+        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(
+            output,
+            recast_yaml::YamlWriteOptions::default(),
+        )),
         Format::Json => Box::new(recast_json::JsonWriter::new(output)),
         Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
         Format::Rss => Box::new(recast_feed::RssWriter::new(

@@ -222,7 +222,7 @@ impl Slot {
 /// budgets made from them once.
 struct Parsing {
     options: ReadOptions,
-    yaml: recast_yaml::ReadOptions,
+    yaml: recast_yaml::YamlReadOptions,
     json: recast_json::Limits,
 }
 
@@ -581,7 +581,7 @@ impl Split {
 fn parse_documents(
     batch: Vec<Result<recast_yaml::DocumentText>>,
     file: Option<Arc<Path>>,
-    options: &recast_yaml::ReadOptions,
+    options: &recast_yaml::YamlReadOptions,
 ) -> Vec<Result<Record>> {
     let mut items = Vec::with_capacity(batch.len());
     for document in batch {

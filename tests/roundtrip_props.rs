@@ -50,16 +50,13 @@ const CODECS: [Codec; 4] = [
         name: "yaml",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_yaml::YamlWriter::new(&mut out, None), records);
+            write_all(
+                recast_yaml::YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()),
+                records,
+            );
             out
         },
-        read: |bytes| {
-            read_all(recast_yaml::YamlReader::new(
-                Cursor::new(bytes),
-                None,
-                Default::default(),
-            ))
-        },
+        read: |bytes| read_all(recast_yaml::YamlReader::new(Cursor::new(bytes), None)),
     },
     Codec {
         name: "json",
