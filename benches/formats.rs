@@ -72,8 +72,14 @@ fn written(format: &str) -> Vec<u8> {
             recast_yaml::YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()),
             records,
         ),
-        "json" => write_all(recast_json::JsonWriter::new(&mut out), records),
-        "jsonl" => write_all(recast_json::JsonLinesWriter::new(&mut out), records),
+        "json" => write_all(
+            recast_json::JsonWriter::new(&mut out, Default::default()),
+            records,
+        ),
+        "jsonl" => write_all(
+            recast_json::JsonLinesWriter::new(&mut out, Default::default()),
+            records,
+        ),
         "csv" => write_all(
             recast_csv::CsvWriter::new(&mut out, Default::default()),
             records,

@@ -190,12 +190,12 @@ impl ReadOptions {
     }
 
     /// The JSON and JSON Lines readers' limits, `--max-record-size` bounding a record.
-    pub fn json(&self) -> recast_json::Limits {
-        let mut limits = recast_json::Limits::default();
+    pub fn json(&self) -> recast_json::JsonReadOptions {
+        let mut json = recast_json::JsonReadOptions::default();
         if let Some(size) = self.max_record_size {
-            limits.max_record_bytes = size;
+            json.max_record_bytes = size;
         }
-        limits
+        json
     }
 }
 
@@ -406,15 +406,15 @@ pub fn open_reader<'a>(
             options.yaml(),
         )),
         Format::Json => {
-            let reader = recast_json::JsonReader::new(input, file).limits(options.json());
-            match &options.select {
-                Some(pointer) => Box::new(reader.select(pointer)?),
-                None => Box::new(reader),
-            }
+            let mut json = options.json();
+            json.select = options.select.clone();
+            Box::new(recast_json::JsonReader::with_options(input, file, json))
         }
-        Format::Jsonl => {
-            Box::new(recast_json::JsonLinesReader::new(input, file).limits(options.json()))
-        }
+        Format::Jsonl => Box::new(recast_json::JsonLinesReader::with_options(
+            input,
+            file,
+            options.json(),
+        )),
         Format::Rss | Format::Atom => Box::new(recast_feed::FeedReader::with_options(
             input,
             file,
@@ -454,8 +454,14 @@ pub fn open_writer<'a>(
             output,
             recast_yaml::YamlWriteOptions::default(),
         )),
-        Format::Json => Box::new(recast_json::JsonWriter::new(output)),
-        Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
+        Format::Json => Box::new(recast_json::JsonWriter::new(
+            output,
+            recast_json::JsonWriteOptions::default(),
+        )),
+        Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(
+            output,
+            recast_json::JsonWriteOptions::default(),
+        )),
         Format::Rss => Box::new(recast_feed::RssWriter::new(
             output,
             options.channel.clone(),

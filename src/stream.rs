@@ -223,7 +223,7 @@ impl Slot {
 struct Parsing {
     options: ReadOptions,
     yaml: recast_yaml::YamlReadOptions,
-    json: recast_json::Limits,
+    json: recast_json::JsonReadOptions,
 }
 
 impl Parsing {
@@ -633,7 +633,8 @@ impl LineSplit {
     fn next_slot(&mut self, pool: &Pool, parsing: &Arc<Parsing>) -> Option<Slot> {
         if let Some((source, shift)) = self.tail.take() {
             let file = self.file.clone();
-            let reader = recast_json::JsonLinesReader::new(source, file).limits(parsing.json);
+            let reader =
+                recast_json::JsonLinesReader::with_options(source, file, parsing.json.clone());
             return Some(Slot {
                 work: Work::Stream(Stream::start(Box::new(reader), shift, pool)),
                 bytes: 0,
@@ -703,9 +704,9 @@ impl LineSplit {
         }
         let bytes = text.len() as u64;
         let file = self.file.clone();
-        let limits = parsing.json;
+        let options = parsing.json.clone();
         let ticket = pool.spawn(move || {
-            let reader = recast_json::JsonLinesReader::new(&text[..], file).limits(limits);
+            let reader = recast_json::JsonLinesReader::with_options(&text[..], file, options);
             let mut items: Vec<Result<Record>> = reader.collect();
             shift.apply_all(&mut items);
             items.extend(failed.map(Err));

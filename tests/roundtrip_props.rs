@@ -62,7 +62,10 @@ const CODECS: [Codec; 4] = [
         name: "json",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_json::JsonWriter::new(&mut out), records);
+            write_all(
+                recast_json::JsonWriter::new(&mut out, Default::default()),
+                records,
+            );
             out
         },
         read: |bytes| read_all(recast_json::JsonReader::new(Cursor::new(bytes), None)),
@@ -71,7 +74,10 @@ const CODECS: [Codec; 4] = [
         name: "jsonl",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_json::JsonLinesWriter::new(&mut out), records);
+            write_all(
+                recast_json::JsonLinesWriter::new(&mut out, Default::default()),
+                records,
+            );
             out
         },
         read: |bytes| read_all(recast_json::JsonLinesReader::new(Cursor::new(bytes), None)),

@@ -46,11 +46,11 @@ fuzz_target!(|data: &[u8]| {
     check("yaml", &records, &yaml, |b| {
         read_all(YamlReader::new(b, None))
     });
-    let json = written!(records, out => JsonWriter::new(out));
+    let json = written!(records, out => JsonWriter::new(out, Default::default()));
     check("json", &records, &json, |b| {
         read_all(JsonReader::new(b, None))
     });
-    let jsonl = written!(records, out => JsonLinesWriter::new(out));
+    let jsonl = written!(records, out => JsonLinesWriter::new(out, Default::default()));
     check("jsonl", &records, &jsonl, |b| {
         read_all(JsonLinesReader::new(b, None))
     });
