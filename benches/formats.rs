@@ -127,7 +127,7 @@ mod read {
             "yaml" => Box::new(recast_yaml::YamlReader::new(input, None)),
             "json" => Box::new(recast_json::JsonReader::new(input, None)),
             "jsonl" => Box::new(recast_json::JsonLinesReader::new(input, None)),
-            "csv" => Box::new(recast_csv::CsvReader::new(input, None, Default::default())),
+            "csv" => Box::new(recast_csv::CsvReader::new(input, None)),
             "rss" | "atom" => Box::new(recast_feed::FeedReader::new(input, None).expect("opens")),
             other => unreachable!("no reader {other}"),
         }

@@ -261,23 +261,21 @@ impl CsvSettings {
     /// How a sheet of this format is read: `--delimiter` wins; `.tsv` says tab (a `sep=`
     /// line may still say otherwise); CSV is sniffed among `,` `;` tab `|`.
     pub fn read_options(&self, format: Format) -> recast_csv::CsvReadOptions {
-        recast_csv::CsvReadOptions {
-            delimiter: self.delimiter_for(format),
-            delimiter_choice: match (self.delimiter, format) {
-                (Some(_), _) => recast_csv::DelimiterChoice::Given,
-                (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
-                (None, _) => recast_csv::DelimiterChoice::Sniff,
-            },
-            ..self.read.clone()
-        }
+        let mut read = self.read.clone();
+        read.delimiter = self.delimiter_for(format);
+        read.delimiter_choice = match (self.delimiter, format) {
+            (Some(_), _) => recast_csv::DelimiterChoice::Given,
+            (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
+            (None, _) => recast_csv::DelimiterChoice::Sniff,
+        };
+        read
     }
 
     pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
-        recast_csv::CsvWriteOptions {
-            delimiter: self.delimiter_for(format),
-            sanitize: self.read.sanitize,
-            ..self.write.clone()
-        }
+        let mut write = self.write.clone();
+        write.delimiter = self.delimiter_for(format);
+        write.sanitize = self.read.sanitize;
+        write
     }
 }
 
@@ -306,24 +304,22 @@ pub fn csv_settings(args: &crate::cli::CsvArgs) -> anyhow::Result<CsvSettings> {
             Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
         }
     };
+    let mut read = recast_csv::CsvReadOptions::default();
+    read.sanitize = !args.no_sanitize;
+    read.schema = schema;
+    let mut write = recast_csv::CsvWriteOptions::default();
+    write.sanitize = !args.no_sanitize;
+    write.bom = args.bom;
+    write.fields = args.fields.as_ref().map(|fields| {
+        fields
+            .iter()
+            .map(|f| recast_model::path::FieldPath::parse(f.trim()))
+            .collect()
+    });
     let settings = CsvSettings {
         delimiter,
-        read: recast_csv::CsvReadOptions {
-            sanitize: !args.no_sanitize,
-            schema,
-            ..Default::default()
-        },
-        write: recast_csv::CsvWriteOptions {
-            sanitize: !args.no_sanitize,
-            bom: args.bom,
-            fields: args.fields.as_ref().map(|fields| {
-                fields
-                    .iter()
-                    .map(|f| recast_model::path::FieldPath::parse(f.trim()))
-                    .collect()
-            }),
-            ..Default::default()
-        },
+        read,
+        write,
     };
     Ok(settings)
 }
@@ -421,20 +417,12 @@ pub fn open_reader<'a>(
             options.feed.clone(),
         )?),
         Format::Csv | Format::Tsv => {
-            let mut read = recast_csv::CsvReadOptions {
-                // The run's warnings: a sniffed delimiter, skipped blank rows.
-                warn: if crate::report::warnings_shown() {
-                    options.feed.warn.clone()
-                } else {
-                    Arc::new(|_: &str| {})
-                },
-                ..options.csv.read_options(format)
-            };
+            let mut read = options.csv.read_options(format);
             if let Some(size) = options.max_record_size {
                 read.max_record_bytes = size;
             }
             let options = read;
-            Box::new(recast_csv::CsvReader::new(input, file, options))
+            Box::new(recast_csv::CsvReader::with_options(input, file, options))
         }
     })
 }
@@ -474,10 +462,8 @@ pub fn open_writer<'a>(
         )),
         Format::Csv | Format::Tsv => {
             let csv = &options.csv;
-            let options = recast_csv::CsvWriteOptions {
-                delimiter: csv.delimiter_for(format),
-                ..csv.write.clone()
-            };
+            let mut options = csv.write.clone();
+            options.delimiter = csv.delimiter_for(format);
             Box::new(recast_csv::CsvWriter::new(output, options))
         }
     })

@@ -37,6 +37,7 @@ mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    report::install_warning_logger();
     end_cleanly_on_signals();
     stream::set_threads(cli.threads);
     // The record stream has its own pool; rayon serves `migrate` and the feed writers'

@@ -741,13 +741,15 @@ fn fields_value(record: &Record) -> Value {
 fn read_all(format: Format, text: &str, options: &ReadOptions) -> anyhow::Result<Vec<Record>> {
     let mut options = options.clone();
     options.feed.warn = std::sync::Arc::new(|_: &str| {});
-    let reader = open_reader(
-        format,
-        Box::new(Cursor::new(text.as_bytes())),
-        None,
-        &options,
-    )?;
-    Ok(reader.collect::<recast_model::Result<Vec<Record>>>()?)
+    crate::report::without_warnings(|| {
+        let reader = open_reader(
+            format,
+            Box::new(Cursor::new(text.as_bytes())),
+            None,
+            &options,
+        )?;
+        Ok(reader.collect::<recast_model::Result<Vec<Record>>>()?)
+    })
 }
 
 /// How a file's text is laid out beyond its format, kept when it is written anew.

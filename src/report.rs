@@ -1,6 +1,7 @@
 //! What recast tells the person at the terminal: warnings and skipped records on stderr,
 //! and a progress bar for long runs. Standard output carries data only.
 
+use std::cell::Cell;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -122,6 +123,47 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// False under `--quiet`: readers' warnings are dropped too.
 pub fn warnings_shown() -> bool {
     !QUIET.load(Ordering::Relaxed)
+}
+
+thread_local! {
+    /// Inside [`without_warnings`] on this thread.
+    static MUTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the library crates' warnings on this thread dropped: reading back a
+/// text recast just wrote repeats warnings already given for the file.
+pub fn without_warnings<T>(f: impl FnOnce() -> T) -> T {
+    let was = MUTED.replace(true);
+    let result = f();
+    MUTED.set(was);
+    result
+}
+
+/// Prints what the library crates log (`log::warn!`: a sniffed delimiter, a guessed
+/// encoding) as recast's own warnings, `recast: warning: …` on standard error; nothing
+/// under `--quiet` or inside [`without_warnings`]. Libraries never print themselves.
+struct WarningLogger;
+
+impl log::Log for WarningLogger {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) && warnings_shown() && !MUTED.get() {
+            eprintln!("recast: warning: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs [`WarningLogger`] for the process; call once, first thing in `main`.
+pub fn install_warning_logger() {
+    static LOGGER: WarningLogger = WarningLogger;
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
 }
 
 pub struct Reporter {

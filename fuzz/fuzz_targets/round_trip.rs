@@ -61,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
         let sheet = written!(records, out => CsvWriter::new(out, options.clone()));
         let expected = records.clone().map(csv_expected);
         check(name, &expected, &sheet, |b| {
-            read_all(CsvReader::new(b, None, read_options.clone()))
+            read_all(CsvReader::with_options(b, None, read_options.clone()))
         });
     }
     let channel = Channel {
