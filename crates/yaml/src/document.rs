@@ -5,8 +5,9 @@
 use recast_model::Value;
 
 /// The read options of [`YamlReader`](crate::YamlReader) and
-/// [`MarkdownReader`](crate::MarkdownReader): their safety budgets. The defaults suit real archives; hostile input
-/// (alias bombs, deep nesting, endless lines) hits them fast with an [`ErrorKind::Limit`].
+/// [`MarkdownReader`](crate::MarkdownReader): their safety budgets. The defaults suit
+/// real archives; hostile input (alias bombs, deep nesting, endless lines) hits them fast
+/// with an [`ErrorKind::Limit`](recast_model::ErrorKind::Limit).
 ///
 /// ```
 /// use recast_yaml::YamlReadOptions;
