@@ -34,7 +34,7 @@ pub fn inspect(args: &InspectArgs, reporter: &Reporter) -> anyhow::Result<u64> {
                         schema_columns.add(&record);
                         stats.add(&record);
                     }
-                    Err(error) => stats.add_failure(error.to_string()),
+                    Err(error) => stats.add_failure(format!("{error:#}")),
                 }
             }
         }

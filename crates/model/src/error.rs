@@ -87,17 +87,31 @@ pub enum ErrorKind {
 /// # Display and source
 ///
 /// `{}` prints `location: message`. An I/O error ([`Error::io`]) keeps the operating
-/// system's error as its [`source`](std::error::Error::source) and leaves its text out
-/// of the message, so a chain printer (anyhow's `{:#}`, a loop over `source()`) shows it
-/// once; `{:#}` on the error itself appends the source as anyhow would:
+/// system's error as its [`source`](std::error::Error::source) and has no message of
+/// its own, so that a chain printer (anyhow's `{:#}`, a loop over `source()`) shows the
+/// OS text once, right after the place: `out.json: No space left on device (os error
+/// 28)`. Printed alone (`{}`) it names only the place; `{:#}` on the error itself
+/// appends the source as anyhow would, which is how recast's CLI prints every error.
 ///
 /// ```
 /// use std::error::Error as _;
 /// let broken = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
 /// let error = recast_model::Error::io(Some(std::path::Path::new("out.json").into()), broken);
-/// assert_eq!(error.to_string(), "out.json: I/O error");
-/// assert_eq!(format!("{error:#}"), "out.json: I/O error: broken pipe");
+/// assert_eq!(format!("{error:#}"), "out.json: broken pipe");
+/// assert_eq!(error.to_string(), "out.json");
 /// assert_eq!(error.source().unwrap().to_string(), "broken pipe");
+/// assert_eq!(anyhow_like(&error), "out.json: broken pipe");
+///
+/// // What anyhow's `{:#}` does: each error of the chain, `: `-separated.
+/// fn anyhow_like(error: &dyn std::error::Error) -> String {
+///     let mut text = error.to_string();
+///     let mut cause = error.source();
+///     while let Some(next) = cause {
+///         text.push_str(&format!(": {next}"));
+///         cause = next.source();
+///     }
+///     text
+/// }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Error {
@@ -105,18 +119,22 @@ pub struct Error {
     pub kind: ErrorKind,
     /// Where it happened.
     pub location: Location,
-    /// What went wrong and what was expected, without the location (nor, for an I/O
-    /// error, the operating system's text, which is the source).
+    /// What went wrong and what was expected, without the location; empty for an I/O
+    /// error, whose operating system's text is its source.
     pub message: String,
     /// The operating system's error behind an [`ErrorKind::Io`] error, shared so that
     /// the error stays `Clone`.
     io: Option<Arc<std::io::Error>>,
 }
 
-/// `location: message`; with `{:#}`, followed by `: ` and the source's text.
+/// `location: message` (the location alone when there is no message: an I/O error);
+/// with `{:#}`, followed by `: ` and the source's text.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
+        write!(f, "{}", self.location)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
         if f.alternate()
             && let Some(io) = &self.io
         {
@@ -164,7 +182,7 @@ impl Error {
     pub fn io(file: Option<Arc<Path>>, error: impl Into<Arc<std::io::Error>>) -> Error {
         Error {
             io: Some(error.into()),
-            ..Error::new(ErrorKind::Io, Location::new(file, 0, 0), "I/O error")
+            ..Error::new(ErrorKind::Io, Location::new(file, 0, 0), "")
         }
     }
 
