@@ -75,9 +75,18 @@ fn written(format: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let records = &RECORDS[..];
     match format {
-        "yaml" => write_all(recast_yaml::YamlWriter::new(&mut out, None), records),
-        "json" => write_all(recast_json::JsonWriter::new(&mut out), records),
-        "jsonl" => write_all(recast_json::JsonLinesWriter::new(&mut out), records),
+        "yaml" => write_all(
+            recast_yaml::YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()),
+            records,
+        ),
+        "json" => write_all(
+            recast_json::JsonWriter::new(&mut out, Default::default()),
+            records,
+        ),
+        "jsonl" => write_all(
+            recast_json::JsonLinesWriter::new(&mut out, Default::default()),
+            records,
+        ),
         "csv" => write_all(
             recast_csv::CsvWriter::new(&mut out, Default::default()),
             records,
@@ -122,14 +131,10 @@ mod read {
     ) -> Box<dyn Iterator<Item = recast_model::Result<Record>> + 'a> {
         let input = Cursor::new(input);
         match format {
-            "yaml" => Box::new(recast_yaml::YamlReader::new(
-                input,
-                None,
-                Default::default(),
-            )),
+            "yaml" => Box::new(recast_yaml::YamlReader::new(input, None)),
             "json" => Box::new(recast_json::JsonReader::new(input, None)),
             "jsonl" => Box::new(recast_json::JsonLinesReader::new(input, None)),
-            "csv" => Box::new(recast_csv::CsvReader::new(input, None, Default::default())),
+            "csv" => Box::new(recast_csv::CsvReader::new(input, None)),
             "rss" | "atom" => Box::new(recast_feed::FeedReader::new(input, None)),
             other => unreachable!("no reader {other}"),
         }
@@ -186,7 +191,10 @@ mod write {
             for record in records {
                 out.clear();
                 write_all(
-                    recast_yaml::MarkdownWriter::new(&mut out, None),
+                    recast_yaml::MarkdownWriter::new(
+                        &mut out,
+                        recast_yaml::MarkdownWriteOptions::default(),
+                    ),
                     std::slice::from_ref(record),
                 );
             }

@@ -31,6 +31,7 @@ mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    report::install_warning_logger();
     end_cleanly_on_signals();
     // The record stream has its own pool; rayon serves `migrate` and the feed writers'
     // parallel item rendering, and takes the same limit.

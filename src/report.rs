@@ -34,8 +34,8 @@ impl log::Log for WarningLogger {
     fn flush(&self) {}
 }
 
-/// Installs [`WarningLogger`] (once: later calls do nothing).
-fn install_warning_logger() {
+/// Installs [`WarningLogger`] for the process; call once, first thing in `main`.
+pub fn install_warning_logger() {
     if log::set_logger(&WarningLogger).is_ok() {
         log::set_max_level(log::LevelFilter::Warn);
     }
@@ -50,10 +50,8 @@ pub struct Reporter {
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
         QUIET.store(quiet, Ordering::Relaxed);
-        install_warning_logger();
         Reporter { quiet }
     }
-
 }
 
 impl recast::Report for Reporter {
@@ -63,9 +61,10 @@ impl recast::Report for Reporter {
         }
     }
 
-    /// A record or file that failed: always shown.
+    /// A record or file that failed: always shown, with its causes (`{:#}`: an I/O
+    /// error's operating-system text).
     fn skipped(&self, error: &dyn std::fmt::Display) {
-        eprintln!("recast: error: {error}");
+        eprintln!("recast: error: {error:#}");
     }
 
     /// Shown even under `--quiet`: it says what a failed run changed already.

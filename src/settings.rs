@@ -34,25 +34,19 @@ pub fn csv_settings(args: &CsvArgs) -> anyhow::Result<CsvSettings> {
             Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
         }
     };
-    let settings = CsvSettings::new(
-        delimiter,
-        recast_csv::CsvReadOptions {
-            sanitize: !args.no_sanitize,
-            schema,
-            ..Default::default()
-        },
-        recast_csv::CsvWriteOptions {
-            sanitize: !args.no_sanitize,
-            bom: args.bom,
-            fields: args.fields.as_ref().map(|fields| {
-                fields
-                    .iter()
-                    .map(|f| recast_model::path::FieldPath::parse(f.trim()))
-                    .collect()
-            }),
-            ..Default::default()
-        },
-    );
+    let mut read = recast_csv::CsvReadOptions::default();
+    read.sanitize = !args.no_sanitize;
+    read.schema = schema;
+    let mut write = recast_csv::CsvWriteOptions::default();
+    write.sanitize = !args.no_sanitize;
+    write.bom = args.bom;
+    write.fields = args.fields.as_ref().map(|fields| {
+        fields
+            .iter()
+            .map(|f| recast_model::path::FieldPath::parse(f.trim()))
+            .collect()
+    });
+    let settings = CsvSettings::new(delimiter, read, write);
     Ok(settings)
 }
 

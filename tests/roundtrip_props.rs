@@ -51,22 +51,22 @@ const CODECS: [Codec; 4] = [
         name: "yaml",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_yaml::YamlWriter::new(&mut out, None), records);
+            write_all(
+                recast_yaml::YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()),
+                records,
+            );
             out
         },
-        read: |bytes| {
-            read_all(recast_yaml::YamlReader::new(
-                Cursor::new(bytes),
-                None,
-                Default::default(),
-            ))
-        },
+        read: |bytes| read_all(recast_yaml::YamlReader::new(Cursor::new(bytes), None)),
     },
     Codec {
         name: "json",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_json::JsonWriter::new(&mut out), records);
+            write_all(
+                recast_json::JsonWriter::new(&mut out, Default::default()),
+                records,
+            );
             out
         },
         read: |bytes| read_all(recast_json::JsonReader::new(Cursor::new(bytes), None)),
@@ -75,7 +75,10 @@ const CODECS: [Codec; 4] = [
         name: "jsonl",
         write: |records| {
             let mut out = Vec::new();
-            write_all(recast_json::JsonLinesWriter::new(&mut out), records);
+            write_all(
+                recast_json::JsonLinesWriter::new(&mut out, Default::default()),
+                records,
+            );
             out
         },
         read: |bytes| read_all(recast_json::JsonLinesReader::new(Cursor::new(bytes), None)),

@@ -17,5 +17,5 @@ fuzz_target!(|data: &[u8]| {
     };
     options.sanitize = first & 2 == 0;
     options.infer_rows = if first & 4 == 0 { 1000 } else { 1 };
-    let _ = read_all(CsvReader::new(rest, None, options));
+    let _ = read_all(CsvReader::with_options(rest, None, options));
 });

@@ -10,14 +10,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = recast_json::parse_value(text);
     }
-    if let Ok(selected) = JsonReader::new(data, None).select("/a") {
-        let _ = read_all(selected);
-    }
+    let mut options = recast_json::JsonReadOptions::default();
+    options.select = Some("/a".into());
+    let _ = read_all(JsonReader::with_options(data, None, options));
     let Some(records) = read_all(JsonReader::new(data, None)) else {
         return;
     };
     let mut out = Vec::new();
-    write_all(JsonWriter::new(&mut out), &records, "JSON");
+    write_all(JsonWriter::new(&mut out, Default::default()), &records, "JSON");
     let back = read_all(JsonReader::new(&out[..], None));
     assert_eq!(
         back.as_deref(),

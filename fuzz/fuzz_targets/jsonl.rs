@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut out = Vec::new();
-    write_all(JsonLinesWriter::new(&mut out), &records, "JSON Lines");
+    write_all(JsonLinesWriter::new(&mut out, Default::default()), &records, "JSON Lines");
     let back = read_all(JsonLinesReader::new(&out[..], None));
     assert_eq!(
         back.as_deref(),

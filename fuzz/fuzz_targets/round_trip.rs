@@ -10,7 +10,7 @@ use recast_feed::{AtomWriter, FeedReader, RssWriter};
 use recast_fuzz::{quiet_feed_read, quiet_feed_write, read_all, record};
 use recast_json::{JsonLinesReader, JsonLinesWriter, JsonReader, JsonWriter};
 use recast_model::{Channel, Record, RecordWriter, Value};
-use recast_yaml::{ReadOptions, YamlReader, YamlWriter, read_markdown, to_markdown_string};
+use recast_yaml::{YamlReader, YamlWriter, read_markdown, to_markdown_string};
 
 /// The bytes a writer made of the records; every arbitrary finite record must write.
 macro_rules! written {
@@ -42,15 +42,15 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("md does not read back: {e}\n{md}"));
     assert_eq!(back, md_expected(original.clone()), "md differs:\n{md}");
 
-    let yaml = written!(records, out => YamlWriter::new(out, None));
+    let yaml = written!(records, out => YamlWriter::new(out, recast_yaml::YamlWriteOptions::default()));
     check("yaml", &records, &yaml, |b| {
-        read_all(YamlReader::new(b, None, ReadOptions::default()))
+        read_all(YamlReader::new(b, None))
     });
-    let json = written!(records, out => JsonWriter::new(out));
+    let json = written!(records, out => JsonWriter::new(out, Default::default()));
     check("json", &records, &json, |b| {
         read_all(JsonReader::new(b, None))
     });
-    let jsonl = written!(records, out => JsonLinesWriter::new(out));
+    let jsonl = written!(records, out => JsonLinesWriter::new(out, Default::default()));
     check("jsonl", &records, &jsonl, |b| {
         read_all(JsonLinesReader::new(b, None))
     });
@@ -61,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
         let sheet = written!(records, out => CsvWriter::new(out, options.clone()));
         let expected = records.clone().map(csv_expected);
         check(name, &expected, &sheet, |b| {
-            read_all(CsvReader::new(b, None, read_options.clone()))
+            read_all(CsvReader::with_options(b, None, read_options.clone()))
         });
     }
     let channel = Channel {

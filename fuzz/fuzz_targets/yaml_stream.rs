@@ -4,18 +4,18 @@
 
 use libfuzzer_sys::fuzz_target;
 use recast_fuzz::{read_all, write_all};
-use recast_yaml::{ReadOptions, YamlReader, YamlWriter};
+use recast_yaml::{YamlReadOptions, YamlReader, YamlWriter};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = recast_yaml::parse_value(text, None, 1, &ReadOptions::default());
+        let _ = recast_yaml::parse_value(text, None, 1, &YamlReadOptions::default());
     }
-    let Some(records) = read_all(YamlReader::new(data, None, ReadOptions::default())) else {
+    let Some(records) = read_all(YamlReader::new(data, None)) else {
         return;
     };
     let mut out = Vec::new();
-    write_all(YamlWriter::new(&mut out, None), &records, "YAML");
-    let back = read_all(YamlReader::new(&out[..], None, ReadOptions::default()));
+    write_all(YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default()), &records, "YAML");
+    let back = read_all(YamlReader::new(&out[..], None));
     assert_eq!(
         back.as_deref(),
         Some(&records[..]),

@@ -74,7 +74,7 @@ enum Parser {
 fn markdown_file(bytes: Vec<u8>, parser: Parser) -> Fallible<u64> {
     match parser {
         Parser::Recast => {
-            let options = recast_yaml::ReadOptions::default();
+            let options = recast_yaml::YamlReadOptions::default();
             let record = recast_yaml::read_markdown_owned(bytes, None, &options)?;
             std::hint::black_box(record);
             Ok(1)
@@ -87,7 +87,7 @@ fn markdown_file(bytes: Vec<u8>, parser: Parser) -> Fallible<u64> {
 fn yaml_document(text: &str, parser: Parser) -> Fallible<u64> {
     match parser {
         Parser::Recast => {
-            let options = recast_yaml::ReadOptions::default();
+            let options = recast_yaml::YamlReadOptions::default();
             Ok(recast_yaml::parse_document(text, None, 1, &options)?.len() as u64)
         }
         Parser::Granit => yaml_events(text),

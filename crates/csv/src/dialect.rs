@@ -1,7 +1,7 @@
 //! How a sheet is spelled: its byte order mark, an Excel `sep=` line, its line ends,
 //! and the field delimiter, told from the first bytes only.
 
-use crate::read::CsvReadOptions;
+use crate::options::{CsvReadOptions, DelimiterChoice};
 
 /// How far into a sheet [`Dialect::detect`] looks: the delimiter is sniffed from the
 /// header and the rows that fit in this many bytes.
@@ -63,21 +63,6 @@ pub enum LineEnding {
     CrLf,
     /// `\r` alone (old Mac spreadsheets).
     Cr,
-}
-
-/// How [`CsvReadOptions::delimiter`] is to be taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DelimiterChoice {
-    /// The sheet's `sep=` line, else the one of `,` `;` tab `|` that splits the header
-    /// and the first rows most consistently (quoting respected), else `delimiter`.
-    #[default]
-    Sniff,
-    /// `delimiter` unless the sheet's `sep=` line names another (a `.tsv` file: the
-    /// extension says tab, the sheet itself may still say otherwise).
-    SepLineOnly,
-    /// `delimiter` always (the user named it): a `sep=` line naming another is skipped
-    /// with a warning.
-    Given,
 }
 
 impl Dialect {

@@ -12,6 +12,11 @@ use std::str::FromStr;
 use recast_model::path::FieldPath;
 use recast_model::{Error, Location, Result};
 
+/// The header of the column that lists, for a row whose fields are not in column
+/// order, its columns in the record's order. The writer adds it only when records
+/// disagree; the reader puts the fields back in that order.
+pub(crate) const ORDER_COLUMN: &str = ":order";
+
 /// The type a column's cells are read as: from a header hint (`quality:int`), a
 /// [`Schema`], or inference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

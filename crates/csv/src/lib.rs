@@ -1,7 +1,7 @@
 //! recast-csv: records as CSV or TSV rows, and back, with nothing lost.
 //!
 //! ```
-//! use recast_csv::{CsvReadOptions, CsvReader, CsvWriteOptions, CsvWriter};
+//! use recast_csv::{CsvReader, CsvWriteOptions, CsvWriter};
 //! use recast_model::{Map, Number, Record, RecordWriter, Value};
 //!
 //! let mut provider = Map::default();
@@ -16,13 +16,13 @@
 //! let mut writer = CsvWriter::new(Vec::new(), CsvWriteOptions::default());
 //! writer.write_record(&record)?;
 //! writer.finish()?;
-//! let sheet = writer.into_inner().unwrap();
+//! let sheet = writer.into_inner();
 //! assert_eq!(
 //!     String::from_utf8_lossy(&sheet),
 //!     "title,quality,provider.name,topics:list\n'2024,39,Nature,AI Ethics; AI\n"
 //! );
 //!
-//! let back: Vec<Record> = CsvReader::new(&sheet[..], None, CsvReadOptions::default())
+//! let back: Vec<Record> = CsvReader::new(&sheet[..], None)
 //!     .collect::<Result<_, _>>()?;
 //! assert_eq!(back, [record]);
 //! # Ok::<(), recast_model::Error>(())
@@ -60,7 +60,8 @@
 //! * Sheets from spreadsheets: a BOM and an Excel `sep=` first line are skipped (the
 //!   line names the delimiter), a `.csv` sheet's delimiter is sniffed among `,` `;` tab
 //!   `|` from its first 64 KiB, and rows whose every cell is empty are skipped with a
-//!   warning; [`CsvReader::dialect`] says what was seen, for a writer to keep it.
+//!   warning (through the `log` crate); [`CsvReader::dialect`] says what was seen, for
+//!   a writer to keep it.
 //! * Columns without a hint or [`Schema`] type are inferred from the first rows: a
 //!   column holding unmarked text is text (so `02139` and `10001` are both text), any
 //!   other is read cell by cell as JSON numbers and `true`/`false`. `007` is never 7.
@@ -72,10 +73,12 @@
 mod cell;
 mod dialect;
 mod header;
+mod options;
 mod read;
 mod write;
 
-pub use dialect::{DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
+pub use dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 pub use header::{ColumnType, Schema};
-pub use read::{CsvReadOptions, CsvReader, Warn, warn_to_stderr};
-pub use write::{CsvWriteOptions, CsvWriter};
+pub use options::{CsvReadOptions, CsvWriteOptions, DelimiterChoice};
+pub use read::CsvReader;
+pub use write::CsvWriter;

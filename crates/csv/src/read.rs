@@ -12,85 +12,11 @@ use recast_model::{
 };
 
 use crate::cell;
-use crate::dialect::{DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
+use crate::dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 use crate::header::{
-    ColumnType, RawHeader, Schema, Segment, column_label, parse_header, resolve_segments,
+    ColumnType, ORDER_COLUMN, RawHeader, Segment, column_label, parse_header, resolve_segments,
 };
-use crate::write::ORDER_COLUMN;
-
-/// Receives the reader's warnings (a sniffed delimiter, skipped empty rows). The
-/// default prints them to standard error.
-pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
-
-/// The default [`Warn`]: `recast: warning: ...` on standard error.
-pub fn warn_to_stderr() -> Warn {
-    Arc::new(|message: &str| eprintln!("recast: warning: {message}"))
-}
-
-/// How [`CsvReader`] reads.
-#[derive(Clone)]
-pub struct CsvReadOptions {
-    /// The field separator: `b','` for CSV, `b'\t'` for TSV; how far a sheet's `sep=`
-    /// line and sniffing may change it is [`CsvReadOptions::delimiter_choice`]'s to say.
-    pub delimiter: u8,
-    /// Whether `delimiter` is the user's, a default a `sep=` line may change, or a
-    /// fallback for sniffing (the default). See [`Dialect`].
-    pub delimiter_choice: DelimiterChoice,
-    /// Take off the `'` that neutralised a cell starting with `=`, `+`, `-`, `@`, tab
-    /// or CR (as [`CsvWriteOptions::sanitize`](crate::CsvWriteOptions::sanitize) wrote
-    /// it). Default true.
-    pub sanitize: bool,
-    /// Column types that override header hints and inference.
-    pub schema: Option<Schema>,
-    /// How many rows inference looks at for a column without a type (they are held in
-    /// memory until then). Default 1000.
-    pub infer_rows: usize,
-    /// The largest row, in bytes of input; a bigger one is a `Limit` error that trips
-    /// while reading it, so a huge quoted cell is never held whole. Default 256 MiB.
-    pub max_record_bytes: u64,
-    /// Where warnings go: the delimiter sniffing chose when it is not `,`, a `sep=`
-    /// line the given delimiter overrode, the all-empty rows skipped.
-    pub warn: Warn,
-}
-
-impl Default for CsvReadOptions {
-    fn default() -> Self {
-        CsvReadOptions {
-            delimiter: b',',
-            delimiter_choice: DelimiterChoice::Sniff,
-            sanitize: true,
-            schema: None,
-            infer_rows: 1000,
-            max_record_bytes: 256 << 20,
-            warn: warn_to_stderr(),
-        }
-    }
-}
-
-impl std::fmt::Debug for CsvReadOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CsvReadOptions")
-            .field("delimiter", &(self.delimiter as char))
-            .field("delimiter_choice", &self.delimiter_choice)
-            .field("sanitize", &self.sanitize)
-            .field("schema", &self.schema)
-            .field("infer_rows", &self.infer_rows)
-            .field("max_record_bytes", &self.max_record_bytes)
-            .finish_non_exhaustive()
-    }
-}
-
-impl CsvReadOptions {
-    /// The options for TSV: tab-separated unless the sheet's `sep=` line says
-    /// otherwise, no sniffing; otherwise the defaults.
-    pub fn tsv() -> Self {
-        CsvReadOptions {
-            delimiter: b'\t',
-            delimiter_choice: DelimiterChoice::SepLineOnly,
-            ..Self::default()
-        }
-    }
-}
+use crate::options::CsvReadOptions;
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -215,32 +141,39 @@ fn is_blank(row: &csv::ByteRecord) -> bool {
 }
 
 impl<R: BufRead> CsvReader<R> {
-    /// A reader of `input`, named `file` in messages (`None` for stdin). The sheet's
-    /// first bytes (at most [`SNIFF_BYTES`](crate::dialect::SNIFF_BYTES)) are read at
-    /// once to tell its [`Dialect`].
-    pub fn new(mut input: R, file: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
+    /// A reader of `input` with the default options; `source` names it in messages and
+    /// records' origins (`None` for stdin).
+    pub fn new(input: R, source: Option<Arc<Path>>) -> Self {
+        Self::with_options(input, source, CsvReadOptions::default())
+    }
+
+    /// A reader with explicit options. The sheet's first bytes (at most
+    /// [`SNIFF_BYTES`](crate::dialect::SNIFF_BYTES)) are read at once to tell its
+    /// [`Dialect`]; an error reading them is the reader's first item.
+    pub fn with_options(mut input: R, source: Option<Arc<Path>>, options: CsvReadOptions) -> Self {
+        let file = source;
         let (head, complete, start_error) = match read_head(&mut input) {
             Ok((head, complete)) => (head, complete, None),
-            Err(e) => (Vec::new(), true, Some(Error::io(file.clone(), &e))),
+            Err(e) => (Vec::new(), true, Some(Error::io(file.clone(), e))),
         };
         let detected = crate::dialect::detect(&head, complete, &options);
         let dialect = detected.dialect;
         let name = Location::new(file.clone(), 0, 0);
         if let Some(named) = detected.overridden {
-            (options.warn)(&format!(
+            log::warn!(
                 "{name}:1: the sheet's `sep=` line names {}, but the delimiter given is {}: \
                  reading with {}",
                 Dialect::delimiter_name(named),
                 Dialect::delimiter_name(dialect.delimiter),
                 Dialect::delimiter_name(dialect.delimiter),
-            ));
+            );
         }
         if dialect.delimiter_from == DelimiterFrom::Sniffed && dialect.delimiter != b',' {
-            (options.warn)(&format!(
+            log::warn!(
                 "{name}: fields are separated by {} (sniffed from the first rows; \
                  --delimiter chooses another)",
                 Dialect::delimiter_name(dialect.delimiter)
-            ));
+            );
         }
         let mut head = Cursor::new(head);
         head.set_position(detected.skip as u64);
@@ -570,13 +503,13 @@ impl<R: BufRead> CsvReader<R> {
         if count > lines.len() as u64 {
             named.push("…".to_owned());
         }
-        (self.options.warn)(&format!(
+        log::warn!(
             "{}: skipped {count} row{} with every cell empty (line{} {}); blank rows are no records",
             Location::new(self.file.clone(), 0, 0),
             if count == 1 { "" } else { "s" },
             if named.len() == 1 { "" } else { "s" },
             named.join(", ")
-        ));
+        );
     }
 }
 

@@ -6,54 +6,11 @@ use std::fs::File;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
-use recast_model::path::FieldPath;
 use recast_model::{Error, Location, Map, MapHasher, Record, RecordWriter, Result, Value};
 
 use crate::cell::{self, Unwritable};
-use crate::header::{parse_header, push_key};
-
-/// How [`CsvWriter`] writes.
-#[derive(Debug, Clone)]
-pub struct CsvWriteOptions {
-    /// The field separator: `b','` for CSV, `b'\t'` for TSV.
-    pub delimiter: u8,
-    /// Neutralise text cells that start with `=`, `+`, `-`, `@`, tab or CR by a leading
-    /// `'` (OWASP's CSV-injection advice); the reader takes it off again. Default true.
-    pub sanitize: bool,
-    /// Start the output with a UTF-8 byte order mark, which Excel needs to read UTF-8.
-    pub bom: bool,
-    /// End rows with CRLF (`\r\n`, as Excel writes) instead of LF. Line breaks inside
-    /// a quoted cell stay as the cell holds them.
-    pub crlf: bool,
-    /// Write only these columns, in this order. A path names a column or everything
-    /// below it (`provider` selects `provider.name` and `provider.domain`).
-    pub fields: Option<Vec<FieldPath>>,
-    /// Bytes of rows held in memory before they are spilled to a temporary file.
-    pub memory_limit: usize,
-}
-
-impl Default for CsvWriteOptions {
-    fn default() -> Self {
-        CsvWriteOptions {
-            delimiter: b',',
-            sanitize: true,
-            bom: false,
-            crlf: false,
-            fields: None,
-            memory_limit: 8 << 20,
-        }
-    }
-}
-
-impl CsvWriteOptions {
-    /// The options for TSV: tab-separated, otherwise the defaults.
-    pub fn tsv() -> Self {
-        CsvWriteOptions {
-            delimiter: b'\t',
-            ..Self::default()
-        }
-    }
-}
+use crate::header::{ORDER_COLUMN, parse_header, push_key};
+use crate::options::CsvWriteOptions;
 
 /// What a column has held, to choose its header hint.
 #[derive(Debug, Default, Clone, Copy)]
@@ -82,10 +39,6 @@ struct Column {
 
 const ROW_END: u32 = u32::MAX;
 
-/// The header of the column that lists, for a row whose fields are not in column
-/// order, its columns in the record's order. It is written only when records disagree.
-pub(crate) const ORDER_COLUMN: &str = ":order";
-
 /// Writes records as CSV or TSV, one row per record.
 ///
 /// Columns are the union of every record's flattened paths, ordered so that each
@@ -98,7 +51,9 @@ pub(crate) const ORDER_COLUMN: &str = ":order";
 /// out by [`finish`](RecordWriter::finish): one extra sequential write and read of about
 /// the output's size; memory holds only the columns.
 pub struct CsvWriter<W: Write> {
-    output: Option<W>,
+    output: W,
+    /// `finish` has written the sheet.
+    finished: bool,
     options: CsvWriteOptions,
     columns: Vec<Column>,
     /// Looked up for every cell, so hashed with foldhash (as record maps are), not SipHash.
@@ -129,7 +84,8 @@ impl<W: Write> CsvWriter<W> {
     /// A writer to `output`; nothing is written before [`finish`](RecordWriter::finish).
     pub fn new(output: W, options: CsvWriteOptions) -> Self {
         CsvWriter {
-            output: Some(output),
+            output,
+            finished: false,
             options,
             columns: Vec::new(),
             by_name: HashMap::default(),
@@ -148,8 +104,9 @@ impl<W: Write> CsvWriter<W> {
         }
     }
 
-    /// Gives the output back (after `finish`, to read what was written in tests).
-    pub fn into_inner(self) -> Option<W> {
+    /// The output, after [`finish`](RecordWriter::finish) (before it, nothing has been
+    /// written to it).
+    pub fn into_inner(self) -> W {
         self.output
     }
 
@@ -538,12 +495,10 @@ impl<W: Write> CsvWriter<W> {
     }
 
     fn write_all(&mut self) -> std::io::Result<()> {
-        let Some(mut output) = self.output.take() else {
+        if self.finished {
             return Ok(());
-        };
-        if self.options.bom {
-            output.write_all(b"\xEF\xBB\xBF")?;
         }
+        self.finished = true;
         let (selected, slot, order_column) = self.layout();
         let mut headers = self.header_cells(&selected);
         // Readers take a byte order mark off the start of a sheet, so a first key that
@@ -562,11 +517,14 @@ impl<W: Write> CsvWriter<W> {
             true => csv::Terminator::CRLF,
             false => csv::Terminator::Any(b'\n'),
         };
+        if self.options.bom {
+            self.output.write_all(b"\xEF\xBB\xBF")?;
+        }
         let mut csv = csv::WriterBuilder::new()
             .delimiter(self.options.delimiter)
             .terminator(terminator)
             .has_headers(false)
-            .from_writer(output);
+            .from_writer(&mut self.output);
         if width > 0 {
             let sanitize = self.options.sanitize;
             csv.write_record(headers.iter().map(|name| {
@@ -579,7 +537,7 @@ impl<W: Write> CsvWriter<W> {
         }
         // The rows are written here, their cells already quoted by `write_record`.
         csv.flush()?;
-        let mut output = csv.into_inner().map_err(|e| e.into_error())?;
+        let output = csv.into_inner().map_err(|e| e.into_error())?;
         let mut rows_out = RowsOut {
             slot: &slot,
             headers: &headers,
@@ -596,13 +554,11 @@ impl<W: Write> CsvWriter<W> {
         if let Some(spill) = self.spill.take() {
             let mut file = spill.into_inner().map_err(|e| e.into_error())?;
             file.seek(SeekFrom::Start(0))?;
-            rows_out.emit(&mut BufReader::with_capacity(1 << 16, file), &mut output)?;
+            rows_out.emit(&mut BufReader::with_capacity(1 << 16, file), output)?;
         }
-        rows_out.emit(&mut self.rows.as_slice(), &mut output)?;
+        rows_out.emit(&mut self.rows.as_slice(), output)?;
         output.write_all(&rows_out.out)?;
-        output.flush()?;
-        self.output = Some(output);
-        Ok(())
+        output.flush()
     }
 }
 
@@ -791,16 +747,16 @@ impl<W: Write> RecordWriter for CsvWriter<W> {
         }
         self.rows.extend_from_slice(&ROW_END.to_le_bytes());
         if self.rows.len() > self.options.memory_limit {
-            self.spill_rows().map_err(|e| Error::io(None, &e))?;
+            self.spill_rows().map_err(|e| Error::io(None, e))?;
         }
         Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
         if let Some(spill) = &mut self.spill {
-            spill.flush().map_err(|e| Error::io(None, &e))?;
+            spill.flush().map_err(|e| Error::io(None, e))?;
         }
-        self.write_all().map_err(|e| Error::io(None, &e))
+        self.write_all().map_err(|e| Error::io(None, e))
     }
 }
 
@@ -897,7 +853,7 @@ mod tests {
                 writer.write_record(record).unwrap();
             }
             writer.finish().unwrap();
-            writer.into_inner().unwrap()
+            writer.into_inner()
         };
         assert_eq!(sheet(64), sheet(usize::MAX));
     }
@@ -919,7 +875,7 @@ mod tests {
             .unwrap();
         writer.finish().unwrap();
         assert_eq!(
-            String::from_utf8(writer.into_inner().unwrap()).unwrap(),
+            String::from_utf8(writer.into_inner()).unwrap(),
             "\u{feff}title;body\r\n\"a;b\";\"line one\nline two\"\r\n"
         );
     }

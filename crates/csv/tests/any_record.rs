@@ -18,13 +18,23 @@ proptest! {
     #[test]
     fn any_records_survive_csv_and_tsv(records in prop::collection::vec(record(), 1..5), tsv: bool, sanitize: bool) {
         let delimiter = if tsv { b'\t' } else { b',' };
-        let mut writer = CsvWriter::new(Vec::new(), CsvWriteOptions { delimiter, sanitize, ..CsvWriteOptions::default() });
+        let mut writer = CsvWriter::new(Vec::new(), {
+            let mut options = CsvWriteOptions::default();
+            options.delimiter = delimiter;
+            options.sanitize = sanitize;
+            options
+        });
         for record in &records {
             writer.write_record(record).expect("writes");
         }
         writer.finish().expect("finishes");
-        let sheet = writer.into_inner().expect("output");
-        let back: Vec<Record> = CsvReader::new(&sheet[..], None, CsvReadOptions { delimiter, sanitize, ..CsvReadOptions::default() })
+        let sheet = writer.into_inner();
+        let back: Vec<Record> = CsvReader::with_options(&sheet[..], None, {
+            let mut options = CsvReadOptions::default();
+            options.delimiter = delimiter;
+            options.sanitize = sanitize;
+            options
+        })
             .collect::<Result<_, _>>()
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", String::from_utf8_lossy(&sheet))))?;
         prop_assert_eq!(&back, &records, "{}", String::from_utf8_lossy(&sheet));
@@ -32,7 +42,7 @@ proptest! {
 
     #[test]
     fn any_bytes_read_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        for result in CsvReader::new(&bytes[..], None, CsvReadOptions::default()) {
+        for result in CsvReader::new(&bytes[..], None) {
             let _ = result;
         }
     }

@@ -1,26 +1,56 @@
 //! `CsvReader::dialect`: what a writer needs to write a sheet back in its own form, and
 //! sheets whose first rows do not fit in the bytes sniffing looks at.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
 
 use recast_csv::{
     CsvReadOptions, CsvReader, DelimiterChoice, DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES,
 };
 use recast_model::Record;
 
-/// Options whose warnings are kept, and the warnings.
-fn collecting() -> (CsvReadOptions, Arc<Mutex<Vec<String>>>) {
-    let warnings = Arc::new(Mutex::new(Vec::new()));
-    let sink = warnings.clone();
-    let options = CsvReadOptions {
-        warn: Arc::new(move |m: &str| sink.lock().unwrap().push(m.to_owned())),
-        ..CsvReadOptions::default()
-    };
-    (options, warnings)
+/// Keeps the warnings the reader logs (`log::warn!`), each test thread its own.
+struct KeepWarnings;
+
+thread_local! {
+    static WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+impl log::Log for KeepWarnings {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            WARNINGS.with(|w| w.borrow_mut().push(record.args().to_string()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// The warnings logged on this thread since the last `collecting`.
+#[derive(Clone, Copy)]
+struct Warnings;
+
+impl Warnings {
+    fn taken(self) -> Vec<String> {
+        WARNINGS.with(|w| w.borrow().clone())
+    }
+}
+
+/// Default options with the warnings kept, and the warnings.
+fn collecting() -> (CsvReadOptions, Warnings) {
+    static LOGGER: KeepWarnings = KeepWarnings;
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
+    WARNINGS.with(|w| w.borrow_mut().clear());
+    (CsvReadOptions::default(), Warnings)
 }
 
 fn read(sheet: &[u8], options: CsvReadOptions) -> (Dialect, Vec<Record>) {
-    let mut reader = CsvReader::new(sheet, None, options);
+    let mut reader = CsvReader::with_options(sheet, None, options);
     let dialect = *reader.dialect();
     let records = reader.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
     (dialect, records)
@@ -46,7 +76,7 @@ fn the_reader_tells_what_it_saw() {
     let lines: Vec<u64> = records.iter().map(|r| r.origin.line).collect();
     assert_eq!(lines, [3, 5]);
     assert_eq!(
-        *warnings.lock().unwrap(),
+        warnings.taken(),
         ["<stdin>: skipped 1 row with every cell empty (line 4); blank rows are no records"]
     );
 
@@ -62,7 +92,7 @@ fn the_reader_tells_what_it_saw() {
         (b'\t', DelimiterFrom::Sniffed, false, false)
     );
     assert_eq!(dialect.line_ending, LineEnding::Lf);
-    assert_eq!(warnings.lock().unwrap().len(), 1);
+    assert_eq!(warnings.taken().len(), 1);
 
     // TSV: the extension's tab, no sniffing.
     let (dialect, _) = read(b"a;b\n1;2\n", CsvReadOptions::tsv());
@@ -71,10 +101,11 @@ fn the_reader_tells_what_it_saw() {
         (b'\t', DelimiterFrom::Default)
     );
     // Given: always.
-    let given = CsvReadOptions {
-        delimiter: b'|',
-        delimiter_choice: DelimiterChoice::Given,
-        ..CsvReadOptions::default()
+    let given = {
+        let mut options = CsvReadOptions::default();
+        options.delimiter = b'|';
+        options.delimiter_choice = DelimiterChoice::Given;
+        options
     };
     let (dialect, _) = read(b"a;b\n1;2\n", given);
     assert_eq!(

@@ -41,11 +41,11 @@ fn write(records: &[Record], options: CsvWriteOptions) -> String {
         writer.write_record(record).expect("write");
     }
     writer.finish().expect("finish");
-    String::from_utf8(writer.into_inner().expect("output")).expect("UTF-8")
+    String::from_utf8(writer.into_inner()).expect("UTF-8")
 }
 
 fn read(sheet: &str, options: CsvReadOptions) -> Vec<Record> {
-    CsvReader::new(sheet.as_bytes(), None, options)
+    CsvReader::with_options(sheet.as_bytes(), None, options)
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("{e}\n{sheet}"))
 }
@@ -82,13 +82,15 @@ fn generated_archive_round_trips_as_csv_and_tsv() {
         CsvReadOptions::default(),
     );
     assert_round_trip(&records, CsvWriteOptions::tsv(), CsvReadOptions::tsv());
-    let no_sanitize = CsvWriteOptions {
-        sanitize: false,
-        ..CsvWriteOptions::default()
+    let no_sanitize = {
+        let mut options = CsvWriteOptions::default();
+        options.sanitize = false;
+        options
     };
-    let read_plain = CsvReadOptions {
-        sanitize: false,
-        ..CsvReadOptions::default()
+    let read_plain = {
+        let mut options = CsvReadOptions::default();
+        options.sanitize = false;
+        options
     };
     assert_round_trip(&records, no_sanitize, read_plain);
 }
@@ -97,13 +99,11 @@ fn generated_archive_round_trips_as_csv_and_tsv() {
 fn spilling_to_disk_writes_the_same_sheet() {
     let records = generated();
     let in_memory = write(&records, CsvWriteOptions::default());
-    let spilled = write(
-        &records,
-        CsvWriteOptions {
-            memory_limit: 1000,
-            ..CsvWriteOptions::default()
-        },
-    );
+    let spilled = write(&records, {
+        let mut options = CsvWriteOptions::default();
+        options.memory_limit = 1000;
+        options
+    });
     assert_eq!(in_memory, spilled);
 }
 
@@ -111,13 +111,11 @@ fn spilling_to_disk_writes_the_same_sheet() {
 fn inference_sees_few_rows_and_still_round_trips() {
     let records = generated();
     let sheet = write(&records, CsvWriteOptions::default());
-    let back = read(
-        &sheet,
-        CsvReadOptions {
-            infer_rows: 1,
-            ..CsvReadOptions::default()
-        },
-    );
+    let back = read(&sheet, {
+        let mut options = CsvReadOptions::default();
+        options.infer_rows = 1;
+        options
+    });
     assert_eq!(back, records);
 }
 
@@ -224,13 +222,11 @@ fn formulas_are_neutralised_and_restored() {
         "{row}"
     );
     assert!(sheet.contains(",-42,'-42\n"), "{sheet}");
-    let plain = write(
-        &records,
-        CsvWriteOptions {
-            sanitize: false,
-            ..CsvWriteOptions::default()
-        },
-    );
+    let plain = write(&records, {
+        let mut options = CsvWriteOptions::default();
+        options.sanitize = false;
+        options
+    });
     assert!(
         plain
             .lines()
@@ -244,13 +240,11 @@ fn formulas_are_neutralised_and_restored() {
 #[test]
 fn bom_is_written_on_request_and_accepted_on_input() {
     let records = records(r#"[{"title": "Ünïcödé façade — naïve café", "n": 1}]"#);
-    let sheet = write(
-        &records,
-        CsvWriteOptions {
-            bom: true,
-            ..CsvWriteOptions::default()
-        },
-    );
+    let sheet = write(&records, {
+        let mut options = CsvWriteOptions::default();
+        options.bom = true;
+        options
+    });
     assert!(sheet.starts_with('\u{feff}'));
     assert_eq!(read(&sheet, CsvReadOptions::default()), records);
 }
@@ -259,8 +253,7 @@ fn bom_is_written_on_request_and_accepted_on_input() {
 fn ragged_rows_are_errors_naming_the_row_and_reading_goes_on() {
     let sheet = "a,b\n1,2\n3\n4,5,6\n7,8\n";
     let file: std::sync::Arc<std::path::Path> = std::path::Path::new("sheet.csv").into();
-    let results: Vec<_> =
-        CsvReader::new(sheet.as_bytes(), Some(file), CsvReadOptions::default()).collect();
+    let results: Vec<_> = CsvReader::new(sheet.as_bytes(), Some(file)).collect();
     assert_eq!(results.len(), 4);
     let error = results[1].as_ref().expect_err("short row");
     assert_eq!(error.kind, ErrorKind::Syntax);
@@ -282,13 +275,11 @@ fn fields_choose_and_order_columns() {
     let fields = ["title", "webUrl", "provider.name", "images.0", "missing"]
         .map(FieldPath::parse)
         .to_vec();
-    let sheet = write(
-        &records[..2],
-        CsvWriteOptions {
-            fields: Some(fields),
-            ..CsvWriteOptions::default()
-        },
-    );
+    let sheet = write(&records[..2], {
+        let mut options = CsvWriteOptions::default();
+        options.fields = Some(fields);
+        options
+    });
     assert_eq!(
         sheet.lines().next(),
         Some(
@@ -312,13 +303,11 @@ fn foreign_sheets_get_per_column_inference_and_the_schema_pins_types() {
 
     let mut schema = Schema::parse("zip: int\nprice: float\ntags: list\n").expect("schema");
     schema.insert(FieldPath::parse("count"), ColumnType::String);
-    let back = read(
-        sheet,
-        CsvReadOptions {
-            schema: Some(schema),
-            ..CsvReadOptions::default()
-        },
-    );
+    let back = read(sheet, {
+        let mut options = CsvReadOptions::default();
+        options.schema = Some(schema);
+        options
+    });
     assert_eq!(back[0].fields["zip"], Value::from(2139i64));
     assert_eq!(back[0].fields["count"], Value::from("1"));
     assert_eq!(back[0].fields["price"].to_string(), "1.0");
@@ -328,14 +317,11 @@ fn foreign_sheets_get_per_column_inference_and_the_schema_pins_types() {
     );
 
     let schema = Schema::parse("name: int").expect("schema");
-    let error = CsvReader::new(
-        sheet.as_bytes(),
-        None,
-        CsvReadOptions {
-            schema: Some(schema),
-            ..CsvReadOptions::default()
-        },
-    )
+    let error = CsvReader::with_options(sheet.as_bytes(), None, {
+        let mut options = CsvReadOptions::default();
+        options.schema = Some(schema);
+        options
+    })
     .find_map(Result::err)
     .expect("Ann is no integer");
     assert!(
@@ -370,11 +356,10 @@ fn hostile_input_is_an_error_not_a_panic() {
         b"a.99999999999999\n1\n",
         b"",
     ] {
-        let results: Vec<_> = CsvReader::new(sheet, None, CsvReadOptions::default()).collect();
+        let results: Vec<_> = CsvReader::new(sheet, None).collect();
         let _ = results;
     }
-    let results: Vec<_> =
-        CsvReader::new(&b"a,a\n1,2\n"[..], None, CsvReadOptions::default()).collect();
+    let results: Vec<_> = CsvReader::new(&b"a,a\n1,2\n"[..], None).collect();
     assert!(
         results[0]
             .as_ref()
@@ -437,23 +422,25 @@ fn a_first_key_starting_with_a_byte_order_mark_keeps_it() {
         CsvWriteOptions::default(),
         CsvReadOptions::default(),
     );
-    let with_bom = CsvWriteOptions {
-        bom: true,
-        ..CsvWriteOptions::default()
+    let with_bom = {
+        let mut options = CsvWriteOptions::default();
+        options.bom = true;
+        options
     };
     assert_round_trip(&records, with_bom, CsvReadOptions::default());
 }
 
 #[test]
 fn a_row_over_the_size_limit_is_refused_while_reading() {
-    let options = CsvReadOptions {
-        max_record_bytes: 1000,
-        ..CsvReadOptions::default()
+    let options = {
+        let mut options = CsvReadOptions::default();
+        options.max_record_bytes = 1000;
+        options
     };
     let small = format!("title\nsmall\n\"{}\"\n", "x".repeat(900));
     assert_eq!(read(&small, options.clone()).len(), 2);
     let big = format!("title\nsmall\n\"{}\"\nafter\n", "x".repeat(200_000));
-    let results: Vec<_> = CsvReader::new(big.as_bytes(), None, options).collect();
+    let results: Vec<_> = CsvReader::with_options(big.as_bytes(), None, options).collect();
     assert_eq!(results.len(), 2, "the reader stops at the big row");
     let error = results[1].as_ref().unwrap_err();
     assert_eq!(error.kind, ErrorKind::Limit);
@@ -464,7 +451,7 @@ fn a_row_over_the_size_limit_is_refused_while_reading() {
 fn a_character_split_across_two_cells_is_invalid_utf8() {
     // The row's bytes together are valid UTF-8 (`é`), each cell's alone are not.
     let sheet = b"a,b\n\xC3,\xA9\ncaf\xC3\xA9,x\n";
-    let results: Vec<_> = CsvReader::new(&sheet[..], None, CsvReadOptions::default()).collect();
+    let results: Vec<_> = CsvReader::new(&sheet[..], None).collect();
     assert_eq!(results.len(), 2);
     let error = results[0].as_ref().unwrap_err();
     assert_eq!(error.kind, recast_model::ErrorKind::Encoding);

@@ -247,7 +247,7 @@ impl WrittenItems {
         let offset = self
             .spill
             .append(&written.bytes)
-            .map_err(|e| Error::io(None, &e))?;
+            .map_err(|e| Error::io(None, e))?;
         let held = (!written.warnings.is_empty() || written.error.is_some()).then(|| {
             Box::new(Held {
                 warnings: written.warnings,
@@ -439,7 +439,7 @@ impl FeedItems {
             let bytes = self
                 .spill
                 .read(item.offset, item.len, &mut buffer)
-                .map_err(|e| Error::io(None, &e))?;
+                .map_err(|e| Error::io(None, e))?;
             match item.placeholder {
                 Some(at) => {
                     out.raw(&bytes[..at])?;

@@ -141,7 +141,7 @@ impl<R: Read> Input<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(self.file.clone(), &e)),
+                Err(e) => return Err(Error::io(self.file.clone(), e)),
             }
         }
     }

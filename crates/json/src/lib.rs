@@ -2,22 +2,23 @@
 //! inside an API dump picked by a JSON pointer, and JSON Lines.
 //!
 //! ```
-//! use recast_json::{JsonLinesWriter, JsonReader};
+//! use recast_json::{JsonLinesWriter, JsonReadOptions, JsonReader, JsonWriteOptions};
 //! use recast_model::{RecordWriter, Result};
 //!
 //! let dump = r#"{"status": "ok",
 //!   "news": [{"title": "Café", "score": 1.0}, {"title": "B", "id": 12345678901234567890123}]}"#;
 //!
-//! let mut out = Vec::new();
-//! let mut writer = JsonLinesWriter::new(&mut out);
-//! for record in JsonReader::new(dump.as_bytes(), None).select("/news")? {
+//! let mut options = JsonReadOptions::default();
+//! options.select = Some("/news".into());
+//! let mut writer = JsonLinesWriter::new(Vec::new(), JsonWriteOptions::default());
+//! for record in JsonReader::with_options(dump.as_bytes(), None, options) {
 //!     writer.write_record(&record?)?;
 //! }
 //! writer.finish()?;
 //!
 //! // Key order, UTF-8 text and every number's spelling are kept.
 //! assert_eq!(
-//!     String::from_utf8(out).unwrap(),
+//!     String::from_utf8(writer.into_inner()).unwrap(),
 //!     "{\"title\":\"Café\",\"score\":1.0}\n{\"title\":\"B\",\"id\":12345678901234567890123}\n"
 //! );
 //! # Ok::<(), recast_model::Error>(())
@@ -37,7 +38,7 @@
 //! - **Strings** must be UTF-8 (`Encoding` error with line and column otherwise); a
 //!   `\u` escape of a lone surrogate, which no UTF-8 text can hold, is an `Encoding`
 //!   error too.
-//! - **Limits** ([`Limits`]): nesting depth 128, records of 256 MiB and of 10 million
+//! - **Limits** ([`JsonReadOptions`]): nesting depth 128, records of 256 MiB and of 10 million
 //!   values by default, each a `Limit` error; nesting is parsed without recursion, so
 //!   no input overflows the stack.
 //! - **Empty input** (only whitespace) is an array of no records; several top-level
@@ -55,16 +56,18 @@
 #![warn(missing_docs)]
 
 mod input;
+mod options;
 mod parser;
+mod plain_run;
 mod pointer;
 mod read;
 mod split;
 mod write;
 
-pub use parser::Limits;
+pub use options::{JsonReadOptions, JsonWriteOptions, Spacing};
 pub use read::{JsonLinesReader, JsonReader};
 pub use split::{LineSplitter, LinesBefore, LinesPiece};
-pub use write::{JsonLinesWriter, JsonWriter, Spacing};
+pub use write::{JsonLinesWriter, JsonWriter};
 
 use recast_model::{Result, Value};
 
@@ -85,7 +88,7 @@ pub fn parse_value(text: &str) -> Result<Value> {
     let mut parser = Parser::with_capacity(
         text.as_bytes(),
         None,
-        Limits::default(),
+        JsonReadOptions::default().limits(),
         false,
         text.len() + 1,
     );
@@ -134,10 +137,7 @@ pub fn to_json_string(value: &Value, pretty: bool) -> Result<String> {
 /// # Ok::<(), recast_model::Error>(())
 /// ```
 pub fn to_json_line(value: &Value, spacing: Spacing) -> Result<String> {
-    let layout = match spacing {
-        Spacing::Compact => Layout::Compact,
-        Spacing::Spaced => Layout::Spaced,
-    };
+    let layout = Layout::one_line(spacing);
     let mut out = Vec::new();
     write::write_value(&mut out, value, layout, 0).map_err(|bad| bad.into_value_error())?;
     // Built from `str`s and ASCII only.

@@ -15,53 +15,23 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use recast_model::scan::{self, ByteSet};
 use recast_model::{Error, ErrorKind, Map, Number, Result, Value};
 
 use crate::input::{Input, TOKEN};
+use crate::plain_run::find_string_stop;
 
-/// Safety budgets for reading JSON, shared by [`JsonReader`](crate::JsonReader) and
-/// [`JsonLinesReader`](crate::JsonLinesReader).
-///
-/// ```
-/// use recast_json::Limits;
-/// let limits = Limits { max_depth: 32, ..Limits::default() };
-/// assert_eq!(limits.max_record_bytes, 256 * 1024 * 1024);
-/// ```
+/// The parser's safety budgets, taken from [`JsonReadOptions`](crate::JsonReadOptions)
+/// (where each is documented).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The deepest nesting of arrays and objects, counted from the top of the document
-    /// (a record in a top-level array is at depth 2). Deeper input is a `Limit` error.
-    /// Default 128, as serde_json.
-    pub max_depth: usize,
-    /// The largest record, in bytes of input text. A bigger one is a `Limit` error that
-    /// trips while reading it, so a multi-gigabyte line is never held in memory.
-    /// Default 256 MiB.
-    pub max_record_bytes: u64,
-    /// The most values (scalars, arrays and objects) in one record. Small values cost
-    /// far more memory than their text (`[0,0,0,…]` is two bytes of input for each
-    /// value of some 40 bytes), so this budget, not the byte size, bounds the memory a
-    /// hostile record can take. Default 10 million.
-    pub max_record_values: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_depth: 128,
-            max_record_bytes: 256 * 1024 * 1024,
-            max_record_values: 10_000_000,
-        }
-    }
+pub(crate) struct Limits {
+    pub(crate) max_depth: usize,
+    pub(crate) max_record_bytes: u64,
+    pub(crate) max_record_values: u64,
 }
 
 /// The message for a place where any JSON value may start.
 pub(crate) const EXPECTED_VALUE: &str =
     "expected a value (an object, array, string, number, true, false or null)";
-
-/// Bytes that end a plain run inside a string: the closing quote, an escape, and the
-/// control characters JSON forbids unescaped.
-const STRING_STOPS: ByteSet = ByteSet::new(b"\"\\").with_controls();
 
 /// An open container while a value is being built.
 enum Frame {
@@ -125,12 +95,6 @@ impl<R: Read> Parser<R> {
             recent_keys: Default::default(),
             values: 0,
         }
-    }
-
-    /// Replaces the budgets (before the first record is read).
-    pub(crate) fn set_limits(&mut self, limits: Limits) {
-        self.limits = limits;
-        self.input.max_record_bytes = limits.max_record_bytes;
     }
 
     // ---- records ----
@@ -697,70 +661,10 @@ pub(crate) fn after_member(close: u8) -> &'static str {
     }
 }
 
-/// The index of the first byte that ends a plain run of string text (`"`, `\\`, a
-/// control character). Strings are most of JSON's bytes, so this looks at eight bytes
-/// at a time (the classic "has a zero byte" word tricks) before finding the exact one.
-pub(crate) fn find_string_stop(bytes: &[u8]) -> Option<usize> {
-    scan::find(bytes, 0, &STRING_STOPS)
-}
-
 fn is_number_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.' | b'_')
 }
 
 fn parse_number(text: &[u8]) -> Option<Number> {
     std::str::from_utf8(text).ok().and_then(Number::parse)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Keys that look like the one read before at their place (a prefix, a longer key,
-    /// the same text escaped, a duplicate) read as a fresh parser reads them.
-    #[test]
-    fn repeated_keys_read_as_fresh_keys() {
-        let lines = [
-            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
-            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
-            r#"{"a":1,"n":{"x":1}}"#,
-            r#"{"abc":1,"n":{"xy":1,"y":2,"z":3}}"#,
-            r#"{"a\u0062":1,"n":{"x":1,"y":2}}"#,
-            r#"{"ab":1,"n":{"x":1,"x":2}}"#,
-            r#"{"ab":1,"n":{"x\"":1,"y":2}}"#,
-            r#"{"ab":1,"n":{"x":1,"y":2}}"#,
-            r#"{"":1,"ab":{"":2}}"#,
-            r#"{"":1,"ab":{"":2}}"#,
-            "{\"caf\u{e9}\":1,\"ab\":2}",
-            "{\"caf\u{e9}\":1,\"ab\":2}",
-        ];
-        let text = lines.join("\n");
-        let read: Vec<_> = crate::JsonLinesReader::new(text.as_bytes(), None).collect();
-        assert_eq!(read.len(), lines.len());
-        for (line, got) in lines.iter().zip(read) {
-            match (crate::parse_value(line), got) {
-                (Ok(Value::Map(want)), Ok(record)) => assert_eq!(record.fields, want, "{line}"),
-                (Err(want), Err(got)) => assert_eq!(got.message, want.message, "{line}"),
-                (want, got) => panic!("{line}: {want:?} against {got:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn the_word_scan_finds_the_same_byte_as_the_byte_scan() {
-        let mut text = b"plain ASCII text, then UTF-8: caf\xC3\xA9 and more text....".to_vec();
-        for stop in [b'"', b'\\', b'\n', 0x00, 0x1F] {
-            for at in 0..text.len() {
-                let mut bytes = text.clone();
-                bytes[at] = stop;
-                assert_eq!(find_string_stop(&bytes), Some(at), "{stop} at {at}");
-                // A later stop does not hide an earlier one.
-                bytes.push(b'"');
-                assert_eq!(find_string_stop(&bytes), Some(at));
-            }
-        }
-        // Bytes just above the control range and high bytes are not stops.
-        text.extend_from_slice(&[0x20, 0x7F, 0x80, 0xFF, 0x21, 0x5B, 0x5D, 0x23]);
-        assert_eq!(find_string_stop(&text), None);
-    }
 }

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use recast_model::{Error, Location, Origin, Record, RecordReader, Result, Value};
 
 use crate::input::RECORD;
-use crate::parser::{EXPECTED_VALUE, Limits, Parser, after_member};
+use crate::options::JsonReadOptions;
+use crate::parser::{EXPECTED_VALUE, Parser, after_member};
 use crate::pointer::{Pointer, array_index};
 
 /// Reads records from a JSON document: a top-level array of objects, read one element
 /// at a time so memory stays flat however long the array is, or a single object (one
-/// record). [`select`](JsonReader::select) picks the array inside an API dump.
+/// record). [`JsonReadOptions::select`] picks the array inside an API dump.
 ///
 /// An empty input (only whitespace) has no records. Several top-level objects or
 /// arrays one after another (concatenated JSON, as `jq -c` writes it) are read in
@@ -23,10 +24,11 @@ use crate::pointer::{Pointer, array_index};
 /// error it ends, because the rest of the document cannot be trusted.
 ///
 /// ```
-/// use recast_json::JsonReader;
+/// use recast_json::{JsonReadOptions, JsonReader};
 /// let dump = r#"{"status": "ok", "news": [{"title": "A"}, {"title": "B"}], "page": 1}"#;
-/// let titles: Vec<String> = JsonReader::new(dump.as_bytes(), None)
-///     .select("/news")?
+/// let mut options = JsonReadOptions::default();
+/// options.select = Some("/news".into());
+/// let titles: Vec<String> = JsonReader::with_options(dump.as_bytes(), None, options)
 ///     .map(|r| r.map(|r| r.fields["title"].to_string()))
 ///     .collect::<Result<_, _>>()?;
 /// assert_eq!(titles, [r#""A""#, r#""B""#]);
@@ -40,6 +42,8 @@ pub struct JsonReader<R> {
     /// first: after the records, the rest of each is checked and skipped.
     enclosing: Vec<u8>,
     records: u64,
+    /// A problem with the options (a pointer that is not one), the first item read.
+    invalid_options: Option<Error>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,38 +56,40 @@ enum State {
 }
 
 impl<R: BufRead> JsonReader<R> {
-    /// A reader of `reader`; `file` names it in records' origins and in errors
-    /// (`None` = standard input).
-    pub fn new(reader: R, file: Option<Arc<Path>>) -> JsonReader<R> {
+    /// A reader of `reader` with the default options; `source` names it in records'
+    /// origins and in errors (`None` = standard input).
+    pub fn new(reader: R, source: Option<Arc<Path>>) -> JsonReader<R> {
+        JsonReader::with_options(reader, source, JsonReadOptions::default())
+    }
+
+    /// A reader with explicit options: the records' place ([`JsonReadOptions::select`])
+    /// and the budgets.
+    pub fn with_options(
+        reader: R,
+        source: Option<Arc<Path>>,
+        options: JsonReadOptions,
+    ) -> JsonReader<R> {
+        let (pointer, invalid_options) = match options.select.as_deref().map(Pointer::parse) {
+            None => (Pointer::default(), None),
+            Some(Ok(pointer)) => (pointer, None),
+            Some(Err(error)) => (Pointer::default(), Some(error)),
+        };
         JsonReader {
-            parser: Parser::new(reader, file, Limits::default(), false),
-            pointer: Pointer::default(),
+            parser: Parser::new(reader, source, options.limits(), false),
+            pointer,
             state: State::Start,
             enclosing: Vec::new(),
             records: 0,
+            invalid_options,
         }
-    }
-
-    /// Reads the records at a JSON pointer (RFC 6901) instead of the top level: an
-    /// array of objects (each a record) or one object. `/news` picks the member
-    /// `news`, `/data/items` a nested one, `/results/0` an array element; `~1` stands
-    /// for `/` and `~0` for `~` in a key. The members around it are checked but not
-    /// built. `""` is the whole document. A pointer that is not valid syntax is an error
-    /// here; one that names nothing in the document is an error from the first `next`.
-    pub fn select(mut self, pointer: &str) -> Result<JsonReader<R>> {
-        self.pointer = Pointer::parse(pointer)?;
-        Ok(self)
-    }
-
-    /// Replaces the default [`Limits`] (nesting depth, record size).
-    pub fn limits(mut self, limits: Limits) -> JsonReader<R> {
-        self.parser.set_limits(limits);
-        self
     }
 
     /// Finds the records: skips to the selected value and decides between an array of
     /// records and a single one.
     fn start(&mut self) -> Result<()> {
+        if let Some(error) = self.invalid_options.take() {
+            return Err(error);
+        }
         let p = &mut self.parser;
         p.input.skip_bom()?;
         p.input.skip_ws()?;
@@ -363,24 +369,39 @@ pub struct JsonLinesReader<R> {
     started: bool,
     done: bool,
     records: u64,
+    /// A problem with the options (a pointer), the first item read.
+    invalid_options: Option<Error>,
 }
 
 impl<R: BufRead> JsonLinesReader<R> {
-    /// A reader of `reader`; `file` names it in records' origins and in errors
-    /// (`None` = standard input).
-    pub fn new(reader: R, file: Option<Arc<Path>>) -> JsonLinesReader<R> {
+    /// A reader of `reader` with the default options; `source` names it in records'
+    /// origins and in errors (`None` = standard input).
+    pub fn new(reader: R, source: Option<Arc<Path>>) -> JsonLinesReader<R> {
+        JsonLinesReader::with_options(reader, source, JsonReadOptions::default())
+    }
+
+    /// A reader with explicit budgets. A [`JsonReadOptions::select`] is refused (the
+    /// first item is the error): JSON Lines has no document to point into.
+    pub fn with_options(
+        reader: R,
+        source: Option<Arc<Path>>,
+        options: JsonReadOptions,
+    ) -> JsonLinesReader<R> {
+        let invalid_options = options.select.as_ref().map(|pointer| {
+            Error::data(
+                Location::new(source.clone(), 0, 0),
+                format!(
+                    "a JSON pointer ({pointer:?}) picks records inside one JSON document; expected none for JSON Lines"
+                ),
+            )
+        });
         JsonLinesReader {
-            parser: Parser::new(reader, file, Limits::default(), true),
+            parser: Parser::new(reader, source, options.limits(), true),
             started: false,
             done: false,
             records: 0,
+            invalid_options,
         }
-    }
-
-    /// Replaces the default [`Limits`] (nesting depth, record size).
-    pub fn limits(mut self, limits: Limits) -> JsonLinesReader<R> {
-        self.parser.set_limits(limits);
-        self
     }
 
     /// Skips blank lines; false at the end of the input.
@@ -431,6 +452,10 @@ impl<R: BufRead> Iterator for JsonLinesReader<R> {
     fn next(&mut self) -> Option<Result<Record>> {
         if self.done {
             return None;
+        }
+        if let Some(error) = self.invalid_options.take() {
+            self.done = true;
+            return Some(Err(error));
         }
         match self.next_line() {
             Ok(true) => {}

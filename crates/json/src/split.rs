@@ -121,7 +121,7 @@ impl<R: BufRead> LineSplitter<R> {
                 Ok(_) => {}
                 Err(e) => {
                     text.truncate(start);
-                    self.failed = Some(Error::io(self.file.clone(), &e));
+                    self.failed = Some(Error::io(self.file.clone(), e));
                     end = true;
                     break;
                 }

@@ -4,6 +4,9 @@ use std::io::Write;
 
 use recast_model::{Error, ErrorKind, Location, Map, Record, RecordWriter, Result, Value};
 
+use crate::options::{JsonWriteOptions, Spacing};
+use crate::plain_run::find_string_stop;
+
 /// Output is gathered in memory and written in pieces about this big: callers need not
 /// wrap the output in a `BufWriter`, and a record that fails is never half-written.
 const FLUSH_AT: usize = 64 * 1024;
@@ -19,29 +22,14 @@ pub(crate) enum Layout {
     Spaced,
 }
 
-/// The separators of a one-line JSON Lines record.
-///
-/// ```
-/// use recast_json::{JsonLinesWriter, Spacing};
-/// use recast_model::{Record, RecordWriter, Value};
-///
-/// let mut record = Record::default();
-/// record.fields.insert("tags".into(), Value::List(vec!["a".into(), "b".into()]));
-/// let mut out = Vec::new();
-/// let mut writer = JsonLinesWriter::new(&mut out).spacing(Spacing::Spaced);
-/// writer.write_record(&record)?;
-/// writer.finish()?;
-/// assert_eq!(String::from_utf8(out).unwrap(), "{\"tags\": [\"a\", \"b\"]}\n");
-/// # Ok::<(), recast_model::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Spacing {
-    /// `{"a":1,"b":2}`, as jq -c, serde_json and JavaScript's `JSON.stringify` write.
-    #[default]
-    Compact,
-    /// `{"a": 1, "b": 2}`, as Python's `json.dumps` writes: lets recast rewrite a file
-    /// from Python tooling byte for byte.
-    Spaced,
+impl Layout {
+    /// The one-line layout with these separators.
+    pub(crate) fn one_line(spacing: Spacing) -> Layout {
+        match spacing {
+            Spacing::Compact => Layout::Compact,
+            Spacing::Spaced => Layout::Spaced,
+        }
+    }
 }
 
 /// Writes records as one pretty-printed JSON array: two-space indentation, keys in
@@ -52,15 +40,15 @@ pub enum Spacing {
 /// with an error naming it, and nothing of it is written.
 ///
 /// ```
-/// use recast_json::JsonWriter;
+/// use recast_json::{JsonWriteOptions, JsonWriter};
 /// use recast_model::{Record, RecordWriter};
 ///
 /// let mut record = Record::default();
 /// record.fields.insert("title".into(), "Café".into());
-/// let mut out = Vec::new();
-/// let mut writer = JsonWriter::new(&mut out);
+/// let mut writer = JsonWriter::new(Vec::new(), JsonWriteOptions::default());
 /// writer.write_record(&record)?;
 /// writer.finish()?;
+/// let out = writer.into_inner();
 /// assert_eq!(String::from_utf8(out).unwrap(), "[\n  {\n    \"title\": \"Café\"\n  }\n]\n");
 /// # Ok::<(), recast_model::Error>(())
 /// ```
@@ -72,8 +60,10 @@ pub struct JsonWriter<W: Write> {
 }
 
 impl<W: Write> JsonWriter<W> {
-    /// A writer to `out`; no `BufWriter` is needed, output is gathered here.
-    pub fn new(out: W) -> JsonWriter<W> {
+    /// A writer to `out`; no `BufWriter` is needed, output is gathered here. The
+    /// options' [`spacing`](JsonWriteOptions::spacing) is for one-line records and
+    /// does not apply: the array is always indented.
+    pub fn new(out: W, _options: JsonWriteOptions) -> JsonWriter<W> {
         JsonWriter {
             out,
             buf: Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4),
@@ -115,7 +105,7 @@ impl<W: Write> RecordWriter for JsonWriter<W> {
         self.buf
             .extend_from_slice(if self.records == 0 { b"[]\n" } else { b"\n]\n" });
         flush_buf(&mut self.out, &mut self.buf)?;
-        self.out.flush().map_err(|e| Error::io(None, &e))
+        self.out.flush().map_err(|e| Error::io(None, e))
     }
 }
 
@@ -131,23 +121,15 @@ pub struct JsonLinesWriter<W: Write> {
 }
 
 impl<W: Write> JsonLinesWriter<W> {
-    /// A compact writer to `out`; no `BufWriter` is needed, output is gathered here.
-    pub fn new(out: W) -> JsonLinesWriter<W> {
+    /// A writer to `out` with the options' [`Spacing`]; no `BufWriter` is needed,
+    /// output is gathered here.
+    pub fn new(out: W, options: JsonWriteOptions) -> JsonLinesWriter<W> {
         JsonLinesWriter {
             out,
             buf: Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4),
-            layout: Layout::Compact,
+            layout: Layout::one_line(options.spacing),
             records: 0,
         }
-    }
-
-    /// Chooses the separators (default [`Spacing::Compact`]).
-    pub fn spacing(mut self, spacing: Spacing) -> JsonLinesWriter<W> {
-        self.layout = match spacing {
-            Spacing::Compact => Layout::Compact,
-            Spacing::Spaced => Layout::Spaced,
-        };
-        self
     }
 
     /// The output, after [`finish`](RecordWriter::finish).
@@ -173,14 +155,14 @@ impl<W: Write> RecordWriter for JsonLinesWriter<W> {
 
     fn finish(&mut self) -> Result<()> {
         flush_buf(&mut self.out, &mut self.buf)?;
-        self.out.flush().map_err(|e| Error::io(None, &e))
+        self.out.flush().map_err(|e| Error::io(None, e))
     }
 }
 
 fn flush_buf(out: &mut impl Write, buf: &mut Vec<u8>) -> Result<()> {
     let result = out.write_all(buf);
     buf.clear();
-    result.map_err(|e| Error::io(None, &e))
+    result.map_err(|e| Error::io(None, e))
 }
 
 /// A number JSON cannot carry, and the path to it (built innermost first as the
@@ -339,7 +321,7 @@ pub(crate) fn write_string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     let mut start = 0;
     // The bytes to escape are exactly those that stop a run when parsing a string.
-    while let Some(found) = crate::parser::find_string_stop(&bytes[start..]) {
+    while let Some(found) = find_string_stop(&bytes[start..]) {
         let i = start + found;
         let b = bytes[i];
         let escape = ESCAPE[b as usize];

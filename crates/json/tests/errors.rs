@@ -6,7 +6,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use recast_json::{JsonLinesReader, JsonReader, Limits, parse_value};
+use recast_json::{JsonLinesReader, JsonReadOptions, JsonReader, parse_value};
 use recast_model::{Error, ErrorKind, Record, Result};
 
 fn errors(results: &[Result<Record>]) -> Vec<&Error> {
@@ -191,24 +191,13 @@ fn deep_nesting_is_a_limit_error_and_fast() {
     let at_limit = format!("{}{}", "[".repeat(128), "]".repeat(128));
     assert!(parse_value(&at_limit).is_ok());
     let records = format!("[{{\"a\": {}1{}}}]", "[".repeat(6), "]".repeat(6));
-    let limits = Limits {
-        max_depth: 8,
-        ..Limits::default()
-    };
-    assert!(
-        JsonReader::new(records.as_bytes(), None)
-            .limits(limits)
-            .all(|r| r.is_ok())
-    );
-    let limits = Limits {
-        max_depth: 7,
-        ..Limits::default()
-    };
-    let error = only_error(
-        JsonReader::new(records.as_bytes(), None)
-            .limits(limits)
-            .collect(),
-    );
+    let mut limits = JsonReadOptions::default();
+    limits.max_depth = 8;
+    assert!(JsonReader::with_options(records.as_bytes(), None, limits.clone()).all(|r| r.is_ok()));
+    let mut limits = JsonReadOptions::default();
+    limits.max_depth = 7;
+    let error =
+        only_error(JsonReader::with_options(records.as_bytes(), None, limits.clone()).collect());
     assert_eq!(error.kind, ErrorKind::Limit);
 }
 
@@ -301,13 +290,11 @@ fn a_huge_line_trips_the_record_size_limit_and_is_skipped() {
         size: 16 << 20,
         tail: b"\"}\n{\"title\": \"next\"}\n",
     };
-    let limits = Limits {
-        max_record_bytes: 1 << 20,
-        ..Limits::default()
-    };
-    let results: Vec<_> = JsonLinesReader::new(std::io::BufReader::new(input), None)
-        .limits(limits)
-        .collect();
+    let mut limits = JsonReadOptions::default();
+    limits.max_record_bytes = 1 << 20;
+    let results: Vec<_> =
+        JsonLinesReader::with_options(std::io::BufReader::new(input), None, limits.clone())
+            .collect();
     assert_eq!(results.len(), 2);
     let error = results[0].as_ref().unwrap_err();
     assert_eq!(error.kind, ErrorKind::Limit);
@@ -324,18 +311,16 @@ fn a_huge_line_trips_the_record_size_limit_and_is_skipped() {
     assert_eq!(results[1].as_ref().unwrap().origin.line, 2);
 
     // Small records over a small limit are caught at their end.
-    let limits = Limits {
-        max_record_bytes: 10,
-        ..Limits::default()
-    };
-    let results: Vec<_> = JsonLinesReader::new(&b"{\"a\": \"0123456789\"}\n{}\n"[..], None)
-        .limits(limits)
-        .collect();
+    let mut limits = JsonReadOptions::default();
+    limits.max_record_bytes = 10;
+    let results: Vec<_> =
+        JsonLinesReader::with_options(&b"{\"a\": \"0123456789\"}\n{}\n"[..], None, limits.clone())
+            .collect();
     assert_eq!(results[0].as_ref().unwrap_err().kind, ErrorKind::Limit);
     assert!(results[1].is_ok());
-    let results: Vec<_> = JsonReader::new(&b"[{\"a\": \"0123456789\"}, {}]"[..], None)
-        .limits(limits)
-        .collect();
+    let results: Vec<_> =
+        JsonReader::with_options(&b"[{\"a\": \"0123456789\"}, {}]"[..], None, limits.clone())
+            .collect();
     assert_eq!(results[0].as_ref().unwrap_err().kind, ErrorKind::Limit);
     assert!(results[1].is_ok());
 }
@@ -376,14 +361,11 @@ fn parse_value_wants_exactly_one_value() {
 
 #[test]
 fn a_record_of_too_many_small_values_is_a_limit_error() {
-    let limits = Limits {
-        max_record_values: 1000,
-        ..Limits::default()
-    };
+    let mut limits = JsonReadOptions::default();
+    limits.max_record_values = 1000;
     let many = format!("{{\"a\": [{}0]}}\n{{\"b\": 1}}\n", "0,".repeat(1000));
-    let results: Vec<_> = JsonLinesReader::new(many.as_bytes(), None)
-        .limits(limits)
-        .collect();
+    let results: Vec<_> =
+        JsonLinesReader::with_options(many.as_bytes(), None, limits.clone()).collect();
     let error = results[0].as_ref().unwrap_err();
     assert_eq!(error.kind, ErrorKind::Limit);
     assert!(
@@ -393,11 +375,7 @@ fn a_record_of_too_many_small_values_is_a_limit_error() {
     assert!(results[1].is_ok());
     // The budget is per record.
     let fine = format!("[{}]", vec![r#"{"a": [0, 0, 0]}"#; 500].join(","));
-    assert!(
-        JsonReader::new(fine.as_bytes(), None)
-            .limits(limits)
-            .all(|r| r.is_ok())
-    );
+    assert!(JsonReader::with_options(fine.as_bytes(), None, limits.clone()).all(|r| r.is_ok()));
 }
 
 #[test]

@@ -113,7 +113,9 @@ proptest! {
         let whole = summary(JsonLinesReader::new(&bytes[..], None).collect());
         let pieces = summary(JsonLinesReader::new(trickle(&bytes, step), None).collect());
         prop_assert!(same(&whole, &pieces), "{:?}\n{:?}", whole, pieces);
-        let _ = JsonReader::new(&bytes[..], None).select("/a/0").unwrap().count();
+        let mut options = recast_json::JsonReadOptions::default();
+        options.select = Some("/a/0".into());
+        let _ = JsonReader::with_options(&bytes[..], None, options).count();
         if let Ok(text) = std::str::from_utf8(&bytes) {
             let _ = parse_value(text);
         }

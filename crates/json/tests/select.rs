@@ -3,14 +3,17 @@
 use crate::common;
 
 use common::*;
-use recast_json::JsonReader;
+use recast_json::{JsonReadOptions, JsonReader};
 use recast_model::{ErrorKind, Record, Result, Value};
 
 fn select(text: &str, pointer: &str) -> Vec<Result<Record>> {
-    JsonReader::new(text.as_bytes(), file("dump.json"))
-        .select(pointer)
-        .expect("valid pointer")
-        .collect()
+    JsonReader::with_options(text.as_bytes(), file("dump.json"), selecting(pointer)).collect()
+}
+
+fn selecting(pointer: &str) -> JsonReadOptions {
+    let mut options = JsonReadOptions::default();
+    options.select = Some(pointer.to_owned());
+    options
 }
 
 fn titles(results: Vec<Result<Record>>) -> Vec<String> {
@@ -123,12 +126,13 @@ fn a_missing_member_is_a_clear_error() {
 
 #[test]
 fn an_invalid_pointer_is_refused_up_front() {
-    let error = JsonReader::new(&b"{}"[..], None)
-        .select("news")
-        .err()
-        .unwrap();
+    // The reader's first item, and its last.
+    let mut reader = JsonReader::with_options(&b"{}"[..], None, selecting("news"));
+    let error = reader.next().unwrap().unwrap_err();
     assert!(error.to_string().contains("start with '/'"), "{error}");
-    assert!(JsonReader::new(&b"{}"[..], None).select("/a~2").is_err());
+    assert!(reader.next().is_none());
+    let mut reader = JsonReader::with_options(&b"{}"[..], None, selecting("/a~2"));
+    assert!(reader.next().unwrap().is_err());
 }
 
 #[test]
@@ -180,18 +184,16 @@ fn a_large_skipped_member_is_streamed() {
 
 #[test]
 fn skipped_members_are_not_kept_but_keys_on_the_way_are_bounded() {
-    let limits = recast_json::Limits {
-        max_record_bytes: 100_000,
-        ..Default::default()
-    };
+    let mut limits = selecting("/news");
+    limits.max_record_bytes = 100_000;
     let long = "k".repeat(300_000);
     // A long key or string inside a skipped member is checked, not kept: no limit.
     let text = format!(r#"{{"skip": {{"{long}": "{long}"}}, "news": [{{"title": "t"}}]}}"#);
-    let reader = JsonReader::new(text.as_bytes(), None).limits(limits);
-    assert_eq!(titles(reader.select("/news").unwrap().collect()), ["t"]);
+    let reader = JsonReader::with_options(text.as_bytes(), None, limits.clone());
+    assert_eq!(titles(reader.collect()), ["t"]);
     // A long key on the pointer's own level is kept to be compared: bounded.
     let text = format!(r#"{{"{long}": 1, "news": []}}"#);
-    let reader = JsonReader::new(text.as_bytes(), None).limits(limits);
-    let error = reader.select("/news").unwrap().next().unwrap().unwrap_err();
+    let mut reader = JsonReader::with_options(text.as_bytes(), None, limits);
+    let error = reader.next().unwrap().unwrap_err();
     assert_eq!(error.kind, recast_model::ErrorKind::Limit);
 }

@@ -118,6 +118,42 @@ fn readers_and_writers_can_move_to_worker_threads() {
     let input: Box<dyn std::io::BufRead + Send> = Box::new(&b"[]"[..]);
     send(&recast_json::JsonReader::new(input, None));
     send(&recast_json::JsonLinesReader::new(&b""[..], None));
-    send(&recast_json::JsonWriter::new(Vec::new()));
-    send(&recast_json::JsonLinesWriter::new(Vec::new()));
+    send(&recast_json::JsonWriter::new(
+        Vec::new(),
+        Default::default(),
+    ));
+    send(&recast_json::JsonLinesWriter::new(
+        Vec::new(),
+        Default::default(),
+    ));
+}
+
+/// Keys that look like the one read before at their place (a prefix, a longer key,
+/// the same text escaped, a duplicate) read as a fresh parser reads them.
+#[test]
+fn repeated_keys_read_as_fresh_keys() {
+    let lines = [
+        r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+        r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+        r#"{"a":1,"n":{"x":1}}"#,
+        r#"{"abc":1,"n":{"xy":1,"y":2,"z":3}}"#,
+        r#"{"a\u0062":1,"n":{"x":1,"y":2}}"#,
+        r#"{"ab":1,"n":{"x":1,"x":2}}"#,
+        r#"{"ab":1,"n":{"x\"":1,"y":2}}"#,
+        r#"{"ab":1,"n":{"x":1,"y":2}}"#,
+        r#"{"":1,"ab":{"":2}}"#,
+        r#"{"":1,"ab":{"":2}}"#,
+        "{\"caf\u{e9}\":1,\"ab\":2}",
+        "{\"caf\u{e9}\":1,\"ab\":2}",
+    ];
+    let text = lines.join("\n");
+    let read: Vec<_> = recast_json::JsonLinesReader::new(text.as_bytes(), None).collect();
+    assert_eq!(read.len(), lines.len());
+    for (line, got) in lines.iter().zip(read) {
+        match (parse_value(line), got) {
+            (Ok(Value::Map(want)), Ok(record)) => assert_eq!(record.fields, want, "{line}"),
+            (Err(want), Err(got)) => assert_eq!(got.message, want.message, "{line}"),
+            (want, got) => panic!("{line}: {want:?} against {got:?}"),
+        }
+    }
 }

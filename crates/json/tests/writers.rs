@@ -115,7 +115,7 @@ fn non_finite_numbers_are_refused_naming_the_record_and_field() {
         );
     }
     let mut out = Vec::new();
-    let mut writer = JsonWriter::new(&mut out);
+    let mut writer = JsonWriter::new(&mut out, Default::default());
     writer.write_record(&good).unwrap();
     let error = writer.write_record(&bad).unwrap_err();
     assert_eq!(error.kind, ErrorKind::Data);
@@ -130,7 +130,7 @@ fn non_finite_numbers_are_refused_naming_the_record_and_field() {
     assert_eq!(back, [good.clone(), good.clone()]);
 
     let mut out = Vec::new();
-    let mut writer = JsonLinesWriter::new(&mut out);
+    let mut writer = JsonLinesWriter::new(&mut out, Default::default());
     let mut infinite = good.clone();
     infinite
         .fields
@@ -183,11 +183,14 @@ fn big_outputs_are_flushed_in_pieces_and_finish_flushes_the_rest() {
         }
     }
     let r = record(r#"{"title": "A reasonably long title for a record", "n": 1}"#);
-    let mut writer = JsonWriter::new(Counting {
-        writes: 0,
-        bytes: Vec::new(),
-        flushed: false,
-    });
+    let mut writer = JsonWriter::new(
+        Counting {
+            writes: 0,
+            bytes: Vec::new(),
+            flushed: false,
+        },
+        Default::default(),
+    );
     for _ in 0..5000 {
         writer.write_record(&r).unwrap();
     }
@@ -209,9 +212,12 @@ fn write_errors_are_io_errors() {
             Ok(())
         }
     }
-    let mut writer = JsonLinesWriter::new(Full);
+    let mut writer = JsonLinesWriter::new(Full, Default::default());
     writer.write_record(&record("{}")).unwrap();
     let error = writer.finish().unwrap_err();
     assert_eq!(error.kind, ErrorKind::Io);
-    assert!(error.to_string().contains("disk full"));
+    // The operating system's text is the error's source, printed with the chain.
+    assert!(format!("{error:#}").contains("disk full"));
+    let source = std::error::Error::source(&error).expect("the io::Error");
+    assert_eq!(source.to_string(), "disk full");
 }

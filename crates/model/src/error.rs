@@ -83,15 +83,71 @@ pub enum ErrorKind {
 /// let error = Error::new(ErrorKind::Syntax, at, "expected ':' after a mapping key");
 /// assert_eq!(error.to_string(), "a.md:3:7: expected ':' after a mapping key");
 /// ```
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}")]
+///
+/// # Display and source
+///
+/// `{}` prints `location: message`. An I/O error ([`Error::io`]) keeps the operating
+/// system's error as its [`source`](std::error::Error::source) and has no message of
+/// its own, so that a chain printer (anyhow's `{:#}`, a loop over `source()`) shows the
+/// OS text once, right after the place: `out.json: No space left on device (os error
+/// 28)`. Printed alone (`{}`) it names only the place; `{:#}` on the error itself
+/// appends the source as anyhow would, which is how recast's CLI prints every error.
+///
+/// ```
+/// use std::error::Error as _;
+/// let broken = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+/// let error = recast_model::Error::io(Some(std::path::Path::new("out.json").into()), broken);
+/// assert_eq!(format!("{error:#}"), "out.json: broken pipe");
+/// assert_eq!(error.to_string(), "out.json");
+/// assert_eq!(error.source().unwrap().to_string(), "broken pipe");
+/// assert_eq!(anyhow_like(&error), "out.json: broken pipe");
+///
+/// // What anyhow's `{:#}` does: each error of the chain, `: `-separated.
+/// fn anyhow_like(error: &dyn std::error::Error) -> String {
+///     let mut text = error.to_string();
+///     let mut cause = error.source();
+///     while let Some(next) = cause {
+///         text.push_str(&format!(": {next}"));
+///         cause = next.source();
+///     }
+///     text
+/// }
+/// ```
+#[derive(Debug, Clone)]
 pub struct Error {
     /// What kind of failure it is, which decides the exit code.
     pub kind: ErrorKind,
     /// Where it happened.
     pub location: Location,
-    /// What went wrong and what was expected, without the location.
+    /// What went wrong and what was expected, without the location; empty for an I/O
+    /// error, whose operating system's text is its source.
     pub message: String,
+    /// The operating system's error behind an [`ErrorKind::Io`] error, shared so that
+    /// the error stays `Clone`.
+    io: Option<Arc<std::io::Error>>,
+}
+
+/// `location: message` (the location alone when there is no message: an I/O error);
+/// with `{:#}`, followed by `: ` and the source's text.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.location)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if f.alternate()
+            && let Some(io) = &self.io
+        {
+            write!(f, ": {io}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.io.as_deref().map(|io| io as _)
+    }
 }
 
 impl Error {
@@ -101,6 +157,7 @@ impl Error {
             kind,
             location,
             message: message.into(),
+            io: None,
         }
     }
 
@@ -119,9 +176,19 @@ impl Error {
         Error::new(ErrorKind::Limit, location, message)
     }
 
-    /// An I/O error on a file (or the standard streams when `file` is `None`).
-    pub fn io(file: Option<Arc<Path>>, error: &std::io::Error) -> Error {
-        Error::new(ErrorKind::Io, Location::new(file, 0, 0), error.to_string())
+    /// An I/O error on a file (or the standard streams when `file` is `None`); `error`
+    /// becomes its [`source`](std::error::Error::source) (see [`Error`] for how it prints).
+    /// An already shared `Arc<io::Error>` (as quick-xml's) is kept as it is.
+    pub fn io(file: Option<Arc<Path>>, error: impl Into<Arc<std::io::Error>>) -> Error {
+        Error {
+            io: Some(error.into()),
+            ..Error::new(ErrorKind::Io, Location::new(file, 0, 0), "")
+        }
+    }
+
+    /// The operating system's error behind an I/O error, if this is one.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        self.io.as_deref()
     }
 
     /// Sets the file when the error does not name one yet (a parser that saw only text).

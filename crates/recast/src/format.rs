@@ -186,8 +186,8 @@ pub struct ReadOptions {
 
 impl ReadOptions {
     /// The YAML and Markdown readers' budgets, `--max-record-size` bounding a document.
-    pub fn yaml(&self) -> recast_yaml::ReadOptions {
-        let mut yaml = recast_yaml::ReadOptions::default();
+    pub fn yaml(&self) -> recast_yaml::YamlReadOptions {
+        let mut yaml = recast_yaml::YamlReadOptions::default();
         if let Some(size) = self.max_record_size {
             yaml.max_document_bytes = usize::try_from(size).unwrap_or(usize::MAX);
         }
@@ -195,12 +195,12 @@ impl ReadOptions {
     }
 
     /// The JSON and JSON Lines readers' limits, `--max-record-size` bounding a record.
-    pub fn json(&self) -> recast_json::Limits {
-        let mut limits = recast_json::Limits::default();
+    pub fn json(&self) -> recast_json::JsonReadOptions {
+        let mut json = recast_json::JsonReadOptions::default();
         if let Some(size) = self.max_record_size {
-            limits.max_record_bytes = size;
+            json.max_record_bytes = size;
         }
-        limits
+        json
     }
 }
 
@@ -290,24 +290,22 @@ impl CsvSettings {
     /// How a sheet of this format is read: `--delimiter` wins; `.tsv` says tab (a `sep=`
     /// line may still say otherwise); CSV is sniffed among `,` `;` tab `|`.
     pub fn read_options(&self, format: Format) -> recast_csv::CsvReadOptions {
-        recast_csv::CsvReadOptions {
-            delimiter: self.delimiter_for(format),
-            delimiter_choice: match (self.delimiter, format) {
-                (Some(_), _) => recast_csv::DelimiterChoice::Given,
-                (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
-                (None, _) => recast_csv::DelimiterChoice::Sniff,
-            },
-            ..self.read.clone()
-        }
+        let mut read = self.read.clone();
+        read.delimiter = self.delimiter_for(format);
+        read.delimiter_choice = match (self.delimiter, format) {
+            (Some(_), _) => recast_csv::DelimiterChoice::Given,
+            (None, Format::Tsv) => recast_csv::DelimiterChoice::SepLineOnly,
+            (None, _) => recast_csv::DelimiterChoice::Sniff,
+        };
+        read
     }
 
     /// The writer options that write a sheet of `format` back as these settings read it.
     pub fn rewrite_options(&self, format: Format) -> recast_csv::CsvWriteOptions {
-        recast_csv::CsvWriteOptions {
-            delimiter: self.delimiter_for(format),
-            sanitize: self.read.sanitize,
-            ..self.write.clone()
-        }
+        let mut write = self.write.clone();
+        write.delimiter = self.delimiter_for(format);
+        write.sanitize = self.read.sanitize;
+        write
     }
 }
 
@@ -327,31 +325,33 @@ pub fn open_reader<'a>(
             file,
             options.yaml(),
         )),
-        Format::Yaml => Box::new(recast_yaml::YamlReader::new(input, file, options.yaml())),
+        Format::Yaml => Box::new(recast_yaml::YamlReader::with_options(
+            input,
+            file,
+            options.yaml(),
+        )),
         Format::Json => {
-            let reader = recast_json::JsonReader::new(input, file).limits(options.json());
-            match &options.select {
-                Some(pointer) => Box::new(reader.select(pointer)?),
-                None => Box::new(reader),
-            }
+            let mut json = options.json();
+            json.select = options.select.clone();
+            Box::new(recast_json::JsonReader::with_options(input, file, json))
         }
-        Format::Jsonl => {
-            Box::new(recast_json::JsonLinesReader::new(input, file).limits(options.json()))
-        }
+        Format::Jsonl => Box::new(recast_json::JsonLinesReader::with_options(
+            input,
+            file,
+            options.json(),
+        )),
         Format::Rss | Format::Atom => Box::new(recast_feed::FeedReader::with_options(
             input,
             file,
             options.feed.clone(),
         )),
         Format::Csv | Format::Tsv => {
-            let mut read = recast_csv::CsvReadOptions {
-                ..options.csv.read_options(format)
-            };
+            let mut read = options.csv.read_options(format);
             if let Some(size) = options.max_record_size {
                 read.max_record_bytes = size;
             }
             let options = read;
-            Box::new(recast_csv::CsvReader::new(input, file, options))
+            Box::new(recast_csv::CsvReader::with_options(input, file, options))
         }
     })
 }
@@ -363,10 +363,22 @@ pub fn open_writer<'a>(
     options: &WriteOptions,
 ) -> Result<Box<dyn RecordWriter + 'a>> {
     Ok(match format {
-        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(output, None)),
-        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(output, None)),
-        Format::Json => Box::new(recast_json::JsonWriter::new(output)),
-        Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(output)),
+        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(
+            output,
+            recast_yaml::MarkdownWriteOptions::default(),
+        )),
+        Format::Yaml => Box::new(recast_yaml::YamlWriter::new(
+            output,
+            recast_yaml::YamlWriteOptions::default(),
+        )),
+        Format::Json => Box::new(recast_json::JsonWriter::new(
+            output,
+            recast_json::JsonWriteOptions::default(),
+        )),
+        Format::Jsonl => Box::new(recast_json::JsonLinesWriter::new(
+            output,
+            recast_json::JsonWriteOptions::default(),
+        )),
         Format::Rss | Format::Atom => {
             let mut feed = options.feed.clone();
             feed.channel = options.channel.clone();
@@ -377,10 +389,8 @@ pub fn open_writer<'a>(
         }
         Format::Csv | Format::Tsv => {
             let csv = &options.csv;
-            let options = recast_csv::CsvWriteOptions {
-                delimiter: csv.delimiter_for(format),
-                ..csv.write.clone()
-            };
+            let mut options = csv.write.clone();
+            options.delimiter = csv.delimiter_for(format);
             Box::new(recast_csv::CsvWriter::new(output, options))
         }
     })

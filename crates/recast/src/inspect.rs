@@ -82,7 +82,7 @@ pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<
                         schema_columns.add(&record);
                         stats.add(&record);
                     }
-                    Err(error) => stats.add_failure(error.to_string()),
+                    Err(error) => stats.add_failure(format!("{error:#}")),
                 }
             }
         }

@@ -398,7 +398,7 @@ fn migrate_file(
             f.read_to_end(&mut bytes)?;
             f.metadata()
         })
-        .map_err(|e| Error::io(Some(path.clone()), &e))?;
+        .map_err(|e| Error::io(Some(path.clone()), e))?;
     let mut reader = open_reader(
         input.format,
         Box::new(Cursor::new(bytes.as_slice())),
@@ -864,7 +864,9 @@ fn json_lines_text(body: &str, new: &[Record]) -> anyhow::Result<String> {
         .find(|line| !line.trim().is_empty())
         .unwrap_or("");
     let mut out = Vec::new();
-    let mut writer = recast_json::JsonLinesWriter::new(&mut out).spacing(json_spacing(first));
+    let mut options = recast_json::JsonWriteOptions::default();
+    options.spacing = json_spacing(first);
+    let mut writer = recast_json::JsonLinesWriter::new(&mut out, options);
     for record in new {
         recast_model::RecordWriter::write_record(&mut writer, record)?;
     }

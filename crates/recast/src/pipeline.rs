@@ -221,8 +221,8 @@ impl Slot {
 /// budgets made from them once.
 struct Parsing {
     options: ReadOptions,
-    yaml: recast_yaml::ReadOptions,
-    json: recast_json::Limits,
+    yaml: recast_yaml::YamlReadOptions,
+    json: recast_json::JsonReadOptions,
 }
 
 impl Parsing {
@@ -341,7 +341,7 @@ fn read_whole(input: &Input, parsing: &Parsing, items: &mut Vec<Result<Record>>)
         .expect("standard input is never read whole");
     let bytes = match read_file(path, input.size) {
         Ok(bytes) => bytes,
-        Err(e) => return items.push(Err(Error::io(Some(path.clone()), &e))),
+        Err(e) => return items.push(Err(Error::io(Some(path.clone()), e))),
     };
     if input.format == Format::Md && bytes.len() <= parsing.yaml.max_document_bytes {
         // Straight from the bytes, which the body keeps: a reader would copy them.
@@ -377,7 +377,7 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
     const BUFFER: usize = 256 << 10;
     match &input.path {
         Some(path) => {
-            let file = File::open(path).map_err(|e| Error::io(Some(path.clone()), &e))?;
+            let file = File::open(path).map_err(|e| Error::io(Some(path.clone()), e))?;
             Ok((
                 input.format,
                 Box::new(BufReader::with_capacity(BUFFER, file)),
@@ -385,7 +385,7 @@ fn open_stream(input: &Input) -> Result<(Format, Source)> {
         }
         None => {
             let mut stdin = BufReader::with_capacity(BUFFER, io::stdin());
-            let head = stdin.fill_buf().map_err(|e| Error::io(None, &e))?;
+            let head = stdin.fill_buf().map_err(|e| Error::io(None, e))?;
             let format = match input.sniff {
                 true => Format::sniff(head).unwrap_or(input.format),
                 false => input.format,
@@ -589,7 +589,7 @@ impl Split {
 fn parse_documents(
     batch: Vec<Result<recast_yaml::DocumentText>>,
     file: Option<Arc<Path>>,
-    options: &recast_yaml::ReadOptions,
+    options: &recast_yaml::YamlReadOptions,
 ) -> Vec<Result<Record>> {
     let mut items = Vec::with_capacity(batch.len());
     for document in batch {
@@ -626,11 +626,14 @@ impl LineSplit {
 
     fn next_slot(&mut self, pool: &Pool, parsing: &Arc<Parsing>) -> Option<Slot> {
         let file = self.file.clone();
-        let limits = parsing.json;
+        let options = parsing.json.clone();
         Some(match self.lines.next()? {
             Ok(recast_json::LinesPiece::Rest { input, before }) => {
-                let reader = recast_json::JsonLinesReader::new(Box::new(input) as Source, file)
-                    .limits(limits);
+                let reader = recast_json::JsonLinesReader::with_options(
+                    Box::new(input) as Source,
+                    file,
+                    options,
+                );
                 Slot {
                     work: Work::Stream(Stream::start(Box::new(reader), before.into(), pool)),
                     bytes: 0,
@@ -641,7 +644,8 @@ impl LineSplit {
                 let bytes = text.len() as u64;
                 let shift = Shift::from(before);
                 let ticket = pool.spawn(move || {
-                    let reader = recast_json::JsonLinesReader::new(&text[..], file).limits(limits);
+                    let reader =
+                        recast_json::JsonLinesReader::with_options(&text[..], file, options);
                     let mut items: Vec<Result<Record>> = reader.collect();
                     shift.apply_all(&mut items);
                     items

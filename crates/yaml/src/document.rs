@@ -4,18 +4,22 @@
 
 use recast_model::Value;
 
-/// Safety budgets of the YAML readers. The defaults suit real archives; hostile input
-/// (alias bombs, deep nesting, endless lines) hits them fast with an [`ErrorKind::Limit`](recast_model::ErrorKind::Limit).
+/// The read options of [`YamlReader`](crate::YamlReader) and
+/// [`MarkdownReader`](crate::MarkdownReader): their safety budgets. The defaults suit
+/// real archives; hostile input (alias bombs, deep nesting, endless lines) hits them fast
+/// with an [`ErrorKind::Limit`](recast_model::ErrorKind::Limit).
 ///
 /// ```
-/// use recast_yaml::ReadOptions;
-/// let options = ReadOptions { max_depth: 16, ..ReadOptions::default() };
+/// use recast_yaml::YamlReadOptions;
+/// let mut options = YamlReadOptions::default();
+/// options.max_depth = 16;
 /// let deep = format!("{}{}", "[".repeat(17), "]".repeat(17));
 /// let error = recast_yaml::parse_value(&deep, None, 1, &options).unwrap_err();
 /// assert_eq!(error.kind, recast_model::ErrorKind::Limit);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
+#[non_exhaustive]
+pub struct YamlReadOptions {
     /// Most nodes one document may produce, counting every node an alias expands to.
     /// Default 1,000,000: a billion-laughs document stops after that much work. Nodes
     /// that aliases add may be a quarter of it at most.
@@ -29,9 +33,9 @@ pub struct ReadOptions {
     pub max_document_bytes: usize,
 }
 
-impl Default for ReadOptions {
+impl Default for YamlReadOptions {
     fn default() -> Self {
-        ReadOptions {
+        YamlReadOptions {
             max_nodes: 1_000_000,
             max_depth: 128,
             max_document_bytes: 256 << 20,

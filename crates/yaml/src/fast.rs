@@ -20,7 +20,7 @@ use std::borrow::Cow;
 
 use recast_model::{BODY, Map, Value};
 
-use crate::document::{Document, ReadOptions};
+use crate::document::{Document, YamlReadOptions};
 use crate::scalar::resolve_plain;
 
 /// Deepest nesting the fast reader takes on (it recurses once a level); deeper
@@ -33,7 +33,11 @@ const MAX_KEY_BYTES: usize = 1024;
 
 /// Reads `text` if it is plain block YAML of one document, as [`crate::read`]'s full
 /// parser would; `None` when the full parser must decide.
-pub(crate) fn parse(text: &str, first_line: u64, options: &ReadOptions) -> Option<Vec<Document>> {
+pub(crate) fn parse(
+    text: &str,
+    first_line: u64,
+    options: &YamlReadOptions,
+) -> Option<Vec<Document>> {
     if !only_plain_characters(text) {
         return None;
     }

@@ -5,7 +5,7 @@
 
 use recast_model::strict_eq;
 
-use crate::document::{Document, ReadOptions};
+use crate::document::{Document, YamlReadOptions};
 use crate::fast;
 use crate::read::parse_documents_fully;
 
@@ -19,7 +19,7 @@ pub fn check_against_full_parser(text: &str) -> bool {
 }
 
 fn compared_with_full_parser(text: &str) -> Option<Vec<Document>> {
-    let options = ReadOptions::default();
+    let options = YamlReadOptions::default();
     let fast = fast::parse(text, 3, &options)?;
     let full = parse_documents_fully(text, None, 3, &options).unwrap_or_else(|e| {
         panic!("fast reader accepted what the full parser rejects: {text:?}\n{e}")
@@ -102,7 +102,7 @@ mod tests {
             "a: \u{feff}\n",
         ] {
             assert!(
-                parse(text, 1, &ReadOptions::default()).is_none(),
+                parse(text, 1, &YamlReadOptions::default()).is_none(),
                 "{text:?} should go to the full parser"
             );
         }
@@ -111,10 +111,10 @@ mod tests {
     #[test]
     fn budgets_send_big_documents_to_the_full_parser() {
         let deep: String = (0..40).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        assert!(parse(&deep, 1, &ReadOptions::default()).is_none());
-        let options = ReadOptions {
+        assert!(parse(&deep, 1, &YamlReadOptions::default()).is_none());
+        let options = YamlReadOptions {
             max_nodes: 5,
-            ..ReadOptions::default()
+            ..YamlReadOptions::default()
         };
         assert!(parse("a: 1\nb: 2\nc: 3\n", 1, &options).is_none());
     }

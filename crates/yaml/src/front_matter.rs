@@ -26,7 +26,7 @@ use recast_model::{
     Value, check_utf8,
 };
 
-use crate::document::ReadOptions;
+use crate::document::YamlReadOptions;
 use crate::fence::{self, Split};
 use crate::read::parse_documents;
 use crate::write::record_fields_except;
@@ -41,14 +41,14 @@ use crate::write::record_fields_except;
 /// assert_eq!(record.body(), Some("Hello.\r\n"));
 /// ```
 pub fn read_markdown(bytes: &[u8], file: Option<Arc<Path>>) -> Result<Record> {
-    read_markdown_with(bytes, file, &ReadOptions::default())
+    read_markdown_with(bytes, file, &YamlReadOptions::default())
 }
 
 /// [`read_markdown`] with explicit budgets.
 pub fn read_markdown_with(
     bytes: &[u8],
     file: Option<Arc<Path>>,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Record> {
     let text = check_utf8(bytes, file.as_ref())?;
     let (mut fields, body) = split_markdown(text, &file, options)?;
@@ -63,7 +63,7 @@ pub fn read_markdown_with(
 pub fn read_markdown_owned(
     bytes: Vec<u8>,
     file: Option<Arc<Path>>,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Record> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -92,7 +92,7 @@ pub fn read_markdown_owned(
 fn split_markdown(
     text: &str,
     file: &Option<Arc<Path>>,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<(Map, Option<std::ops::Range<usize>>)> {
     let file = file.clone();
     let parts = match fence::split(text) {
@@ -164,20 +164,21 @@ fn split_markdown(
 pub struct MarkdownReader<R> {
     input: Option<R>,
     file: Option<Arc<Path>>,
-    options: ReadOptions,
+    options: YamlReadOptions,
 }
 
 impl<R: BufRead> MarkdownReader<R> {
-    /// A reader of one file; `file` names it in errors and in the record's origin.
-    pub fn new(input: R, file: Option<Arc<Path>>) -> Self {
-        Self::with_options(input, file, ReadOptions::default())
+    /// A reader of one file with the default budgets; `source` names it in errors and
+    /// in the record's origin (`None` is stdin).
+    pub fn new(input: R, source: Option<Arc<Path>>) -> Self {
+        Self::with_options(input, source, YamlReadOptions::default())
     }
 
     /// A reader with explicit budgets.
-    pub fn with_options(input: R, file: Option<Arc<Path>>, options: ReadOptions) -> Self {
+    pub fn with_options(input: R, source: Option<Arc<Path>>, options: YamlReadOptions) -> Self {
         MarkdownReader {
             input: Some(input),
-            file,
+            file: source,
             options,
         }
     }
@@ -192,7 +193,7 @@ impl<R: BufRead> Iterator for MarkdownReader<R> {
         // One file is one record: the stream budget for a document bounds it too.
         let limit = self.options.max_document_bytes;
         if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut bytes) {
-            return Some(Err(Error::io(self.file.clone(), &e)));
+            return Some(Err(Error::io(self.file.clone(), e)));
         }
         if bytes.len() > limit {
             return Some(Err(Error::new(
@@ -234,9 +235,30 @@ pub fn to_markdown_string(record: &Record) -> String {
     out
 }
 
+/// The write options of [`MarkdownWriter`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MarkdownWriteOptions {
+    /// Names the output in errors (`None`: standard output).
+    pub source: Option<Arc<Path>>,
+}
+
 /// Writes one record as one Markdown file (the command line makes a file per record).
 ///
 /// A second record is refused: concatenated Markdown files could not be read back.
+///
+/// ```
+/// use recast_model::{Record, RecordWriter};
+/// use recast_yaml::{MarkdownWriteOptions, MarkdownWriter};
+///
+/// let mut record = Record::default();
+/// record.fields.insert("title".into(), "Hello".into());
+/// let mut writer = MarkdownWriter::new(Vec::new(), MarkdownWriteOptions::default());
+/// writer.write_record(&record)?;
+/// writer.finish()?;
+/// assert_eq!(writer.into_inner(), b"---\ntitle: Hello\n---\n");
+/// # Ok::<(), recast_model::Error>(())
+/// ```
 pub struct MarkdownWriter<W: Write> {
     output: W,
     file: Option<Arc<Path>>,
@@ -244,13 +266,18 @@ pub struct MarkdownWriter<W: Write> {
 }
 
 impl<W: Write> MarkdownWriter<W> {
-    /// A writer to `output`; `file` names it in errors (`None` is stdout).
-    pub fn new(output: W, file: Option<Arc<Path>>) -> Self {
+    /// A writer to `output`.
+    pub fn new(output: W, options: MarkdownWriteOptions) -> Self {
         MarkdownWriter {
             output,
-            file,
+            file: options.source,
             written: false,
         }
+    }
+
+    /// The output, after [`finish`](RecordWriter::finish).
+    pub fn into_inner(self) -> W {
+        self.output
     }
 }
 
@@ -265,12 +292,12 @@ impl<W: Write> RecordWriter for MarkdownWriter<W> {
         self.written = true;
         self.output
             .write_all(to_markdown_string(record).as_bytes())
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn finish(&mut self) -> Result<()> {
         self.output
             .flush()
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 }

@@ -37,11 +37,11 @@
 //! leading-zero numbers, `yes`/`no`/`on`/`off` (unless a document declares `%YAML 1.1`),
 //! and dates stay strings; numbers keep their exact text. Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are
 //! honoured; other tags are ignored. Anchors and aliases are expanded within a node
-//! budget; nesting is bounded ([`ReadOptions`]); duplicate keys and non-scalar keys are
+//! budget; nesting is bounded ([`YamlReadOptions`]); duplicate keys and non-scalar keys are
 //! errors; `<<` is an ordinary key (merge keys are YAML 1.1 only). Every error names the
 //! file, line and column.
 //!
-//! | budget ([`ReadOptions`]) | default | on excess |
+//! | budget ([`YamlReadOptions`]) | default | on excess |
 //! |---|---|---|
 //! | nodes per document, aliases expanded each time | 1,000,000 | `Limit` error at the alias |
 //! | of those, nodes added by aliases (billion laughs stops under 40 MB) | 250,000 | `Limit` error at the alias |
@@ -84,14 +84,14 @@ mod scalar;
 mod stream;
 mod write;
 
-pub use document::ReadOptions;
+pub use document::YamlReadOptions;
 #[doc(hidden)]
 pub use fast_check::check_against_full_parser;
 pub use front_matter::{
-    MarkdownReader, MarkdownWriter, read_markdown, read_markdown_owned, read_markdown_with,
-    to_markdown_string,
+    MarkdownReader, MarkdownWriteOptions, MarkdownWriter, read_markdown, read_markdown_owned,
+    read_markdown_with, to_markdown_string,
 };
 pub use read::{parse_document, parse_value};
 pub use scalar::parse_scalar;
 pub use stream::{DocumentSplitter, DocumentText, YamlReader};
-pub use write::{YamlWriter, to_yaml_string, write_value};
+pub use write::{YamlWriteOptions, YamlWriter, to_yaml_string, write_value};

@@ -1,5 +1,5 @@
 //! YAML text → [`Value`]s: granit-parser events built into values without recursion,
-//! with the safety budgets of [`ReadOptions`].
+//! with the safety budgets of [`YamlReadOptions`].
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use granit_parser::{Event, Marker, Parser, ScanError, Span};
 use recast_model::{BODY, Error, ErrorKind, Location, Map, Origin, Record, Result, Value};
 
-use crate::document::{Document, ReadOptions};
+use crate::document::{Document, YamlReadOptions};
 use crate::scalar::resolve_scalar;
 
 /// Parses a YAML text of exactly one document (or none) into its value; an empty text
@@ -17,15 +17,15 @@ use crate::scalar::resolve_scalar;
 /// `first_line` is the file line the text starts on, so errors name lines of the file.
 ///
 /// ```
-/// use recast_yaml::{parse_value, ReadOptions};
-/// let value = parse_value("a: [1, 2.0, x]\n", None, 1, &ReadOptions::default()).unwrap();
+/// use recast_yaml::{parse_value, YamlReadOptions};
+/// let value = parse_value("a: [1, 2.0, x]\n", None, 1, &YamlReadOptions::default()).unwrap();
 /// assert_eq!(value.to_string(), r#"{"a": [1, 2.0, "x"]}"#);
 /// ```
 pub fn parse_value(
     text: &str,
     file: Option<Arc<Path>>,
     first_line: u64,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Value> {
     let mut documents = parse_documents(text, file.as_ref(), first_line, options)?;
     match documents.len() {
@@ -44,8 +44,8 @@ pub fn parse_value(
 /// of each, in order.
 ///
 /// ```
-/// use recast_yaml::{parse_document, ReadOptions};
-/// let records = parse_document("- title: a\n- title: b\n", None, 1, &ReadOptions::default()).unwrap();
+/// use recast_yaml::{parse_document, YamlReadOptions};
+/// let records = parse_document("- title: a\n- title: b\n", None, 1, &YamlReadOptions::default()).unwrap();
 /// assert_eq!(records.len(), 2);
 /// assert_eq!(records[1].origin.line, 2);
 /// ```
@@ -53,7 +53,7 @@ pub fn parse_document(
     text: &str,
     file: Option<Arc<Path>>,
     first_line: u64,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Vec<Record>> {
     let documents = parse_documents(text, file.as_ref(), first_line, options)?;
     let mut records = Vec::new();
@@ -126,7 +126,7 @@ enum FrameKind {
     Map { map: Map, key: Option<String> },
 }
 
-/// Aliases may add this share of [`ReadOptions::max_nodes`] (a quarter: 250,000 nodes,
+/// Aliases may add this share of [`YamlReadOptions::max_nodes`] (a quarter: 250,000 nodes,
 /// some 35 MB, by default), so an alias bomb stops well under 100 MB.
 const ALIAS_SHARE: usize = 4;
 
@@ -145,7 +145,7 @@ struct Builder<'a> {
     yaml_1_1: bool,
     file: Option<&'a Arc<Path>>,
     first_line: u64,
-    options: &'a ReadOptions,
+    options: &'a YamlReadOptions,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
@@ -433,7 +433,7 @@ pub(crate) fn parse_documents(
     text: &str,
     file: Option<&Arc<Path>>,
     first_line: u64,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Vec<Document>> {
     if let Some(documents) = crate::fast::parse(text, first_line, options) {
         return Ok(documents);
@@ -446,7 +446,7 @@ pub(crate) fn parse_documents_fully(
     text: &str,
     file: Option<&Arc<Path>>,
     first_line: u64,
-    options: &ReadOptions,
+    options: &YamlReadOptions,
 ) -> Result<Vec<Document>> {
     // granit's own nesting limits back ours up; ours counts flow and block together.
     let limit = options.max_depth.saturating_add(1);
@@ -507,7 +507,7 @@ mod tests {
     use super::*;
 
     fn value(text: &str) -> Value {
-        parse_value(text, None, 1, &ReadOptions::default())
+        parse_value(text, None, 1, &YamlReadOptions::default())
             .unwrap_or_else(|e| panic!("{text:?}: {e}"))
     }
 
@@ -516,7 +516,7 @@ mod tests {
             text,
             Some(Path::new("t.yaml").into()),
             1,
-            &ReadOptions::default(),
+            &YamlReadOptions::default(),
         )
         .expect_err(text)
     }
@@ -591,18 +591,18 @@ mod tests {
 
     #[test]
     fn nesting_and_expansion_are_bounded() {
-        let options = ReadOptions {
+        let options = YamlReadOptions {
             max_nodes: 100,
-            ..ReadOptions::default()
+            ..YamlReadOptions::default()
         };
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n";
         let e = parse_value(bomb, None, 1, &options).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Limit);
         assert_eq!(e.location.line, 2, "{e}");
         // Aliases alone have a quarter of the budget: 2 of 4 alias uses of 11 nodes pass.
-        let options = ReadOptions {
+        let options = YamlReadOptions {
             max_nodes: 100,
-            ..ReadOptions::default()
+            ..YamlReadOptions::default()
         };
         let aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a]\n";
         assert!(parse_value(aliases, None, 1, &options).is_ok());
@@ -610,9 +610,9 @@ mod tests {
         let e = parse_value(aliases, None, 1, &options).unwrap_err();
         assert!(e.message.contains("aliases expand"), "{e}");
         // Aliases cannot stack depth beyond the limit either.
-        let options = ReadOptions {
+        let options = YamlReadOptions {
             max_depth: 4,
-            ..ReadOptions::default()
+            ..YamlReadOptions::default()
         };
         let e = parse_value("a: &a [[[1]]]\nb: [*a]\n", None, 1, &options).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Limit, "{e}");
@@ -627,7 +627,7 @@ mod tests {
 
     #[test]
     fn lines_are_shifted_to_the_file() {
-        let e = parse_value("a: 1\nb: [\n", None, 10, &ReadOptions::default()).unwrap_err();
+        let e = parse_value("a: 1\nb: [\n", None, 10, &YamlReadOptions::default()).unwrap_err();
         assert!(e.location.line >= 11, "{e}");
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use recast_model::{Error, ErrorKind, Location, Record, RecordReader, Result, check_utf8};
 
-use crate::document::ReadOptions;
+use crate::document::YamlReadOptions;
 use crate::read::parse_document;
 
 /// One document's text cut from a stream, and the file line it starts on.
@@ -31,14 +31,14 @@ pub struct DocumentText {
 /// UTF-8 of each document is checked, with the line and column of a bad byte.
 ///
 /// ```
-/// use recast_yaml::{DocumentSplitter, ReadOptions, parse_document};
+/// use recast_yaml::{DocumentSplitter, YamlReadOptions, parse_document};
 /// let stream = "---\ntitle: a\n---\ntitle: b\n...\n";
-/// let mut splitter = DocumentSplitter::new(stream.as_bytes(), None, ReadOptions::default());
+/// let mut splitter = DocumentSplitter::new(stream.as_bytes(), None, YamlReadOptions::default());
 /// let first = splitter.next().unwrap().unwrap();
 /// assert_eq!((first.first_line, first.text.as_str()), (1, "---\ntitle: a\n"));
 /// let second = splitter.next().unwrap().unwrap();
 /// assert_eq!(second.first_line, 3);
-/// let records = parse_document(&second.text, None, second.first_line, &ReadOptions::default()).unwrap();
+/// let records = parse_document(&second.text, None, second.first_line, &YamlReadOptions::default()).unwrap();
 /// assert_eq!(records[0].fields["title"], "b".into());
 /// assert!(splitter.next().is_none());
 /// ```
@@ -90,7 +90,7 @@ fn line_kind(line: &[u8]) -> LineKind {
 
 impl<R: BufRead> DocumentSplitter<R> {
     /// A splitter over a stream; `file` names it in errors (`None` is stdin).
-    pub fn new(input: R, file: Option<Arc<Path>>, options: ReadOptions) -> Self {
+    pub fn new(input: R, file: Option<Arc<Path>>, options: YamlReadOptions) -> Self {
         DocumentSplitter {
             input,
             file,
@@ -107,7 +107,7 @@ impl<R: BufRead> DocumentSplitter<R> {
         let mut taken = std::io::Read::take(&mut self.input, limit.saturating_add(1) as u64);
         taken
             .read_until(b'\n', buf)
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn next_document(&mut self) -> Result<Option<DocumentText>> {
@@ -225,9 +225,9 @@ impl<R: BufRead> Iterator for DocumentSplitter<R> {
 /// skipped. After a bad document the reader goes on with the next one.
 ///
 /// ```
-/// use recast_yaml::{ReadOptions, YamlReader};
+/// use recast_yaml::YamlReader;
 /// let stream = "---\ntitle: a\nquality: 39\n---\n- title: b\n- title: c\n";
-/// let records: Vec<_> = YamlReader::new(stream.as_bytes(), None, ReadOptions::default())
+/// let records: Vec<_> = YamlReader::new(stream.as_bytes(), None)
 ///     .collect::<Result<_, _>>()
 ///     .unwrap();
 /// assert_eq!(records.len(), 3);
@@ -235,16 +235,22 @@ impl<R: BufRead> Iterator for DocumentSplitter<R> {
 /// ```
 pub struct YamlReader<R> {
     splitter: DocumentSplitter<R>,
-    options: ReadOptions,
+    options: YamlReadOptions,
     ready: VecDeque<Record>,
     records: u64,
 }
 
 impl<R: BufRead> YamlReader<R> {
-    /// A reader over a stream; `file` names it in errors and records (`None` is stdin).
-    pub fn new(input: R, file: Option<Arc<Path>>, options: ReadOptions) -> Self {
+    /// A reader over a stream with the default budgets; `source` names it in errors and
+    /// records' origins (`None` is stdin).
+    pub fn new(input: R, source: Option<Arc<Path>>) -> Self {
+        Self::with_options(input, source, YamlReadOptions::default())
+    }
+
+    /// A reader with explicit budgets.
+    pub fn with_options(input: R, source: Option<Arc<Path>>, options: YamlReadOptions) -> Self {
         YamlReader {
-            splitter: DocumentSplitter::new(input, file, options.clone()),
+            splitter: DocumentSplitter::new(input, source, options.clone()),
             options,
             ready: VecDeque::new(),
             records: 0,
@@ -285,7 +291,7 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<(u64, String)> {
-        DocumentSplitter::new(text.as_bytes(), None, ReadOptions::default())
+        DocumentSplitter::new(text.as_bytes(), None, YamlReadOptions::default())
             .map(|d| d.map(|d| (d.first_line, d.text)))
             .collect::<Result<_>>()
             .unwrap()
@@ -316,8 +322,7 @@ mod tests {
     fn errors_name_the_file_line() {
         let file: Arc<Path> = Path::new("s.yaml").into();
         let text = "---\na: 1\n---\nb: [\n---\nc: 3\n";
-        let results: Vec<_> =
-            YamlReader::new(text.as_bytes(), Some(file), ReadOptions::default()).collect();
+        let results: Vec<_> = YamlReader::new(text.as_bytes(), Some(file)).collect();
         assert_eq!(results.len(), 3);
         let e = results[1].as_ref().unwrap_err();
         // The unclosed bracket is on the file's line 4.
@@ -328,7 +333,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_located_in_the_file() {
         let text = b"---\na: 1\n---\nb: \xFF\n";
-        let results: Vec<_> = YamlReader::new(&text[..], None, ReadOptions::default()).collect();
+        let results: Vec<_> = YamlReader::new(&text[..], None).collect();
         let e = results[1].as_ref().unwrap_err();
         assert_eq!(
             (e.kind, e.location.line, e.location.column),
@@ -338,12 +343,12 @@ mod tests {
 
     #[test]
     fn oversized_documents_are_refused_and_skipped() {
-        let options = ReadOptions {
+        let options = YamlReadOptions {
             max_document_bytes: 64,
-            ..ReadOptions::default()
+            ..YamlReadOptions::default()
         };
         let text = format!("---\na: {}\n---\nb: 2\n", "x".repeat(1000));
-        let results: Vec<_> = YamlReader::new(text.as_bytes(), None, options).collect();
+        let results: Vec<_> = YamlReader::with_options(text.as_bytes(), None, options).collect();
         assert_eq!(results.len(), 2);
         assert_eq!(results[0].as_ref().unwrap_err().kind, ErrorKind::Limit);
         assert_eq!(results[1].as_ref().unwrap().fields["b"], 2i64.into());

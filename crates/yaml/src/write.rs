@@ -405,21 +405,28 @@ pub(crate) fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The write options of [`YamlWriter`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct YamlWriteOptions {
+    /// Names the output in errors (`None`: standard output).
+    pub source: Option<Arc<Path>>,
+}
+
 /// Writes records as a multi-document YAML stream: `---` before each record.
 ///
 /// ```
 /// use recast_model::{Record, RecordWriter, Value};
-/// use recast_yaml::YamlWriter;
+/// use recast_yaml::{YamlWriteOptions, YamlWriter};
 ///
 /// let mut record = Record::default();
 /// record.fields.insert("title".into(), Value::from("2024"));
 /// record.fields.insert("topics".into(), Value::List(vec!["AI".into()]));
 /// record.fields.insert("quality".into(), 39i64.into());
-/// let mut out = Vec::new();
-/// let mut writer = YamlWriter::new(&mut out, None);
+/// let mut writer = YamlWriter::new(Vec::new(), YamlWriteOptions::default());
 /// writer.write_record(&record).unwrap();
 /// writer.finish().unwrap();
-/// drop(writer);
+/// let out = writer.into_inner();
 /// assert_eq!(String::from_utf8(out).unwrap(), "---\ntitle: \"2024\"\n\ntopics:\n  - AI\n\nquality: 39\n");
 /// ```
 pub struct YamlWriter<W: Write> {
@@ -429,13 +436,18 @@ pub struct YamlWriter<W: Write> {
 }
 
 impl<W: Write> YamlWriter<W> {
-    /// A writer to `output`; `file` names it in I/O errors (`None` is stdout).
-    pub fn new(output: W, file: Option<Arc<Path>>) -> Self {
+    /// A writer to `output`.
+    pub fn new(output: W, options: YamlWriteOptions) -> Self {
         YamlWriter {
             output,
-            file,
+            file: options.source,
             buffer: String::new(),
         }
+    }
+
+    /// The output, after [`finish`](RecordWriter::finish).
+    pub fn into_inner(self) -> W {
+        self.output
     }
 }
 
@@ -446,13 +458,13 @@ impl<W: Write> RecordWriter for YamlWriter<W> {
         record_fields(&mut self.buffer, &record.fields);
         self.output
             .write_all(self.buffer.as_bytes())
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 
     fn finish(&mut self) -> Result<()> {
         self.output
             .flush()
-            .map_err(|e| Error::io(self.file.clone(), &e))
+            .map_err(|e| Error::io(self.file.clone(), e))
     }
 }
 

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use recast_model::{Map, Number, Record, RecordWriter, Value};
-use recast_yaml::{
-    MarkdownReader, ReadOptions, YamlReader, YamlWriter, read_markdown, to_markdown_string,
-};
+use recast_yaml::{MarkdownReader, YamlReader, YamlWriter, read_markdown, to_markdown_string};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,7 +40,7 @@ fn archive_files() -> Vec<PathBuf> {
 }
 
 fn read_stream(text: &[u8]) -> Vec<Record> {
-    YamlReader::new(text, None, ReadOptions::default())
+    YamlReader::new(text, None)
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -186,7 +184,7 @@ fn round_trip_md(record: &Record) -> Record {
 
 fn round_trip_stream(records: &[Record]) -> Vec<Record> {
     let mut out = Vec::new();
-    let mut writer = YamlWriter::new(&mut out, None);
+    let mut writer = YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default());
     for record in records {
         writer.write_record(record).unwrap();
     }

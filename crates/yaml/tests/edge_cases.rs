@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use recast_model::{ErrorKind, Record, RecordWriter, Value};
 use recast_yaml::{
-    MarkdownWriter, ReadOptions, YamlReader, parse_value, read_markdown, to_markdown_string,
+    MarkdownWriter, YamlReadOptions, YamlReader, parse_value, read_markdown, to_markdown_string,
 };
 
 fn file() -> Option<Arc<Path>> {
@@ -163,7 +163,7 @@ fn unknown_tags_are_ignored_and_core_tags_honoured() {
 #[test]
 fn markdown_writer_takes_one_record() {
     let mut out = Vec::new();
-    let mut writer = MarkdownWriter::new(&mut out, None);
+    let mut writer = MarkdownWriter::new(&mut out, recast_yaml::MarkdownWriteOptions::default());
     let record = md(b"---\na: 1\n---\n\nbody\n");
     writer.write_record(&record).unwrap();
     assert_eq!(
@@ -202,13 +202,13 @@ fn alias_bomb_hits_the_node_budget() {
         bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
     }
     fails_fast_with_limit("billion laughs", || {
-        parse_value(&bomb, None, 1, &ReadOptions::default())
+        parse_value(&bomb, None, 1, &YamlReadOptions::default())
     });
     // The same in front matter and in a stream.
     let file = format!("---\n{bomb}---\n");
     let e = read_markdown(file.as_bytes(), None).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
-    let e = YamlReader::new(file.as_bytes(), None, ReadOptions::default())
+    let e = YamlReader::new(file.as_bytes(), None)
         .next()
         .unwrap()
         .unwrap_err();
@@ -220,29 +220,29 @@ fn deep_nesting_hits_the_depth_limit() {
     let n = 200_000;
     let flow_lists = format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
     fails_fast_with_limit("deep flow lists", || {
-        parse_value(&flow_lists, None, 1, &ReadOptions::default())
+        parse_value(&flow_lists, None, 1, &YamlReadOptions::default())
     });
     let flow_maps = format!("{}1{}\n", "{a: ".repeat(n), "}".repeat(n));
     fails_fast_with_limit("deep flow maps", || {
-        parse_value(&flow_maps, None, 1, &ReadOptions::default())
+        parse_value(&flow_maps, None, 1, &YamlReadOptions::default())
     });
     let unclosed = "[".repeat(n);
     fails_fast_with_limit("unclosed deep flow", || {
-        parse_value(&unclosed, None, 1, &ReadOptions::default())
+        parse_value(&unclosed, None, 1, &YamlReadOptions::default())
     });
     let block = format!("{}x\n", "- ".repeat(n));
     fails_fast_with_limit("deep compact block lists", || {
-        parse_value(&block, None, 1, &ReadOptions::default())
+        parse_value(&block, None, 1, &YamlReadOptions::default())
     });
     // Within the limit, deep data is fine.
     let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
-    assert!(parse_value(&ok, None, 1, &ReadOptions::default()).is_ok());
+    assert!(parse_value(&ok, None, 1, &YamlReadOptions::default()).is_ok());
 }
 
 #[test]
 fn stream_skips_empty_documents_and_reads_lists_of_records() {
     let text = "---\n---\n# nothing\n---\n- a: 1\n- b: 2\n---\nc: 3\n...\n";
-    let records: Vec<_> = YamlReader::new(text.as_bytes(), None, ReadOptions::default())
+    let records: Vec<_> = YamlReader::new(text.as_bytes(), None)
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(records.len(), 3);
@@ -251,7 +251,7 @@ fn stream_skips_empty_documents_and_reads_lists_of_records() {
         [5, 6, 8]
     );
     let bad = "---\n- a: 1\n- 5\n";
-    let e = YamlReader::new(bad.as_bytes(), None, ReadOptions::default())
+    let e = YamlReader::new(bad.as_bytes(), None)
         .next()
         .unwrap()
         .unwrap_err();
@@ -260,10 +260,8 @@ fn stream_skips_empty_documents_and_reads_lists_of_records() {
 
 #[test]
 fn markdown_reader_refuses_oversized_files() {
-    let options = ReadOptions {
-        max_document_bytes: 100,
-        ..ReadOptions::default()
-    };
+    let mut options = YamlReadOptions::default();
+    options.max_document_bytes = 100;
     let text = format!("---\ntitle: x\n---\n\n{}", "long line ".repeat(50));
     let mut reader = recast_yaml::MarkdownReader::with_options(text.as_bytes(), file(), options);
     let e = reader.next().unwrap().unwrap_err();

@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use recast_model::ErrorKind;
-use recast_yaml::{ReadOptions, YamlReader, parse_scalar, read_markdown};
+use recast_yaml::{YamlReadOptions, YamlReader, parse_scalar, read_markdown};
 
 /// YAML-ish pieces, so random inputs reach deep into the parser instead of failing on
 /// the first byte.
@@ -93,8 +93,11 @@ proptest! {
 
     #[test]
     fn stream_reader_never_panics(text in yamlish()) {
-        let options = ReadOptions { max_nodes: 10_000, max_depth: 16, max_document_bytes: 4096 };
-        for result in YamlReader::new(&text[..], None, options).take(100) {
+        let mut options = YamlReadOptions::default();
+        options.max_nodes = 10_000;
+        options.max_depth = 16;
+        options.max_document_bytes = 4096;
+        for result in YamlReader::with_options(&text[..], None, options).take(100) {
             if let Err(e) = result {
                 prop_assert!(e.location.line > 0, "{}", e);
             }

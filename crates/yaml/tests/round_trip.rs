@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use recast_model::{Map, Record, RecordWriter, Value};
 use recast_testkit::{Shape, strategy};
 use recast_yaml::{
-    ReadOptions, YamlReader, YamlWriter, parse_document, parse_value, read_markdown,
+    YamlReadOptions, YamlReader, YamlWriter, parse_document, parse_value, read_markdown,
     to_markdown_string, to_yaml_string,
 };
 
@@ -47,14 +47,14 @@ proptest! {
         }), 0..4)
     ) {
         let mut out = Vec::new();
-        let mut writer = YamlWriter::new(&mut out, None);
+        let mut writer = YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default());
         for record in &records {
             writer.write_record(record).unwrap();
         }
         writer.finish().unwrap();
         drop(writer);
         let text = String::from_utf8(out).unwrap();
-        let back: Vec<Record> = YamlReader::new(text.as_bytes(), None, ReadOptions::default())
+        let back: Vec<Record> = YamlReader::new(text.as_bytes(), None)
             .collect::<Result<_, _>>()
             .unwrap_or_else(|e| panic!("{e}\n--- written:\n{text}"));
         prop_assert_eq!(back, records, "written:\n{}", text);
@@ -63,7 +63,7 @@ proptest! {
     #[test]
     fn single_values_survive(value in value()) {
         let text = to_yaml_string(&value);
-        let back = parse_value(&text, None, 1, &ReadOptions::default())
+        let back = parse_value(&text, None, 1, &YamlReadOptions::default())
             .unwrap_or_else(|e| panic!("{e}\n--- written:\n{text}"));
         prop_assert!(recast_model::strict_eq(&back, &value), "written:\n{}\nread: {:?}", text, back);
     }
@@ -74,7 +74,7 @@ proptest! {
         // gives the string again.
         let value = Value::String(text.clone());
         let written = to_yaml_string(&value);
-        let back = parse_value(&written, None, 1, &ReadOptions::default()).unwrap();
+        let back = parse_value(&written, None, 1, &YamlReadOptions::default()).unwrap();
         prop_assert_eq!(back, value);
     }
 }
@@ -96,15 +96,15 @@ proptest! {
         for (i, record) in records.iter().enumerate() {
             text.push_str(decorations[i % decorations.len()]);
             let mut out = Vec::new();
-            let mut writer = YamlWriter::new(&mut out, None);
+            let mut writer = YamlWriter::new(&mut out, recast_yaml::YamlWriteOptions::default());
             writer.write_record(record).unwrap();
             drop(writer);
             text.push_str(&String::from_utf8(out).unwrap());
         }
-        let split: Vec<Record> = YamlReader::new(text.as_bytes(), None, ReadOptions::default())
+        let split: Vec<Record> = YamlReader::new(text.as_bytes(), None)
             .collect::<Result<_, _>>()
             .unwrap_or_else(|e| panic!("{e}\n--- stream:\n{text}"));
-        let whole = parse_document(&text, None, 1, &ReadOptions::default())
+        let whole = parse_document(&text, None, 1, &YamlReadOptions::default())
             .unwrap_or_else(|e| panic!("{e}\n--- stream:\n{text}"));
         prop_assert_eq!(&split, &whole);
         prop_assert_eq!(&split, &records);

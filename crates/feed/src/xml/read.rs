@@ -271,7 +271,7 @@ impl<R: BufRead> XmlSource<R> {
                 Err(e) => {
                     let at = self.location(self.reader.error_position());
                     return Err(match e {
-                        quick_xml::Error::Io(io) => Error::io(self.file.clone(), &io),
+                        quick_xml::Error::Io(io) => Error::io(self.file.clone(), io),
                         e => Error::syntax(at, format!("not well-formed XML: {e}")),
                     });
                 }

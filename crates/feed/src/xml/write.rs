@@ -162,7 +162,7 @@ impl<W: Write> XmlOut<W> {
     }
 
     fn io(error: std::io::Error) -> Error {
-        Error::io(None, &error)
+        Error::io(None, error)
     }
 
     fn bytes(&mut self, bytes: &[u8]) -> Result<()> {

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use recast_json::{JsonLinesReader, JsonLinesWriter, JsonReader, JsonWriter, Spacing};
+use recast_json::{
+    JsonLinesReader, JsonLinesWriter, JsonReader, JsonWriteOptions, JsonWriter, Spacing,
+};
 use recast_model::{Record, RecordWriter, Result};
 
 /// The generated fixtures of the workspace (`tests/data/generated`).
@@ -34,7 +36,7 @@ pub fn all_ok(results: Vec<Result<Record>>) -> Vec<Record> {
 
 pub fn write_json(records: &[Record]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut writer = JsonWriter::new(&mut out);
+    let mut writer = JsonWriter::new(&mut out, Default::default());
     for record in records {
         writer.write_record(record).expect("writable record");
     }
@@ -44,7 +46,9 @@ pub fn write_json(records: &[Record]) -> Vec<u8> {
 
 pub fn write_jsonl(records: &[Record], spacing: Spacing) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut writer = JsonLinesWriter::new(&mut out).spacing(spacing);
+    let mut options = JsonWriteOptions::default();
+    options.spacing = spacing;
+    let mut writer = JsonLinesWriter::new(&mut out, options);
     for record in records {
         writer.write_record(record).expect("writable record");
     }
