@@ -8,6 +8,7 @@ mod csv;
 mod feed;
 mod hostile;
 mod inspect;
+mod layout;
 mod migrate;
 mod real_input_csv;
 mod real_input_dates;

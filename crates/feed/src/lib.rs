@@ -44,8 +44,6 @@
 //! go through the [`log`](https://docs.rs/log) crate at level `warn`; the library
 //! never prints.
 
-#![warn(missing_docs)]
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -53,8 +53,6 @@
 //!   ordinary field `body`. Numbers that JSON cannot carry (`inf`, `nan`) are a `Data`
 //!   error naming the record and the field.
 
-#![warn(missing_docs)]
-
 mod input;
 mod options;
 mod parser;

@@ -56,9 +56,11 @@ impl ValidationProfile {
 /// One thing wrong with one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The record's file and line.
     pub origin: Origin,
     /// The field concerned, dotted, when there is one.
     pub field: Option<String>,
+    /// What is wrong and what was expected.
     pub message: String,
 }
 
@@ -96,6 +98,8 @@ pub struct Validator {
 }
 
 impl Validator {
+    /// A validator of this profile, with no record seen yet (duplicates are found across
+    /// the records it is given).
     pub fn new(profile: ValidationProfile) -> Validator {
         Validator {
             profile,

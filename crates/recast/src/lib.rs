@@ -51,8 +51,6 @@
 //! limit, data); a [`UsageError`] says the options cannot work together. A command
 //! line maps them to exit codes (recast's: 2 for usage, 3 for I/O, 4 for a limit).
 
-#![warn(missing_docs)]
-
 pub mod checks;
 pub mod convert;
 pub mod cookbook;
