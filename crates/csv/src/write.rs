@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::hash::{BuildHasher, Hash, Hasher};
+
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use recast_model::{Error, Location, Map, MapHasher, Record, RecordWriter, Result, Value};
@@ -62,10 +62,12 @@ pub struct CsvWriter<W: Write> {
     nodes: HashMap<String, u32, MapHasher>,
     /// "Path a came right before path b in some record", over `nodes`.
     edges: HashSet<(u32, u32), MapHasher>,
-    /// Hashes of the path sequences already turned into edges (most records repeat one).
-    sequences: HashSet<u64, MapHasher>,
-    /// The hasher of those sequences: one per writer, so equal sequences hash equal.
-    sequence_hasher: MapHasher,
+    /// The path sequences already turned into edges (most records repeat one). The
+    /// sequences themselves, not their hashes: a hash collision would skip a record's
+    /// order and lose it silently (`{a}`, `{b}`, `{b, a}` once came back as `{a, b}`).
+    sequences: HashSet<Box<[u32]>, MapHasher>,
+    /// This record's column ids, in its order (a buffer reused from record to record).
+    sequence: Vec<u32>,
     rows: Vec<u8>,
     spill: Option<BufWriter<File>>,
     records: u64,
@@ -92,7 +94,7 @@ impl<W: Write> CsvWriter<W> {
             nodes: HashMap::default(),
             edges: HashSet::default(),
             sequences: HashSet::default(),
-            sequence_hasher: MapHasher::default(),
+            sequence: Vec::new(),
             rows: Vec::new(),
             spill: None,
             records: 0,
@@ -280,13 +282,14 @@ impl<W: Write> CsvWriter<W> {
 
     /// Records that this record's paths come in this order, for the column order.
     fn note_order(&mut self) {
-        let mut hasher = self.sequence_hasher.build_hasher();
-        for &(id, _, _) in &self.cells {
-            id.hash(&mut hasher);
-        }
-        if !self.sequences.insert(hasher.finish()) {
+        self.sequence.clear();
+        self.sequence
+            .extend(self.cells.iter().map(|&(id, _, _)| id));
+        if self.sequences.contains(self.sequence.as_slice()) {
             return;
         }
+        self.sequences
+            .insert(self.sequence.clone().into_boxed_slice());
         let mut previous: Option<u32> = None;
         for &(id, _, _) in &self.cells {
             let node = self.columns[id as usize].node;
