@@ -275,12 +275,16 @@ mod tests {
         let p = fenced("+++\ntitle = \"a\"\n+++\n\nBody.\n");
         assert_eq!(p.dialect, FrontMatterDialect::Toml);
         assert_eq!((p.front, p.body()), ("title = \"a\"\n", Some("Body.\n")));
-        let text = "\u{feff}{\n  \"title\": \"a } [\\\"\",\n  \"tags\": [\"x\"]\n}\r\n\r\nBody.\r\n";
+        let text =
+            "\u{feff}{\n  \"title\": \"a } [\\\"\",\n  \"tags\": [\"x\"]\n}\r\n\r\nBody.\r\n";
         let p = fenced(text);
         assert_eq!(p.dialect, FrontMatterDialect::Json);
         assert_eq!([p.bom, p.open, p.front, p.close, p.rest].concat(), text);
         assert!(p.front.ends_with("]\n}"));
-        assert_eq!((p.close_line, p.eol, p.body()), (4, "\r\n", Some("Body.\r\n")));
+        assert_eq!(
+            (p.close_line, p.eol, p.body()),
+            (4, "\r\n", Some("Body.\r\n"))
+        );
         assert_eq!(fenced("{\"a\": 1}").body(), None);
     }
 }

@@ -116,8 +116,14 @@ fn split_markdown(
     let line_number = parts.close_line;
     let (fields, body_key) = match parts.dialect {
         FrontMatterDialect::Yaml => yaml_fields(parts.front, &file, options)?,
-        FrontMatterDialect::Toml => (crate::toml::read_fields(parts.front, file.as_ref(), 2)?, None),
-        FrontMatterDialect::Json => (crate::json::read_fields(parts.front, file.as_ref(), options)?, None),
+        FrontMatterDialect::Toml => (
+            crate::toml::read_fields(parts.front, file.as_ref(), 2)?,
+            None,
+        ),
+        FrontMatterDialect::Json => (
+            crate::json::read_fields(parts.front, file.as_ref(), options)?,
+            None,
+        ),
     };
 
     let Some(body) = parts.body() else {
@@ -281,9 +287,14 @@ pub fn to_markdown_string_in(record: &Record, dialect: FrontMatterDialect) -> Re
     }
     let mut out = match dialect {
         FrontMatterDialect::Yaml => return Ok(to_markdown_string(record)),
-        FrontMatterDialect::Toml => format!("+++\n{}+++\n", crate::toml::write_fields(&fields, record)?),
+        FrontMatterDialect::Toml => {
+            format!("+++\n{}+++\n", crate::toml::write_fields(&fields, record)?)
+        }
         FrontMatterDialect::Json => {
-            format!("{}\n", crate::json::write_fields(&fields, Some("  "), record)?)
+            format!(
+                "{}\n",
+                crate::json::write_fields(&fields, Some("  "), record)?
+            )
         }
     };
     if let Some(body) = body {

@@ -182,7 +182,10 @@ fn toml_value(value: &Value, path: &FieldPath<'_>) -> Result<toml_edit::Value> {
         Value::Null => return Err(path.error("is null")),
         Value::Bool(b) => (*b).into(),
         Value::Number(n) => number(n).ok_or_else(|| {
-            path.error(&format!("is the number {}, out of TOML's range", n.as_str()))
+            path.error(&format!(
+                "is the number {}, out of TOML's range",
+                n.as_str()
+            ))
         })?,
         Value::String(s) => datetime(s).unwrap_or_else(|| s.as_str().into()),
         Value::List(items) => {
@@ -235,9 +238,9 @@ fn datetime(s: &str) -> Option<toml_edit::Value> {
 /// fields keep their text, comments and place; changed ones are written anew in place;
 /// new ones go after the last plain key of their table (a `--set` adds one line).
 pub(crate) fn edit_fields(front: &str, old: &Map, new: &Map, record: &Record) -> Result<String> {
-    let mut document = front
-        .parse::<DocumentMut>()
-        .map_err(|e| FieldPath::new(record).error(&format!("no longer parses ({})", e.message())))?;
+    let mut document = front.parse::<DocumentMut>().map_err(|e| {
+        FieldPath::new(record).error(&format!("no longer parses ({})", e.message()))
+    })?;
     edit_table(document.as_table_mut(), old, new, &FieldPath::new(record))?;
     Ok(document.to_string())
 }
@@ -418,7 +421,10 @@ mod tests {
         deep.insert("gone".into(), Value::Null);
         fields.insert("extra".into(), Value::Map(deep));
         let error = write_fields(&fields, &Record::default()).unwrap_err();
-        assert!(error.to_string().contains("field `extra.gone` is null"), "{error}");
+        assert!(
+            error.to_string().contains("field `extra.gone` is null"),
+            "{error}"
+        );
     }
 
     #[test]
