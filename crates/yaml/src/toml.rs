@@ -205,15 +205,10 @@ fn toml_value(value: &Value, path: &FieldPath<'_>) -> Result<toml_edit::Value> {
     })
 }
 
-/// A number as TOML, its text kept (`1.0`, `1e3`); `None` past TOML's 64-bit integers.
+/// A number as TOML, its text kept (`1.0`, `1e3`; recast's `inf`, `-inf` and `nan` are
+/// TOML's too); `None` past TOML's 64-bit integers.
 fn number(n: &Number) -> Option<toml_edit::Value> {
-    let text = match n.as_str() {
-        "inf" => "inf",
-        "-inf" => "-inf",
-        "nan" => "nan",
-        text => text,
-    };
-    let value = text.parse::<toml_edit::Value>().ok()?;
+    let value = n.as_str().parse::<toml_edit::Value>().ok()?;
     let same_kind = match &value {
         toml_edit::Value::Integer(_) => n.is_integer(),
         toml_edit::Value::Float(f) => !n.is_integer() && (f.value().is_finite() == n.is_finite()),
