@@ -69,7 +69,7 @@ fn write_value(
             return Err(Error::data(
                 Location::new(origin.file.clone(), origin.line, 1),
                 format!(
-                    "field `{}` is {}, which JSON cannot hold; expected a finite number (or --front-matter yaml)",
+                    "field `{}` is {}, which JSON cannot hold; expected a finite number",
                     path.join("."),
                     n.as_str()
                 ),

@@ -129,7 +129,7 @@ impl<'r> FieldPath<'r> {
         Error::data(
             Location::new(origin.file.clone(), origin.line, 1),
             format!(
-                "field `{}` {what}, which TOML cannot hold; expected a value without it (or --front-matter yaml)",
+                "field `{}` {what}, which TOML cannot hold; expected a string, number, bool, date, list or table",
                 self.field.join(".")
             ),
         )
