@@ -11,8 +11,8 @@
 //! | `{` | JSON (Hugo) | the `}` that balances it, then the end of its line |
 //!
 //! Fences may carry trailing spaces or tabs, and lines may end in LF or CRLF. A file
-//! opening with `{{` (a template or shortcode) or whose `{` is never balanced is plain
-//! Markdown, as is any other file.
+//! whose `{` is not followed by a `"` key or `}` (a `{{` shortcode, a `{%` Liquid tag)
+//! or is never balanced is plain Markdown, as is any other file.
 
 /// The language of a Markdown file's front matter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -128,9 +128,13 @@ impl<'a> Fenced<'a> {
 
 /// Cuts a text opening with `{` after its JSON object: the object is the front matter,
 /// the blanks and line end after it the closing "line". Plain when the object is never
-/// balanced, when something other than blanks follows it on its line, or for `{{`.
+/// balanced, when something other than blanks follows it on its line, or when what
+/// follows the `{` is not a string key.
 fn split_json<'a>(bom: &'a str, unmarked: &'a str) -> Split<'a> {
-    if unmarked.starts_with("{{") {
+    // A JSON object's first key is a string: `{{` (Hugo shortcodes), `{%` and `{#`
+    // (Liquid, Jinja) open plain Markdown.
+    let inside = unmarked[1..].trim_start_matches([' ', '\t', '\r', '\n']);
+    if !inside.starts_with(['"', '}']) {
         return Split::Plain;
     }
     let Some(end) = json_object_end(unmarked) else {
@@ -255,6 +259,8 @@ mod tests {
             " ---\n",
             "++++\n",
             "{{< figure src=\"a.png\" >}}\n",
+            "{% include note.html %}\n",
+            "{# a comment #}\n",
             "{\"title\": \"x\"} and text\n",
             "{\"title\": \"never closed\"\n",
         ] {
