@@ -1,5 +1,5 @@
-//! recast-yaml: YAML documents, multi-document YAML streams, and Markdown files with YAML
-//! front matter, read into and written from recast's record model.
+//! recast-yaml: YAML documents, multi-document YAML streams, and Markdown files with YAML,
+//! TOML or JSON front matter, read into and written from recast's record model.
 //!
 //! ```
 //! use recast_model::Value;
