@@ -127,6 +127,11 @@ pub struct MigrateArgs {
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
+    /// The front matter of Markdown output: `yaml` (`---`), `toml` (`+++`, Hugo and Zola)
+    /// or `json` (an object, Hugo). In place, each file keeps its own.
+    #[arg(long, value_name = "DIALECT", value_enum, default_value_t = FrontMatterName::Yaml, help_heading = "Output")]
+    pub front_matter: FrontMatterName,
+
     /// Write each input file, migrated, into this folder at the same relative path.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub out_dir: Option<PathBuf>,
@@ -253,6 +258,28 @@ pub enum ProfileName {
     Article,
 }
 
+/// The front-matter dialects Markdown output can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FrontMatterName {
+    /// `---` fences around YAML.
+    Yaml,
+    /// `+++` fences around TOML.
+    Toml,
+    /// A JSON object opening the file.
+    Json,
+}
+
+impl FrontMatterName {
+    /// The dialect the Markdown writer takes.
+    pub fn dialect(self) -> recast_yaml::FrontMatterDialect {
+        match self {
+            FrontMatterName::Yaml => recast_yaml::FrontMatterDialect::Yaml,
+            FrontMatterName::Toml => recast_yaml::FrontMatterDialect::Toml,
+            FrontMatterName::Json => recast_yaml::FrontMatterDialect::Json,
+        }
+    }
+}
+
 /// Where records come from.
 #[derive(Debug, Args)]
 pub struct InputArgs {
@@ -298,6 +325,11 @@ pub struct OutputArgs {
     /// link's target is replaced, a pipe or device written directly.
     #[arg(long, short, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
+
+    /// The front matter of Markdown output: `yaml` (`---`), `toml` (`+++`, Hugo and Zola)
+    /// or `json` (an object, Hugo). In place, each file keeps its own.
+    #[arg(long, value_name = "DIALECT", value_enum, default_value_t = FrontMatterName::Yaml)]
+    pub front_matter: FrontMatterName,
 
     /// Write one file per record into this folder (created if needed).
     #[arg(long, value_name = "DIR")]

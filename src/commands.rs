@@ -35,6 +35,7 @@ pub fn convert(
         channel: feed.channel,
         csv,
         feed: feed.write,
+        front_matter: args.output.front_matter.dialect(),
     };
     options.write.feed.assume_tz = args.output.assume_tz.clone();
     options.to = args.output.to;
@@ -74,6 +75,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
         channel: feed.channel,
         csv,
         feed: feed.write,
+        front_matter: args.front_matter.dialect(),
     };
     // Feeds read dates without a zone in `--assume-tz`.
     options.write.feed.assume_tz = args.assume_tz.clone();

@@ -6,6 +6,7 @@ mod support;
 mod convert;
 mod csv;
 mod feed;
+mod front_matter_dialects;
 mod hostile;
 mod inspect;
 mod layout;

@@ -11,7 +11,8 @@ use recast_model::{Channel, RecordReader, RecordWriter, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
-    /// Markdown files with YAML front matter, one record each.
+    /// Markdown files (`.md`, `.markdown`) with YAML, TOML or JSON front matter, one
+    /// record each.
     Md,
     /// YAML: one document per record (`---` between them), or a document holding a list.
     Yaml,
@@ -234,6 +235,9 @@ pub struct WriteOptions {
     pub csv: CsvSettings,
     /// `--limit`, the feed profile, `--plain-feed`.
     pub feed: recast_feed::FeedWriteOptions,
+    /// `--front-matter`: the dialect Markdown is written in (in place, each file keeps
+    /// its own).
+    pub front_matter: recast_yaml::FrontMatterDialect,
 }
 
 /// The CSV/TSV flags of a run (`--fields`, `--no-sanitize`, `--bom`, `--delimiter`,
@@ -363,10 +367,11 @@ pub fn open_writer<'a>(
     options: &WriteOptions,
 ) -> Result<Box<dyn RecordWriter + 'a>> {
     Ok(match format {
-        Format::Md => Box::new(recast_yaml::MarkdownWriter::new(
-            output,
-            recast_yaml::MarkdownWriteOptions::default(),
-        )),
+        Format::Md => {
+            let mut markdown = recast_yaml::MarkdownWriteOptions::default();
+            markdown.front_matter = options.front_matter;
+            Box::new(recast_yaml::MarkdownWriter::new(output, markdown))
+        }
         Format::Yaml => Box::new(recast_yaml::YamlWriter::new(
             output,
             recast_yaml::YamlWriteOptions::default(),

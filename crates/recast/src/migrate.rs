@@ -16,8 +16,9 @@
 //! run killed at any moment leaves every file whole, old or new.
 //!
 //! Each file keeps its form (issue 11, case 10): Markdown files are rewritten entry by
-//! entry ([`recast_yaml::rewrite`]) so that only the lines the edits touch change, and a
-//! Markdown file without YAML front matter is left alone; other formats are written
+//! entry ([`recast_yaml::rewrite`]; TOML front matter through toml_edit, a JSON object
+//! whole in its indentation) so that only the lines the edits touch change, and a
+//! Markdown file without front matter is left alone; other formats are written
 //! whole, in their own shape (a JSON object stays an object, a `--select`ed array is
 //! replaced inside its document, a YAML list stays a list, a sheet keeps its delimiter)
 //! and with the file's BOM, line ends and final line break.
@@ -468,12 +469,11 @@ fn migrate_file(
                 let old_text = String::from_utf8(bytes).map_err(|_| {
                     Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
                 })?;
-                if input.format == Format::Md
-                    && !recast_yaml::rewrite::has_yaml_front_matter(&old_text)
+                if input.format == Format::Md && !recast_yaml::rewrite::has_front_matter(&old_text)
                 {
                     migrated.changed = false;
                     migrated.left_alone = Some(
-                        "no YAML front matter (`---`) to edit; recast does not add one (TOML `+++` front matter is not supported yet)"
+                        "no front matter (`---` YAML, `+++` TOML or a JSON object) to edit; recast does not add one"
                             .to_owned(),
                     );
                     return Ok(migrated);
@@ -609,7 +609,7 @@ struct Summary {
     unchanged: usize,
     dropped: usize,
     skipped: u64,
-    /// In place: Markdown files without YAML front matter an edit would have changed.
+    /// In place: Markdown files without front matter an edit would have changed.
     left_alone: usize,
     in_place: bool,
 }
@@ -651,7 +651,7 @@ impl Summary {
         if self.in_place && self.left_alone > 0 {
             let left_alone = self.left_alone;
             format!(
-                "{changed} {verb}, {unchanged} unchanged, {skipped} skipped, {left_alone} without YAML front matter left alone in {time}"
+                "{changed} {verb}, {unchanged} unchanged, {skipped} skipped, {left_alone} without front matter left alone in {time}"
             )
         } else if self.in_place {
             format!("{changed} {verb}, {unchanged} unchanged, {skipped} skipped in {time}")
@@ -689,10 +689,11 @@ fn in_place_text(
     let body = original.strip_prefix('\u{feff}').unwrap_or(original);
     let text = match (format, old, new) {
         // The minimal-diff rewriter keeps every byte it does not need to change.
+        // Each file keeps its front-matter dialect.
         (Format::Md, [old_record], [new_record]) => {
-            return Ok(recast_yaml::rewrite::rewrite_markdown(
+            return Ok(recast_yaml::rewrite::rewrite_front_matter(
                 original, old_record, new_record,
-            ));
+            )?);
         }
         (Format::Json, _, _) => form.apply(&json_text(body, new, options.select.as_deref())?, true),
         (Format::Jsonl, _, _) => form.apply(&json_lines_text(body, new)?, true),

@@ -2,9 +2,30 @@
 //! front matter starts and ends. The reader (`front_matter.rs`) and the minimal-diff
 //! rewriter (`rewrite.rs`) both use it, so they can never disagree on where the body is.
 //!
-//! The opening fence is a `---` line at the very start (after a UTF-8 BOM); the closing
-//! one is the next `---` or `...` line. Fences may carry trailing spaces or tabs, and
-//! lines may end in LF or CRLF.
+//! Three dialects, told apart by the file's first bytes (after a UTF-8 BOM):
+//!
+//! | opens with | dialect | closes with |
+//! |---|---|---|
+//! | a `---` line | YAML | the next `---` or `...` line |
+//! | a `+++` line | TOML (Hugo, Zola) | the next `+++` line |
+//! | `{` | JSON (Hugo) | the `}` that balances it, then the end of its line |
+//!
+//! Fences may carry trailing spaces or tabs, and lines may end in LF or CRLF. A file
+//! whose `{` is not followed by a `"` key or `}` (a `{{` shortcode, a `{%` Liquid tag)
+//! or is never balanced is plain Markdown, as is any other file.
+
+/// The language of a Markdown file's front matter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FrontMatterDialect {
+    /// `---` fences around YAML: recast's default.
+    #[default]
+    Yaml,
+    /// `+++` fences around TOML, as Hugo and Zola write it.
+    Toml,
+    /// A JSON object at the start of the file, as Hugo reads it.
+    Json,
+}
 
 /// A Markdown file cut at its fences. Every part is a slice of the text, so the parts
 /// put back together are the file, byte for byte.
@@ -12,15 +33,18 @@
 pub(crate) struct Fenced<'a> {
     /// The BOM, or nothing.
     pub(crate) bom: &'a str,
-    /// The opening `---` line with its line end.
+    /// The language of the front matter.
+    pub(crate) dialect: FrontMatterDialect,
+    /// The opening fence line with its line end (nothing for JSON).
     pub(crate) open: &'a str,
-    /// The front matter between the fences.
+    /// The front matter between the fences (for JSON, the object, braces included).
     pub(crate) front: &'a str,
-    /// The closing line, with its line end if it has one.
+    /// The closing line, with its line end if it has one (for JSON, the blanks and
+    /// line end after the object's `}`).
     pub(crate) close: &'a str,
     /// Everything after the closing line: the separator line and the body.
     pub(crate) rest: &'a str,
-    /// The 1-based file line of the closing fence.
+    /// The 1-based file line of the closing fence (for JSON, of the closing `}`).
     pub(crate) close_line: u64,
     /// The line end the file uses (`\r\n` when its opening line has one).
     pub(crate) eol: &'static str,
@@ -43,7 +67,15 @@ pub(crate) fn split(text: &str) -> Split<'_> {
         Some(rest) => (&text[..text.len() - rest.len()], rest),
         None => ("", text),
     };
-    let Some(open_len) = fence_len(unmarked, false) else {
+    if unmarked.starts_with('{') {
+        return split_json(bom, unmarked);
+    }
+    let dialect = if unmarked.starts_with("+++") {
+        FrontMatterDialect::Toml
+    } else {
+        FrontMatterDialect::Yaml
+    };
+    let Some(open_len) = fence_len(unmarked, dialect, false) else {
         return Split::Plain;
     };
     let open = &unmarked[..open_len];
@@ -55,10 +87,11 @@ pub(crate) fn split(text: &str) -> Split<'_> {
         let candidate = &after[offset..];
         // A file that is only `---` has nothing after its opening line to close it.
         if open.ends_with('\n')
-            && let Some(close_len) = fence_len(candidate, true)
+            && let Some(close_len) = fence_len(candidate, dialect, true)
         {
             return Split::Fenced(Fenced {
                 bom,
+                dialect,
                 open,
                 front: &after[..offset],
                 close: &candidate[..close_len],
@@ -93,12 +126,87 @@ impl<'a> Fenced<'a> {
     }
 }
 
-/// The length of a fence line (`---`, or `...` when `closing`) at the start of `text`,
-/// with its trailing blanks and line end.
-fn fence_len(text: &str, closing: bool) -> Option<usize> {
-    let rest = text
-        .strip_prefix("---")
-        .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?;
+/// Cuts a text opening with `{` after its JSON object: the object is the front matter,
+/// the blanks and line end after it the closing "line". Plain when the object is never
+/// balanced, when something other than blanks follows it on its line, or when what
+/// follows the `{` is not a string key.
+fn split_json<'a>(bom: &'a str, unmarked: &'a str) -> Split<'a> {
+    // A JSON object's first key is a string: `{{` (Hugo shortcodes), `{%` and `{#`
+    // (Liquid, Jinja) open plain Markdown.
+    let inside = unmarked[1..].trim_start_matches([' ', '\t', '\r', '\n']);
+    if !inside.starts_with(['"', '}']) {
+        return Split::Plain;
+    }
+    let Some(end) = json_object_end(unmarked) else {
+        return Split::Plain;
+    };
+    let after = &unmarked[end..];
+    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let close_len = match &after[blanks..] {
+        "" => blanks,
+        rest if rest.starts_with("\r\n") => blanks + 2,
+        rest if rest.starts_with('\n') => blanks + 1,
+        _ => return Split::Plain,
+    };
+    let front = &unmarked[..end];
+    let close = &after[..close_len];
+    let eol = if close.ends_with("\r\n") || front.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    Split::Fenced(Fenced {
+        bom,
+        dialect: FrontMatterDialect::Json,
+        open: "",
+        front,
+        close,
+        rest: &after[close_len..],
+        close_line: 1 + memchr::memchr_iter(b'\n', front.as_bytes()).count() as u64,
+        eol,
+    })
+}
+
+/// The byte just past the `}` that balances the `{` starting `text`, skipping braces
+/// inside JSON strings.
+fn json_object_end(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, byte) in text.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The length of a fence line of `dialect` (`---`, or `...` when `closing`; `+++`) at
+/// the start of `text`, with its trailing blanks and line end.
+fn fence_len(text: &str, dialect: FrontMatterDialect, closing: bool) -> Option<usize> {
+    let rest = match dialect {
+        FrontMatterDialect::Toml => text.strip_prefix("+++")?,
+        _ => text
+            .strip_prefix("---")
+            .or_else(|| closing.then(|| text.strip_prefix("...")).flatten())?,
+    };
     let trimmed = rest.trim_start_matches([' ', '\t']);
     let after = if trimmed.is_empty() {
         trimmed
@@ -147,9 +255,14 @@ mod tests {
         for text in [
             "",
             "# Readme\n",
-            "+++\ntitle = \"x\"\n+++\n",
             "----\n",
             " ---\n",
+            "++++\n",
+            "{{< figure src=\"a.png\" >}}\n",
+            "{% include note.html %}\n",
+            "{# a comment #}\n",
+            "{\"title\": \"x\"} and text\n",
+            "{\"title\": \"never closed\"\n",
         ] {
             assert!(matches!(split(text), Split::Plain), "{text:?}");
         }
@@ -158,7 +271,26 @@ mod tests {
             split("---\na: 1\nb: 2\n"),
             Split::Unclosed { last_line: 4 }
         ));
+        assert!(matches!(split("+++\na = 1\n---\n"), Split::Unclosed { .. }));
         // `---x` is not a fence, so the front matter goes on past it.
         assert!(matches!(split("---\n---x\n"), Split::Unclosed { .. }));
+    }
+
+    #[test]
+    fn toml_and_json_dialects() {
+        let p = fenced("+++\ntitle = \"a\"\n+++\n\nBody.\n");
+        assert_eq!(p.dialect, FrontMatterDialect::Toml);
+        assert_eq!((p.front, p.body()), ("title = \"a\"\n", Some("Body.\n")));
+        let text =
+            "\u{feff}{\n  \"title\": \"a } [\\\"\",\n  \"tags\": [\"x\"]\n}\r\n\r\nBody.\r\n";
+        let p = fenced(text);
+        assert_eq!(p.dialect, FrontMatterDialect::Json);
+        assert_eq!([p.bom, p.open, p.front, p.close, p.rest].concat(), text);
+        assert!(p.front.ends_with("]\n}"));
+        assert_eq!(
+            (p.close_line, p.eol, p.body()),
+            (4, "\r\n", Some("Body.\r\n"))
+        );
+        assert_eq!(fenced("{\"a\": 1}").body(), None);
     }
 }

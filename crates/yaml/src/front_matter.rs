@@ -1,4 +1,6 @@
-//! Markdown files with YAML front matter: one file, one record.
+//! Markdown files with front matter: one file, one record. The front matter is YAML
+//! (below), TOML between `+++` lines (`toml.rs`) or a JSON object (`json.rs`); `fence.rs`
+//! tells them apart.
 //!
 //! ```text
 //! ---                      first line: `---` (trailing blanks and CRLF allowed; a BOM before it)
@@ -27,7 +29,7 @@ use recast_model::{
 };
 
 use crate::document::YamlReadOptions;
-use crate::fence::{self, Split};
+use crate::fence::{self, FrontMatterDialect, Split};
 use crate::read::parse_documents;
 use crate::write::record_fields_except;
 
@@ -111,9 +113,40 @@ fn split_markdown(
         }
         Split::Fenced(parts) => parts,
     };
-    let front = parts.front;
     let line_number = parts.close_line;
+    let (fields, body_key) = match parts.dialect {
+        FrontMatterDialect::Yaml => yaml_fields(parts.front, &file, options)?,
+        FrontMatterDialect::Toml => (
+            crate::toml::read_fields(parts.front, file.as_ref(), 2)?,
+            None,
+        ),
+        FrontMatterDialect::Json => (
+            crate::json::read_fields(parts.front, file.as_ref(), options)?,
+            None,
+        ),
+    };
 
+    let Some(body) = parts.body() else {
+        return Ok((fields, None));
+    };
+    if fields.contains_key(BODY) {
+        let (line, column) = body_key.unwrap_or((line_number, 1));
+        return Err(Error::new(
+            ErrorKind::Data,
+            Location::new(file, line, column),
+            "front matter has a `body` field and the file has a body after it; expected one or the other",
+        ));
+    }
+    Ok((fields, Some(text.len() - body.len()..text.len())))
+}
+
+/// The fields of YAML front matter, and the line and column of its `body` key if any.
+fn yaml_fields(
+    front: &str,
+    file: &Option<Arc<Path>>,
+    options: &YamlReadOptions,
+) -> Result<(Map, Option<(u64, u64)>)> {
+    let file = file.clone();
     let mut documents = parse_documents(front, file.as_ref(), 2, options)?;
     if documents.len() > 1 {
         let second = &documents[1];
@@ -122,7 +155,7 @@ fn split_markdown(
             "front matter holds more than one YAML document; expected one mapping",
         ));
     }
-    let (fields, body_key) = match documents.pop() {
+    Ok(match documents.pop() {
         None => (Map::default(), None),
         Some(document) => match document.value {
             Value::Map(map) => (map, document.body_key),
@@ -136,20 +169,7 @@ fn split_markdown(
                 ));
             }
         },
-    };
-
-    let Some(body) = parts.body() else {
-        return Ok((fields, None));
-    };
-    if fields.contains_key(BODY) {
-        let (line, column) = body_key.unwrap_or((line_number, 1));
-        return Err(Error::new(
-            ErrorKind::Data,
-            Location::new(file, line, column),
-            "front matter has a `body` field and the file has a body after the closing `---`; expected one or the other",
-        ));
-    }
-    Ok((fields, Some(text.len() - body.len()..text.len())))
+    })
 }
 
 /// Reads the one record of a Markdown file from any reader.
@@ -235,12 +255,63 @@ pub fn to_markdown_string(record: &Record) -> String {
     out
 }
 
+/// Writes a record as a Markdown file with front matter in `dialect`: YAML as
+/// [`to_markdown_string`] does, TOML between `+++` lines, or a JSON object (indented by
+/// two spaces) followed by a blank line and the body.
+///
+/// A value the dialect cannot hold (`null` in TOML, `nan` in JSON) is an error naming
+/// the record and the field.
+///
+/// ```
+/// use recast_model::{Record, Value};
+/// use recast_yaml::{FrontMatterDialect, to_markdown_string_in};
+/// let mut record = Record::default();
+/// record.fields.insert("title".into(), Value::from("Hello"));
+/// record.fields.insert("date".into(), Value::from("2024-05-01"));
+/// record.set_body("Text.\n".into());
+/// assert_eq!(
+///     to_markdown_string_in(&record, FrontMatterDialect::Toml)?,
+///     "+++\ntitle = \"Hello\"\ndate = 2024-05-01\n+++\n\nText.\n"
+/// );
+/// assert_eq!(
+///     to_markdown_string_in(&record, FrontMatterDialect::Json)?,
+///     "{\n  \"title\": \"Hello\",\n  \"date\": \"2024-05-01\"\n}\n\nText.\n"
+/// );
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn to_markdown_string_in(record: &Record, dialect: FrontMatterDialect) -> Result<String> {
+    let body = record.body();
+    let mut fields = record.fields.clone();
+    if body.is_some() {
+        fields.shift_remove(BODY);
+    }
+    let mut out = match dialect {
+        FrontMatterDialect::Yaml => return Ok(to_markdown_string(record)),
+        FrontMatterDialect::Toml => {
+            format!("+++\n{}+++\n", crate::toml::write_fields(&fields, record)?)
+        }
+        FrontMatterDialect::Json => {
+            format!(
+                "{}\n",
+                crate::json::write_fields(&fields, Some("  "), record)?
+            )
+        }
+    };
+    if let Some(body) = body {
+        out.push('\n');
+        out.push_str(body);
+    }
+    Ok(out)
+}
+
 /// The write options of [`MarkdownWriter`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MarkdownWriteOptions {
     /// Names the output in errors (`None`: standard output).
     pub source: Option<Arc<Path>>,
+    /// The language of the front matter written (default YAML).
+    pub front_matter: FrontMatterDialect,
 }
 
 /// Writes one record as one Markdown file (the command line makes a file per record).
@@ -262,6 +333,7 @@ pub struct MarkdownWriteOptions {
 pub struct MarkdownWriter<W: Write> {
     output: W,
     file: Option<Arc<Path>>,
+    dialect: FrontMatterDialect,
     written: bool,
 }
 
@@ -271,6 +343,7 @@ impl<W: Write> MarkdownWriter<W> {
         MarkdownWriter {
             output,
             file: options.source,
+            dialect: options.front_matter,
             written: false,
         }
     }
@@ -290,8 +363,9 @@ impl<W: Write> RecordWriter for MarkdownWriter<W> {
             ));
         }
         self.written = true;
+        let text = to_markdown_string_in(record, self.dialect)?;
         self.output
-            .write_all(to_markdown_string(record).as_bytes())
+            .write_all(text.as_bytes())
             .map_err(|e| Error::io(self.file.clone(), e))
     }
 

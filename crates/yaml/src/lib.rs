@@ -1,5 +1,5 @@
-//! recast-yaml: YAML documents, multi-document YAML streams, and Markdown files with YAML
-//! front matter, read into and written from recast's record model.
+//! recast-yaml: YAML documents, multi-document YAML streams, and Markdown files with YAML,
+//! TOML or JSON front matter, read into and written from recast's record model.
 //!
 //! ```
 //! use recast_model::Value;
@@ -58,6 +58,11 @@
 //! field is `body` (the whole text). A front matter `body` field together with a body
 //! is an error. Errors in the front matter name the line in the file.
 //!
+//! The front matter may also be TOML between `+++` lines (Hugo, Zola) or a JSON object
+//! opening the file (Hugo), each read into the same record model ([`FrontMatterDialect`]
+//! has the rules of each); [`to_markdown_string_in`] and
+//! [`MarkdownWriteOptions::front_matter`] write any of the three.
+//!
 //! # Writing rules
 //!
 //! Block style, key order kept, 2-space indent, lists under a key indented
@@ -78,18 +83,21 @@ mod fast;
 mod fast_check;
 mod fence;
 mod front_matter;
+mod json;
 mod read;
 pub mod rewrite;
 mod scalar;
 mod stream;
+mod toml;
 mod write;
 
 pub use document::YamlReadOptions;
 #[doc(hidden)]
 pub use fast_check::check_against_full_parser;
+pub use fence::FrontMatterDialect;
 pub use front_matter::{
     MarkdownReader, MarkdownWriteOptions, MarkdownWriter, read_markdown, read_markdown_owned,
-    read_markdown_with, to_markdown_string,
+    read_markdown_with, to_markdown_string, to_markdown_string_in,
 };
 pub use read::{parse_document, parse_value};
 pub use scalar::parse_scalar;

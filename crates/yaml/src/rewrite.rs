@@ -40,9 +40,9 @@
 //! ```
 
 use granit_parser::{Event, Parser, StructureStyle};
-use recast_model::{BODY, Map, Record, Value, strict_eq};
+use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
-use crate::fence::{self, Fenced, Split};
+use crate::fence::{self, Fenced, FrontMatterDialect, Split};
 use crate::front_matter::read_markdown;
 use crate::write::{record_fields, to_yaml_string};
 
@@ -63,6 +63,74 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
     whole_rewrite(original, file.as_ref(), new)
 }
 
+/// [`rewrite_markdown`] for a file in any front-matter dialect, which it keeps: YAML as
+/// above; TOML edited with toml_edit, so unchanged fields keep their text and comments
+/// and an added field is one added line (TOML puts plain keys before `[tables]`, so an
+/// added key may come before a table the record lists it after); a JSON object
+/// rewritten whole with the indentation it had. The BOM, the fences and the body stay
+/// as they were unless the body changed.
+///
+/// A value the dialect cannot hold (`null` in TOML) is an error naming the field.
+///
+/// ```
+/// use recast_model::Value;
+/// use recast_yaml::{read_markdown, rewrite::rewrite_front_matter};
+/// let text = "+++\ntitle = 'Hi'  # as written\n\n[taxonomies]\ntags = [\"a\"]\n+++\nBody\n";
+/// let old = read_markdown(text.as_bytes(), None)?;
+/// let mut new = old.clone();
+/// new.fields.insert("x".into(), Value::from(1));
+/// assert_eq!(
+///     rewrite_front_matter(text, &old, &new)?,
+///     "+++\ntitle = 'Hi'  # as written\nx = 1\n\n[taxonomies]\ntags = [\"a\"]\n+++\nBody\n"
+/// );
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn rewrite_front_matter(original: &str, old: &Record, new: &Record) -> Result<String> {
+    let parts = match fence::split(original) {
+        Split::Fenced(parts) if parts.dialect != FrontMatterDialect::Yaml => parts,
+        _ => return Ok(rewrite_markdown(original, old, new)),
+    };
+    if old == new {
+        return Ok(original.to_owned());
+    }
+    let (old_front, old_body) = front_and_body(old);
+    let (new_front, new_body) = front_and_body(new);
+    let front = match parts.dialect {
+        FrontMatterDialect::Toml => {
+            let edited = crate::toml::edit_fields(parts.front, &old_front, &new_front, new)?;
+            // Plain keys before tables is TOML's order: compare the values, not the order.
+            match crate::toml::read_fields(&edited, None, 2) {
+                Ok(back) if back == new_front => edited,
+                _ => crate::toml::write_fields(&new_front, new)?,
+            }
+        }
+        _ => {
+            let indent = crate::json::indentation(parts.front);
+            crate::json::write_fields(&new_front, indent, new)?
+        }
+    };
+    let mut out = String::with_capacity(original.len() + 64);
+    out.push_str(parts.bom);
+    out.push_str(parts.open);
+    out.push_str(&with_eol(front, parts.eol));
+    push_close_and_body(&mut out, &parts, old_body, new_body);
+    Ok(out)
+}
+
+/// Whether a Markdown file's text opens with front matter in any dialect: `---` YAML,
+/// `+++` TOML or a JSON object. A file without it (a `README.md`, an empty file) must
+/// not be given front matter by an edit: `migrate --in-place` leaves such files alone.
+///
+/// ```
+/// use recast_yaml::rewrite::has_front_matter;
+/// assert!(has_front_matter("+++\ntitle = \"x\"\n+++\n"));
+/// assert!(has_front_matter("{\"title\": \"x\"}\n"));
+/// assert!(!has_front_matter("# Readme\n"));
+/// ```
+pub fn has_front_matter(text: &str) -> bool {
+    !matches!(fence::split(text), Split::Plain)
+}
+
 /// Whether a Markdown file's text opens with YAML front matter (a `---` line, after a
 /// BOM). A file without it (a `README.md`, an empty file, Hugo's TOML `+++`) must not be
 /// given YAML front matter by an edit: `migrate --in-place` leaves such files alone.
@@ -75,7 +143,11 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
 /// assert!(!has_yaml_front_matter(""));
 /// ```
 pub fn has_yaml_front_matter(text: &str) -> bool {
-    !matches!(fence::split(text), Split::Plain)
+    match fence::split(text) {
+        Split::Fenced(parts) => parts.dialect == FrontMatterDialect::Yaml,
+        Split::Unclosed { .. } => true,
+        Split::Plain => false,
+    }
 }
 
 /// The 1-based file line of each top-level front-matter key of a Markdown file, in
@@ -97,11 +169,11 @@ pub fn field_lines(original: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The file cut at its fences, when it has front matter that is closed.
+/// The file cut at its fences, when it has YAML front matter that is closed.
 fn fenced(text: &str) -> Option<Fenced<'_>> {
     match fence::split(text) {
-        Split::Fenced(parts) => Some(parts),
-        Split::Plain | Split::Unclosed { .. } => None,
+        Split::Fenced(parts) if parts.dialect == FrontMatterDialect::Yaml => Some(parts),
+        _ => None,
     }
 }
 
