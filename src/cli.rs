@@ -443,12 +443,12 @@ pub struct FeedArgs {
     #[arg(long)]
     pub plain_feed: bool,
 
-    /// Publish drafts too: without it, feeds leave out records with `draft: true` or
+    /// Publish drafts too: without it, `convert`'s feeds leave out records with `draft: true` or
     /// `published: false` (with a warning giving their count).
     #[arg(long)]
     pub drafts: bool,
 
-    /// Publish posts dated in the future too: without it, feeds leave them out (with a
+    /// Publish posts dated in the future too: without it, `convert`'s feeds leave them out (with a
     /// warning giving their count).
     #[arg(long)]
     pub future: bool,
