@@ -292,7 +292,7 @@ fn every_real_feed_converts_with_feedparsers_item_count() {
 /// A tool the checks need: present, or (outside CI) skipped with a note. A probe that
 /// runs counts as present when `exit_ok` is false (`jing -h` exits 2); with `exit_ok`
 /// it must also succeed (`python3 -c "import feedparser"`).
-fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
+pub(crate) fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
     let ok = match probe.output() {
         Ok(output) => !exit_ok || output.status.success(),
         Err(_) => false,
