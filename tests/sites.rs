@@ -292,3 +292,37 @@ fn convert_where_filters_records_before_any_writer() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn site_front_matter_fills_the_standard_elements() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("posts");
+    fs::create_dir(&site).unwrap();
+    fs::write(
+        site.join("episode.md"),
+        "---\ntitle: Episode 1\ndate: 2021-03-04T10:00:00+01:00\nlastmod: 2021-03-05T10:00:00+01:00\n\
+         published: true\ntags: [audio, talk]\nauthor: {name: Ann, email: ann@example.org}\n\
+         cover: /img/cover.jpg\naudio: /media/ep1.mp3\npermalink: /episodes/1/\n---\n\
+         The intro.\n\n<!--more-->\n\nThe rest.\n",
+    )
+    .unwrap();
+    let (rss, _) = feed_of(&site, "rss", &[]);
+    for expected in [
+        "<link>https://jekyllrb.com/episodes/1/</link>",
+        "<description>&lt;p&gt;The intro.&lt;/p&gt;\n</description>",
+        "<author>ann@example.org (Ann)</author>",
+        "<pubDate>Thu, 4 Mar 2021 10:00:00 +0100</pubDate>",
+        "<category>audio</category>",
+        "<category>talk</category>",
+        "url=\"https://jekyllrb.com/media/ep1.mp3\" length=\"0\" type=\"audio/mpeg\"",
+        // Relative or made absolute (issue 13, item 4): the cover is the image.
+        "/img/cover.jpg\" medium=\"image\"/>",
+    ] {
+        assert!(rss.contains(expected), "{expected}\n{rss}");
+    }
+    let (atom, _) = feed_of(&site, "atom", &[]);
+    assert!(
+        atom.contains("<updated>2021-03-05T10:00:00+01:00</updated>"),
+        "{atom}"
+    );
+}
