@@ -384,6 +384,12 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    /// Keep only records that match (repeatable: all must match), before any writer:
+    /// `field=value`, `field!=value`, `field` (exists), `!field` (missing),
+    /// `field<DATE`, `field>DATE` (the language of `migrate --where`).
+    #[arg(long = "where", value_name = "CONDITION")]
+    pub filter: Vec<String>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 
@@ -468,4 +474,14 @@ pub struct FeedArgs {
     /// such a feed back gives the profile's fields only.
     #[arg(long)]
     pub plain_feed: bool,
+
+    /// Publish drafts too: without it, `convert`'s feeds leave out records with `draft: true` or
+    /// `published: false` (with a warning giving their count).
+    #[arg(long)]
+    pub drafts: bool,
+
+    /// Publish posts dated in the future too: without it, `convert`'s feeds leave them out (with a
+    /// warning giving their count).
+    #[arg(long)]
+    pub future: bool,
 }

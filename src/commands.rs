@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::CommandFactory;
 use recast::error::usage;
 use recast::{ConvertOptions, InspectOptions, MigrateOptions, ValidateOptions};
-use recast_migrate::{Edit, Plan, ValidationProfile};
+use recast_migrate::{Condition, Edit, Plan, ValidationProfile};
 
 use crate::cli::{Cli, ConvertArgs, InspectArgs, MigrateArgs, ProfileName, ValidateArgs};
 use crate::report::Reporter;
@@ -44,6 +44,12 @@ pub fn convert(
     options.force = args.output.force;
     options.name = Some(args.output.name.clone());
     options.threads = threads;
+    for text in &args.filter {
+        let mut condition = Condition::parse(text, &recast::migrate::scalar)
+            .map_err(|e| usage(format!("--where {text}: {e}")))?;
+        condition.assume_zone(args.output.assume_tz.as_ref());
+        options.filter.push(condition);
+    }
     recast::convert(&options, reporter)
 }
 

@@ -82,6 +82,8 @@ pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
     write.limit = args.limit;
     write.profile = profile;
     write.lossless = !args.plain_feed;
+    write.drafts = args.drafts;
+    write.future = args.future;
     let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),

@@ -58,6 +58,8 @@ fn feed_order(records: &[String]) -> Vec<String> {
 }
 
 /// Writes `input` as a feed and returns the feed's path.
+/// Writes a feed for archive transport: `--drafts --future` publish every record (the
+/// samples hold `published: false` articles, which feeds leave out by default).
 fn write_feed(input: &Path, format: &str, flags: &[&str], dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join(format!("feed.{format}"));
     let mut args = vec![
@@ -65,6 +67,8 @@ fn write_feed(input: &Path, format: &str, flags: &[&str], dir: &Path, extra: &[&
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
+        "--drafts",
+        "--future",
     ];
     args.extend_from_slice(flags);
     args.extend_from_slice(extra);
@@ -158,13 +162,15 @@ fn channel_survives_feed_to_md_folder_to_feed() {
         index.contains("selfUrl: https://gazette.example/feed.xml"),
         "{index}"
     );
-    // Folder → feed: the channel comes from _index.md, no flags needed.
+    // Folder → feed: the channel comes from _index.md, no flags needed (--drafts: the
+    // records compared below include `published: false` ones).
     let atom = dir.path().join("back.atom");
     run_ok(&[
         "convert",
         folder.to_str().unwrap(),
         "-o",
         atom.to_str().unwrap(),
+        "--drafts",
     ]);
     let text = fs::read_to_string(&atom).unwrap();
     assert!(text.contains("<title>Gazette &amp; Co</title>"));
@@ -286,7 +292,7 @@ fn every_real_feed_converts_with_feedparsers_item_count() {
 /// A tool the checks need: present, or (outside CI) skipped with a note. A probe that
 /// runs counts as present when `exit_ok` is false (`jing -h` exits 2); with `exit_ok`
 /// it must also succeed (`python3 -c "import feedparser"`).
-fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
+pub(crate) fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
     let ok = match probe.output() {
         Ok(output) => !exit_ok || output.status.success(),
         Err(_) => false,

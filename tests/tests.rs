@@ -18,4 +18,5 @@ mod real_input_inplace;
 mod real_input_noop;
 mod real_input_outputs;
 mod roundtrip_props;
+mod sites;
 mod validate;

@@ -136,11 +136,35 @@ pub(crate) struct Article {
     pub itunes: Option<Map>,
 }
 
-/// A date field as a feed writes it: an instant ([`FeedWriteOptions::item_date`]).
-fn date(options: &FeedWriteOptions, candidates: &[String], record: &Record) -> Option<Date> {
-    let text = options.profile.text(candidates, record)?;
+/// A date's text as a feed writes it: an instant ([`FeedWriteOptions::item_date`]).
+fn date(options: &FeedWriteOptions, text: Option<String>) -> Option<Date> {
+    let text = text?;
     let parsed = options.item_date(&text);
     Some(Date { text, parsed })
+}
+
+/// The mark ending a post's summary in its body (Hugo, Jekyll, Zola, Eleventy).
+const MORE: &str = "<!--more-->";
+
+/// The MIME type of a media file, from its URL's extension.
+fn media_type(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "ogg" | "oga" => "audio/ogg",
+        "opus" => "audio/opus",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "aac" => "audio/aac",
+        "mp4" | "m4v" => "video/mp4",
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        "ogv" => "video/ogg",
+        "pdf" => "application/pdf",
+        _ => return None,
+    })
 }
 
 /// The items of a value that may be one thing or a list of them.
@@ -202,6 +226,14 @@ impl Article {
                 width: None,
                 height: None,
             }],
+            Some((_, Value::Map(map))) => map_text(map, "url")
+                .map(|url| Image {
+                    url,
+                    width: map_text(map, "width"),
+                    height: map_text(map, "height"),
+                })
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         };
         let related = match profile.pick(&profile.related, record) {
@@ -223,14 +255,20 @@ impl Article {
         let markup = profile
             .text(&profile.markup, record)
             .map(|markup| markup.trim().to_ascii_lowercase());
-        let content_html = profile
+        let body = profile
             .pick(&profile.content, record)
-            .and_then(|(_, v)| v.as_str())
-            .map(|body| match markup.as_deref() {
-                Some("html") => body.to_owned(),
-                Some("text") => crate::xml::write::escape_text(body).into_owned(),
-                _ => markdown_to_html(body),
-            });
+            .and_then(|(_, v)| v.as_str());
+        let to_html = |text: &str| match markup.as_deref() {
+            Some("html") => text.to_owned(),
+            Some("text") => crate::xml::write::escape_text(text).into_owned(),
+            _ => markdown_to_html(text),
+        };
+        let content_html = body.map(to_html);
+        // Without a summary field, the body up to `<!--more-->` is the summary.
+        let description = profile.text(&profile.description, record).or_else(|| {
+            let (summary, _) = body?.split_once(MORE)?;
+            Some(to_html(summary.trim_end()))
+        });
         let absolute = |link: String| crate::url::resolve(base, &link);
         let link = profile.text(&profile.link, record).map(absolute);
         let id = profile
@@ -252,11 +290,22 @@ impl Article {
                 one_or_many(value)
                     .iter()
                     .filter_map(|item| {
-                        let map = item.as_map()?;
+                        let (url, length, kind) = match item {
+                            Value::String(url) if !url.trim().is_empty() => {
+                                (url.trim().to_owned(), None, None)
+                            }
+                            Value::Map(map) => (
+                                map_text(map, "url")?,
+                                map_text(map, "length"),
+                                map_text(map, "type"),
+                            ),
+                            _ => return None,
+                        };
+                        let kind = kind.or_else(|| media_type(&url).map(str::to_owned));
                         Some(Enclosure {
-                            url: map_text(map, "url").map(absolute)?,
-                            length: map_text(map, "length"),
-                            kind: map_text(map, "type"),
+                            url: absolute(url),
+                            length,
+                            kind,
                         })
                     })
                     .collect()
@@ -280,10 +329,10 @@ impl Article {
             title: profile.text(&profile.title, record),
             link,
             id: Some(id),
-            description: profile.text(&profile.description, record),
+            description,
             content_html,
-            published: date(options, &profile.published, record),
-            updated: date(options, &profile.updated, record),
+            published: date(options, profile.published_text(record)),
+            updated: date(options, profile.date_text(&profile.updated, record)),
             provider_name,
             provider_domain,
             categories: profile
@@ -322,7 +371,7 @@ fn derived_id(record: &Record, profile: &Profile) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    let date = profile.text(&profile.published, record);
+    let date = profile.date_text(&profile.published, record);
     let file = record
         .origin
         .file

@@ -57,8 +57,10 @@ mod fields;
 pub mod itunes;
 mod order;
 pub mod profile;
+mod publish;
 pub mod read;
 pub mod rss;
+pub mod source_date;
 pub mod url;
 mod xml;
 
@@ -110,6 +112,12 @@ pub struct FeedWriteOptions {
     /// Write each record in the extension namespace (default true). Without it the feed
     /// has the standard elements only, and reading it back is lossy.
     pub lossless: bool,
+    /// Publish drafts too (`--drafts`): without it, records with `draft: true` or
+    /// `published: false` are left out, with a warning giving their count.
+    pub drafts: bool,
+    /// Publish posts dated in the future too (`--future`): without it they are left out,
+    /// with a warning giving their count.
+    pub future: bool,
     /// The zone that item dates without one are read in (`--assume-tz`); without it they
     /// are read as UTC, and the writer warns once with their count.
     pub assume_tz: Option<TimeZone>,
@@ -148,6 +156,8 @@ impl Default for FeedWriteOptions {
             profile: Profile::default(),
             invalid_chars: InvalidChars::Drop,
             lossless: true,
+            drafts: false,
+            future: false,
             assume_tz: None,
             zone_less_dates: Arc::default(),
         }

@@ -15,6 +15,7 @@ use recast_model::date::DateTime;
 use recast_model::{Channel, Error, Record, Result};
 
 use crate::FeedWriteOptions;
+use crate::publish::Publication;
 use crate::xml::write::{WrittenItem, XmlOut};
 
 /// One item waiting to be written, with its rank.
@@ -307,6 +308,7 @@ pub(crate) struct PendingFeed<W> {
     items: Holding,
     seq: u64,
     checked: bool,
+    publication: Publication,
 }
 
 impl<W> PendingFeed<W> {
@@ -325,6 +327,7 @@ impl<W> PendingFeed<W> {
             options,
             seq: 0,
             checked: false,
+            publication: Publication::new(),
         }
     }
 
@@ -339,12 +342,15 @@ impl<W> PendingFeed<W> {
             check(&self.channel)?;
             self.checked = true;
         }
+        if !self.publication.admits(&record, &self.options) {
+            return Ok(());
+        }
         match &mut self.items {
             Holding::Records(newest) => {
                 let profile = &self.options.profile;
                 // Ranked as its item will be written: an instant, with the zone assumed.
                 let date = profile
-                    .text(&profile.published, &record)
+                    .published_text(&record)
                     .and_then(|text| DateTime::parse(&text))
                     .map(|date| date.instant_or_utc(self.options.assume_tz.as_ref()));
                 newest.push(date, record);
@@ -386,6 +392,7 @@ impl<W> PendingFeed<W> {
         written.index.sort_unstable_by(Stored::feed_order);
         // Every item is rendered by now, so the count of zone-less dates is complete.
         self.options.warn_zone_less_dates();
+        self.publication.warn_left_out();
         Ok(FeedItems {
             spill: written.spill,
             index: written.index,

@@ -1,5 +1,6 @@
 //! [`Profile`]: which record fields fill which feed elements ("the article profile").
 
+use recast_model::date::DateTime;
 use recast_model::{Map, Record, Value};
 
 /// The feed elements a profile maps, with the names `--map` and profile files use.
@@ -25,25 +26,29 @@ pub const FEED_FIELDS: [&str; 15] = [
 /// record fields; the first one a record has (as a non-empty value) is used. Readers of
 /// feeds name their fields after the first candidate.
 ///
-/// The default is the archive schema of `samples/`:
+/// The default reads the archive schema of `samples/` and the front matter of the site
+/// generators (Hugo, Jekyll, Zola, Eleventy); docs/feeds.md has the table.
 ///
 /// | feed field | record fields |
 /// |---|---|
 /// | `title` | `title` |
-/// | `link` | `webUrl`, `originalUrl`, `url`, `link` |
+/// | `link` | `webUrl`, `url`, `link`, `permalink`, `originalUrl` |
 /// | `id` | `id`, `guid` (else the link, else a hash of the date and source, never the title) |
-/// | `description` | `excerpt`, `description`, `summary` |
+/// | `description` | `excerpt`, `description`, `summary` (else the body up to `<!--more-->`) |
 /// | `content` | `body` (Markdown) |
-/// | `published` | `publishedDateTime` |
-/// | `updated` | `updatedDateTime` |
+/// | `published` | `publishedDateTime`, `date`, `pubDate`, `publishDate`, `published` (a date, not `true`/`false`; else the file's date) |
+/// | `updated` | `updatedDateTime`, `lastmod`, `updated`, `modified` |
 /// | `provider` | `provider` (a map with `name`, `domain`) |
-/// | `categories` | `topics` (a list) |
+/// | `categories` | `topics`, `tags`, `categories`, `keywords` (a list or one string) |
 /// | `category` | `category` |
-/// | `images` | `images` (a list of maps with `url`, `width`, `height`) |
+/// | `images` | `images`, `image`, `cover`, `thumbnail` (a URL, a map with `url`, `width`, `height`, or a list of them) |
 /// | `related` | `related` (a list of maps with `title`, `webUrl`) |
 /// | `authors` | `author`, `authors` (a string, a map with `name`, `email`, `url`, or a list of them) |
-/// | `enclosure` | `enclosure`, `enclosures` (a map with `url`, `length`, `type`, or a list of them) |
+/// | `enclosure` | `enclosure`, `enclosures`, `audio`, `video` (a URL or a map with `url`, `length`, `type`, or a list of them) |
 /// | `markup` | `markup` (`html`: the body is HTML, written as is; else Markdown, rendered) |
+///
+/// The file's date: a post whose front matter has no date takes the one its file name
+/// (`2016-06-03-title.md`) or folders (`2016/06/03/`) give ([`crate::source_date`]).
 ///
 /// ```
 /// use recast_feed::Profile;
@@ -99,19 +104,25 @@ impl Default for Profile {
     fn default() -> Profile {
         Profile {
             title: names(&["title"]),
-            link: names(&["webUrl", "originalUrl", "url", "link"]),
+            link: names(&["webUrl", "url", "link", "permalink", "originalUrl"]),
             id: names(&["id", "guid"]),
             description: names(&["excerpt", "description", "summary"]),
             content: names(&["body"]),
-            published: names(&["publishedDateTime"]),
-            updated: names(&["updatedDateTime"]),
+            published: names(&[
+                "publishedDateTime",
+                "date",
+                "pubDate",
+                "publishDate",
+                "published",
+            ]),
+            updated: names(&["updatedDateTime", "lastmod", "updated", "modified"]),
             provider: names(&["provider"]),
-            categories: names(&["topics"]),
+            categories: names(&["topics", "tags", "categories", "keywords"]),
             category: names(&["category"]),
-            images: names(&["images"]),
+            images: names(&["images", "image", "cover", "thumbnail"]),
             related: names(&["related"]),
             authors: names(&["author", "authors"]),
-            enclosure: names(&["enclosure", "enclosures"]),
+            enclosure: names(&["enclosure", "enclosures", "audio", "video"]),
             markup: names(&["markup"]),
         }
     }
@@ -214,6 +225,34 @@ impl Profile {
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         }
+    }
+
+    /// The first candidate field holding a date's text. A boolean is not a date: sites
+    /// write `published: true`, which must not hide a later candidate.
+    pub(crate) fn date_text(&self, candidates: &[String], record: &Record) -> Option<String> {
+        candidates.iter().find_map(
+            |name| match self.pick(std::slice::from_ref(name), record)?.1 {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            },
+        )
+    }
+
+    /// The text of a record's publication date: the profile's `published`, else (or when
+    /// that cannot be read as a date) the date of its source file's name or folders. It
+    /// is never written into the record.
+    pub(crate) fn published_text(&self, record: &Record) -> Option<String> {
+        let written = self.date_text(&self.published, record);
+        if written
+            .as_deref()
+            .is_some_and(|text| DateTime::parse(text).is_some())
+        {
+            return written;
+        }
+        let file = record.origin.file.as_deref();
+        file.and_then(crate::source_date::date_from_path)
+            .or(written)
     }
 
     /// The record field name a reader uses for a feed field: the first candidate.

@@ -73,8 +73,12 @@ fn feed_order(records: &[Record]) -> Vec<Record> {
 }
 
 /// Writes the records as a feed with [`channel`].
+/// Writes a feed for archive transport: drafts and future posts travel too (issue 13
+/// leaves them out of feeds by default), so every record comes back.
 fn write(atom: bool, records: &[Record], mut options: FeedWriteOptions) -> Vec<u8> {
     options.channel = channel();
+    options.drafts = true;
+    options.future = true;
     let mut out = Vec::new();
     {
         let mut writer: Box<dyn RecordWriter + '_> = if atom {

@@ -192,6 +192,13 @@ impl Condition {
         }
     }
 
+    /// Reads the dates it compares that have no zone in `assumed` (`--assume-tz`).
+    pub fn assume_zone(&mut self, assumed: Option<&TimeZone>) {
+        if let Condition::Before { zone, .. } | Condition::After { zone, .. } = self {
+            *zone = assumed.cloned();
+        }
+    }
+
     /// True when the record's fields match.
     pub fn matches(&self, fields: &Map) -> bool {
         let equals = |path: &FieldPath, text: &str, value: &Value| match path.get(fields) {
@@ -296,10 +303,8 @@ impl Edit {
     /// `where` and `template` edits.
     pub fn assume_zone(&mut self, assumed: Option<&TimeZone>) {
         match self {
-            Edit::Date { zone, .. }
-            | Edit::Where(Condition::Before { zone, .. } | Condition::After { zone, .. }) => {
-                *zone = assumed.cloned();
-            }
+            Edit::Date { zone, .. } => *zone = assumed.cloned(),
+            Edit::Where(condition) => condition.assume_zone(assumed),
             Edit::Template { template, .. } => {
                 *template = template.clone().assume_zone(assumed.cloned());
             }

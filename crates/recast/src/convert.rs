@@ -48,6 +48,8 @@ pub struct ConvertOptions {
     pub name: Option<String>,
     /// Threads in total, the caller's included (`None`: every core).
     pub threads: Option<usize>,
+    /// Keep only the records that match all of these (`--where`), before any writer.
+    pub filter: Vec<recast_migrate::Condition>,
 }
 
 /// Runs a conversion; returns how many records failed (skipped with `keep_going`).
@@ -112,6 +114,7 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
             Message::Records(items) => {
                 for item in items {
                     match item {
+                        Ok(record) if !matches_filter(&options.filter, &record) => {}
                         Ok(record) => {
                             records += 1;
                             columns.add(&record);
@@ -140,6 +143,13 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
     }
     sink.finish(&write_options)?;
     Ok(failed)
+}
+
+/// True when the record matches every `--where` condition.
+fn matches_filter(filter: &[recast_migrate::Condition], record: &Record) -> bool {
+    filter
+        .iter()
+        .all(|condition| condition.matches(&record.fields))
 }
 
 /// `to`, else `output`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input`

@@ -165,7 +165,11 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     check_write_options(&args.write, target.format())?;
     let schema_columns = FieldsSeen::for_schema(&args.read.csv, &inputs);
     let read_options = args.read.clone();
-    let base_write = args.write.clone();
+    let mut base_write = args.write.clone();
+    // A migration edits records and leaves out only what `where` says: a feed it writes
+    // (or rewrites in place) keeps its drafts and future posts.
+    base_write.feed.drafts = true;
+    base_write.feed.future = true;
     let roots: Vec<PathBuf> = args.inputs.clone();
 
     // Phase 1: read and migrate everything; nothing is written.

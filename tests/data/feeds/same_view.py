@@ -16,6 +16,8 @@ the rule is the format's, not recast's:
   may have one (its provider, or the feed's); and feedparser gives an Atom enclosure
   link without a type the type text/html, so an enclosure with none is compared
   without it.
+- An enclosure without a type gets, in the rewrite, the type of its file extension
+  (RSS requires one; issue 13): the original's missing type is read the same way.
 
 For an RSS rewrite, also the feed's own authors and category terms (an Atom rewrite
 names the feed's author in Atom's way, and its categories only from items). A
@@ -37,10 +39,24 @@ def authors(d, keys=("name", "email", "href")):
     return out
 
 
+# The types recast gives an enclosure without one, by extension (crates/feed/src/article.rs).
+TYPE_OF_EXTENSION = {
+    "mp3": "audio/mpeg", "m4a": "audio/mp4", "ogg": "audio/ogg", "oga": "audio/ogg",
+    "opus": "audio/opus", "wav": "audio/wav", "flac": "audio/flac", "aac": "audio/aac",
+    "mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm", "mov": "video/quicktime",
+    "ogv": "video/ogg", "pdf": "application/pdf",
+}
+
+
 def enclosure_view(e, is_atom):
     view = {k: e.get(k) for k in ("href", "length", "type") if e.get(k) and e.get(k) != "0"}
     if is_atom and view.get("type") == "text/html":
         del view["type"]
+    if "type" not in view and "href" in view:
+        path = view["href"].split("?")[0].split("#")[0]
+        extension = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        if extension in TYPE_OF_EXTENSION:
+            view["type"] = TYPE_OF_EXTENSION[extension]
     return view
 
 
