@@ -105,7 +105,8 @@ def jobs(a):
             parse("csv", large=True),
         ]),
         Job("md-rss", "md folder → RSS", "archive", [
-            recast("convert {in} --to rss -o {out}", "recast.rss", "rss"),
+            # Every record, drafts too, as the peers publish them and the checks expect.
+            recast("convert {in} --to rss --drafts --future -o {out}", "recast.rss", "rss"),
             # Hugo works in --source (its resources/ cache too): an empty folder beside the output.
             Tool("Hugo (RSS-only site)", f"mkdir -p {{out}}.d/site && hugo --quiet --source {{out}}.d/site "
                  f"--config {hugo_site}/config.toml --contentDir {{in}} --destination {{out}}.d/public "
