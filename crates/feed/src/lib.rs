@@ -55,6 +55,7 @@ pub mod atom;
 pub mod extension;
 mod fields;
 pub mod itunes;
+pub mod jsonfeed;
 mod order;
 pub mod profile;
 pub mod read;
@@ -67,6 +68,7 @@ mod xml;
 mod caught_warnings;
 
 pub use atom::AtomWriter;
+pub use jsonfeed::{JsonFeedReader, JsonFeedWriter};
 pub use profile::Profile;
 pub use read::{FeedKind, FeedReadOptions, FeedReader};
 pub use rss::RssWriter;
@@ -87,7 +89,7 @@ pub enum InvalidChars {
     Refuse,
 }
 
-/// Options of [`RssWriter`] and [`AtomWriter`].
+/// Options of [`RssWriter`], [`AtomWriter`] and [`JsonFeedWriter`].
 ///
 /// ```
 /// let mut options = recast_feed::FeedWriteOptions::default();
