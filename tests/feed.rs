@@ -17,7 +17,7 @@ use recast_model::date::DateTime;
 use support::*;
 
 /// The archives the round trips run on, with the flags that give them a channel.
-fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
+pub(crate) fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
     let channel = vec![
         "--feed-title",
         "Generated",
@@ -36,7 +36,7 @@ fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
 
 /// Canonical JSON lines of records in feed order: newest `publishedDateTime` first,
 /// undated last, ties in archive order.
-fn feed_order(records: &[String]) -> Vec<String> {
+pub(crate) fn feed_order(records: &[String]) -> Vec<String> {
     let mut keyed: Vec<(Option<DateTime>, usize, String)> = records
         .iter()
         .enumerate()
@@ -286,7 +286,7 @@ fn every_real_feed_converts_with_feedparsers_item_count() {
 /// A tool the checks need: present, or (outside CI) skipped with a note. A probe that
 /// runs counts as present when `exit_ok` is false (`jing -h` exits 2); with `exit_ok`
 /// it must also succeed (`python3 -c "import feedparser"`).
-fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
+pub(crate) fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
     let ok = match probe.output() {
         Ok(output) => !exit_ok || output.status.success(),
         Err(_) => false,

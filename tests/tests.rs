@@ -8,6 +8,7 @@ mod csv;
 mod feed;
 mod hostile;
 mod inspect;
+mod jsonfeed;
 mod layout;
 mod migrate;
 mod real_input_csv;

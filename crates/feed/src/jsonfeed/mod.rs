@@ -62,6 +62,59 @@ pub fn sniff(head: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FeedWriteOptions;
+    use recast_model::{Channel, Map, Record, RecordReader, RecordWriter, Value};
+
+    fn parse(json: &str) -> Value {
+        recast_json::parse_value(json).unwrap()
+    }
+
+    #[test]
+    fn records_and_channel_come_back_exactly() {
+        let fields = |json: &str| match parse(json) {
+            Value::Map(map) => map,
+            _ => unreachable!(),
+        };
+        let records = [
+            fields(
+                r#"{"title": "Numbers", "publishedDateTime": "2024-03-01T09:00:00+01:00",
+                    "big": 12345678901234567890123, "float": 1.50, "exp": 1E5, "neg": -0,
+                    "nested": {"z": [true, null, {"b": 1, "a": 2}]}, "_private": "kept",
+                    "body": "Some *Markdown*.\n"}"#,
+            ),
+            fields(r#"{"title": "Undated \u0000 control", "markup": "html", "body": "<p>x</p>"}"#),
+            Map::default(),
+        ];
+        let channel = Channel::from_map(fields(
+            r#"{"title": "T", "link": "https://x.example/", "owner": {"name": "N", "n": 1.0}}"#,
+        ));
+        let options = FeedWriteOptions {
+            channel: channel.clone(),
+            ..FeedWriteOptions::default()
+        };
+        let mut writer = JsonFeedWriter::new(Vec::new(), options);
+        for fields in &records {
+            writer
+                .write_record(&Record::new(fields.clone(), Default::default()))
+                .unwrap();
+        }
+        writer.finish().unwrap();
+        let json = writer.into_inner();
+        let mut reader = JsonFeedReader::new(&json[..], None);
+        let back: Vec<Map> = reader
+            .by_ref()
+            .map(|record| record.unwrap().fields)
+            .collect();
+        assert_eq!(reader.channel(), Some(&channel));
+        // Newest first, undated last in arrival order; each one exact, key order too.
+        assert_eq!(back.len(), 3);
+        for (back, sent) in back.iter().zip(&records) {
+            assert!(recast_model::strict_eq(
+                &Value::Map(back.clone()),
+                &Value::Map(sent.clone())
+            ));
+        }
+    }
 
     #[test]
     fn sniffs_versions_written_every_way() {
