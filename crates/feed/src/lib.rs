@@ -1,5 +1,6 @@
-//! recast-feed: RSS 2.0 and Atom 1.0 written from archives, losslessly; RSS 0.9x, 1.0,
-//! 2.0 and Atom 1.0 read from the real world.
+//! recast-feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1 written from archives, losslessly;
+//! RSS 0.9x, 1.0, 2.0, Atom 1.0 and JSON Feed 1.0/1.1 read from the real world
+//! ([`jsonfeed`] has JSON Feed's side).
 //!
 //! Writers take records one at a time and write the feed at [`RecordWriter::finish`],
 //! newest first (with a limit, holding only that many items). Every item carries the

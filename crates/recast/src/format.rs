@@ -447,6 +447,9 @@ mod tests {
             Some(Format::Jsonl)
         );
         assert_eq!(Format::sniff(b"{\"a\": 1}\n"), Some(Format::Json));
+        let json_feed =
+            b"{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"items\": []\n}\n";
+        assert_eq!(Format::sniff(json_feed), Some(Format::JsonFeed));
         assert_eq!(Format::sniff(b""), None);
     }
 
@@ -462,6 +465,18 @@ mod tests {
         assert_eq!(of("-", None), Some(Format::Json));
         assert_eq!(of("x.csv", atom), Some(Format::Csv));
         assert_eq!(of("x.docx", None), None);
+    }
+
+    #[test]
+    fn feed_json_is_json_feed_and_other_json_is_json() {
+        let of = |name: &str, input| Format::of_output(Path::new(name), input);
+        assert_eq!(of("public/feed.json", None), Some(Format::JsonFeed));
+        assert_eq!(of("FEED.JSON", Some(Format::Md)), Some(Format::JsonFeed));
+        assert_eq!(of("posts.json", Some(Format::JsonFeed)), Some(Format::Json));
+        // A JSON Feed input does not make `.xml` output JSON.
+        assert_eq!(of("feed.xml", Some(Format::JsonFeed)), Some(Format::Rss));
+        assert_eq!(Format::JsonFeed.name(), "jsonfeed");
+        assert_eq!(Format::JsonFeed.extension(), "json");
     }
 
     #[test]
