@@ -275,6 +275,12 @@ fn hostile_json_feeds_give_located_errors() {
             vec!["item 1", "not an object"],
         ),
         (
+            "trailing.json",
+            format!("{{{version}, \"items\": []}} x"),
+            1,
+            vec!["trailing.json:1:", "end of input"],
+        ),
+        (
             "truncated.json",
             format!("{{{version}, \"items\": [{{\"title\": \"a\""),
             1,

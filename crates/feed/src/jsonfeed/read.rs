@@ -106,6 +106,8 @@ impl<R: BufRead> JsonFeedReader<R> {
             Some(record) => record?.fields,
             None => Map::default(),
         };
+        // What follows the object: nothing, or an error naming where it starts.
+        document.next().transpose()?;
         match feed.get("version") {
             Some(Value::String(version)) if is_json_feed_version(version) => {}
             _ => {
