@@ -9,7 +9,7 @@ use recast::convert::DEFAULT_NAME;
 use recast::format::Format;
 
 /// Convert and migrate archives of article records between Markdown with YAML front
-/// matter, YAML, JSON, JSON Lines, CSV/TSV and RSS/Atom.
+/// matter, YAML, JSON, JSON Lines, CSV/TSV, RSS/Atom and JSON Feed.
 #[derive(Debug, Parser)]
 #[command(name = "recast", version, about, max_term_width = 100)]
 pub struct Cli {
@@ -118,8 +118,8 @@ pub struct MigrateArgs {
     #[arg(long, help_heading = "Output")]
     pub in_place: bool,
 
-    /// Output format for -o / --out-dir (default: -o's extension; --out-dir keeps each
-    /// file's format).
+    /// Output format for -o / --out-dir (default: -o's extension, `feed.json` JSON Feed;
+    /// --out-dir keeps each file's format).
     #[arg(long, value_name = "FMT", help_heading = "Output")]
     pub to: Option<Format>,
 
@@ -316,7 +316,8 @@ pub struct InputArgs {
 /// Where records go.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format (default: from `-o`'s extension; JSON on standard output).
+    /// Output format (default: from `-o`'s extension, `feed.json` JSON Feed; JSON on
+    /// standard output).
     #[arg(long, value_name = "FMT")]
     pub to: Option<Format>,
 
@@ -430,13 +431,13 @@ pub struct CsvArgs {
     pub schema: Option<PathBuf>,
 }
 
-/// Feeds (RSS, Atom): the channel, how many items, which record fields fill which
+/// Feeds (RSS, Atom, JSON Feed): the channel, how many items, which record fields fill which
 /// elements. The channel flags win over the archive folder's `_index.md` and over an
 /// input feed's channel.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Feeds (RSS/Atom)")]
+#[command(next_help_heading = "Feeds (RSS/Atom/JSON Feed)")]
 pub struct FeedArgs {
-    /// The feed's title (required for RSS and Atom, unless `_index.md` or an input feed
+    /// The feed's title (required for every feed, unless `_index.md` or an input feed
     /// has one).
     #[arg(long, value_name = "TEXT")]
     pub feed_title: Option<String>,
@@ -450,7 +451,8 @@ pub struct FeedArgs {
     #[arg(long, value_name = "TEXT")]
     pub feed_description: Option<String>,
 
-    /// Where the feed itself is published (`atom:link rel="self"`; Atom's id).
+    /// Where the feed itself is published (`atom:link rel="self"`; Atom's id; JSON
+    /// Feed's `feed_url`).
     #[arg(long, value_name = "URL")]
     pub feed_self_url: Option<String>,
 
@@ -470,7 +472,7 @@ pub struct FeedArgs {
     pub profile: Option<PathBuf>,
 
     /// Write only the standard feed elements, without recast's exact copy of each record
-    /// (`recast:record`): smaller, and no field beyond the profile is published; reading
+    /// (`recast:record`, JSON Feed's `_recast`): smaller, and no field beyond the profile is published; reading
     /// such a feed back gives the profile's fields only.
     #[arg(long)]
     pub plain_feed: bool,

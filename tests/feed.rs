@@ -17,7 +17,7 @@ use recast_model::date::DateTime;
 use support::*;
 
 /// The archives the round trips run on, with the flags that give them a channel.
-fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
+pub(crate) fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
     let channel = vec![
         "--feed-title",
         "Generated",
@@ -36,7 +36,7 @@ fn archives() -> Vec<(PathBuf, Vec<&'static str>)> {
 
 /// Canonical JSON lines of records in feed order: newest `publishedDateTime` first,
 /// undated last, ties in archive order.
-fn feed_order(records: &[String]) -> Vec<String> {
+pub(crate) fn feed_order(records: &[String]) -> Vec<String> {
     let mut keyed: Vec<(Option<DateTime>, usize, String)> = records
         .iter()
         .enumerate()

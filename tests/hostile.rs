@@ -17,7 +17,7 @@ fn assert_refused(name: &str, bytes: &[u8], code: i32, expect_in_message: &[&str
 }
 
 /// [`assert_refused`] with more flags for `recast convert`.
-fn assert_refused_with(
+pub(crate) fn assert_refused_with(
     name: &str,
     bytes: &[u8],
     flags: &[&str],

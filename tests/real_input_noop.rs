@@ -339,7 +339,7 @@ fn flags_that_cannot_take_effect_are_usage_errors() {
             "3",
         ],
         2,
-        &["--limit applies to RSS/Atom output, and the output is json"],
+        &["--limit applies to RSS/Atom/JSON Feed output, and the output is json"],
     );
     fails(
         &[

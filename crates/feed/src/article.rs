@@ -41,6 +41,8 @@ pub(crate) struct Person {
     pub name: Option<String>,
     pub email: Option<String>,
     pub url: Option<String>,
+    /// A picture of them (JSON Feed's `avatar`).
+    pub avatar: Option<String>,
 }
 
 impl Person {
@@ -62,6 +64,7 @@ impl Person {
                     url: ["url", "uri", "href"]
                         .iter()
                         .find_map(|key| map_text(map, key)),
+                    avatar: map_text(map, "avatar"),
                 };
                 (person.name.is_some() || person.email.is_some() || person.url.is_some())
                     .then_some(person)
@@ -85,6 +88,7 @@ impl Person {
             name: name.map(str::to_owned),
             email: email.map(str::to_owned),
             url: None,
+            avatar: None,
         }
     }
 

@@ -1,5 +1,6 @@
-//! recast-feed: RSS 2.0 and Atom 1.0 written from archives, losslessly; RSS 0.9x, 1.0,
-//! 2.0 and Atom 1.0 read from the real world.
+//! recast-feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1 written from archives, losslessly;
+//! RSS 0.9x, 1.0, 2.0, Atom 1.0 and JSON Feed 1.0/1.1 read from the real world
+//! ([`jsonfeed`] has JSON Feed's side).
 //!
 //! Writers take records one at a time and write the feed at [`RecordWriter::finish`],
 //! newest first (with a limit, holding only that many items). Every item carries the
@@ -55,6 +56,7 @@ pub mod atom;
 pub mod extension;
 mod fields;
 pub mod itunes;
+pub mod jsonfeed;
 mod order;
 pub mod profile;
 mod publish;
@@ -69,6 +71,7 @@ mod xml;
 mod caught_warnings;
 
 pub use atom::AtomWriter;
+pub use jsonfeed::{JsonFeedReader, JsonFeedWriter};
 pub use profile::Profile;
 pub use read::{FeedKind, FeedReadOptions, FeedReader};
 pub use rss::RssWriter;
@@ -89,7 +92,7 @@ pub enum InvalidChars {
     Refuse,
 }
 
-/// Options of [`RssWriter`] and [`AtomWriter`].
+/// Options of [`RssWriter`], [`AtomWriter`] and [`JsonFeedWriter`].
 ///
 /// ```
 /// let mut options = recast_feed::FeedWriteOptions::default();

@@ -402,7 +402,7 @@ impl<W> PendingFeed<W> {
 
 /// What relative item links and ids are resolved against: the channel's link, else
 /// the feed's own address.
-fn link_base(channel: &Channel) -> Option<&str> {
+pub(crate) fn link_base(channel: &Channel) -> Option<&str> {
     channel.link.as_deref().or(channel.self_url.as_deref())
 }
 

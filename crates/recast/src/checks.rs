@@ -38,7 +38,7 @@ pub fn check_select(select: Option<&str>, inputs: &Inputs) -> anyhow::Result<()>
 /// `None` when each file keeps its own format (`migrate --in-place`, `--out-dir`).
 pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> anyhow::Result<()> {
     let is_csv = matches!(format, Some(Format::Csv | Format::Tsv));
-    let is_feed = matches!(format, Some(Format::Rss | Format::Atom));
+    let is_feed = format.is_some_and(Format::is_feed);
     let output = format.map_or("each file's own format", Format::name);
     let csv = &options.csv.write;
     let feed = &options.feed;
@@ -50,10 +50,10 @@ pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> an
         ignored.push(("--bom", "CSV/TSV"));
     }
     if feed.limit.is_some() && !is_feed {
-        ignored.push(("--limit", "RSS/Atom"));
+        ignored.push(("--limit", "RSS/Atom/JSON Feed"));
     }
     if !feed.lossless && !is_feed {
-        ignored.push(("--plain-feed", "RSS/Atom"));
+        ignored.push(("--plain-feed", "RSS/Atom/JSON Feed"));
     }
     if let Some((flag, kind)) = ignored.first() {
         usage_bail!(

@@ -28,6 +28,9 @@ pub enum Format {
     Rss,
     /// Atom 1.0.
     Atom,
+    /// JSON Feed 1.1 (1.0 is read too).
+    #[cfg_attr(feature = "clap", value(name = "jsonfeed"))]
+    JsonFeed,
 }
 
 impl Format {
@@ -47,10 +50,19 @@ impl Format {
         })
     }
 
-    /// RSS or Atom.
+    /// RSS, Atom or JSON Feed: written through the feed profile, with a channel.
     pub fn is_feed(self) -> bool {
+        matches!(self, Format::Rss | Format::Atom | Format::JsonFeed)
+    }
+
+    /// RSS or Atom: the feeds a `.xml` file can hold.
+    pub fn is_xml_feed(self) -> bool {
         matches!(self, Format::Rss | Format::Atom)
     }
+
+    /// The file name that means JSON Feed when written (`-o feed.json`), as Hugo themes,
+    /// jekyll-json-feed and micro.blog publish it; any other `.json` is a JSON array.
+    pub const JSON_FEED_FILE: &'static str = "feed.json";
 
     /// Whether a file name's extension is `.xml`: a feed, or some other XML, told apart
     /// by the content ([`Format::sniff`]).
@@ -62,25 +74,35 @@ impl Format {
     /// The format to write at an output path when `--to` does not say: the extension's;
     /// for `.xml` (`feed.xml`, `index.xml`, `atom.xml`) a feed: Atom for `atom.xml`, else
     /// the input's format when it is a feed (`input`), else RSS; `-` (standard output)
-    /// JSON, as when there is no `-o`.
+    /// JSON, as when there is no `-o`; a file named `feed.json` JSON Feed
+    /// ([`Format::JSON_FEED_FILE`]).
     pub fn of_output(path: &Path, input: Option<Format>) -> Option<Format> {
         if path.as_os_str() == "-" {
             return Some(Format::Json);
+        }
+        if path
+            .file_name()
+            .is_some_and(|name| name.eq_ignore_ascii_case(Format::JSON_FEED_FILE))
+        {
+            return Some(Format::JsonFeed);
         }
         if Format::is_xml(path) {
             let stem = path.file_stem()?.to_string_lossy().to_ascii_lowercase();
             return Some(match input {
                 _ if stem == "atom" => Format::Atom,
-                Some(format) if format.is_feed() => format,
+                Some(format) if format.is_xml_feed() => format,
                 _ => Format::Rss,
             });
         }
         Format::from_extension(path)
     }
 
-    /// The format's name, as `--from` and `--to` spell it (`csv`, `json`).
+    /// The format's name, as `--from` and `--to` spell it (`csv`, `json`, `jsonfeed`).
     pub fn name(self) -> &'static str {
-        self.extension()
+        match self {
+            Format::JsonFeed => "jsonfeed",
+            other => other.extension(),
+        }
     }
 
     /// The extension files of this format are written with.
@@ -94,11 +116,13 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Rss => "rss",
             Format::Atom => "atom",
+            Format::JsonFeed => "json",
         }
     }
 
     /// Guesses the format from the first bytes of the content (a BOM and leading
-    /// whitespace skipped): `---` is front matter or YAML, `[` JSON, `{` JSON or JSON Lines.
+    /// whitespace skipped): `---` is front matter or YAML, `[` JSON, `{` JSON Feed when
+    /// it declares a JSON Feed `version`, else JSON or JSON Lines.
     pub fn sniff(head: &[u8]) -> Option<Format> {
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -115,6 +139,7 @@ impl Format {
         }
         match text[0] {
             b'[' => Some(Format::Json),
+            b'{' if recast_feed::jsonfeed::sniff(text) => Some(Format::JsonFeed),
             b'{' => {
                 // JSON Lines puts a whole object on the first line; pretty JSON does not.
                 let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
@@ -349,6 +374,11 @@ pub fn open_reader<'a>(
             file,
             options.feed.clone(),
         )),
+        Format::JsonFeed => Box::new(recast_feed::JsonFeedReader::with_options(
+            input,
+            file,
+            options.feed.clone(),
+        )),
         Format::Csv | Format::Tsv => {
             let mut read = options.csv.read_options(format);
             if let Some(size) = options.max_record_size {
@@ -384,11 +414,12 @@ pub fn open_writer<'a>(
             output,
             recast_json::JsonWriteOptions::default(),
         )),
-        Format::Rss | Format::Atom => {
+        Format::Rss | Format::Atom | Format::JsonFeed => {
             let mut feed = options.feed.clone();
             feed.channel = options.channel.clone();
             match format {
                 Format::Rss => Box::new(recast_feed::RssWriter::new(output, feed)),
+                Format::JsonFeed => Box::new(recast_feed::JsonFeedWriter::new(output, feed)),
                 _ => Box::new(recast_feed::AtomWriter::new(output, feed)),
             }
         }
@@ -421,6 +452,9 @@ mod tests {
             Some(Format::Jsonl)
         );
         assert_eq!(Format::sniff(b"{\"a\": 1}\n"), Some(Format::Json));
+        let json_feed =
+            b"{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"items\": []\n}\n";
+        assert_eq!(Format::sniff(json_feed), Some(Format::JsonFeed));
         assert_eq!(Format::sniff(b""), None);
     }
 
@@ -436,6 +470,18 @@ mod tests {
         assert_eq!(of("-", None), Some(Format::Json));
         assert_eq!(of("x.csv", atom), Some(Format::Csv));
         assert_eq!(of("x.docx", None), None);
+    }
+
+    #[test]
+    fn feed_json_is_json_feed_and_other_json_is_json() {
+        let of = |name: &str, input| Format::of_output(Path::new(name), input);
+        assert_eq!(of("public/feed.json", None), Some(Format::JsonFeed));
+        assert_eq!(of("FEED.JSON", Some(Format::Md)), Some(Format::JsonFeed));
+        assert_eq!(of("posts.json", Some(Format::JsonFeed)), Some(Format::Json));
+        // A JSON Feed input does not make `.xml` output JSON.
+        assert_eq!(of("feed.xml", Some(Format::JsonFeed)), Some(Format::Rss));
+        assert_eq!(Format::JsonFeed.name(), "jsonfeed");
+        assert_eq!(Format::JsonFeed.extension(), "json");
     }
 
     #[test]

@@ -115,6 +115,7 @@ impl Inputs {
                 continue;
             } else {
                 let format = match from.or_else(|| Format::from_extension(path)) {
+                    Some(Format::Json) if from.is_none() => json_or_feed(path)?,
                     Some(format) => format,
                     None => sniff_file(path)?,
                 };
@@ -191,10 +192,11 @@ impl Inputs {
                 continue;
             }
             let format = match Format::from_extension(&path) {
+                Some(Format::Json) if from.is_none() => json_or_feed(&path)?,
                 Some(format) => from.unwrap_or(format),
                 // `.xml` is read when its root element makes it a feed (`feed.xml`,
                 // `index.xml`); other XML (a sitemap) is skipped like unknown files.
-                None if Format::is_xml(&path) && from.is_none_or(Format::is_feed) => {
+                None if Format::is_xml(&path) && from.is_none_or(Format::is_xml_feed) => {
                     match sniff_feed_file(&path)? {
                         Some(format) => from.unwrap_or(format),
                         None => continue,
@@ -242,7 +244,16 @@ fn read_head(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// RSS or Atom when the file's content is a feed, else `None`.
 fn sniff_feed_file(path: &Path) -> anyhow::Result<Option<Format>> {
-    Ok(Format::sniff(&read_head(path)?).filter(|format| format.is_feed()))
+    Ok(Format::sniff(&read_head(path)?).filter(|format| format.is_xml_feed()))
+}
+
+/// A `.json` file's format: JSON Feed when it declares a JSON Feed `version` at the top,
+/// else JSON.
+fn json_or_feed(path: &Path) -> anyhow::Result<Format> {
+    Ok(match Format::sniff(&read_head(path)?) {
+        Some(Format::JsonFeed) => Format::JsonFeed,
+        _ => Format::Json,
+    })
 }
 
 fn sniff_file(path: &Path) -> anyhow::Result<Format> {

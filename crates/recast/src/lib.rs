@@ -1,5 +1,5 @@
 //! recast as a library: convert and migrate archives of article records between
-//! Markdown with YAML front matter, YAML, JSON, JSON Lines, CSV/TSV and RSS/Atom.
+//! Markdown with YAML front matter, YAML, JSON, JSON Lines, CSV/TSV, RSS/Atom and JSON Feed.
 //!
 //! A folder of Markdown posts to one JSON file, in a few lines:
 //!

@@ -732,7 +732,7 @@ fn in_place_text(
         // Feeds are written whole with their channel; XML reads CRLF as LF.
         (format, _, _) => form.apply(&render(format, new, write, channel)?, true),
     };
-    if !matches!(format, Format::Rss | Format::Atom) {
+    if !format.is_feed() {
         let back = read_all(format, &text, options)?;
         let same = back.len() == new.len()
             && back

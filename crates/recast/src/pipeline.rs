@@ -295,7 +295,7 @@ impl Plan {
     /// its records; a large YAML or JSON Lines file is cut when there are workers.
     fn read_whole(&self, input: &Input) -> bool {
         input.size <= WHOLE_FILE_LIMIT
-            && !matches!(input.format, Format::Rss | Format::Atom)
+            && !input.format.is_feed()
             && !(self.cut_files
                 && matches!(input.format, Format::Yaml | Format::Jsonl)
                 && input.size > SPLIT_LIMIT)
