@@ -15,7 +15,8 @@ use std::process::Command;
 
 use support::*;
 
-/// Writes `input` as a JSON Feed named `feed.json` (the name alone says JSON Feed).
+/// Writes `input` as a JSON Feed named `feed.json` (the name alone says JSON Feed), with
+/// every record: drafts and future posts too, as an archive carried in a feed needs.
 fn write_json_feed(input: &Path, flags: &[&str], dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("feed.json");
     let mut args = vec![
@@ -23,6 +24,8 @@ fn write_json_feed(input: &Path, flags: &[&str], dir: &Path, extra: &[&str]) -> 
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
+        "--drafts",
+        "--future",
     ];
     args.extend_from_slice(flags);
     args.extend_from_slice(extra);
@@ -343,4 +346,23 @@ fn feedparser_reads_recasts_json_feeds_like_the_archive() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// A JSON Feed publishes what RSS and Atom publish: the samples' four `published: false`
+/// articles are left out, with the count on stderr, and `--drafts` puts them back.
+#[test]
+fn a_json_feed_leaves_drafts_out_as_the_other_feeds_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("feed.json");
+    let output = recast()
+        .args(["convert", "samples/archive", "--plain-feed", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("4 draft(s)"), "{stderr}");
+    assert_eq!(json(&out)["items"].as_array().unwrap().len(), 9);
+    let with_drafts = write_json_feed(&sample("archive"), &["--plain-feed"], dir.path(), &[]);
+    assert_eq!(json(&with_drafts)["items"].as_array().unwrap().len(), 13);
 }

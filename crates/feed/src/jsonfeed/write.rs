@@ -8,6 +8,7 @@ use recast_model::{Channel, Error, Map, Number, Record, RecordWriter, Result, Va
 use super::{EXTENSION, VERSION_1_1};
 use crate::article::{Article, Person, scalar_text};
 use crate::order::{NewestFirst, link_base};
+use crate::publish::Publication;
 use crate::{FeedWriteOptions, missing_channel};
 
 /// Writes JSON Feed 1.1: records go in one at a time, and [`RecordWriter::finish`] writes
@@ -45,6 +46,8 @@ pub struct JsonFeedWriter<W: Write> {
     channel: Channel,
     options: FeedWriteOptions,
     items: NewestFirst,
+    /// Drafts and future posts are left out, as RSS and Atom leave them out.
+    publication: Publication,
     checked: bool,
     finished: bool,
 }
@@ -58,6 +61,7 @@ impl<W: Write> JsonFeedWriter<W> {
             output,
             channel,
             items: NewestFirst::new(options.limit),
+            publication: Publication::new(),
             options,
             checked: false,
             finished: false,
@@ -85,10 +89,15 @@ impl<W: Write> RecordWriter for JsonFeedWriter<W> {
             check_channel(&self.channel)?;
             self.checked = true;
         }
-        let profile = &self.options.profile;
-        // Ranked as its item will be written: an instant, with the zone assumed.
-        let date = profile
-            .text(&profile.published, &record)
+        if !self.publication.admits(&record, &self.options) {
+            return Ok(());
+        }
+        // Ranked as its item will be written: an instant, with the zone assumed (a date
+        // from the file name when the front matter has none).
+        let date = self
+            .options
+            .profile
+            .published_text(&record)
             .and_then(|text| DateTime::parse(&text))
             .map(|date| date.instant_or_utc(self.options.assume_tz.as_ref()));
         self.items.push(date, record);
@@ -107,6 +116,7 @@ impl<W: Write> RecordWriter for JsonFeedWriter<W> {
             .iter()
             .map(|(_, _, record)| Value::Map(item(record, &self.options, base)))
             .collect();
+        self.publication.warn_left_out();
         self.options.warn_zone_less_dates();
 
         let channel = &self.channel;
