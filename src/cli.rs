@@ -57,6 +57,15 @@ pub enum Command {
     /// Check records against a profile (required fields, dates, URLs, duplicates); one
     /// line per problem, exit code 1 when there is any.
     Validate(ValidateArgs),
+
+    /// Print an XSLT stylesheet that shows an RSS or Atom feed as a readable page in a
+    /// browser; publish it next to the feed and name it with --stylesheet.
+    ///
+    /// Example:
+    ///   recast stylesheet > public/feed.xsl
+    ///   recast convert posts -o public/feed.xml --stylesheet /feed.xsl ...
+    #[command(verbatim_doc_comment)]
+    Stylesheet,
 }
 
 /// `recast migrate`.
@@ -486,4 +495,13 @@ pub struct FeedArgs {
     /// warning giving their count).
     #[arg(long)]
     pub future: bool,
+
+    /// Start RSS/Atom output with `<?xml-stylesheet type="text/xsl" href="URL"?>`, so that
+    /// browsers show the feed as a page (`recast stylesheet > feed.xsl` prints one).
+    #[arg(long, value_name = "URL")]
+    pub stylesheet: Option<String>,
+
+    /// Announce a WebSub hub: `<atom:link rel="hub">` in RSS and Atom, `hubs` in JSON Feed.
+    #[arg(long, value_name = "URL")]
+    pub hub: Option<String>,
 }

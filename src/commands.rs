@@ -53,6 +53,14 @@ pub fn convert(
     recast::convert(&options, reporter)
 }
 
+/// `recast stylesheet`: the XSLT that shows a feed in a browser, on standard output.
+pub fn stylesheet() -> anyhow::Result<u64> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(recast_feed::STYLESHEET.as_bytes())?;
+    stdout.flush()?;
+    Ok(0)
+}
+
 /// `recast migrate`; returns how many files were skipped (`--keep-going`).
 pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     let (plan, labels) = build_plan(args)?;

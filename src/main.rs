@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => commands::migrate(args, &reporter),
         Command::Inspect(args) => commands::inspect(args, cli.threads, &reporter),
         Command::Validate(args) => commands::validate(args, cli.threads, &reporter),
+        Command::Stylesheet => commands::stylesheet(),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

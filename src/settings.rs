@@ -84,6 +84,8 @@ pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
     write.lossless = !args.plain_feed;
     write.drafts = args.drafts;
     write.future = args.future;
+    write.stylesheet = args.stylesheet.clone();
+    write.hub = args.hub.clone();
     let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),

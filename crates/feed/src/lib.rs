@@ -76,6 +76,11 @@ pub use profile::Profile;
 pub use read::{FeedKind, FeedReadOptions, FeedReader};
 pub use rss::RssWriter;
 
+/// An XSLT 1.0 stylesheet that shows an RSS 2.0 or Atom feed as a readable page in a
+/// browser (title, description, how to subscribe, each item linked with its date and
+/// summary); `recast stylesheet` prints it, `--stylesheet URL` names it in a feed.
+pub const STYLESHEET: &str = include_str!("stylesheet.xsl");
+
 #[doc(no_inline)]
 pub use recast_model::{RecordReader, RecordWriter};
 
@@ -124,6 +129,12 @@ pub struct FeedWriteOptions {
     /// The zone that item dates without one are read in (`--assume-tz`); without it they
     /// are read as UTC, and the writer warns once with their count.
     pub assume_tz: Option<TimeZone>,
+    /// An XSLT stylesheet for browsers (`--stylesheet`): RSS and Atom start with an
+    /// `<?xml-stylesheet type="text/xsl" href="…"?>` processing instruction naming it.
+    pub stylesheet: Option<String>,
+    /// A WebSub hub (`--hub`): `<atom:link rel="hub">` in RSS's channel and Atom's feed,
+    /// `hubs` in JSON Feed.
+    pub hub: Option<String>,
     /// How many item dates without a zone were read as UTC (shared by the clones the
     /// parallel item rendering uses), for that one warning.
     zone_less_dates: Arc<AtomicU64>,
@@ -162,6 +173,8 @@ impl Default for FeedWriteOptions {
             drafts: false,
             future: false,
             assume_tz: None,
+            stylesheet: None,
+            hub: None,
             zone_less_dates: Arc::default(),
         }
     }

@@ -34,7 +34,8 @@ pub fn check_select(select: Option<&str>, inputs: &Inputs) -> anyhow::Result<()>
 }
 
 /// Refuses output options that the output format would ignore: `--fields` and `--bom`
-/// without CSV/TSV output, `--limit` and `--plain-feed` without a feed. `format` is
+/// without CSV/TSV output, `--limit`, `--plain-feed` and `--hub` without a feed,
+/// `--stylesheet` without RSS or Atom. `format` is
 /// `None` when each file keeps its own format (`migrate --in-place`, `--out-dir`).
 pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> anyhow::Result<()> {
     let is_csv = matches!(format, Some(Format::Csv | Format::Tsv));
@@ -54,6 +55,13 @@ pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> an
     }
     if !feed.lossless && !is_feed {
         ignored.push(("--plain-feed", "RSS/Atom/JSON Feed"));
+    }
+    if feed.hub.is_some() && !is_feed {
+        ignored.push(("--hub", "RSS/Atom/JSON Feed"));
+    }
+    // JSON Feed has no stylesheet: browsers show JSON as it is.
+    if feed.stylesheet.is_some() && !matches!(format, Some(Format::Rss | Format::Atom)) {
+        ignored.push(("--stylesheet", "RSS/Atom"));
     }
     if let Some((flag, kind)) = ignored.first() {
         usage_bail!(

@@ -94,6 +94,9 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
 
         let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
         out.declaration()?;
+        if let Some(stylesheet) = &options.stylesheet {
+            out.stylesheet(stylesheet)?;
+        }
         let mut root = vec![
             ("xmlns", "http://www.w3.org/2005/Atom"),
             ("xmlns:media", "http://search.yahoo.com/mrss/"),
@@ -128,6 +131,9 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
                     ("type", "application/atom+xml"),
                 ],
             )?;
+        }
+        if let Some(hub) = &options.hub {
+            out.empty("link", &[("rel", "hub"), ("href", hub)])?;
         }
         out.leaf("updated", &[], &updated.to_rfc3339())?;
         match channel.extra.get("author") {

@@ -131,6 +131,12 @@ impl<W: Write> RecordWriter for JsonFeedWriter<W> {
         if let Some(author) = channel.extra.get("author") {
             put_authors(&mut feed, &Person::all(author));
         }
+        if let Some(hub) = &self.options.hub {
+            let mut websub = Map::default();
+            websub.insert("type".into(), Value::from("WebSub"));
+            websub.insert("url".into(), Value::from(hub.as_str()));
+            feed.insert("hubs".into(), Value::List(vec![Value::Map(websub)]));
+        }
         if self.options.lossless && !channel.is_empty() {
             feed.insert(EXTENSION.into(), Value::Map(channel.to_map()));
         }

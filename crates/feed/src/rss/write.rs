@@ -67,6 +67,9 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         let options = &self.pending.options;
         let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
         out.declaration()?;
+        if let Some(stylesheet) = &options.stylesheet {
+            out.stylesheet(stylesheet)?;
+        }
         out.open(
             "rss",
             &[
@@ -95,6 +98,9 @@ impl<W: Write> RecordWriter for RssWriter<W> {
                     ("type", "application/rss+xml"),
                 ],
             )?;
+        }
+        if let Some(hub) = &options.hub {
+            out.empty("atom:link", &[("href", hub), ("rel", "hub")])?;
         }
         if let Some(image) = &channel.image {
             out.open("image", &[])?;

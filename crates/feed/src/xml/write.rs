@@ -182,6 +182,18 @@ impl<W: Write> XmlOut<W> {
         self.bytes(br#"<?xml version="1.0" encoding="UTF-8"?>"#)
     }
 
+    /// The `xml-stylesheet` processing instruction that has browsers show the document
+    /// through the XSLT at `href` (after the declaration, before the root).
+    pub fn stylesheet(&mut self, href: &str) -> Result<()> {
+        // A PI's pseudo-attribute is quoted like an attribute; `?>` cannot appear in
+        // the escaped text (`>` is escaped), so the PI cannot end early.
+        self.newline()?;
+        self.bytes(br#"<?xml-stylesheet type="text/xsl" href=""#)?;
+        let href = self.clean(&|| "--stylesheet".into(), href)?;
+        self.escaped(&href, true)?;
+        self.bytes(br#""?>"#)
+    }
+
     fn newline(&mut self) -> Result<()> {
         const SPACES: &str = "\n                                                                ";
         let width = (1 + 2 * self.depth).min(SPACES.len());
