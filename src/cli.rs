@@ -403,6 +403,17 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
+    /// Write one feed per value of this field into --out-dir (a list counts item by
+    /// item: `--split-by topics`), each named by the value's slug (`machine-learning.rss`);
+    /// records without the field go in no feed.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        requires = "out_dir",
+        help_heading = "Output"
+    )]
+    pub split_by: Option<String>,
+
     #[command(flatten)]
     pub csv: CsvArgs,
 

@@ -44,6 +44,7 @@ pub fn convert(
     options.force = args.output.force;
     options.name = Some(args.output.name.clone());
     options.threads = threads;
+    options.split_by = args.split_by.clone();
     for text in &args.filter {
         let mut condition = Condition::parse(text, &recast::migrate::scalar)
             .map_err(|e| usage(format!("--where {text}: {e}")))?;

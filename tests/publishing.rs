@@ -221,3 +221,211 @@ fn feedparser_reads_feeds_with_stylesheet_and_hub() {
         );
     }
 }
+
+/// How many records hold each value of `field` (a list counts item by item, a value
+/// listed twice once), by slug: the count the split's feeds must have. `published`
+/// decides which records a feed publishes.
+fn count_by_slug(
+    records: &[serde_json::Value],
+    field: &str,
+    published: impl Fn(&serde_json::Value) -> bool,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for record in records.iter().filter(|r| published(r)) {
+        let values: Vec<&serde_json::Value> = match &record[field] {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            serde_json::Value::Null => Vec::new(),
+            one => vec![one],
+        };
+        let mut slugs: Vec<String> = values
+            .iter()
+            .map(|v| recast_model::template::slug(v.as_str().expect("text topics")))
+            .collect();
+        slugs.sort();
+        slugs.dedup();
+        for slug in slugs {
+            *counts.entry(slug).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// The samples' records, as JSON.
+fn sample_records() -> Vec<serde_json::Value> {
+    let json = run_ok(&[
+        "convert",
+        sample("archive").to_str().unwrap(),
+        "--to",
+        "json",
+    ]);
+    serde_json::from_str::<serde_json::Value>(&json)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Splits the samples by topics into `dir` as `format`; returns the file names written.
+fn split_samples(format: &str, dir: &Path, extra: &[&str]) -> Vec<String> {
+    let archive = sample("archive");
+    let mut args = vec![
+        "convert",
+        archive.to_str().unwrap(),
+        "--split-by",
+        "topics",
+        "--to",
+        format,
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(&args);
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn split_by_topics_gives_one_feed_per_topic_with_its_items() {
+    let records = sample_records();
+    let is_draft = |r: &serde_json::Value| r["draft"] == true || r["published"] == false;
+    // The samples hold drafts (`published: false`) and no future post.
+    let cases: [(&[&str], bool); 2] = [(&["--drafts", "--future"], true), (&[], false)];
+    for (flags, drafts_too) in cases {
+        let expected = count_by_slug(&records, "topics", |r| drafts_too || !is_draft(r));
+        assert!(expected.len() > 5, "{expected:?}");
+        let root = tempfile::tempdir().unwrap();
+        for (format, extension) in [("rss", "rss"), ("atom", "atom"), ("jsonfeed", "json")] {
+            let dir = root.path().join(format);
+            let names = split_samples(format, &dir, flags);
+            let mut wanted: Vec<String> = expected
+                .keys()
+                .map(|slug| format!("{slug}.{extension}"))
+                .collect();
+            wanted.sort();
+            assert_eq!(
+                names, wanted,
+                "{format} {flags:?}: the folder holds the feeds only"
+            );
+            for (slug, count) in &expected {
+                let text = fs::read_to_string(dir.join(format!("{slug}.{extension}"))).unwrap();
+                let items = match format {
+                    "rss" => text.matches("<item>").count(),
+                    "atom" => text.matches("<entry>").count(),
+                    _ => serde_json::from_str::<serde_json::Value>(&text).unwrap()["items"]
+                        .as_array()
+                        .unwrap()
+                        .len(),
+                };
+                assert_eq!(items, *count, "{format} {flags:?}: {slug}");
+            }
+        }
+    }
+}
+
+#[test]
+fn feedparser_reads_every_split_feed() {
+    if !feedparser_available() {
+        return;
+    }
+    let records = sample_records();
+    let expected = count_by_slug(&records, "topics", |_| true);
+    let root = tempfile::tempdir().unwrap();
+    for format in ["rss", "atom"] {
+        let dir = root.path().join(format);
+        split_samples(format, &dir, &["--drafts", "--future", "--hub", HUB]);
+        for (slug, count) in &expected {
+            let feed = dir.join(format!("{slug}.{format}"));
+            assert_eq!(feedparser_reads(&feed), format!("{count} {HUB}"), "{slug}");
+        }
+    }
+}
+
+#[test]
+fn split_by_warns_about_records_without_the_field() {
+    let records = sample_records();
+    // An empty list is no value too.
+    let without = records
+        .iter()
+        .filter(|r| r["topics"].is_null() || r["topics"] == serde_json::json!([]))
+        .count();
+    assert!(without > 0, "the samples hold a record without topics");
+    let dir = tempfile::tempdir().unwrap();
+    recast()
+        .args(["convert", sample("archive").to_str().unwrap()])
+        .args(["--split-by", "topics", "--to", "rss", "--out-dir"])
+        .arg(dir.path().join("feeds"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "{without} record(s) have no topics and are in no feed"
+        )));
+}
+
+#[test]
+fn values_sharing_a_slug_are_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("posts.jsonl");
+    fs::write(
+        &input,
+        "{\"title\": \"a\", \"tags\": [\"Rust\"]}\n{\"title\": \"b\", \"tags\": \"rust\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("feeds");
+    recast()
+        .arg("convert")
+        .arg(&input)
+        .args([
+            "--split-by",
+            "tags",
+            "--to",
+            "jsonfeed",
+            "--feed-title",
+            "T",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("\"Rust\" and \"rust\"")
+                .and(predicate::str::contains("rust.json")),
+        );
+    // Nothing was written.
+    assert_eq!(fs::read_dir(&out).map(|d| d.count()).unwrap_or(0), 0);
+}
+
+#[test]
+fn split_by_needs_a_feed_and_a_folder() {
+    let archive = sample("archive");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("feeds");
+    recast()
+        .args([
+            "convert",
+            archive.to_str().unwrap(),
+            "--split-by",
+            "topics",
+            "--to",
+            "rss",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--out-dir"));
+    recast()
+        .args([
+            "convert",
+            archive.to_str().unwrap(),
+            "--split-by",
+            "topics",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give --to rss, atom or jsonfeed"));
+    assert!(!out.exists(), "a usage error makes no folder");
+}

@@ -73,6 +73,7 @@ mod caught_warnings;
 pub use atom::AtomWriter;
 pub use jsonfeed::{JsonFeedReader, JsonFeedWriter};
 pub use profile::Profile;
+pub use publish::Publication;
 pub use read::{FeedKind, FeedReadOptions, FeedReader};
 pub use rss::RssWriter;
 

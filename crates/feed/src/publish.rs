@@ -16,10 +16,16 @@ enum Unpublished {
 }
 
 /// Decides which posts a feed publishes, and counts those it leaves out.
-pub(crate) struct Publication {
+pub struct Publication {
     now: Timestamp,
     drafts: u64,
     future: u64,
+}
+
+impl Default for Publication {
+    fn default() -> Publication {
+        Publication::new()
+    }
 }
 
 impl Publication {

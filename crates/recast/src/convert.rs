@@ -16,6 +16,7 @@ use crate::input::{INDEX_FILE, Inputs, Shard};
 use crate::output::{OutDir, OutputFile, check_out_dir, refuse_folder};
 use crate::pipeline::{Message, RecordStream};
 use crate::report::Report;
+use crate::split::SplitFeeds;
 
 /// The file names `out_dir` gives records when no `name` template is set.
 pub const DEFAULT_NAME: &str = "{publishedDateTime:%Y-%m-%d}-{title|slug}";
@@ -50,6 +51,9 @@ pub struct ConvertOptions {
     pub threads: Option<usize>,
     /// Keep only the records that match all of these (`--where`), before any writer.
     pub filter: Vec<recast_migrate::Condition>,
+    /// One feed per value of this field in `out_dir` (`--split-by`), instead of one
+    /// file per record.
+    pub split_by: Option<String>,
 }
 
 /// Runs a conversion; returns how many records failed (skipped with `keep_going`).
@@ -141,7 +145,7 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
         let chosen = options.name.as_deref().is_some_and(|n| n != DEFAULT_NAME);
         check_template(gaps, &format!("--name {name}"), chosen, report)?;
     }
-    sink.finish(&write_options)?;
+    sink.finish(&write_options, report)?;
     Ok(failed)
 }
 
@@ -173,8 +177,8 @@ fn output_format(options: &ConvertOptions, input: Option<Format>) -> anyhow::Res
     }
 }
 
-/// Where records go: one stream (stdout, an atomically replaced file, a pipe), or one
-/// file per record in a folder.
+/// Where records go: one stream (stdout, an atomically replaced file, a pipe), one
+/// file per record in a folder, or one feed per value of a field in a folder.
 enum Sink {
     Stream {
         format: Format,
@@ -193,11 +197,21 @@ enum Sink {
         /// The `--name` placeholders that found no value.
         gaps: recast_model::template::TemplateGaps,
     },
+    Split(SplitFeeds),
 }
 
 impl Sink {
     /// `options.inputs` are never overwritten by `out_dir`; `name` is its template.
     fn open(options: &ConvertOptions, name: &str, format: Format) -> anyhow::Result<Sink> {
+        if let Some(field) = &options.split_by {
+            let Some(dir) = &options.out_dir else {
+                usage_bail!(
+                    "--split-by writes one feed per value into a folder; give --out-dir DIR"
+                );
+            };
+            let feeds = SplitFeeds::new(field, format, dir, options.force, &options.inputs)?;
+            return Ok(Sink::Split(feeds));
+        }
         if let Some(dir) = &options.out_dir {
             let template = Template::parse(name)
                 .map_err(|message| usage(format!("--name: {message}")))?
@@ -269,11 +283,12 @@ impl Sink {
                 let path = out.reserve(&name, format.extension())?;
                 write_file(*format, path, options, std::slice::from_ref(&record))?;
             }
+            Sink::Split(feeds) => feeds.write(record, options)?,
         }
         Ok(())
     }
 
-    fn finish(self, options: &WriteOptions) -> anyhow::Result<()> {
+    fn finish(self, options: &WriteOptions, report: &dyn Report) -> anyhow::Result<()> {
         match self {
             Sink::Stream {
                 format,
@@ -307,6 +322,7 @@ impl Sink {
                 }
                 out.commit()?;
             }
+            Sink::Split(feeds) => feeds.finish(report)?,
         }
         Ok(())
     }

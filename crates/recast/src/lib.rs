@@ -63,6 +63,7 @@ mod ordered;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod split;
 pub mod tutorial;
 pub mod validate;
 
