@@ -429,3 +429,42 @@ fn split_by_needs_a_feed_and_a_folder() {
         .stderr(predicate::str::contains("give --to rss, atom or jsonfeed"));
     assert!(!out.exists(), "a usage error makes no folder");
 }
+
+#[test]
+fn each_split_feed_names_its_value_and_its_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    split_samples("atom", dir.path(), &[]);
+    let feed = fs::read_to_string(dir.path().join("ai-ethics.atom")).unwrap();
+    assert!(feed.contains("<title>Health &amp; AI Reading List: AI Ethics</title>"));
+    // samples/archive/_index.md gives selfUrl https://example.org/reading-list/feed.xml.
+    let own = "https://example.org/reading-list/ai-ethics.atom";
+    assert!(feed.contains(&format!("<id>{own}</id>")), "{feed}");
+    assert!(feed.contains(&format!("<link rel=\"self\" href=\"{own}\"")));
+}
+
+#[test]
+fn the_stylesheet_shows_an_html_summary_as_its_text() {
+    if !tool_available("xsltproc", Command::new("xsltproc").arg("--version"), true) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let xsl = dir.path().join("feed.xsl");
+    fs::write(&xsl, run_ok(&["stylesheet"])).unwrap();
+    let feed = dir.path().join("feed.rss");
+    fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>T</title><link>https://x.org/</link>\
+         <description>D</description><item><title>A</title><link>https://x.org/a</link>\
+         <description>&lt;p&gt;Hello &lt;em&gt;world&lt;/em&gt;&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</description>\
+         </item></channel></rss>",
+    )
+    .unwrap();
+    let output = Command::new("xsltproc")
+        .arg(&xsl)
+        .arg(&feed)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(output.stdout).unwrap();
+    assert!(html.contains("<p>Hello worldx()</p>"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("<em>"));
+}

@@ -60,8 +60,9 @@
     </html>
   </xsl:template>
 
-  <!-- An item: its title linked, its date, its summary as text (feeds escape their HTML,
-       which XSLT 1.0 cannot parse back safely). -->
+  <!-- An item: its title linked, its date, its summary as plain text (a summary in HTML
+       is escaped in the feed; XSLT 1.0 cannot parse it, and writing it unescaped would
+       run whatever it holds, so its tags are dropped). -->
   <xsl:template match="item | atom:entry">
     <xsl:variable name="link"
         select="link | atom:link[@rel = 'alternate' or not(@rel)][1]/@href"/>
@@ -78,11 +79,30 @@
       <xsl:if test="$date">
         <time><xsl:value-of select="$date"/></time>
       </xsl:if>
-      <xsl:variable name="summary" select="description | atom:summary"/>
-      <xsl:if test="$summary">
+      <xsl:variable name="summary">
+        <xsl:call-template name="text-of">
+          <xsl:with-param name="html" select="normalize-space(description | atom:summary)"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:if test="string($summary)">
         <p><xsl:value-of select="substring($summary, 1, 400)"/>
           <xsl:if test="string-length($summary) &gt; 400">&#8230;</xsl:if></p>
       </xsl:if>
     </article>
+  </xsl:template>
+
+  <!-- The text of escaped HTML: everything outside its tags. -->
+  <xsl:template name="text-of">
+    <xsl:param name="html"/>
+    <xsl:choose>
+      <xsl:when test="contains($html, '&lt;')">
+        <xsl:value-of select="substring-before($html, '&lt;')"/>
+        <xsl:call-template name="text-of">
+          <xsl:with-param name="html"
+              select="substring-after(substring-after($html, '&lt;'), '&gt;')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$html"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

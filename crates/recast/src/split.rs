@@ -113,14 +113,19 @@ impl SplitFeeds {
             }
             return Ok(stem);
         }
-        let path = self
-            .out
-            .reserve_exact(format!("{stem}.{}", self.format.extension()).into())?;
+        let file_name = format!("{stem}.{}", self.format.extension());
+        let path = self.out.reserve_exact(file_name.clone().into())?;
         let mut options = options.clone();
         options.feed.drafts = true;
         options.feed.future = true;
-        if let Some(title) = &mut options.channel.title {
+        let channel = &mut options.channel;
+        if let Some(title) = &mut channel.title {
             *title = format!("{title}: {value}");
+        }
+        // Each feed is its own document: its address (and so Atom's id) is its file
+        // name next to the one `--feed-self-url` gives.
+        if let Some(self_url) = &mut channel.self_url {
+            *self_url = recast_feed::url::resolve(Some(self_url), &file_name);
         }
         let output = OpenOnWrite {
             path: path.clone(),
