@@ -56,9 +56,10 @@ pub fn convert(
 
 /// `recast stylesheet`: the XSLT that shows a feed in a browser, on standard output.
 pub fn stylesheet() -> anyhow::Result<u64> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(recast_feed::STYLESHEET.as_bytes())?;
-    stdout.flush()?;
+    // recast's stdout notes a closed pipe, so that `recast stylesheet | head` ends quietly.
+    let mut out = recast::output::stdout();
+    out.write_all(recast_feed::STYLESHEET.as_bytes())?;
+    out.flush()?;
     Ok(0)
 }
 
