@@ -38,6 +38,7 @@ pub fn convert(
         front_matter: args.output.front_matter.dialect(),
     };
     options.write.feed.assume_tz = args.output.assume_tz.clone();
+    options.write.feed.source_roots = options.inputs.clone();
     options.to = args.output.to;
     options.output = args.output.output.clone();
     options.out_dir = args.output.out_dir.clone();
@@ -85,6 +86,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     };
     // Feeds read dates without a zone in `--assume-tz`.
     options.write.feed.assume_tz = args.assume_tz.clone();
+    options.write.feed.source_roots = options.inputs.clone();
     let migration = recast::migrate(&options, reporter)?;
     if args.dry_run {
         let mut out = std::io::stdout().lock();

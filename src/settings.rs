@@ -84,6 +84,12 @@ pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
     write.lossless = !args.plain_feed;
     write.drafts = args.drafts;
     write.future = args.future;
+    write.permalink = args
+        .permalink
+        .as_deref()
+        .map(recast_model::template::Template::parse)
+        .transpose()
+        .map_err(|e| recast::error::usage(format!("--permalink: {e}")))?;
     let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),
