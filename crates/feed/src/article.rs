@@ -200,7 +200,10 @@ fn texts(value: &Value) -> Vec<String> {
 
 impl Article {
     /// The record through the profile of `options`, with dates without a zone read in
-    /// its `assume_tz`; `base` (the channel's link) makes relative links and ids absolute.
+    /// its `assume_tz`; `base` (the channel's link) makes relative links, ids, images and
+    /// enclosures absolute. A record without a link takes the options' `--permalink`.
+    /// Relative URLs in the content and summary HTML resolve against the item's link
+    /// (else `base`), since readers show that HTML away from the item's page.
     pub fn new(record: &Record, options: &FeedWriteOptions, base: Option<&str>) -> Article {
         let profile = &options.profile;
         let (provider_name, provider_domain) = match profile.pick(&profile.provider, record) {

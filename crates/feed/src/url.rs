@@ -109,8 +109,8 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
     let Some(base) = base.filter(|b| scheme(b).is_some()) else {
         return html.to_owned();
     };
-    // Text without a tag has no attribute to rewrite (most summaries): no tokenizer.
-    if !html.contains('<') {
+    // Most items link nothing: they skip the tokenizer.
+    if !may_hold_url_attributes(html) {
         return html.to_owned();
     }
     // The byte ranges of the values to replace, with their resolved URLs.
@@ -166,6 +166,27 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// Whether `html` may hold a URL attribute: some `=` follows one of their names (any
+/// case, white space between). False is certain; true is checked by the tokenizer.
+fn may_hold_url_attributes(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let names = || URL_ATTRIBUTES.iter().chain(SRCSET_ATTRIBUTES);
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| **byte == b'=')
+        .any(|(at, _)| {
+            let end = bytes[..at]
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .map_or(0, |last| last + 1);
+            names().any(|name| {
+                end >= name.len()
+                    && bytes[end - name.len()..end].eq_ignore_ascii_case(name.as_bytes())
+            })
+        })
 }
 
 /// The byte ranges of the URLs in a `srcset` value, as HTML's parsing rules split it:
@@ -310,5 +331,12 @@ mod tests {
             resolve_html(BASE, "plain text, no tags"),
             "plain text, no tags"
         );
+    }
+
+    #[test]
+    fn only_html_with_a_url_attribute_is_tokenized() {
+        use super::may_hold_url_attributes as may;
+        assert!(may(r#"<a HREF = "x">"#) && may("<img srcset=a.png>") && may("<video poster=p>"));
+        assert!(!may("<p>a = b, <em>no</em> links</p>") && !may("x=1"));
     }
 }
