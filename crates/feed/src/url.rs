@@ -115,38 +115,42 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
     }
     // The byte ranges of the values to replace, with their resolved URLs.
     let edits = RefCell::new(Vec::<(Range<usize>, String)>::new());
-    let mut settings = lol_html::Settings::new();
-    let attributes = URL_ATTRIBUTES.iter().map(|name| (*name, false));
-    let lists = SRCSET_ATTRIBUTES.iter().map(|name| (*name, true));
-    for (name, is_list) in attributes.chain(lists) {
-        let edits = &edits;
-        let handler = lol_html::element!(format!("[{name}]"), move |element| {
-            for attribute in element.attributes() {
-                if attribute.name() != name {
-                    continue;
-                }
-                let Some(at) = attribute.value_source_location() else {
-                    continue;
-                };
-                let at = at.bytes();
-                let value = &html[at.clone()];
-                if value.contains('&') || value.trim().is_empty() {
-                    continue;
-                }
-                let mut edits = edits.borrow_mut();
-                if is_list {
-                    for url in srcset_urls(value) {
-                        let range = at.start + url.start..at.start + url.end;
-                        edits.push((range, resolve(Some(base), &value[url])));
-                    }
-                } else {
-                    edits.push((at, resolve(Some(base), value.trim())));
-                }
+    // One selector for every URL attribute: compiling selectors is most of the cost of
+    // a short item.
+    let selector = URL_ATTRIBUTES
+        .iter()
+        .chain(SRCSET_ATTRIBUTES)
+        .map(|name| format!("[{name}]"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let handler = lol_html::element!(selector, |element| {
+        for attribute in element.attributes() {
+            let name = attribute.name();
+            let is_list = SRCSET_ATTRIBUTES.contains(&name.as_str());
+            if !is_list && !URL_ATTRIBUTES.contains(&name.as_str()) {
+                continue;
             }
-            Ok(())
-        });
-        settings = settings.append_element_content_handler(handler);
-    }
+            let Some(at) = attribute.value_source_location() else {
+                continue;
+            };
+            let at = at.bytes();
+            let value = &html[at.clone()];
+            if value.contains('&') || value.trim().is_empty() {
+                continue;
+            }
+            let mut edits = edits.borrow_mut();
+            if is_list {
+                for url in srcset_urls(value) {
+                    let range = at.start + url.start..at.start + url.end;
+                    edits.push((range, resolve(Some(base), &value[url])));
+                }
+            } else {
+                edits.push((at, resolve(Some(base), value.trim())));
+            }
+        }
+        Ok(())
+    });
+    let settings = lol_html::Settings::new().append_element_content_handler(handler);
     // Only the locations are wanted: the rewriter's own output is dropped.
     let mut tokenizer = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
     if tokenizer.write(html.as_bytes()).is_err() || tokenizer.end().is_err() {
