@@ -278,12 +278,12 @@ impl Article {
         // Relative URLs in the item's HTML are relative to the item's page (else the
         // site): readers and mail services show the HTML elsewhere.
         let page = link.as_deref().or(base);
-        let item_html = |text: &str| crate::url::resolve_html(page, &to_html(text));
+        let item_html = |text: &str| crate::url::resolve_html_owned(page, to_html(text));
         let content_html = body.map(item_html);
         // Without a summary field, the body up to `<!--more-->` is the summary.
         let description = profile
             .text(&profile.description, record)
-            .map(|summary| crate::url::resolve_html(page, &summary))
+            .map(|summary| crate::url::resolve_html_owned(page, summary))
             .or_else(|| {
                 let (summary, _) = body?.split_once(MORE)?;
                 Some(item_html(summary.trim_end()))

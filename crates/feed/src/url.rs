@@ -106,13 +106,24 @@ const SRCSET_ATTRIBUTES: &[&str] = &["srcset"];
 /// assert_eq!(resolve_html(Some("https://numi.st/"), sample), sample);
 /// ```
 pub fn resolve_html(base: Option<&str>, html: &str) -> String {
+    resolve_html_owned(base, html.to_owned())
+}
+
+/// [`resolve_html`] of HTML the caller owns: returned as it is, without a copy, when it
+/// has nothing to resolve (most items link nothing, and skip the tokenizer).
+pub(crate) fn resolve_html_owned(base: Option<&str>, html: String) -> String {
     let Some(base) = base.filter(|b| scheme(b).is_some()) else {
-        return html.to_owned();
+        return html;
     };
-    // Most items link nothing: they skip the tokenizer.
-    if !may_hold_url_attributes(html) {
-        return html.to_owned();
+    if !may_hold_url_attributes(&html) {
+        return html;
     }
+    rewrite_url_attributes(base, &html).unwrap_or(html)
+}
+
+/// The HTML with its URL attributes resolved against `base` (absolute); `None` when
+/// the tokenizer fails.
+fn rewrite_url_attributes(base: &str, html: &str) -> Option<String> {
     // The byte ranges of the values to replace, with their resolved URLs.
     let edits = RefCell::new(Vec::<(Range<usize>, String)>::new());
     // One selector for every URL attribute: compiling selectors is most of the cost of
@@ -154,7 +165,7 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
     // Only the locations are wanted: the rewriter's own output is dropped.
     let mut tokenizer = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
     if tokenizer.write(html.as_bytes()).is_err() || tokenizer.end().is_err() {
-        return html.to_owned();
+        return None;
     }
     let mut edits = edits.into_inner();
     edits.sort_by_key(|(range, _)| range.start);
@@ -169,7 +180,7 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
         copied = range.end;
     }
     out.push_str(&html[copied..]);
-    out
+    Some(out)
 }
 
 /// Whether `html` may hold a URL attribute: some `=` follows one of their names (any
@@ -177,20 +188,15 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
 fn may_hold_url_attributes(html: &str) -> bool {
     let bytes = html.as_bytes();
     let names = || URL_ATTRIBUTES.iter().chain(SRCSET_ATTRIBUTES);
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, byte)| **byte == b'=')
-        .any(|(at, _)| {
-            let end = bytes[..at]
-                .iter()
-                .rposition(|b| !b.is_ascii_whitespace())
-                .map_or(0, |last| last + 1);
-            names().any(|name| {
-                end >= name.len()
-                    && bytes[end - name.len()..end].eq_ignore_ascii_case(name.as_bytes())
-            })
+    memchr::memchr_iter(b'=', bytes).any(|at| {
+        let end = bytes[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |last| last + 1);
+        names().any(|name| {
+            end >= name.len() && bytes[end - name.len()..end].eq_ignore_ascii_case(name.as_bytes())
         })
+    })
 }
 
 /// The byte ranges of the URLs in a `srcset` value, as HTML's parsing rules split it:
