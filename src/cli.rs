@@ -476,6 +476,13 @@ pub struct FeedArgs {
     #[arg(long, value_name = "URL")]
     pub feed_self_url: Option<String>,
 
+    /// The link of items whose record has none, from a template resolved against
+    /// --feed-link: `/blog/{source.slug}/`. It takes record fields (`{title|slug}`) and
+    /// the source file's `{source.path}`, `{source.stem}`, `{source.slug}` (the stem
+    /// without its date prefix) and `{source.dir}`; records are not changed.
+    #[arg(long, value_name = "TEMPLATE", value_parser = name_template)]
+    pub permalink: Option<String>,
+
     /// Keep only the newest N items (items are written newest first).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,

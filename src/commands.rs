@@ -38,6 +38,10 @@ pub fn convert(
         front_matter: args.output.front_matter.dialect(),
     };
     options.write.feed.assume_tz = args.output.assume_tz.clone();
+    options.write.feed.source_roots = options.inputs.clone();
+    // `--permalink '{date:%Y/%m}/…'` formats dates without a zone in `--assume-tz`.
+    options.write.feed.permalink = (options.write.feed.permalink.take())
+        .map(|template| template.assume_zone(args.output.assume_tz.clone()));
     options.to = args.output.to;
     options.output = args.output.output.clone();
     options.out_dir = args.output.out_dir.clone();
@@ -95,6 +99,9 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     };
     // Feeds read dates without a zone in `--assume-tz`.
     options.write.feed.assume_tz = args.assume_tz.clone();
+    options.write.feed.source_roots = options.inputs.clone();
+    options.write.feed.permalink = (options.write.feed.permalink.take())
+        .map(|template| template.assume_zone(args.assume_tz.clone()));
     let migration = recast::migrate(&options, reporter)?;
     if args.dry_run {
         let mut out = std::io::stdout().lock();

@@ -86,6 +86,12 @@ pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
     write.future = args.future;
     write.stylesheet = args.stylesheet.clone();
     write.hub = args.hub.clone();
+    write.permalink = args
+        .permalink
+        .as_deref()
+        .map(recast_model::template::Template::parse)
+        .transpose()
+        .map_err(|e| recast::error::usage(format!("--permalink: {e}")))?;
     let channel = Channel {
         title: args.feed_title.clone(),
         link: args.feed_link.clone(),

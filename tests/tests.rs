@@ -20,5 +20,6 @@ mod real_input_inplace;
 mod real_input_noop;
 mod real_input_outputs;
 mod roundtrip_props;
+mod site_links;
 mod sites;
 mod validate;

@@ -200,7 +200,10 @@ fn texts(value: &Value) -> Vec<String> {
 
 impl Article {
     /// The record through the profile of `options`, with dates without a zone read in
-    /// its `assume_tz`; `base` (the channel's link) makes relative links and ids absolute.
+    /// its `assume_tz`; `base` (the channel's link) makes relative links, ids, images and
+    /// enclosures absolute. A record without a link takes the options' `--permalink`.
+    /// Relative URLs in the content and summary HTML resolve against the item's link
+    /// (else `base`), since readers show that HTML away from the item's page.
     pub fn new(record: &Record, options: &FeedWriteOptions, base: Option<&str>) -> Article {
         let profile = &options.profile;
         let (provider_name, provider_domain) = match profile.pick(&profile.provider, record) {
@@ -213,12 +216,12 @@ impl Article {
                 .iter()
                 .filter_map(|item| match item {
                     Value::Map(map) => Some(Image {
-                        url: map_text(map, "url")?,
+                        url: crate::url::resolve(base, &map_text(map, "url")?),
                         width: map_text(map, "width"),
                         height: map_text(map, "height"),
                     }),
                     Value::String(url) => Some(Image {
-                        url: url.clone(),
+                        url: crate::url::resolve(base, url),
                         width: None,
                         height: None,
                     }),
@@ -226,13 +229,13 @@ impl Article {
                 })
                 .collect(),
             Some((_, Value::String(url))) => vec![Image {
-                url: url.clone(),
+                url: crate::url::resolve(base, url),
                 width: None,
                 height: None,
             }],
             Some((_, Value::Map(map))) => map_text(map, "url")
                 .map(|url| Image {
-                    url,
+                    url: crate::url::resolve(base, &url),
                     width: map_text(map, "width"),
                     height: map_text(map, "height"),
                 })
@@ -267,14 +270,24 @@ impl Article {
             Some("text") => crate::xml::write::escape_text(text).into_owned(),
             _ => markdown_to_html(text),
         };
-        let content_html = body.map(to_html);
-        // Without a summary field, the body up to `<!--more-->` is the summary.
-        let description = profile.text(&profile.description, record).or_else(|| {
-            let (summary, _) = body?.split_once(MORE)?;
-            Some(to_html(summary.trim_end()))
-        });
         let absolute = |link: String| crate::url::resolve(base, &link);
-        let link = profile.text(&profile.link, record).map(absolute);
+        let link = profile
+            .text(&profile.link, record)
+            .or_else(|| options.permalink(record))
+            .map(absolute);
+        // Relative URLs in the item's HTML are relative to the item's page (else the
+        // site): readers and mail services show the HTML elsewhere.
+        let page = link.as_deref().or(base);
+        let item_html = |text: &str| crate::url::resolve_html_owned(page, to_html(text));
+        let content_html = body.map(item_html);
+        // Without a summary field, the body up to `<!--more-->` is the summary.
+        let description = profile
+            .text(&profile.description, record)
+            .map(|summary| crate::url::resolve_html_owned(page, summary))
+            .or_else(|| {
+                let (summary, _) = body?.split_once(MORE)?;
+                Some(item_html(summary.trim_end()))
+            });
         let id = profile
             .text(&profile.id, record)
             .or_else(|| link.clone())

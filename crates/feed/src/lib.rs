@@ -45,11 +45,14 @@
 //! go through the [`log`](https://docs.rs/log) crate at level `warn`; the library
 //! never prints.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use recast_model::Channel;
 use recast_model::date::{DateTime, TimeZone};
+use recast_model::source_file::source_fields;
+use recast_model::template::Template;
+use recast_model::{Channel, Record};
 
 mod article;
 pub mod atom;
@@ -136,6 +139,12 @@ pub struct FeedWriteOptions {
     /// A WebSub hub (`--hub`): `<atom:link rel="hub">` in RSS's channel and Atom's feed,
     /// `hubs` in JSON Feed.
     pub hub: Option<String>,
+    /// The link of items whose record has none (`--permalink '/blog/{source.slug}/'`),
+    /// made absolute against the channel link. It may use the record's fields and its
+    /// file's `source.*` names; the record itself is not changed.
+    pub permalink: Option<Template>,
+    /// The input folders that `{source.path}` and `{source.dir}` are relative to.
+    pub source_roots: Vec<PathBuf>,
     /// How many item dates without a zone were read as UTC (shared by the clones the
     /// parallel item rendering uses), for that one warning.
     zone_less_dates: Arc<AtomicU64>,
@@ -150,6 +159,21 @@ impl FeedWriteOptions {
             self.zone_less_dates.fetch_add(1, Ordering::Relaxed);
         }
         Some(date.instant_or_utc(self.assume_tz.as_ref()))
+    }
+
+    /// The link [`FeedWriteOptions::permalink`] gives a record, as written (relative
+    /// links are resolved by the caller); none when it renders empty.
+    pub(crate) fn permalink(&self, record: &Record) -> Option<String> {
+        let template = self.permalink.as_ref()?;
+        let source = record
+            .origin
+            .file
+            .as_deref()
+            .map(|file| source_fields(file, &self.source_roots));
+        let link = template
+            .render_with_source(&record.fields, source.as_ref())
+            .ok()?;
+        (!link.trim().is_empty()).then_some(link)
     }
 
     /// The one warning about dates read as UTC, at the end of a feed.
@@ -176,6 +200,8 @@ impl Default for FeedWriteOptions {
             assume_tz: None,
             stylesheet: None,
             hub: None,
+            permalink: None,
+            source_roots: Vec::new(),
             zone_less_dates: Arc::default(),
         }
     }

@@ -75,14 +75,18 @@ pub fn resolve(base: Option<&str>, reference: &str) -> String {
     )
 }
 
-/// The HTML attributes whose value is one URL, resolved by [`resolve_html`]. Adding one
-/// (`poster`) is adding its name here; `srcset`, a list of URLs, would need its list
-/// split first.
-const URL_ATTRIBUTES: &[&str] = &["href", "src"];
+/// The HTML attributes whose value is one URL, resolved by [`resolve_html`].
+const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster"];
 
-/// Resolves the URL attributes (`href`, `src`) of HTML (feed content) against `base`,
-/// as feed readers do when a feed sets `xml:base`. Without an absolute base it does
-/// nothing.
+/// The HTML attributes whose value is a list of image candidates (`a.png 1x, b.png 2x`),
+/// each URL resolved and each descriptor kept.
+const SRCSET_ATTRIBUTES: &[&str] = &["srcset"];
+
+/// Resolves the URL attributes (`href`, `src`, `poster`, and each URL of a `srcset`) of
+/// HTML (feed content) against `base`, as feed readers do when a feed sets `xml:base`.
+/// Without an absolute base it does nothing. A fragment alone (`#notes`) is relative to
+/// the page too, so it resolves to the base page's fragment; references with a scheme
+/// (`https:`, `mailto:`, `data:`) stay as written.
 ///
 /// The HTML is read by an HTML tokenizer (lol_html), so only real attributes are
 /// rewritten, never text that looks like one (an escaped code sample), and only their
@@ -102,37 +106,66 @@ const URL_ATTRIBUTES: &[&str] = &["href", "src"];
 /// assert_eq!(resolve_html(Some("https://numi.st/"), sample), sample);
 /// ```
 pub fn resolve_html(base: Option<&str>, html: &str) -> String {
+    resolve_html_owned(base, html.to_owned())
+}
+
+/// [`resolve_html`] of HTML the caller owns: returned as it is, without a copy, when it
+/// has nothing to resolve (most items link nothing, and skip the tokenizer).
+pub(crate) fn resolve_html_owned(base: Option<&str>, html: String) -> String {
     let Some(base) = base.filter(|b| scheme(b).is_some()) else {
-        return html.to_owned();
+        return html;
     };
+    if !may_hold_url_attributes(&html) {
+        return html;
+    }
+    rewrite_url_attributes(base, &html).unwrap_or(html)
+}
+
+/// The HTML with its URL attributes resolved against `base` (absolute); `None` when
+/// the tokenizer fails.
+fn rewrite_url_attributes(base: &str, html: &str) -> Option<String> {
     // The byte ranges of the values to replace, with their resolved URLs.
     let edits = RefCell::new(Vec::<(Range<usize>, String)>::new());
-    let mut settings = lol_html::Settings::new();
-    for &name in URL_ATTRIBUTES {
-        let edits = &edits;
-        let handler = lol_html::element!(format!("[{name}]"), move |element| {
-            for attribute in element.attributes() {
-                if attribute.name() != name {
-                    continue;
-                }
-                let Some(at) = attribute.value_source_location() else {
-                    continue;
-                };
-                let value = &html[at.bytes()];
-                if !value.contains('&') && !value.trim().is_empty() {
-                    edits
-                        .borrow_mut()
-                        .push((at.bytes(), resolve(Some(base), value.trim())));
-                }
+    // One selector for every URL attribute: compiling selectors is most of the cost of
+    // a short item.
+    let selector = URL_ATTRIBUTES
+        .iter()
+        .chain(SRCSET_ATTRIBUTES)
+        .map(|name| format!("[{name}]"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let handler = lol_html::element!(selector, |element| {
+        for attribute in element.attributes() {
+            let name = attribute.name();
+            let is_list = SRCSET_ATTRIBUTES.contains(&name.as_str());
+            if !is_list && !URL_ATTRIBUTES.contains(&name.as_str()) {
+                continue;
             }
-            Ok(())
-        });
-        settings = settings.append_element_content_handler(handler);
-    }
+            let Some(at) = attribute.value_source_location() else {
+                continue;
+            };
+            let at = at.bytes();
+            let value = &html[at.clone()];
+            if value.contains('&') || value.trim().is_empty() {
+                continue;
+            }
+            let mut edits = edits.borrow_mut();
+            if is_list {
+                for url in srcset_urls(value) {
+                    let range = at.start + url.start..at.start + url.end;
+                    edits.push((range, resolve(Some(base), &value[url])));
+                }
+            } else {
+                edits.push((at, resolve(Some(base), value.trim())));
+            }
+        }
+        Ok(())
+    });
+    let settings = lol_html::Settings::new().append_element_content_handler(handler);
     // Only the locations are wanted: the rewriter's own output is dropped.
     let mut tokenizer = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
     if tokenizer.write(html.as_bytes()).is_err() || tokenizer.end().is_err() {
-        return html.to_owned();
+        return None;
     }
     let mut edits = edits.into_inner();
     edits.sort_by_key(|(range, _)| range.start);
@@ -147,7 +180,69 @@ pub fn resolve_html(base: Option<&str>, html: &str) -> String {
         copied = range.end;
     }
     out.push_str(&html[copied..]);
-    out
+    Some(out)
+}
+
+/// Whether `html` may hold a URL attribute: some `=` follows one of their names (any
+/// case, white space between). False is certain; true is checked by the tokenizer.
+fn may_hold_url_attributes(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let names = || URL_ATTRIBUTES.iter().chain(SRCSET_ATTRIBUTES);
+    memchr::memchr_iter(b'=', bytes).any(|at| {
+        let end = bytes[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |last| last + 1);
+        names().any(|name| {
+            end >= name.len() && bytes[end - name.len()..end].eq_ignore_ascii_case(name.as_bytes())
+        })
+    })
+}
+
+/// The byte ranges of the URLs in a `srcset` value, as HTML's parsing rules split it:
+/// candidates are separated by commas; a candidate is a URL (no white space; commas
+/// ending it separate) and optional descriptors (`2x`, `480w`), up to the next comma.
+///
+/// ```text
+/// "a.png 1x, b.png 2x"  →  0..5, 10..15
+/// ```
+fn srcset_urls(value: &str) -> Vec<Range<usize>> {
+    let bytes = value.as_bytes();
+    let mut urls = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b',') {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let mut end = at;
+        while end > start && bytes[end - 1] == b',' {
+            end -= 1;
+        }
+        if end > start {
+            urls.push(start..end);
+        }
+        if end < at {
+            // The URL ended with commas: the candidate has no descriptors.
+            continue;
+        }
+        // The descriptors, up to the comma ending the candidate (parentheses may hold
+        // commas, as in future descriptors).
+        let mut depth = 0usize;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            at += 1;
+        }
+    }
+    urls
 }
 
 /// The scheme of an absolute URI (`https` of `https://...`), if it has one.
@@ -194,7 +289,7 @@ fn remove_dot_segments(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_html;
+    use super::{resolve_html, srcset_urls};
 
     const BASE: Option<&str> = Some("https://x.org/blog/");
 
@@ -222,5 +317,36 @@ mod tests {
         // Absolute links, and values with references, stay as written.
         let kept = r#"<a href="https://y.org/">y</a><a href="a.html?b=1&amp;c=2">q</a>"#;
         assert_eq!(resolve_html(BASE, kept), kept);
+    }
+
+    #[test]
+    fn srcset_candidates_and_posters_resolve_keeping_descriptors() {
+        assert_eq!(
+            resolve_html(
+                BASE,
+                r#"<img srcset="a.png 1x, b.png 2x"><img srcset="/c.png 1x,d.png 480w"><video poster="p.jpg"></video>"#
+            ),
+            r#"<img srcset="https://x.org/blog/a.png 1x, https://x.org/blog/b.png 2x"><img srcset="https://x.org/c.png 1x,https://x.org/blog/d.png 480w"><video poster="https://x.org/blog/p.jpg"></video>"#
+        );
+        let value = "a.png 1x,  b.png (a, b) 2x, https://y.org/c.png";
+        let urls: Vec<&str> = srcset_urls(value).into_iter().map(|r| &value[r]).collect();
+        assert_eq!(urls, ["a.png", "b.png", "https://y.org/c.png"]);
+    }
+
+    #[test]
+    fn mail_data_and_absolute_references_stay_as_written() {
+        let kept = r#"<a href="mailto:a@x.org">m</a><img src="data:image/png;base64,iVBO"><img srcset="https://y.org/a.png 2x">"#;
+        assert_eq!(resolve_html(BASE, kept), kept);
+        assert_eq!(
+            resolve_html(BASE, "plain text, no tags"),
+            "plain text, no tags"
+        );
+    }
+
+    #[test]
+    fn only_html_with_a_url_attribute_is_tokenized() {
+        use super::may_hold_url_attributes as may;
+        assert!(may(r#"<a HREF = "x">"#) && may("<img srcset=a.png>") && may("<video poster=p>"));
+        assert!(!may("<p>a = b, <em>no</em> links</p>") && !may("x=1"));
     }
 }

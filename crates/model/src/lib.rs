@@ -26,6 +26,7 @@ pub mod error;
 pub mod path;
 pub mod record;
 pub mod scan;
+pub mod source_file;
 pub mod template;
 pub mod traits;
 pub mod url;

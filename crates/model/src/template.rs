@@ -8,7 +8,9 @@
 //! that does not parse, renders as empty text; [`TemplateGaps`] counts those, so that
 //! callers can warn (some records) or refuse (no record has the field). A date without a
 //! zone formatted with a directive that needs one (`%z`) is an error unless a zone is
-//! assumed ([`Template::assume_zone`]).
+//! assumed ([`Template::assume_zone`]). `{source.path}`, `{source.stem}`,
+//! `{source.slug}` and `{source.dir}` name the record's file
+//! ([`crate::source_file`]) when rendered with [`Template::render_with_source`].
 //!
 //! ```
 //! use recast_model::template::Template;
@@ -102,6 +104,12 @@ impl Template {
     /// For each placeholder in order, why it renders as empty text for these fields
     /// (`None` when it renders something).
     pub fn gaps(&self, fields: &Map) -> Vec<Option<String>> {
+        self.gaps_with_source(fields, None)
+    }
+
+    /// [`Template::gaps`] with the `source.*` fields of the record's file
+    /// ([`crate::source_file::source_fields`]), which a record field never hides.
+    pub fn gaps_with_source(&self, fields: &Map, source: Option<&Map>) -> Vec<Option<String>> {
         let mut gaps = Vec::new();
         for part in &self.parts {
             let Part::Field {
@@ -110,7 +118,7 @@ impl Template {
             else {
                 continue;
             };
-            let gap = match (path.get(fields), date_format) {
+            let gap = match (lookup(path, fields, source), date_format) {
                 (None, _) => Some(format!("no field {path}")),
                 (Some(value), _) if scalar_text(value).is_none() => {
                     Some(format!("{path} is a {}", value.type_name()))
@@ -123,7 +131,7 @@ impl Template {
                     Some(format!("{path} is not a date: {value}"))
                 }
                 _ if self
-                    .render_part(part, fields)
+                    .render_part(part, fields, source)
                     .is_ok_and(|text| text.is_empty()) =>
                 {
                     Some(format!("{path} is empty"))
@@ -138,14 +146,25 @@ impl Template {
     /// Renders the template with a record's fields; the error names the placeholder of a
     /// date that cannot be formatted (no zone, and the format needs one).
     pub fn render(&self, fields: &Map) -> Result<String, String> {
+        self.render_with_source(fields, None)
+    }
+
+    /// [`Template::render`] with the `source.*` fields of the record's file
+    /// ([`crate::source_file::source_fields`]): `{source.slug}` reads them first.
+    pub fn render_with_source(&self, fields: &Map, source: Option<&Map>) -> Result<String, String> {
         let mut out = String::new();
         for part in &self.parts {
-            out.push_str(&self.render_part(part, fields)?);
+            out.push_str(&self.render_part(part, fields, source)?);
         }
         Ok(out)
     }
 
-    fn render_part(&self, part: &Part, fields: &Map) -> Result<String, String> {
+    fn render_part(
+        &self,
+        part: &Part,
+        fields: &Map,
+        source: Option<&Map>,
+    ) -> Result<String, String> {
         let mut out = String::new();
         {
             match part {
@@ -156,7 +175,7 @@ impl Template {
                     filters,
                     ..
                 } => {
-                    let value = path.get(fields);
+                    let value = lookup(path, fields, source);
                     let mut text = match (value, date_format) {
                         (Some(value), Some(format)) => {
                             let text = scalar_text(value).unwrap_or_default();
@@ -183,6 +202,14 @@ impl Template {
         }
         Ok(out)
     }
+}
+
+/// A placeholder's value: from the source file's fields when they have it, else from
+/// the record's.
+fn lookup<'a>(path: &FieldPath, fields: &'a Map, source: Option<&'a Map>) -> Option<&'a Value> {
+    source
+        .and_then(|source| path.get(source))
+        .or_else(|| path.get(fields))
 }
 
 fn parse_placeholder(inner: &str) -> Result<Part, String> {
@@ -245,6 +272,12 @@ pub struct Gap {
 impl TemplateGaps {
     /// Counts the placeholders `template` leaves empty for `record`.
     pub fn add(&mut self, template: &Template, record: &Record) {
+        self.add_with_source(template, record, None);
+    }
+
+    /// [`TemplateGaps::add`] for a template rendered with the record file's `source.*`
+    /// fields.
+    pub fn add_with_source(&mut self, template: &Template, record: &Record, source: Option<&Map>) {
         if self.gaps.is_empty() {
             self.gaps = template
                 .placeholders()
@@ -256,7 +289,11 @@ impl TemplateGaps {
                 .collect();
         }
         self.records += 1;
-        for (gap, why) in self.gaps.iter_mut().zip(template.gaps(&record.fields)) {
+        for (gap, why) in self
+            .gaps
+            .iter_mut()
+            .zip(template.gaps_with_source(&record.fields, source))
+        {
             if let Some(why) = why {
                 gap.records += 1;
                 if gap.first.is_none() {

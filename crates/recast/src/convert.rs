@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+use recast_model::source_file::source_fields;
 use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
@@ -194,6 +195,8 @@ enum Sink {
         format: Format,
         out: OutDir,
         template: Template,
+        /// The input paths, which `{source.path}` and `{source.dir}` are relative to.
+        roots: Vec<std::path::PathBuf>,
         /// The `--name` placeholders that found no value.
         gaps: recast_model::template::TemplateGaps,
     },
@@ -220,6 +223,7 @@ impl Sink {
                 format,
                 out: OutDir::create(dir, options.force, &options.inputs)?,
                 template,
+                roots: options.inputs.clone(),
                 gaps: Default::default(),
             });
         }
@@ -269,17 +273,25 @@ impl Sink {
                 format,
                 out,
                 template,
+                roots,
                 gaps,
             } => {
-                gaps.add(template, &record);
-                let name = template.render(&record.fields).map_err(|e| {
-                    let at = recast_model::Location::new(
-                        record.origin.file.clone(),
-                        record.origin.line,
-                        0,
-                    );
-                    recast_model::Error::data(at, format!("--name {e}"))
-                })?;
+                let source = record
+                    .origin
+                    .file
+                    .as_deref()
+                    .map(|file| source_fields(file, roots));
+                gaps.add_with_source(template, &record, source.as_ref());
+                let name = template
+                    .render_with_source(&record.fields, source.as_ref())
+                    .map_err(|e| {
+                        let at = recast_model::Location::new(
+                            record.origin.file.clone(),
+                            record.origin.line,
+                            0,
+                        );
+                        recast_model::Error::data(at, format!("--name {e}"))
+                    })?;
                 let path = out.reserve(&name, format.extension())?;
                 write_file(*format, path, options, std::slice::from_ref(&record))?;
             }
