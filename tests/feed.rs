@@ -289,28 +289,10 @@ fn every_real_feed_converts_with_feedparsers_item_count() {
     assert_eq!(items, 2098);
 }
 
-/// A tool the checks need: present, or (outside CI) skipped with a note. A probe that
-/// runs counts as present when `exit_ok` is false (`jing -h` exits 2); with `exit_ok`
-/// it must also succeed (`python3 -c "import feedparser"`).
-pub(crate) fn tool_available(what: &str, probe: &mut Command, exit_ok: bool) -> bool {
-    let ok = match probe.output() {
-        Ok(output) => !exit_ok || output.status.success(),
-        Err(_) => false,
-    };
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{what} is missing in CI: .ci/run must install it"
-        );
-        eprintln!("note: {what} is not installed; skipping its check");
-    }
-    ok
-}
-
 #[test]
 fn atom_output_validates_against_the_rfc_4287_schema() {
     let schema = data("feeds/schema/atom.rnc");
-    if !tool_available("jing", Command::new("jing").arg("-h"), false) {
+    if !jing_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -352,11 +334,7 @@ fn atom_output_validates_against_the_rfc_4287_schema() {
 
 #[test]
 fn feedparser_reads_recasts_feeds_like_the_archive() {
-    if !tool_available(
-        "python3 with feedparser",
-        Command::new("python3").args(["-c", "import feedparser"]),
-        true,
-    ) {
+    if !feedparser_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -447,27 +425,14 @@ fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
             written.push(out);
         }
     }
-    if tool_available("jing", Command::new("jing").arg("-h"), false) {
-        let atoms = written
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "atom"));
-        let output = Command::new("jing")
-            .arg("-c")
-            .arg(data("feeds/schema/atom.rnc"))
-            .args(atoms)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "jing: {}",
-            String::from_utf8_lossy(&output.stdout)
+    if jing_available() {
+        assert_valid_atom(
+            written
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "atom")),
         );
     }
-    if tool_available(
-        "python3 with feedparser",
-        Command::new("python3").args(["-c", "import feedparser"]),
-        true,
-    ) {
+    if feedparser_available() {
         let script = "import sys, feedparser\n\
             bad = [(f, repr(d.bozo_exception)) for f in sys.argv[1:] for d in [feedparser.parse(f)] if d.bozo]\n\
             print(bad)\n\

@@ -9,8 +9,7 @@ use std::process::Command;
 
 use serde_json::Value as Json;
 
-use crate::feed::tool_available;
-use crate::support::{data, run_ok};
+use crate::support::{data, feedparser_available, run_ok};
 use recast_model::source_file::without_date_prefix;
 
 const CHANNEL: [&str; 6] = [
@@ -70,11 +69,7 @@ fn permalinks_give_every_jekyll_post_an_absolute_link_feedparser_reads() {
         convert(jekyll.to_str().unwrap(), "jsonl", &[])
     );
 
-    if !tool_available(
-        "python3 with feedparser",
-        Command::new("python3").args(["-c", "import feedparser"]),
-        true,
-    ) {
+    if !feedparser_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -11,8 +11,7 @@ use std::process::Command;
 use recast_model::date::DateTime;
 use serde_json::Value as Json;
 
-use crate::feed::tool_available;
-use crate::support::{data, recast, run_ok};
+use crate::support::{data, feedparser_available, recast, run_ok};
 
 const CHANNEL: [&str; 6] = [
     "--feed-title",
@@ -151,11 +150,7 @@ fn every_jekyll_post_is_an_item_with_its_title_and_date() {
 
 #[test]
 fn feedparser_sees_each_jekyll_posts_date_and_categories() {
-    if !tool_available(
-        "python3 with feedparser",
-        Command::new("python3").args(["-c", "import feedparser"]),
-        true,
-    ) {
+    if !feedparser_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -103,3 +103,52 @@ pub fn run_keep_going(input: &Path) -> (String, String) {
         stderr,
     )
 }
+
+/// A tool the checks need: present, or (outside CI) skipped with a note. A probe that
+/// runs counts as present when `exit_ok` is false (`jing -h` exits 2); with `exit_ok`
+/// it must also succeed (`python3 -c "import feedparser"`).
+pub fn tool_available(what: &str, probe: &mut std::process::Command, exit_ok: bool) -> bool {
+    let ok = match probe.output() {
+        Ok(output) => !exit_ok || output.status.success(),
+        Err(_) => false,
+    };
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{what} is missing in CI: .ci/run must install it"
+        );
+        eprintln!("note: {what} is not installed; skipping its check");
+    }
+    ok
+}
+
+/// jing, the RELAX NG validator of the Atom checks (`jing -h` exits 2: any run means it is
+/// there); outside CI a missing one skips the check with a note.
+pub fn jing_available() -> bool {
+    tool_available("jing", std::process::Command::new("jing").arg("-h"), false)
+}
+
+/// Python with feedparser, the reader the feed checks compare with.
+pub fn feedparser_available() -> bool {
+    tool_available(
+        "python3 with feedparser",
+        std::process::Command::new("python3").args(["-c", "import feedparser"]),
+        true,
+    )
+}
+
+/// Asserts that every file is valid Atom 1.0 for jing and RFC 4287's schema.
+pub fn assert_valid_atom<P: AsRef<std::ffi::OsStr>>(files: impl IntoIterator<Item = P>) {
+    let output = std::process::Command::new("jing")
+        .arg("-c")
+        .arg(data("feeds/schema/atom.rnc"))
+        .args(files)
+        .output()
+        .expect("jing runs");
+    assert!(
+        output.status.success(),
+        "jing: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
