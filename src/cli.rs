@@ -498,10 +498,19 @@ pub struct FeedArgs {
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
 
-    /// Write only the standard feed elements, without recast's exact copy of each record
-    /// (`recast:record`, JSON Feed's `_recast`): smaller, and no field beyond the profile is published; reading
-    /// such a feed back gives the profile's fields only.
+    /// Carry each record exactly in the feed, for archive transport: RSS and Atom items end
+    /// with `recast:record`, JSON Feed items with `_recast`, and reading the feed back gives
+    /// the records as they were. Without it a feed holds only what the profile maps.
     #[arg(long)]
+    pub lossless: bool,
+
+    /// What items carry: `full` (the post as HTML, and its summary) or `summary` (the
+    /// summary field, else the body up to `<!--more-->`, else its first paragraph).
+    #[arg(long, value_name = "WHAT", value_parser = ["full", "summary"])]
+    pub content: Option<String>,
+
+    /// Accepted for old scripts: plain feeds are the default now (it warns and does nothing).
+    #[arg(long, hide = true, conflicts_with = "lossless")]
     pub plain_feed: bool,
 
     /// Publish drafts too: without it, `convert`'s feeds leave out records with `draft: true` or

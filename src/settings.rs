@@ -58,7 +58,7 @@ pub struct FeedSettings {
     pub channel: Channel,
 }
 
-/// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--plain-feed`) and
+/// Reads the feed flags of a run (`--limit`, `--map`, `--profile`, `--lossless`) and
 /// the channel that `--feed-title`, `--feed-link`, `--feed-description` and
 /// `--feed-self-url` give; they win over `_index.md` and input feeds.
 pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
@@ -81,7 +81,15 @@ pub fn feed_settings(args: &FeedArgs) -> anyhow::Result<FeedSettings> {
     let mut write = recast_feed::FeedWriteOptions::default();
     write.limit = args.limit;
     write.profile = profile;
-    write.lossless = !args.plain_feed;
+    write.lossless = args.lossless;
+    if args.content.as_deref() == Some("summary") {
+        write.content = recast_feed::ContentMode::Summary;
+    }
+    if args.plain_feed {
+        log::warn!(
+            "--plain-feed is the default now (feeds carry only what the profile maps); it does nothing"
+        );
+    }
     write.drafts = args.drafts;
     write.future = args.future;
     write.stylesheet = args.stylesheet.clone();

@@ -57,9 +57,9 @@ pub(crate) fn feed_order(records: &[String]) -> Vec<String> {
     keyed.into_iter().map(|(_, _, line)| line).collect()
 }
 
-/// Writes `input` as a feed and returns the feed's path.
-/// Writes a feed for archive transport: `--drafts --future` publish every record (the
-/// samples hold `published: false` articles, which feeds leave out by default).
+/// Writes `input` as a feed for archive transport and returns the feed's path:
+/// `--lossless` carries each record exactly, and `--drafts --future` publish every record
+/// (the samples hold `published: false` articles, which feeds leave out by default).
 fn write_feed(input: &Path, format: &str, flags: &[&str], dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join(format!("feed.{format}"));
     let mut args = vec![
@@ -67,6 +67,7 @@ fn write_feed(input: &Path, format: &str, flags: &[&str], dir: &Path, extra: &[&
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
+        "--lossless",
         "--drafts",
         "--future",
     ];
@@ -171,6 +172,7 @@ fn channel_survives_feed_to_md_folder_to_feed() {
         "-o",
         atom.to_str().unwrap(),
         "--drafts",
+        "--lossless",
     ]);
     let text = fs::read_to_string(&atom).unwrap();
     assert!(text.contains("<title>Gazette &amp; Co</title>"));
@@ -391,6 +393,7 @@ fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
         "--feed-description",
         "D",
         "--quiet",
+        "--lossless",
     ];
     let mut written = Vec::new();
     let mut names: Vec<PathBuf> = fs::read_dir(data("feeds"))
@@ -450,29 +453,52 @@ fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
     }
 }
 
+/// A feed is a publication: by default it holds the profile's standard elements only and
+/// declares only the namespaces it uses; `--lossless` adds the exact records.
 #[test]
-fn a_plain_feed_has_only_the_standard_elements() {
+fn feeds_are_plain_by_default_and_lossless_when_asked() {
     let input = data("generated/archive.json");
-    let rss = run_ok(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--to",
-        "rss",
-        "--feed-title",
-        "T",
-        "--feed-link",
-        "https://x.example/",
-        "--feed-description",
-        "D",
-        "--limit",
-        "2",
-        "--plain-feed",
-    ]);
+    let feed = |extra: &[&str]| {
+        let mut args = vec![
+            "convert",
+            input.to_str().unwrap(),
+            "--feed-title",
+            "T",
+            "--feed-link",
+            "https://x.example/",
+            "--feed-description",
+            "D",
+            "--limit",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        run_ok(&args)
+    };
+    let rss = feed(&["--to", "rss"]);
     assert!(
-        !rss.contains("<recast:record>") && !rss.contains("secured"),
+        !rss.contains("<recast:") && !rss.contains("secured") && !rss.contains("itunes"),
         "{rss}"
     );
     assert_eq!(rss.matches("<item>").count(), 2);
+    let root = rss.lines().nth(1).unwrap();
+    for prefix in ["atom", "content", "dc", "media", "itunes", "recast"] {
+        let used = rss.contains(&format!("<{prefix}:"));
+        let declared = root.contains(&format!("xmlns:{prefix}="));
+        assert_eq!(declared, used, "{prefix}: {root}");
+    }
+    assert!(
+        root.contains("xmlns:dc=") && root.contains("xmlns:media="),
+        "{root}"
+    );
+    let atom = feed(&["--to", "atom"]);
+    assert!(
+        !atom.contains("<recast:") && !atom.contains("secured"),
+        "{atom}"
+    );
+    let lossless = feed(&["--to", "rss", "--lossless"]);
+    assert!(lossless.contains("xmlns:recast=") && lossless.contains("<recast:record>"));
+    assert!(lossless.contains("secured"));
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plain.rss");
     fs::write(&path, rss).unwrap();
@@ -489,4 +515,33 @@ fn a_plain_feed_has_only_the_standard_elements() {
         ["title", "excerpt", "publishedDateTime", "webUrl", "id"],
         "{first}"
     );
+}
+
+/// `--plain-feed`, the old way to ask for today's default, still runs with a warning;
+/// `--lossless` on output that is not a feed cannot take effect and is refused.
+#[test]
+fn plain_feed_warns_and_lossless_needs_a_feed() {
+    let input = data("generated/archive.json");
+    recast()
+        .args(["convert", input.to_str().unwrap(), "--to", "rss", "--plain-feed"])
+        .args(["--feed-title", "T", "--feed-link", "https://x.example/"])
+        .args(["--feed-description", "D", "--limit", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "--plain-feed is the default now (feeds carry only what the profile maps); it does nothing",
+        ));
+    recast()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "json",
+            "--lossless",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--lossless applies to RSS/Atom/JSON Feed output",
+        ));
 }

@@ -81,7 +81,6 @@ fn html_bodies_stay_html_through_md_folder_json_and_feeds() {
             json.to_str().unwrap(),
             "--to",
             format,
-            "--plain-feed",
             "--feed-title",
             "T",
             "--feed-link",
@@ -115,13 +114,7 @@ fn html_bodies_stay_html_through_md_folder_json_and_feeds() {
         records[0].contains(r#""markup":"text","body":"a < b, 2*3*4""#),
         "{records:?}"
     );
-    let mut args = vec![
-        "convert",
-        text_feed.to_str().unwrap(),
-        "--to",
-        "rss",
-        "--plain-feed",
-    ];
+    let mut args = vec!["convert", text_feed.to_str().unwrap(), "--to", "rss"];
     args.extend_from_slice(&CHANNEL);
     let out = run_ok(&args);
     assert_eq!(
@@ -136,6 +129,7 @@ fn html_bodies_stay_html_through_md_folder_json_and_feeds() {
         json.to_str().unwrap(),
         "-o",
         rss.to_str().unwrap(),
+        "--lossless",
     ];
     args.extend_from_slice(&CHANNEL);
     run_ok(&args);
@@ -172,12 +166,24 @@ fn a_podcast_rewritten_in_place_keeps_enclosures_authors_and_itunes() {
     let dir = tempfile::tempdir().unwrap();
     let pod = dir.path().join("pod.rss");
     fs::write(&pod, PODCAST).unwrap();
+    // A plain feed carries only what the profile maps: a field it cannot carry fails the
+    // file and it stays as it was.
+    recast()
+        .args(["migrate", pod.to_str().unwrap()])
+        .args(["--set", "reviewed=true", "--in-place"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "the field `reviewed` is not one of those; give --lossless",
+        ));
+    assert_eq!(fs::read_to_string(&pod).unwrap(), PODCAST);
     run_ok(&[
         "migrate",
         pod.to_str().unwrap(),
         "--set",
         "reviewed=true",
         "--in-place",
+        "--lossless",
     ]);
     let out = fs::read_to_string(&pod).unwrap();
     assert_eq!(out.matches("<enclosure ").count(), 4, "{out}");
@@ -212,13 +218,7 @@ fn a_podcast_rewritten_in_place_keeps_enclosures_authors_and_itunes() {
     assert_eq!(one["itunes"]["duration"], "12:34");
     assert_eq!(one["reviewed"], true);
     // An Atom rewrite: enclosure links with type and length, the entry's own author.
-    let atom = run_ok(&[
-        "convert",
-        pod.to_str().unwrap(),
-        "--to",
-        "atom",
-        "--plain-feed",
-    ]);
+    let atom = run_ok(&["convert", pod.to_str().unwrap(), "--to", "atom"]);
     assert!(atom.contains(r#"<link rel="enclosure" href="https://pod.example/2.mp3" type="audio/mpeg" length="2000"/>"#), "{atom}");
     assert!(atom.contains("<name>Bob</name>"), "{atom}");
     assert!(atom.contains("<email>ann@pod.example</email>"), "{atom}");

@@ -106,11 +106,7 @@ fn item_html(format: &str) -> String {
     let out = convert(
         posts.to_str().unwrap(),
         format,
-        &[
-            "--permalink",
-            "/{source.dir}/{source.slug}/",
-            "--plain-feed",
-        ],
+        &["--permalink", "/{source.dir}/{source.slug}/"],
     );
     if format == "jsonfeed" {
         let feed: Json = serde_json::from_str(&out).unwrap();

@@ -20,6 +20,7 @@ mod real_input_inplace;
 mod real_input_noop;
 mod real_input_outputs;
 mod roundtrip_props;
+mod site_feeds;
 mod site_links;
 mod sites;
 mod validate;

@@ -15,9 +15,9 @@
 use recast_model::date::DateTime;
 use recast_model::{Map, Record, Value};
 
-use crate::FeedWriteOptions;
 use crate::profile::{Profile, map_text};
 use crate::xml::write::XmlOut;
+use crate::{ContentMode, FeedWriteOptions};
 
 /// A date field: the record's text and, when it can be read, its meaning.
 pub(crate) struct Date {
@@ -150,6 +150,21 @@ fn date(options: &FeedWriteOptions, text: Option<String>) -> Option<Date> {
 /// The mark ending a post's summary in its body (Hugo, Jekyll, Zola, Eleventy).
 const MORE: &str = "<!--more-->";
 
+/// The body's first paragraph (up to its first blank line) and the rest; `None` for a
+/// body that is blank.
+fn first_paragraph(body: &str) -> Option<(&str, &str)> {
+    let body = body.trim_start_matches(['\n', '\r']);
+    if body.trim().is_empty() {
+        return None;
+    }
+    let end = [body.find("\n\n"), body.find("\r\n\r\n")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(body.len());
+    Some(body.split_at(end))
+}
+
 /// The MIME type of a media file, from its URL's extension.
 fn media_type(url: &str) -> Option<&'static str> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
@@ -279,13 +294,18 @@ impl Article {
         // site): readers and mail services show the HTML elsewhere.
         let page = link.as_deref().or(base);
         let item_html = |text: &str| crate::url::resolve_html_owned(page, to_html(text));
-        let content_html = body.map(item_html);
-        // Without a summary field, the body up to `<!--more-->` is the summary.
+        let summary_only = options.content == ContentMode::Summary;
+        let content_html = body.filter(|_| !summary_only).map(item_html);
+        // Without a summary field, the body up to `<!--more-->` is the summary; a feed of
+        // summaries only falls back to the body's first paragraph.
         let description = profile
             .text(&profile.description, record)
             .map(|summary| crate::url::resolve_html_owned(page, summary))
             .or_else(|| {
-                let (summary, _) = body?.split_once(MORE)?;
+                let body = body?;
+                let (summary, _) = body
+                    .split_once(MORE)
+                    .or_else(|| summary_only.then(|| first_paragraph(body)).flatten())?;
                 Some(item_html(summary.trim_end()))
             });
         let id = profile
@@ -343,7 +363,10 @@ impl Article {
             None => Vec::new(),
         };
         Article {
-            title: profile.text(&profile.title, record),
+            title: profile.text(&profile.title, record).or_else(|| {
+                let file = record.origin.file.as_deref()?;
+                crate::source_date::title_from_path(file)
+            }),
             link,
             id: Some(id),
             description,

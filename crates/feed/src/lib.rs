@@ -1,12 +1,15 @@
-//! recast-feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1 written from archives, losslessly;
+//! recast-feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1 written from archives (losslessly
+//! when asked);
 //! RSS 0.9x, 1.0, 2.0, Atom 1.0 and JSON Feed 1.0/1.1 read from the real world
 //! ([`jsonfeed`] has JSON Feed's side).
 //!
 //! Writers take records one at a time and write the feed at [`RecordWriter::finish`],
-//! newest first (with a limit, holding only that many items). Every item carries the
-//! standard elements feed readers show *and* the exact record in recast's own extension
-//! namespace ([`extension`]), so archive → feed → archive loses nothing: types, key
-//! order, nesting, exact date strings, the Markdown body.
+//! newest first (with a limit, holding only that many items). By default an item holds
+//! the standard elements feed readers show, filled as the [`Profile`] maps, and the root
+//! declares only the namespaces the feed uses: a feed is a publication. With
+//! [`FeedWriteOptions::lossless`], every item also carries the exact record in recast's
+//! own extension namespace ([`extension`]), so archive → feed → archive loses nothing:
+//! types, key order, nesting, exact date strings, the Markdown body.
 //!
 //! ```
 //! use recast_feed::{FeedReader, FeedWriteOptions, RssWriter};
@@ -27,6 +30,7 @@
 //! };
 //! let mut options = FeedWriteOptions::default();
 //! options.channel = channel.clone();
+//! options.lossless = true;
 //! let mut writer = RssWriter::new(Vec::new(), options);
 //! writer.write_record(&record).unwrap();
 //! writer.finish().unwrap();
@@ -52,7 +56,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use recast_model::date::{DateTime, TimeZone};
 use recast_model::source_file::source_fields;
 use recast_model::template::Template;
-use recast_model::{Channel, Record};
+use recast_model::{Channel, Record, Value};
 
 mod article;
 pub mod atom;
@@ -101,6 +105,20 @@ pub enum InvalidChars {
     Refuse,
 }
 
+/// What a feed's items carry of their posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ContentMode {
+    /// The whole post as HTML (`content:encoded`, Atom `content`, `content_html`), and its
+    /// summary (`description`, `summary`) when it has one.
+    #[default]
+    Full,
+    /// The summary only: the summary field, else the body up to `<!--more-->`, else the
+    /// body's first paragraph. For feeds that must not carry whole posts; readers link
+    /// to the page for the rest.
+    Summary,
+}
+
 /// Options of [`RssWriter`], [`AtomWriter`] and [`JsonFeedWriter`].
 ///
 /// ```
@@ -121,9 +139,12 @@ pub struct FeedWriteOptions {
     pub profile: Profile,
     /// What to do with characters XML 1.0 cannot carry.
     pub invalid_chars: InvalidChars,
-    /// Write each record in the extension namespace (default true). Without it the feed
-    /// has the standard elements only, and reading it back is lossy.
+    /// Write each record exactly, in the extension namespace (`recast:record`, JSON
+    /// Feed's `_recast`), for archive transport. Off by default: a feed is a publication
+    /// and carries only what the profile maps (reading it back gives those fields).
     pub lossless: bool,
+    /// What items carry of their posts (`--content`): the whole post, or its summary only.
+    pub content: ContentMode,
     /// Publish drafts too (`--drafts`): without it, records with `draft: true` or
     /// `published: false` are left out, with a warning giving their count.
     pub drafts: bool,
@@ -165,14 +186,22 @@ impl FeedWriteOptions {
     /// links are resolved by the caller); none when it renders empty.
     pub(crate) fn permalink(&self, record: &Record) -> Option<String> {
         let template = self.permalink.as_ref()?;
-        let source = record
-            .origin
-            .file
-            .as_deref()
-            .map(|file| source_fields(file, &self.source_roots));
+        // The file's names go in as URL text: `hash-#1.md` is `hash-%231`, not a fragment.
+        let source = record.origin.file.as_deref().map(|file| {
+            let mut fields = source_fields(file, &self.source_roots);
+            if let Some(Value::Map(names)) = fields.get_mut("source") {
+                for name in names.values_mut() {
+                    if let Value::String(text) = name {
+                        *text = url::percent_encode(text, b"#?").into_owned();
+                    }
+                }
+            }
+            fields
+        });
         let link = template
             .render_with_source(&record.fields, source.as_ref())
             .ok()?;
+        let link = url::percent_encode(&link, b"").into_owned();
         (!link.trim().is_empty()).then_some(link)
     }
 
@@ -194,7 +223,8 @@ impl Default for FeedWriteOptions {
             limit: None,
             profile: Profile::default(),
             invalid_chars: InvalidChars::Drop,
-            lossless: true,
+            lossless: false,
+            content: ContentMode::Full,
             drafts: false,
             future: false,
             assume_tz: None,

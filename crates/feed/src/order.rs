@@ -16,6 +16,7 @@ use recast_model::{Channel, Error, Record, Result};
 
 use crate::FeedWriteOptions;
 use crate::publish::Publication;
+use crate::xml::namespaces::UsedNamespaces;
 use crate::xml::write::{WrittenItem, XmlOut};
 
 /// One item waiting to be written, with its rank.
@@ -235,6 +236,7 @@ struct WrittenItems {
     batch: Vec<(u64, Record)>,
     spill: Spill,
     index: Vec<Stored>,
+    used: UsedNamespaces,
 }
 
 impl WrittenItems {
@@ -249,6 +251,7 @@ impl WrittenItems {
             .spill
             .append(&written.bytes)
             .map_err(|e| Error::io(None, e))?;
+        self.used = self.used.union(written.used);
         let held = (!written.warnings.is_empty() || written.error.is_some()).then(|| {
             Box::new(Held {
                 warnings: written.warnings,
@@ -396,6 +399,7 @@ impl<W> PendingFeed<W> {
         Ok(FeedItems {
             spill: written.spill,
             index: written.index,
+            used: written.used,
         })
     }
 }
@@ -410,9 +414,15 @@ pub(crate) fn link_base(channel: &Channel) -> Option<&str> {
 pub(crate) struct FeedItems {
     spill: Spill,
     index: Vec<Stored>,
+    used: UsedNamespaces,
 }
 
 impl FeedItems {
+    /// The prefixed namespaces the items use.
+    pub fn used(&self) -> UsedNamespaces {
+        self.used
+    }
+
     /// The date of the first item, the newest (RSS `lastBuildDate`).
     pub fn first_date(&self) -> Option<DateTime> {
         self.index.iter().find_map(|item| item.date)

@@ -1,6 +1,7 @@
-//! A post's date from where its file is: the name's `YYYY-MM-DD-` prefix (Jekyll,
-//! Eleventy; `2017-2-5-` too, as Jekyll accepts) or `YYYY/MM/DD/` folders. Feeds use it
-//! when the front matter has no date; the record itself is never changed.
+//! A post's date and title from where its file is: the name's `YYYY-MM-DD-` prefix
+//! (Jekyll, Eleventy; `2017-2-5-` too, as Jekyll accepts) or `YYYY/MM/DD/` folders give
+//! the date, the rest of a Markdown file's name the title. Feeds use them when the front
+//! matter has none; the record itself is never changed.
 
 use std::path::Path;
 
@@ -58,4 +59,40 @@ fn day_text(year: &str, month: &str, day: &str, width: usize) -> Option<String> 
         (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
     jiff::civil::Date::new(year, month, day).ok()?;
     Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// The title a Markdown post's file name gives, as Jekyll makes it: the name without its
+/// date prefix, each `-` a space, each word capitalised (`2017-2-5-i-dont-like-zeroes.md`
+/// → `I Dont Like Zeroes`). Only for `.md` and `.markdown` files, which hold one post:
+/// the name of a JSON or YAML archive is not its records' title.
+///
+/// ```
+/// # use recast_feed::source_date::title_from_path;
+/// # use std::path::Path;
+/// assert_eq!(title_from_path(Path::new("_posts/2017-2-5-i-dont-like-zeroes.md")).as_deref(), Some("I Dont Like Zeroes"));
+/// assert_eq!(title_from_path(Path::new("about.markdown")).as_deref(), Some("About"));
+/// assert_eq!(title_from_path(Path::new("blog/with-assets/index.md")).as_deref(), Some("With Assets"));
+/// assert_eq!(title_from_path(Path::new("archive.json")), None);
+/// ```
+pub fn title_from_path(path: &Path) -> Option<String> {
+    let extension = path.extension()?.to_str()?;
+    if !matches!(extension, "md" | "markdown") {
+        return None;
+    }
+    let mut stem = path.file_stem()?.to_str()?;
+    // A page bundle (`post-name/index.md`) is named by its folder.
+    if matches!(stem, "index" | "_index") {
+        stem = path.parent()?.file_name()?.to_str()?;
+    }
+    let slug = recast_model::source_file::without_date_prefix(stem);
+    let words: Vec<String> = slug
+        .split('-')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+            first.unwrap_or_default() + &chars.as_str().to_lowercase()
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }

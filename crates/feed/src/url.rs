@@ -75,6 +75,43 @@ pub fn resolve(base: Option<&str>, reference: &str) -> String {
     )
 }
 
+/// `text` with what a URL cannot carry as it is percent-encoded (UTF-8 bytes): spaces,
+/// controls, non-ASCII, `"<>\\^`{|}[]`, a `%` that starts no escape, and the `extra`
+/// bytes (`#` and `?` in a value that is one path segment's text).
+///
+/// ```
+/// # use recast_feed::url::percent_encode;
+/// assert_eq!(percent_encode("/escape-+ %20[]/", b""), "/escape-+%20%20%5B%5D/");
+/// assert_eq!(percent_encode("hash-#1", b"#?"), "hash-%231");
+/// assert_eq!(percent_encode("/café/", b""), "/caf%C3%A9/");
+/// assert_eq!(percent_encode("/plain/", b""), "/plain/");
+/// ```
+pub fn percent_encode<'a>(text: &'a str, extra: &[u8]) -> std::borrow::Cow<'a, str> {
+    let bytes = text.as_bytes();
+    let escape_at = |i: usize| {
+        bytes.len() > i + 2 && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit()
+    };
+    let keep = |i: usize, byte: u8| match byte {
+        b'%' => escape_at(i),
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+        b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+'
+        | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' | b'#' => !extra.contains(&byte),
+        _ => false,
+    };
+    if bytes.iter().enumerate().all(|(i, &b)| keep(i, b)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &byte) in bytes.iter().enumerate() {
+        if keep(i, byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The HTML attributes whose value is one URL, resolved by [`resolve_html`].
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster"];
 

@@ -21,6 +21,7 @@ fn round_trip(atom: bool, records: &[Record]) -> Vec<Record> {
         ..Channel::default()
     };
     let mut options = FeedWriteOptions::default();
+    options.lossless = true;
     options.channel = channel;
     let mut out = Vec::new();
     {

@@ -53,8 +53,12 @@ pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> an
     if feed.limit.is_some() && !is_feed {
         ignored.push(("--limit", "RSS/Atom/JSON Feed"));
     }
-    if !feed.lossless && !is_feed {
-        ignored.push(("--plain-feed", "RSS/Atom/JSON Feed"));
+    // In place (no one output format), migrate checks it against the input files.
+    if feed.lossless && !is_feed && format.is_some() {
+        ignored.push(("--lossless", "RSS/Atom/JSON Feed"));
+    }
+    if feed.content != recast_feed::ContentMode::Full && !is_feed {
+        ignored.push(("--content summary", "RSS/Atom/JSON Feed"));
     }
     if feed.hub.is_some() && !is_feed {
         ignored.push(("--hub", "RSS/Atom/JSON Feed"));

@@ -258,7 +258,7 @@ pub struct WriteOptions {
     pub channel: Channel,
     /// The CSV/TSV flags.
     pub csv: CsvSettings,
-    /// `--limit`, the feed profile, `--plain-feed`.
+    /// `--limit`, the feed profile, `--lossless`.
     pub feed: recast_feed::FeedWriteOptions,
     /// `--front-matter`: the dialect Markdown is written in (in place, each file keeps
     /// its own).

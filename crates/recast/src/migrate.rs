@@ -163,6 +163,14 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
     check_write_options(&args.write, target.format())?;
+    if matches!(target, Target::InPlace)
+        && args.write.feed.lossless
+        && !inputs.files.iter().any(|input| input.format.is_feed())
+    {
+        usage_bail!(
+            "--lossless applies to feeds, and no input is a feed (in place, each file keeps its own format); leave it out"
+        );
+    }
     let schema_columns = FieldsSeen::for_schema(&args.read.csv, &inputs);
     let read_options = args.read.clone();
     let mut base_write = args.write.clone();
@@ -730,7 +738,10 @@ fn in_place_text(
             form.apply(&text, false)
         }
         // Feeds are written whole with their channel; XML reads CRLF as LF.
-        (format, _, _) => form.apply(&render(format, new, write, channel)?, true),
+        (format, _, _) => form.apply(
+            &feed_text(format, original, old, new, channel, write)?,
+            true,
+        ),
     };
     if !format.is_feed() {
         let back = read_all(format, &text, options)?;
@@ -744,6 +755,52 @@ fn in_place_text(
                 "the rewritten text would not read back as the migrated records; nothing written"
             );
         }
+    }
+    Ok(text)
+}
+
+/// A feed rewritten in place. It keeps its form: a feed that carried recast's exact
+/// records (`--lossless` when it was written) carries them again; a plain feed stays plain,
+/// and then a field the edits give a value must be one the feed's profile carries, or
+/// the edit would vanish on the way: that is an error, and nothing is written.
+fn feed_text(
+    format: Format,
+    original: &str,
+    old: &[Record],
+    new: &[Record],
+    channel: Option<&Channel>,
+    write: &WriteOptions,
+) -> anyhow::Result<String> {
+    let mut write = write.clone();
+    let carries_records = original.contains(recast_feed::extension::NAMESPACE)
+        || original.contains(&format!("\"{}\"", recast_feed::jsonfeed::EXTENSION));
+    write.feed.lossless |= carries_records;
+    let text = render(format, new, &write, channel)?;
+    if write.feed.lossless {
+        return Ok(text);
+    }
+    let mut given: Vec<&str> = Vec::new();
+    for (before, after) in old.iter().zip(new) {
+        for (key, value) in &after.fields {
+            let same = before
+                .fields
+                .get(key)
+                .is_some_and(|was| recast_model::strict_eq(was, value));
+            if !same && !given.contains(&key.as_str()) {
+                given.push(key);
+            }
+        }
+    }
+    if given.is_empty() {
+        return Ok(text);
+    }
+    let back = read_all(format, &text, &ReadOptions::default())?;
+    let carried = |key: &str| back.iter().any(|record| record.fields.contains_key(key));
+    if let Some(lost) = given.iter().find(|key| !carried(key)) {
+        usage_bail!(
+            "this {} feed carries only what its profile maps, and the field `{lost}` is not one of those; give --lossless to carry whole records (recast:record), or --map a feed element to it; nothing written",
+            format.name()
+        );
     }
     Ok(text)
 }

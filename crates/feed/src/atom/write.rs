@@ -7,7 +7,7 @@ use recast_model::{Channel, Record, RecordWriter, Result, Value};
 
 use crate::article::{Article, one_or_many, scalar_text, write_media_content};
 use crate::extension::{self, CATEGORY_SCHEME};
-use crate::order::{PendingFeed, RenderedItem};
+use crate::order::{FeedItems, PendingFeed, RenderedItem};
 use crate::profile::map_text;
 use crate::xml::write::XmlOut;
 use crate::{FeedWriteOptions, missing_channel};
@@ -82,7 +82,6 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
         let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
         let options = &self.pending.options;
-        let (title, id) = check_channel(channel)?;
         let newest = items.newest_own_date();
         let updated = channel
             .updated
@@ -92,21 +91,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             .or(newest)
             .unwrap_or_else(now);
 
-        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
-        out.declaration()?;
-        if let Some(stylesheet) = &options.stylesheet {
-            out.stylesheet(stylesheet)?;
-        }
-        let mut root = vec![
-            ("xmlns", "http://www.w3.org/2005/Atom"),
-            ("xmlns:media", "http://search.yahoo.com/mrss/"),
-            ("xmlns:recast", extension::NAMESPACE),
-        ];
         let language = channel.language.as_deref().and_then(language_tag);
-        if let Some(language) = &language {
-            root.push(("xml:lang", language));
-        }
-        out.open("feed", &root)?;
         if language.is_none()
             && let Some(odd) = &channel.language
         {
@@ -114,61 +99,98 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
                 "the channel language {odd:?} is not a language tag; the Atom feed leaves xml:lang out"
             );
         }
-        out.leaf("id", &[], id)?;
-        out.leaf("title", &[], title)?;
-        if let Some(description) = &channel.description {
-            out.leaf("subtitle", &[], description)?;
+        // The feed's own elements go first into memory, so that the root declares just
+        // the namespaces they and the entries use.
+        let mut head = XmlOut::item(1, options.invalid_chars);
+        let written = write_feed_head(&mut head, channel, options, &items, updated);
+        let head = head.into_item(written);
+        for warning in &head.warnings {
+            log::warn!("{warning}");
         }
-        if let Some(link) = &channel.link {
-            out.empty("link", &[("rel", "alternate"), ("href", link)])?;
+        if let Some(error) = head.error {
+            return Err(error);
         }
-        if let Some(self_url) = &channel.self_url {
-            out.empty(
-                "link",
-                &[
-                    ("rel", "self"),
-                    ("href", self_url),
-                    ("type", "application/atom+xml"),
-                ],
-            )?;
+        let mut root = vec![("xmlns", "http://www.w3.org/2005/Atom")];
+        root.extend(head.used.union(items.used()).declarations());
+        if let Some(language) = &language {
+            root.push(("xml:lang", language));
         }
-        if let Some(hub) = &options.hub {
-            out.empty("link", &[("rel", "hub"), ("href", hub)])?;
+
+        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
+        out.declaration()?;
+        if let Some(stylesheet) = &options.stylesheet {
+            out.stylesheet(stylesheet)?;
         }
-        out.leaf("updated", &[], &updated.to_rfc3339())?;
-        match channel.extra.get("author") {
-            Some(Value::String(name)) => write_author(&mut out, Some(name), None, None)?,
-            Some(Value::Map(map)) => write_author(
-                &mut out,
-                map_text(map, "name").as_deref(),
-                map_text(map, "uri")
-                    .or_else(|| map_text(map, "url"))
-                    .as_deref(),
-                map_text(map, "email").as_deref(),
-            )?,
-            _ if items.any_without_provider() => {
-                write_author(&mut out, Some(title), None, None)?;
-            }
-            _ => {}
-        }
-        if let Some(categories) = channel.extra.get("category") {
-            for category in one_or_many(categories).iter().filter_map(scalar_text) {
-                out.empty("category", &[("term", &category)])?;
-            }
-        }
-        if let Some(generator) = &channel.generator {
-            out.leaf("generator", &[], generator)?;
-        }
-        if let Some(image) = &channel.image {
-            out.leaf("logo", &[], image)?;
-        }
-        if options.lossless && !channel.is_empty() {
-            extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
-        }
+        out.open("feed", &root)?;
+        out.raw(&head.bytes)?;
         items.write_to(&mut out, &updated.to_rfc3339())?;
         out.close("feed")?;
         out.end_document()
     }
+}
+
+/// The feed's own elements, before its entries: its id, title, links, `updated`, the
+/// author that entries without one need, then what the channel has of the optional ones.
+fn write_feed_head<W: Write>(
+    out: &mut XmlOut<W>,
+    channel: &Channel,
+    options: &FeedWriteOptions,
+    items: &FeedItems,
+    updated: DateTime,
+) -> Result<()> {
+    let (title, id) = check_channel(channel)?;
+    out.leaf("id", &[], id)?;
+    out.leaf("title", &[], title)?;
+    if let Some(description) = &channel.description {
+        out.leaf("subtitle", &[], description)?;
+    }
+    if let Some(link) = &channel.link {
+        out.empty("link", &[("rel", "alternate"), ("href", link)])?;
+    }
+    if let Some(self_url) = &channel.self_url {
+        out.empty(
+            "link",
+            &[
+                ("rel", "self"),
+                ("href", self_url),
+                ("type", "application/atom+xml"),
+            ],
+        )?;
+    }
+    if let Some(hub) = &options.hub {
+        out.empty("link", &[("rel", "hub"), ("href", hub)])?;
+    }
+    out.leaf("updated", &[], &updated.to_rfc3339())?;
+    match channel.extra.get("author") {
+        Some(Value::String(name)) => write_author(out, Some(name), None, None)?,
+        Some(Value::Map(map)) => write_author(
+            out,
+            map_text(map, "name").as_deref(),
+            map_text(map, "uri")
+                .or_else(|| map_text(map, "url"))
+                .as_deref(),
+            map_text(map, "email").as_deref(),
+        )?,
+        _ if items.any_without_provider() => {
+            write_author(out, Some(title), None, None)?;
+        }
+        _ => {}
+    }
+    if let Some(categories) = channel.extra.get("category") {
+        for category in one_or_many(categories).iter().filter_map(scalar_text) {
+            out.empty("category", &[("term", &category)])?;
+        }
+    }
+    if let Some(generator) = &channel.generator {
+        out.leaf("generator", &[], generator)?;
+    }
+    if let Some(image) = &channel.image {
+        out.leaf("logo", &[], image)?;
+    }
+    if options.lossless && !channel.is_empty() {
+        extension::write_map(out, "recast:channel", &channel.to_map())?;
+    }
+    Ok(())
 }
 
 /// The channel's language as the language tag `xml:lang` needs (`en_US` → `en-US`),

@@ -90,6 +90,7 @@ mod tests {
         ));
         let options = FeedWriteOptions {
             channel: channel.clone(),
+            lossless: true,
             ..FeedWriteOptions::default()
         };
         let mut writer = JsonFeedWriter::new(Vec::new(), options);

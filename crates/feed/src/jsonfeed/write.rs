@@ -33,7 +33,6 @@ use crate::{FeedWriteOptions, missing_channel};
 /// record.fields.insert("publishedDateTime".into(), Value::from("2024-03-01T09:00:00+01:00"));
 /// let mut options = FeedWriteOptions::default();
 /// options.channel.title = Some("Blog".into());
-/// options.lossless = false;
 /// let mut writer = JsonFeedWriter::new(Vec::new(), options);
 /// writer.write_record(&record)?;
 /// writer.finish()?;
@@ -200,7 +199,12 @@ fn item(record: &Record, options: &FeedWriteOptions, base: Option<&str>) -> Map 
         put(&mut item, "external_url", original);
     }
     put(&mut item, "title", article.title.as_deref());
-    put(&mut item, "content_html", article.content_html.as_deref());
+    // JSON Feed wants content in every item: a feed of summaries gives its summary.
+    let content = match options.content {
+        crate::ContentMode::Summary => article.description.as_deref(),
+        _ => article.content_html.as_deref(),
+    };
+    put(&mut item, "content_html", content);
     put(&mut item, "summary", article.description.as_deref());
     put(
         &mut item,

@@ -63,52 +63,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         self.pending.finished = true;
         let items = self.pending.take_items()?;
         let channel = &self.pending.channel;
-        let (title, link, description) = check_channel(channel)?;
         let options = &self.pending.options;
-        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
-        out.declaration()?;
-        if let Some(stylesheet) = &options.stylesheet {
-            out.stylesheet(stylesheet)?;
-        }
-        out.open(
-            "rss",
-            &[
-                ("version", "2.0"),
-                ("xmlns:atom", "http://www.w3.org/2005/Atom"),
-                ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
-                ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
-                ("xmlns:media", "http://search.yahoo.com/mrss/"),
-                ("xmlns:itunes", crate::itunes::NAMESPACE),
-                ("xmlns:recast", extension::NAMESPACE),
-            ],
-        )?;
-        out.open("channel", &[])?;
-        out.leaf("title", &[], title)?;
-        out.leaf("link", &[], link)?;
-        out.leaf("description", &[], description)?;
-        if let Some(language) = &channel.language {
-            out.leaf("language", &[], language)?;
-        }
-        if let Some(self_url) = &channel.self_url {
-            out.empty(
-                "atom:link",
-                &[
-                    ("href", self_url),
-                    ("rel", "self"),
-                    ("type", "application/rss+xml"),
-                ],
-            )?;
-        }
-        if let Some(hub) = &options.hub {
-            out.empty("atom:link", &[("href", hub), ("rel", "hub")])?;
-        }
-        if let Some(image) = &channel.image {
-            out.open("image", &[])?;
-            out.leaf("url", &[], image)?;
-            out.leaf("title", &[], title)?;
-            out.leaf("link", &[], link)?;
-            out.close("image")?;
-        }
         let newest = items.first_date();
         let build_date = channel
             .updated
@@ -116,24 +71,84 @@ impl<W: Write> RecordWriter for RssWriter<W> {
             .and_then(DateTime::parse)
             .map(|date| date.instant_or_utc(options.assume_tz.as_ref()))
             .or(newest);
-        if let Some(date) = build_date {
-            out.leaf("lastBuildDate", &[], &date.to_rfc2822())?;
+        // The channel's elements go first into memory, so that the root declares just the
+        // namespaces they and the items use.
+        let mut head = XmlOut::item(2, options.invalid_chars);
+        let written = write_channel(&mut head, channel, options, build_date);
+        let head = head.into_item(written);
+        for warning in &head.warnings {
+            log::warn!("{warning}");
         }
-        if let Some(generator) = &channel.generator {
-            out.leaf("generator", &[], generator)?;
+        if let Some(error) = head.error {
+            return Err(error);
         }
-        write_channel_extras(&mut out, channel)?;
-        if let Some(Value::Map(itunes)) = channel.extra.get("itunes") {
-            crate::itunes::write(&mut out, itunes)?;
+        let mut root = vec![("version", "2.0")];
+        root.extend(head.used.union(items.used()).declarations());
+
+        let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
+        out.declaration()?;
+        if let Some(stylesheet) = &options.stylesheet {
+            out.stylesheet(stylesheet)?;
         }
-        if options.lossless && !channel.is_empty() {
-            extension::write_map(&mut out, "recast:channel", &channel.to_map())?;
-        }
+        out.open("rss", &root)?;
+        out.open("channel", &[])?;
+        out.raw(&head.bytes)?;
         items.write_to(&mut out, "")?;
         out.close("channel")?;
         out.close("rss")?;
         out.end_document()
     }
+}
+
+/// The channel's own elements, before its items: what RSS requires, then what the channel
+/// has of the optional ones.
+fn write_channel<W: Write>(
+    out: &mut XmlOut<W>,
+    channel: &Channel,
+    options: &FeedWriteOptions,
+    build_date: Option<DateTime>,
+) -> Result<()> {
+    let (title, link, description) = check_channel(channel)?;
+    out.leaf("title", &[], title)?;
+    out.leaf("link", &[], link)?;
+    out.leaf("description", &[], description)?;
+    if let Some(language) = &channel.language {
+        out.leaf("language", &[], language)?;
+    }
+    if let Some(self_url) = &channel.self_url {
+        out.empty(
+            "atom:link",
+            &[
+                ("href", self_url),
+                ("rel", "self"),
+                ("type", "application/rss+xml"),
+            ],
+        )?;
+    }
+    if let Some(hub) = &options.hub {
+        out.empty("atom:link", &[("href", hub), ("rel", "hub")])?;
+    }
+    if let Some(image) = &channel.image {
+        out.open("image", &[])?;
+        out.leaf("url", &[], image)?;
+        out.leaf("title", &[], title)?;
+        out.leaf("link", &[], link)?;
+        out.close("image")?;
+    }
+    if let Some(date) = build_date {
+        out.leaf("lastBuildDate", &[], &date.to_rfc2822())?;
+    }
+    if let Some(generator) = &channel.generator {
+        out.leaf("generator", &[], generator)?;
+    }
+    write_channel_extras(out, channel)?;
+    if let Some(Value::Map(itunes)) = channel.extra.get("itunes") {
+        crate::itunes::write(out, itunes)?;
+    }
+    if options.lossless && !channel.is_empty() {
+        extension::write_map(out, "recast:channel", &channel.to_map())?;
+    }
+    Ok(())
 }
 
 /// The channel's optional RSS elements kept from a feed read (`_index.md` fields named

@@ -29,6 +29,57 @@ const NAMESPACES: &[(&str, &str)] = &[
     (RECAST, "recast"),
 ];
 
+/// The namespaces recast writes under a prefix, in the order the root element declares
+/// them: a feed declares only those its elements use, so that no reader or validator
+/// meets a namespace the document does not need.
+const WRITTEN: [(&str, &str); 6] = [
+    ("atom", "http://www.w3.org/2005/Atom"),
+    ("content", "http://purl.org/rss/1.0/modules/content/"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("media", "http://search.yahoo.com/mrss/"),
+    ("itunes", ITUNES),
+    ("recast", RECAST),
+];
+
+/// The set of [`WRITTEN`] namespaces a piece of output used, as bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct UsedNamespaces(u8);
+
+impl UsedNamespaces {
+    /// Notes the namespace of an element name written with a prefix (`dc:creator`).
+    /// Unprefixed names and `xml:` need no declaration.
+    #[inline]
+    pub fn note(&mut self, name: &str) {
+        let Some((prefix, _)) = name.split_once(':') else {
+            return;
+        };
+        if let Some(bit) = WRITTEN.iter().position(|(known, _)| *known == prefix) {
+            self.0 |= 1 << bit;
+        }
+    }
+
+    /// Both sets together.
+    pub fn union(self, other: UsedNamespaces) -> UsedNamespaces {
+        UsedNamespaces(self.0 | other.0)
+    }
+
+    /// The `xmlns:prefix` attributes that declare them, in a fixed order.
+    pub fn declarations(self) -> Vec<(&'static str, &'static str)> {
+        const ATTRIBUTES: [&str; 6] = [
+            "xmlns:atom",
+            "xmlns:content",
+            "xmlns:dc",
+            "xmlns:media",
+            "xmlns:itunes",
+            "xmlns:recast",
+        ];
+        (0..WRITTEN.len())
+            .filter(|bit| self.0 & (1 << bit) != 0)
+            .map(|bit| (ATTRIBUTES[bit], WRITTEN[bit].1))
+            .collect()
+    }
+}
+
 /// A namespace declaration in scope.
 #[derive(Debug)]
 pub(super) struct Declaration {

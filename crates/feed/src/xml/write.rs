@@ -10,6 +10,7 @@ use std::io::Write;
 use recast_model::scan::{self, ByteSet, has_byte, has_byte_below, word_at};
 use recast_model::{Error, ErrorKind, Location, Result};
 
+use super::namespaces::UsedNamespaces;
 use crate::InvalidChars;
 
 /// True for the characters XML 1.0 can carry (its `Char` production).
@@ -145,6 +146,8 @@ pub(crate) struct XmlOut<W: Write> {
     pub record: Option<u64>,
     /// The title of the record being written, for messages.
     pub record_title: Option<String>,
+    /// The prefixed namespaces of the elements written so far.
+    pub used: UsedNamespaces,
 }
 
 impl<W: Write> XmlOut<W> {
@@ -158,6 +161,7 @@ impl<W: Write> XmlOut<W> {
             held_warnings: None,
             record: None,
             record_title: None,
+            used: UsedNamespaces::default(),
         }
     }
 
@@ -264,6 +268,7 @@ impl<W: Write> XmlOut<W> {
                 None => spilled.push(value),
             }
         }
+        self.used.note(name);
         self.bytes(b"<")?;
         self.bytes(name.as_bytes())?;
         let values = cleaned.iter().chain(&spilled);
@@ -346,6 +351,8 @@ pub(crate) struct WrittenItem {
     pub error: Option<Error>,
     /// Where text known only at the end (the Atom feed's `updated`) goes, if anywhere.
     pub placeholder: Option<usize>,
+    /// The prefixed namespaces it uses, which the feed's root must declare.
+    pub used: UsedNamespaces,
 }
 
 impl XmlOut<Vec<u8>> {
@@ -359,6 +366,7 @@ impl XmlOut<Vec<u8>> {
             held_warnings: Some(Vec::new()),
             record: None,
             record_title: None,
+            used: UsedNamespaces::default(),
         }
     }
 
@@ -385,6 +393,7 @@ impl XmlOut<Vec<u8>> {
             warnings: self.held_warnings.unwrap_or_default(),
             error: result.err(),
             placeholder: None,
+            used: self.used,
         }
     }
 }
