@@ -216,6 +216,34 @@ fn content_summary_gives_summaries_only() {
     let atom = fs::read_to_string(&atom).unwrap();
     assert!(!atom.contains("<content"), "{atom}");
     assert!(atom.contains("<summary"), "{atom}");
+    // Atom marks a summary taken from the body as HTML; JSON Feed's summary is text, and
+    // its required content is the summary's HTML.
+    assert!(
+        atom.contains("<summary type=\"html\">&lt;p&gt;I have an abbreviated date."),
+        "{atom}"
+    );
+    let (json, _) = site_feed(dir.path(), "jsonfeed", &["--content", "summary"]);
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(json).unwrap()).unwrap();
+    let zeroes = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["title"] == "I Dont Like Zeroes")
+        .unwrap();
+    assert!(
+        zeroes["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("I have an abbreviated date."),
+        "{zeroes}"
+    );
+    assert!(
+        zeroes["content_html"]
+            .as_str()
+            .unwrap()
+            .starts_with("<p>I have an abbreviated date."),
+        "{zeroes}"
+    );
     // The flag is for feeds only.
     recast()
         .args([

@@ -122,6 +122,9 @@ pub(crate) struct Article {
     pub link: Option<String>,
     pub id: Option<String>,
     pub description: Option<String>,
+    /// Whether the summary is HTML: taken from the body (`<!--more-->`, the first
+    /// paragraph), not from a summary field, which is text.
+    pub description_is_html: bool,
     /// The Markdown body rendered to HTML.
     pub content_html: Option<String>,
     pub published: Option<Date>,
@@ -298,16 +301,17 @@ impl Article {
         let content_html = body.filter(|_| !summary_only).map(item_html);
         // Without a summary field, the body up to `<!--more-->` is the summary; a feed of
         // summaries only falls back to the body's first paragraph.
-        let description = profile
+        let summary_field = profile
             .text(&profile.description, record)
-            .map(|summary| crate::url::resolve_html_owned(page, summary))
-            .or_else(|| {
-                let body = body?;
-                let (summary, _) = body
-                    .split_once(MORE)
-                    .or_else(|| summary_only.then(|| first_paragraph(body)).flatten())?;
-                Some(item_html(summary.trim_end()))
-            });
+            .map(|summary| crate::url::resolve_html_owned(page, summary));
+        let description_is_html = summary_field.is_none();
+        let description = summary_field.or_else(|| {
+            let body = body?;
+            let (summary, _) = body
+                .split_once(MORE)
+                .or_else(|| summary_only.then(|| first_paragraph(body)).flatten())?;
+            Some(item_html(summary.trim_end()))
+        });
         let id = profile
             .text(&profile.id, record)
             .or_else(|| link.clone())
@@ -369,6 +373,7 @@ impl Article {
             }),
             link,
             id: Some(id),
+            description_is_html: description_is_html && description.is_some(),
             description,
             content_html,
             published: date(options, profile.published_text(record)),
@@ -480,4 +485,27 @@ pub(crate) fn is_xml_name(key: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The text of an HTML fragment, for fields that must be plain text (JSON Feed's
+/// `summary`): tags dropped, the common entities decoded, white space collapsed.
+pub(crate) fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        rest = rest[start..]
+            .find('>')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

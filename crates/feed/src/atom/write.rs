@@ -141,7 +141,11 @@ fn write_feed_head<W: Write>(
     let (title, id) = check_channel(channel)?;
     out.leaf("id", &[], id)?;
     out.leaf("title", &[], title)?;
-    if let Some(description) = &channel.description {
+    if let Some(description) = channel
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
         out.leaf("subtitle", &[], description)?;
     }
     if let Some(link) = &channel.link {
@@ -366,7 +370,12 @@ fn write_entry(
         out.empty("link", &attrs)?;
     }
     if let Some(description) = &article.description {
-        out.leaf("summary", &[], description)?;
+        let kind: &[(&str, &str)] = if article.description_is_html {
+            &[("type", "html")]
+        } else {
+            &[]
+        };
+        out.leaf("summary", kind, description)?;
     }
     match &article.content_html {
         Some(html) => out.leaf("content", &[("type", "html")], html)?,

@@ -205,7 +205,12 @@ fn item(record: &Record, options: &FeedWriteOptions, base: Option<&str>) -> Map 
         _ => article.content_html.as_deref(),
     };
     put(&mut item, "content_html", content);
-    put(&mut item, "summary", article.description.as_deref());
+    // JSON Feed's summary is plain text.
+    let summary = match &article.description {
+        Some(html) if article.description_is_html => Some(crate::article::html_text(html)),
+        other => other.clone(),
+    };
+    put(&mut item, "summary", summary.as_deref());
     put(
         &mut item,
         "image",
