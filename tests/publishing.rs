@@ -448,3 +448,49 @@ fn the_stylesheet_shows_an_html_summary_as_its_text() {
     assert!(html.contains("<p>Hello worldx()</p>"), "{html}");
     assert!(!html.contains("<script") && !html.contains("<em>"));
 }
+
+/// A dotted field reaches into maps: Zola keeps tags in `[taxonomies]`, the samples name
+/// their provider in `provider.name`.
+#[test]
+fn split_by_a_nested_field_gives_one_feed_per_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("posts.jsonl");
+    fs::write(
+        &input,
+        "{\"title\": \"a\", \"taxonomies\": {\"tags\": [\"Rust\", \"CLI\"]}}\n\
+         {\"title\": \"b\", \"taxonomies\": {\"tags\": [\"rust-lang\"]}}\n\
+         {\"title\": \"c\", \"taxonomies\": {\"categories\": [\"x\"]}}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("feeds");
+    recast()
+        .arg("convert")
+        .arg(&input)
+        .args(["--split-by", "taxonomies.tags", "--to", "jsonfeed"])
+        .args(["--feed-title", "T", "--out-dir"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 record(s) have no taxonomies.tags and are in no feed",
+        ));
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["cli.json", "rust-lang.json", "rust.json"]);
+    let titles = |name: &str| -> Vec<String> {
+        let feed: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join(name)).unwrap()).unwrap();
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles("rust.json"), ["a"]);
+    assert_eq!(titles("cli.json"), ["a"]);
+    assert_eq!(titles("rust-lang.json"), ["b"]);
+}

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value as Json;
 
-use crate::support::{data, feedparser_available, run_ok};
+use crate::support::{data, feedparser_available, recast, run_ok};
 use recast_model::source_file::without_date_prefix;
 
 const CHANNEL: [&str; 6] = [
@@ -181,4 +181,52 @@ fn source_slug_names_the_files_of_an_out_dir() {
         })
         .collect();
     assert_eq!(names, jekyll_slugs());
+}
+
+/// A placeholder a record lacks gives its item no link, with one warning counting them;
+/// an empty one (`{source.dir}` at the top of the folder) gives no empty path segment.
+#[test]
+fn permalink_gaps_are_counted_and_empty_segments_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("top.md"),
+        "---\ntitle: Top\nsection: a\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("other.md"), "---\ntitle: Other\n---\ny\n").unwrap();
+    let output = recast()
+        .arg("convert")
+        .arg(dir.path())
+        .args([
+            "--to",
+            "rss",
+            "--feed-title",
+            "T",
+            "--feed-link",
+            "https://x.example/",
+        ])
+        .args([
+            "--feed-description",
+            "D",
+            "--permalink",
+            "/{source.dir}/{section}/{source.slug}/",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rss = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        rss.contains("<link>https://x.example/a/top/</link>"),
+        "{rss}"
+    );
+    assert_eq!(
+        rss.matches("<link>").count(),
+        2,
+        "the channel's and Top's: {rss}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("--permalink gave 1 item(s) no link"),
+        "{stderr}"
+    );
 }

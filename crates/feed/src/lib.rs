@@ -169,6 +169,9 @@ pub struct FeedWriteOptions {
     /// How many item dates without a zone were read as UTC (shared by the clones the
     /// parallel item rendering uses), for that one warning.
     zone_less_dates: Arc<AtomicU64>,
+    /// How many records `permalink` gave no link (a placeholder they lack), for one
+    /// warning at the end.
+    permalink_gaps: Arc<AtomicU64>,
 }
 
 impl FeedWriteOptions {
@@ -198,15 +201,39 @@ impl FeedWriteOptions {
             }
             fields
         });
+        // A placeholder with no value gives no link; an empty one (`{source.dir}` at the
+        // top of the folder) only an empty segment, which is dropped.
+        let missing = template
+            .gaps_with_source(&record.fields, source.as_ref())
+            .into_iter()
+            .flatten()
+            .any(|gap| !gap.ends_with(" is empty"));
         let link = template
             .render_with_source(&record.fields, source.as_ref())
-            .ok()?;
-        let link = url::percent_encode(&link, b"").into_owned();
-        (!link.trim().is_empty()).then_some(link)
+            .ok()
+            .filter(|_| !missing)
+            .map(|link| url::percent_encode(&url::without_empty_segments(&link), b"").into_owned())
+            .filter(|link| !link.trim().is_empty());
+        if link.is_none() {
+            self.permalink_gaps.fetch_add(1, Ordering::Relaxed);
+        }
+        link
+    }
+
+    /// The warnings given once, at the end of a feed: dates read as UTC, records that
+    /// `--permalink` gave no link.
+    pub(crate) fn warn_at_end(&self) {
+        self.warn_zone_less_dates();
+        let gaps = self.permalink_gaps.swap(0, Ordering::Relaxed);
+        if gaps > 0 {
+            log::warn!(
+                "--permalink gave {gaps} item(s) no link (the template renders empty or names a field they lack); those items have no link"
+            );
+        }
     }
 
     /// The one warning about dates read as UTC, at the end of a feed.
-    pub(crate) fn warn_zone_less_dates(&self) {
+    fn warn_zone_less_dates(&self) {
         let count = self.zone_less_dates.swap(0, Ordering::Relaxed);
         if count > 0 {
             log::warn!(
@@ -233,6 +260,7 @@ impl Default for FeedWriteOptions {
             permalink: None,
             source_roots: Vec::new(),
             zone_less_dates: Arc::default(),
+            permalink_gaps: Arc::default(),
         }
     }
 }

@@ -394,7 +394,7 @@ impl<W> PendingFeed<W> {
         // needs no buffer) gives the same order as a stable one.
         written.index.sort_unstable_by(Stored::feed_order);
         // Every item is rendered by now, so the count of zone-less dates is complete.
-        self.options.warn_zone_less_dates();
+        self.options.warn_at_end();
         self.publication.warn_left_out();
         Ok(FeedItems {
             spill: written.spill,

@@ -112,6 +112,36 @@ pub fn percent_encode<'a>(text: &'a str, extra: &[u8]) -> std::borrow::Cow<'a, s
     std::borrow::Cow::Owned(out)
 }
 
+/// A link with the empty segments of its path dropped (`//` → `/`), as a template with
+/// an empty placeholder makes them; the `//` of an authority stays.
+///
+/// ```
+/// # use recast_feed::url::without_empty_segments;
+/// assert_eq!(without_empty_segments("//post/"), "/post/");
+/// assert_eq!(without_empty_segments("/blog//post/?q=a//b"), "/blog/post/?q=a//b");
+/// assert_eq!(without_empty_segments("https://x.org//a/"), "https://x.org/a/");
+/// ```
+pub fn without_empty_segments(link: &str) -> String {
+    let path_start = match link.find("://") {
+        Some(at) => link[at + 3..]
+            .find('/')
+            .map_or(link.len(), |slash| at + 3 + slash),
+        None => 0,
+    };
+    let path_end = link[path_start..]
+        .find(['?', '#'])
+        .map_or(link.len(), |at| path_start + at);
+    let mut out = String::with_capacity(link.len());
+    out.push_str(&link[..path_start]);
+    for c in link[path_start..path_end].chars() {
+        if !(c == '/' && out.ends_with('/') && out.len() > path_start) {
+            out.push(c);
+        }
+    }
+    out.push_str(&link[path_end..]);
+    out
+}
+
 /// The HTML attributes whose value is one URL, resolved by [`resolve_html`].
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "poster"];
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use recast_feed::Publication;
+use recast_model::path::FieldPath;
 use recast_model::template::slug;
 use recast_model::{Record, RecordWriter, Value};
 
@@ -19,7 +20,10 @@ use crate::report::Report;
 
 /// The feeds of a split, filled one record at a time and written by [`SplitFeeds::finish`].
 pub struct SplitFeeds {
+    /// The field as given, for messages.
     field: String,
+    /// Where it is: a dotted path reaches into maps (`taxonomies.tags`, Zola's).
+    path: FieldPath,
     format: Format,
     out: OutDir,
     /// By file stem (the value's slug), in name order.
@@ -57,6 +61,7 @@ impl SplitFeeds {
         }
         Ok(SplitFeeds {
             field: field.to_owned(),
+            path: FieldPath::parse(field),
             format,
             out: OutDir::create(dir, force, inputs)?,
             feeds: BTreeMap::new(),
@@ -68,7 +73,7 @@ impl SplitFeeds {
     /// Adds `record` to the feed of each of its values.
     pub fn write(&mut self, record: Record, options: &WriteOptions) -> anyhow::Result<()> {
         let mut values = Vec::new();
-        values_of(record.fields.get(&self.field), &mut values);
+        values_of(self.path.get(&record.fields), &mut values);
         if values.is_empty() {
             self.without_field += 1;
             return Ok(());

@@ -116,7 +116,7 @@ impl<W: Write> RecordWriter for JsonFeedWriter<W> {
             .map(|(_, _, record)| Value::Map(item(record, &self.options, base)))
             .collect();
         self.publication.warn_left_out();
-        self.options.warn_zone_less_dates();
+        self.options.warn_at_end();
 
         let channel = &self.channel;
         let mut feed = Map::default();
