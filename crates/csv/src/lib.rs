@@ -73,6 +73,7 @@ mod dialect;
 mod header;
 mod options;
 mod read;
+mod rows;
 mod write;
 
 pub use dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};

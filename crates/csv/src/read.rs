@@ -17,6 +17,7 @@ use crate::header::{
     ColumnType, ORDER_COLUMN, RawHeader, Segment, column_label, parse_header, resolve_segments,
 };
 use crate::options::CsvReadOptions;
+use crate::rows::{Position, Row, RowSplitter};
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,7 +61,7 @@ enum State {
 /// spreadsheet writes for a blank row) is no record: it is skipped, and the count of
 /// such rows is a warning at the end.
 pub struct CsvReader<R: BufRead> {
-    csv: csv::Reader<Bounded<Chain<Cursor<Vec<u8>>, R>>>,
+    splitter: RowSplitter<Bounded<Chain<Cursor<Vec<u8>>, R>>>,
     /// How far [`Bounded`] may read: the current row's start plus the limit.
     allowed: Arc<AtomicU64>,
     file: Option<Arc<Path>>,
@@ -68,10 +69,10 @@ pub struct CsvReader<R: BufRead> {
     columns: Vec<Column>,
     /// The `:order` column, when the sheet has one.
     order_column: Option<usize>,
-    buffered: VecDeque<Result<csv::ByteRecord>>,
+    buffered: VecDeque<Result<Row>>,
     /// The row being read once inference is done, reused so that its buffers are not
     /// allocated again for every row.
-    scratch: csv::ByteRecord,
+    scratch: Row,
     /// How many distinct keys the top-level map of a record gets (the header's).
     top_keys: usize,
     state: State,
@@ -136,7 +137,7 @@ fn read_head(input: &mut impl BufRead) -> std::io::Result<(Vec<u8>, bool)> {
 }
 
 /// A row whose every cell is empty: a spreadsheet's blank row, no record.
-fn is_blank(row: &csv::ByteRecord) -> bool {
+fn is_blank(row: &Row) -> bool {
     row.as_slice().is_empty()
 }
 
@@ -178,24 +179,23 @@ impl<R: BufRead> CsvReader<R> {
         let mut head = Cursor::new(head);
         head.set_position(detected.skip as u64);
         let allowed = Arc::new(AtomicU64::new(0));
-        let csv = csv::ReaderBuilder::new()
-            .delimiter(dialect.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Bounded {
+        let splitter = RowSplitter::new(
+            Bounded {
                 input: head.chain(input),
                 read: 0,
                 allowed: allowed.clone(),
-            });
+            },
+            dialect.delimiter,
+        );
         CsvReader {
-            csv,
+            splitter,
             allowed,
             file,
             options,
             columns: Vec::new(),
             order_column: None,
             buffered: VecDeque::new(),
-            scratch: csv::ByteRecord::new(),
+            scratch: Row::default(),
             top_keys: 0,
             state: State::Start,
             rows: 0,
@@ -214,82 +214,62 @@ impl<R: BufRead> CsvReader<R> {
     }
 
     /// The line in the file where a row that the csv parser placed at `position` starts.
-    fn line_at(&self, position: &csv::Position) -> u64 {
+    fn line_at(&self, position: &Position) -> u64 {
         let line = match self.dialect.line_ending {
-            LineEnding::Lf => position.line(),
-            // The parser ends a row at the `\r` of `\r\n` and counts the `\n` into the
+            LineEnding::Lf => position.line,
+            // The splitter ends a row at the `\r` of `\r\n` and counts the `\n` into the
             // next row, so every row after the first would be placed a line early.
-            LineEnding::CrLf => position.line() + u64::from(position.byte() > 0),
-            // The parser counts `\n` only: in a sheet of `\r` line ends, count rows.
-            LineEnding::Cr => position.record() + 1,
+            LineEnding::CrLf => position.line + u64::from(position.byte > 0),
+            // The splitter counts `\n` only: in a sheet of `\r` line ends, count rows.
+            LineEnding::Cr => position.record + 1,
         };
         line + self.lines_before
     }
 
-    fn row_line(&self, record: &csv::ByteRecord) -> u64 {
-        record.position().map_or(0, |p| self.line_at(p))
+    fn row_line(&self, record: &Row) -> u64 {
+        self.line_at(record.position())
     }
 
-    fn location(&self, record: &csv::ByteRecord) -> Location {
+    fn location(&self, record: &Row) -> Location {
         Location::new(self.file.clone(), self.row_line(record), 0)
     }
 
-    fn csv_error(&self, error: csv::Error) -> Error {
-        let line = match error.kind() {
-            csv::ErrorKind::Utf8 { pos: Some(p), .. }
-            | csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => self.line_at(p),
-            _ => 0,
-        };
-        let kind = if error.is_io_error() {
-            ErrorKind::Io
-        } else {
-            ErrorKind::Syntax
-        };
-        Error::new(
-            kind,
-            Location::new(self.file.clone(), line, 0),
-            error.to_string(),
-        )
-    }
-
     /// Reads one raw row; `None` at the end.
-    fn read_row(&mut self) -> Option<Result<csv::ByteRecord>> {
-        let mut record = csv::ByteRecord::new();
+    fn read_row(&mut self) -> Option<Result<Row>> {
+        let mut record = Row::default();
         self.read_row_into(&mut record)
             .map(|result| result.map(|()| record))
     }
 
     /// Reads one raw row into `record`; `None` at the end.
-    fn read_row_into(&mut self, record: &mut csv::ByteRecord) -> Option<Result<()>> {
-        let start = self.csv.position().clone();
+    fn read_row_into(&mut self, record: &mut Row) -> Option<Result<()>> {
+        let start = *self.splitter.position();
         let limit = self.options.max_record_bytes;
         self.allowed.store(
-            start
-                .byte()
-                .saturating_add(limit)
-                .saturating_add(READ_AHEAD),
+            start.byte.saturating_add(limit).saturating_add(READ_AHEAD),
             Ordering::Relaxed,
         );
-        match self.csv.read_byte_record(record) {
+        match self.splitter.read_row(record) {
             Ok(true) => Some(Ok(())),
             Ok(false) => None,
-            Err(e) if e.is_io_error() && e.to_string().contains(TOO_BIG) => {
+            Err(e) if e.to_string().contains(TOO_BIG) => {
                 self.state = State::Done;
                 Some(Err(Error::limit(
                     Location::new(self.file.clone(), self.line_at(&start), 0),
                     format!(
                         "row {} is bigger than {limit} bytes; expected smaller rows (--max-record-size)",
-                        start.record()
+                        start.record
                     ),
                 )))
             }
             Err(e) => {
-                let fatal = e.is_io_error();
-                let error = self.csv_error(e);
-                if fatal {
-                    self.state = State::Done;
-                }
-                Some(Err(error))
+                // Only reading the input fails: the splitter takes any bytes.
+                self.state = State::Done;
+                Some(Err(Error::new(
+                    ErrorKind::Io,
+                    Location::new(self.file.clone(), 0, 0),
+                    e.to_string(),
+                )))
             }
         }
     }
@@ -407,7 +387,7 @@ impl<R: BufRead> CsvReader<R> {
         }
     }
 
-    fn to_record(&self, row: &csv::ByteRecord) -> Result<Record> {
+    fn to_record(&self, row: &Row) -> Result<Record> {
         let at = || {
             let mut location = self.location(row);
             location.record = Some(self.rows);
@@ -484,7 +464,7 @@ impl<R: BufRead> CsvReader<R> {
     }
 
     /// Counts a skipped all-empty row.
-    fn note_blank(&mut self, row: &csv::ByteRecord) {
+    fn note_blank(&mut self, row: &Row) {
         let line = self.row_line(row);
         let (lines, count) = &mut self.empty_rows;
         if lines.len() < EMPTY_ROWS_NAMED {
@@ -553,7 +533,7 @@ fn duplicate_column(
 impl<R: BufRead> CsvReader<R> {
     /// The columns in the order their fields were in the record: `None` for the sheet's
     /// order, else the row's `:order` cell followed by any columns it leaves out.
-    fn visiting_order(&self, row: &csv::ByteRecord) -> Result<Option<Vec<usize>>, String> {
+    fn visiting_order(&self, row: &Row) -> Result<Option<Vec<usize>>, String> {
         let listed = self
             .order_column
             .and_then(|i| row.get(i))
