@@ -71,6 +71,7 @@
 mod cell;
 mod dialect;
 mod header;
+mod nest;
 mod options;
 mod read;
 mod rows;

@@ -16,6 +16,7 @@ use crate::dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 use crate::header::{
     ColumnType, ORDER_COLUMN, RawHeader, Segment, column_label, parse_header, resolve_segments,
 };
+use crate::nest::{self, ColumnPath, Nesting, Slots};
 use crate::options::CsvReadOptions;
 use crate::rows::{Position, Row, RowSplitter};
 
@@ -36,11 +37,7 @@ enum Reading {
 struct Column {
     /// The header as written, less its marker: for messages and the `:order` column.
     name: String,
-    segments: Vec<Segment>,
-    /// For each segment but the last, how big the container it names will get (its
-    /// distinct keys, or its highest index plus one, over the whole header): maps and
-    /// lists are made that big at once instead of growing cell by cell.
-    capacities: Vec<usize>,
+    path: ColumnPath,
     reading: Reading,
 }
 
@@ -75,6 +72,8 @@ pub struct CsvReader<R: BufRead> {
     scratch: Row,
     /// How many distinct keys the top-level map of a record gets (the header's).
     top_keys: usize,
+    /// Where the record being built holds the header's paths.
+    slots: Slots,
     state: State,
     rows: u64,
     start_error: Option<Error>,
@@ -197,6 +196,7 @@ impl<R: BufRead> CsvReader<R> {
             buffered: VecDeque::new(),
             scratch: Row::default(),
             top_keys: 0,
+            slots: Slots::default(),
             state: State::Start,
             rows: 0,
             start_error,
@@ -319,20 +319,24 @@ impl<R: BufRead> CsvReader<R> {
             return Err(Error::data(at(), message));
         }
         self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
-        let (top_keys, capacities) = container_sizes(&segments);
-        self.top_keys = top_keys;
+        let field_paths: Vec<FieldPath> = segments
+            .iter()
+            .map(|segments| FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned())))
+            .collect();
+        let nesting = Nesting::new(segments);
+        self.top_keys = nesting.top_keys;
+        self.slots = nesting.slots();
         self.columns = raw
             .iter()
-            .zip(segments)
+            .zip(field_paths)
             .zip(names)
-            .zip(capacities)
-            .map(|(((raw, segments), name), capacities)| {
-                let path = FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned()));
+            .zip(nesting.columns)
+            .map(|(((raw, field_path), name), path)| {
                 let pinned = self
                     .options
                     .schema
                     .as_ref()
-                    .and_then(|s| s.get_path(&path))
+                    .and_then(|s| s.get_path(&field_path))
                     .or(raw.hint);
                 let reading = if name == ORDER_COLUMN {
                     Reading::Pinned(ColumnType::List)
@@ -341,8 +345,7 @@ impl<R: BufRead> CsvReader<R> {
                 };
                 Column {
                     name,
-                    segments,
-                    capacities,
+                    path,
                     reading,
                 }
             })
@@ -387,7 +390,16 @@ impl<R: BufRead> CsvReader<R> {
         }
     }
 
-    fn to_record(&self, row: &Row) -> Result<Record> {
+    fn record_of(&mut self, row: &Row) -> Result<Record> {
+        let mut slots = std::mem::take(&mut self.slots);
+        slots.clear();
+        let record = self.build_record(row, &mut slots);
+        self.slots = slots;
+        record
+    }
+
+    /// The record of a row, its fields nested by the columns' paths.
+    fn build_record(&self, row: &Row, slots: &mut Slots) -> Result<Record> {
         let at = || {
             let mut location = self.location(row);
             location.record = Some(self.rows);
@@ -452,9 +464,9 @@ impl<R: BufRead> CsvReader<R> {
                     Error::data(at(), format!("column `{}`: {message}", column.name))
                 })?;
             if let Some(value) = value {
-                insert(&mut fields, &column.segments, &column.capacities, value).map_err(
-                    |message| Error::data(at(), format!("column `{}`: {message}", column.name)),
-                )?;
+                nest::insert(&mut fields, &column.path, slots, value).map_err(|message| {
+                    Error::data(at(), format!("column `{}`: {message}", column.name))
+                })?;
             }
         }
         Ok(Record::new(
@@ -615,119 +627,6 @@ fn read_cell(text: &str, reading: Reading, sanitize: bool) -> Result<Option<Valu
     Ok(Some(value))
 }
 
-/// How big each column's containers get, from the whole header: the number of
-/// distinct top-level keys, and for each column and each segment but its last, the
-/// distinct keys (or highest index plus one) below that prefix. Only a size hint: a
-/// wrong one would cost time, never change a record.
-fn container_sizes(columns: &[Vec<Segment>]) -> (usize, Vec<Vec<usize>>) {
-    use std::collections::{HashMap, HashSet};
-    let mut children: HashMap<&[Segment], HashSet<&Segment>> = HashMap::new();
-    for segments in columns {
-        for end in 0..segments.len() {
-            children
-                .entry(&segments[..end])
-                .or_default()
-                .insert(&segments[end]);
-        }
-    }
-    let size = |prefix: &[Segment]| {
-        children.get(prefix).map_or(0, |set| {
-            set.iter()
-                .map(|segment| match segment {
-                    Segment::Index(i) => i.saturating_add(1),
-                    Segment::Key(_) => set.len(),
-                })
-                .max()
-                .unwrap_or(0)
-        })
-    };
-    let top = size(&[]);
-    let capacities = columns
-        .iter()
-        .map(|segments| {
-            (1..segments.len())
-                .map(|end| size(&segments[..end]))
-                .collect()
-        })
-        .collect();
-    (top, capacities)
-}
-
-/// Puts a cell's value at its path, making the maps and lists on the way (as big as
-/// `capacities` says, one per segment after the first).
-fn insert(
-    fields: &mut Map,
-    segments: &[Segment],
-    capacities: &[usize],
-    value: Value,
-) -> Result<(), String> {
-    let Some((first, rest)) = segments.split_first() else {
-        return Err("the column has no name".into());
-    };
-    let key = first.text();
-    place(map_slot(fields, key.as_ref()), rest, capacities, value)
-}
-
-/// The value at `key` in `map`, a new null at its end if there is none (one lookup:
-/// most cells go into a field an earlier cell made, `images.0.url` then `images.0.width`).
-fn map_slot<'m>(map: &'m mut Map, key: &str) -> &'m mut Value {
-    use indexmap::map::{RawEntryApiV1, raw_entry_v1::RawEntryMut};
-    match map.raw_entry_mut_v1().from_key(key) {
-        RawEntryMut::Occupied(entry) => entry.into_mut(),
-        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Null).1,
-    }
-}
-
-fn place(
-    slot: &mut Value,
-    rest: &[Segment],
-    capacities: &[usize],
-    value: Value,
-) -> Result<(), String> {
-    let capacity = capacities.first().copied().unwrap_or(0);
-    let deeper = capacities.get(1..).unwrap_or(&[]);
-    match rest.split_first() {
-        None if slot.is_null() => {
-            *slot = value;
-            Ok(())
-        }
-        None => Err(format!(
-            "a second value for a field that already holds {}",
-            with_article(slot.type_name())
-        )),
-        Some((Segment::Index(i), tail)) => {
-            if slot.is_null() {
-                *slot = Value::List(Vec::with_capacity(capacity));
-            }
-            let Value::List(list) = slot else {
-                return Err(format!(
-                    "a list item inside {}",
-                    with_article(slot.type_name())
-                ));
-            };
-            if list.len() <= *i {
-                list.resize(*i + 1, Value::Null);
-            }
-            place(&mut list[*i], tail, deeper, value)
-        }
-        Some((Segment::Key(key), tail)) => {
-            if slot.is_null() {
-                *slot = Value::Map(Map::with_capacity_and_hasher(capacity, Default::default()));
-            }
-            let Value::Map(map) = slot else {
-                return Err(format!("a field inside {}", with_article(slot.type_name())));
-            };
-            place(map_slot(map, key), tail, deeper, value)
-        }
-    }
-}
-
-/// "an integer", "a string": a type name with its indefinite article.
-fn with_article(name: &str) -> String {
-    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {name}", if vowel { "an" } else { "a" })
-}
-
 impl<R: BufRead> Iterator for CsvReader<R> {
     type Item = Result<Record>;
 
@@ -756,7 +655,7 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                     continue;
                 }
                 self.rows += 1;
-                return Some(row.and_then(|row| self.to_record(&row)));
+                return Some(row.and_then(|row| self.record_of(&row)));
             }
             if matches!(self.state, State::Done) {
                 self.warn_blank_rows();
@@ -776,7 +675,7 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 }
                 Some(read) => {
                     self.rows += 1;
-                    Some(read.and_then(|()| self.to_record(&row)))
+                    Some(read.and_then(|()| self.record_of(&row)))
                 }
             };
             self.scratch = row;
