@@ -236,7 +236,11 @@ impl<R: BufRead> CsvReader<R> {
 
     /// Reads one raw row; `None` at the end.
     fn read_row(&mut self) -> Option<Result<Row>> {
-        let mut record = Row::default();
+        // Rows of a sheet are alike: room for one like the last saves growing each.
+        let mut record = match self.buffered.back() {
+            Some(Ok(last)) => Row::sized_like(last),
+            _ => Row::default(),
+        };
         self.read_row_into(&mut record)
             .map(|result| result.map(|()| record))
     }

@@ -44,6 +44,15 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// An empty row with room for one as big as `like`.
+    pub fn sized_like(like: &Row) -> Row {
+        Row {
+            bytes: Vec::with_capacity(like.bytes.len()),
+            ends: Vec::with_capacity(like.ends.len()),
+            position: Position::default(),
+        }
+    }
+
     /// The number of fields.
     pub fn len(&self) -> usize {
         self.ends.len()
