@@ -194,7 +194,7 @@ impl<R: Read> RowSplitter<R> {
                         self.consume(1);
                         state = State::Quoted;
                     } else if b == self.delimiter {
-                        self.consume(1);
+                        self.consume_delimiter();
                         row.end_field();
                         state = State::FieldStart;
                     } else if b == b'\n' || b == b'\r' {
@@ -206,22 +206,27 @@ impl<R: Read> RowSplitter<R> {
                         state = State::Plain;
                     }
                 }
-                State::Plain => {
-                    match memchr::memchr3(self.delimiter, b'\n', b'\r', rest) {
-                        Some(n) => {
-                            row.bytes.extend_from_slice(&rest[..n]);
-                            self.consume(n);
-                            // The byte that ends the field is handled as at a field's
-                            // start: a delimiter or a line end, never a quote.
+                State::Plain => match memchr::memchr3(self.delimiter, b'\n', b'\r', rest) {
+                    Some(n) => {
+                        let end = rest[n];
+                        row.bytes.extend_from_slice(&rest[..n]);
+                        self.consume(n);
+                        row.end_field();
+                        if end == self.delimiter {
+                            self.consume_delimiter();
                             state = State::FieldStart;
-                        }
-                        None => {
-                            row.bytes.extend_from_slice(rest);
-                            let n = rest.len();
-                            self.consume(n);
+                        } else {
+                            self.consume_counting_lines(1);
+                            self.position.record += 1;
+                            return Ok(true);
                         }
                     }
-                }
+                    None => {
+                        row.bytes.extend_from_slice(rest);
+                        let n = rest.len();
+                        self.consume(n);
+                    }
+                },
                 State::Quoted => match memchr::memchr(QUOTE, rest) {
                     Some(n) => {
                         row.bytes.extend_from_slice(&rest[..n]);
@@ -277,6 +282,12 @@ impl<R: Read> RowSplitter<R> {
     fn consume(&mut self, n: usize) {
         self.at += n;
         self.position.byte += n as u64;
+    }
+
+    /// Consumes a delimiter (a line too, if it is `\n`).
+    fn consume_delimiter(&mut self) {
+        self.position.line += u64::from(self.delimiter == b'\n');
+        self.consume(1);
     }
 
     /// Consumes `n` bytes that may hold line ends, counting them.
@@ -398,7 +409,11 @@ mod tests {
                     input.push(alphabet[n % alphabet.len()]);
                     n /= alphabet.len();
                 }
-                same_as_csv_crate(&input, b',');
+                // A quote or a line end as the delimiter is absurd but must not
+                // split differently either.
+                for delimiter in [b',', b'"', b'\n'] {
+                    same_as_csv_crate(&input, delimiter);
+                }
             }
         }
     }
