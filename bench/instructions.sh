@@ -25,6 +25,12 @@ if [ ! -d "$OUT/md" ]; then
   "$RECAST" --quiet convert "$OUT/md" --to rss -o "$OUT/archive.rss" --drafts --future \
     --feed-title Bench --feed-link https://example.org/ --feed-description "Generated archive"
 fi
+# The same records as Miller flattens them (`topics.1`, `related.1.title`: numbered from
+# 1, no type hints), the CSV a user of Miller brings: read through other paths than
+# recast's own sheet.
+if [ ! -f "$OUT/archive-mlr.csv" ] && command -v mlr >/dev/null; then
+  mlr --ijsonl --ocsv flatten then unsparsify "$OUT/archive.jsonl" > "$OUT/archive-mlr.csv"
+fi
 
 # Every record goes into the feed (the generated archive has drafts), so the figures
 # stay comparable with runs from before drafts were left out of feeds.
@@ -45,5 +51,10 @@ printf '| md → JSON | %s |\n' "$(count convert "$OUT/md" --to json)"
 printf '| YAML stream → JSONL | %s |\n' "$(count convert "$OUT/archive.yaml" --to jsonl)"
 printf '| JSONL → CSV | %s |\n' "$(count convert "$OUT/archive.jsonl" --to csv)"
 printf '| CSV → JSON | %s |\n' "$(count convert "$OUT/archive.csv" --to json)"
+if [ -f "$OUT/archive-mlr.csv" ]; then
+  printf '| CSV (Miller-flattened) → JSON | %s |\n' "$(count convert "$OUT/archive-mlr.csv" --to json)"
+else
+  printf '| CSV (Miller-flattened) → JSON | — (mlr not installed) |\n'
+fi
 printf '| RSS → JSON | %s |\n' "$(count convert "$OUT/archive.rss" --to json)"
 printf '| md → RSS | %s |\n' "$(count convert "$OUT/md" --to rss "${FEED[@]}")"

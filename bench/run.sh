@@ -14,8 +14,10 @@
 #   RUNS       hyperfine runs of fast commands (default 5); RUNS_SLOW for the slow
 #              peers (default 3); RUNS_LARGE at LARGE_N (default 3)
 #   BUDGET     seconds of timed runs per command at most (default 60: slow peers run fewer times)
-#   JOBS       comma-separated jobs, run in that order: md-json jsonl-csv csv-json md-rss
-#              rss-json yaml-jsonl (default: all, in that order)
+#   JOBS       comma-separated jobs, run in that order: md-json jsonl-csv csv-json
+#              csv-mlr-json jsonl-xlsx xlsx-json md-rss rss-json yaml-jsonl (default: all,
+#              in that order; the xlsx jobs skip, saying why, while recast cannot
+#              write xlsx)
 #   PEERS=0    recast and the floors only
 #   INSTALL=0  do not install or build anything (use what is there)
 #   SEED       generator seed (default 1)

@@ -5,8 +5,11 @@
 #   archive.jsonl   the same records as JSON Lines (also the truth output checks use)
 #   archive.yaml    the same records as one multi-document YAML stream
 #   archive.json    the same records as one JSON array
+#   archive-mlr.csv Miller's CSV of them (mlr flatten then unsparsify; when mlr is there)
 #   archive.csv     recast's CSV of them (the input of CSV -> JSON; remade every run)
 #   archive.rss     recast's RSS of them (the input of RSS -> JSON; remade every run)
+#   archive.xlsx    recast's xlsx workbook of them (the input of xlsx -> JSON; remade
+#                   every run; missing while recast cannot write xlsx)
 # usage: corpus.sh N DIR [SEED] [RECAST]
 set -euo pipefail
 n=$1 dir=$2 seed=${3:-1} recast=${4:-target/release/recast}
@@ -31,10 +34,18 @@ language: en
 INDEX
     echo "$stamp" > "$dir/.stamp"
 fi
+# Miller's CSV of the records (the input of CSV flattened by Miller -> JSON), once.
+if [ ! -s "$dir/archive-mlr.csv" ] && command -v mlr > /dev/null; then
+    mlr --ijsonl --ocsv flatten then unsparsify "$dir/archive.jsonl" > "$dir/archive-mlr.csv"
+fi
 # Inputs made by recast itself: remade each run, since recast changes.
-rm -f "$dir/archive.csv" "$dir/archive.rss"
+rm -f "$dir/archive.csv" "$dir/archive.rss" "$dir/archive.xlsx"
 "$recast" -q convert "$dir/archive.jsonl" --to csv -o "$dir/archive.csv" 2> "$dir/archive.csv.err" ||
     echo "corpus: recast cannot write CSV yet ($(tail -n 1 "$dir/archive.csv.err")); CSV -> JSON is skipped" >&2
 "$recast" -q convert "$dir/archive" --to rss -o "$dir/archive.rss" 2> "$dir/archive.rss.err" ||
     echo "corpus: recast cannot write RSS yet ($(tail -n 1 "$dir/archive.rss.err")); RSS -> JSON is skipped" >&2
+"$recast" -q convert "$dir/archive.jsonl" -o "$dir/archive.xlsx" 2> "$dir/archive.xlsx.err" || {
+    rm -f "$dir/archive.xlsx"
+    echo "corpus: recast cannot write xlsx yet ($(tail -n 1 "$dir/archive.xlsx.err")); xlsx -> JSON is skipped" >&2
+}
 exit 0

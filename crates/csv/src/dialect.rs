@@ -195,15 +195,11 @@ fn sniff(text: &[u8], complete: bool) -> Option<u8> {
 /// The number of fields of each row in `text` split at `delimiter`, quotes respected;
 /// a last row that may be cut off is left out.
 fn field_counts(text: &[u8], complete: bool, delimiter: u8) -> Vec<usize> {
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text);
+    let mut rows = crate::rows::RowSplitter::new(text, delimiter);
     let mut counts = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    while let Ok(true) = csv.read_byte_record(&mut record) {
-        counts.push(record.len());
+    let mut row = crate::rows::Row::default();
+    while let Ok(true) = rows.read_row(&mut row) {
+        counts.push(row.len());
     }
     if !complete && counts.len() > 1 {
         counts.pop();

@@ -71,8 +71,10 @@
 mod cell;
 mod dialect;
 mod header;
+mod nest;
 mod options;
 mod read;
+mod rows;
 mod write;
 
 pub use dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};

@@ -16,7 +16,9 @@ use crate::dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
 use crate::header::{
     ColumnType, ORDER_COLUMN, RawHeader, Segment, column_label, parse_header, resolve_segments,
 };
+use crate::nest::{self, ColumnPath, Nesting, Slots};
 use crate::options::CsvReadOptions;
+use crate::rows::{Position, Row, RowSplitter};
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,11 +37,7 @@ enum Reading {
 struct Column {
     /// The header as written, less its marker: for messages and the `:order` column.
     name: String,
-    segments: Vec<Segment>,
-    /// For each segment but the last, how big the container it names will get (its
-    /// distinct keys, or its highest index plus one, over the whole header): maps and
-    /// lists are made that big at once instead of growing cell by cell.
-    capacities: Vec<usize>,
+    path: ColumnPath,
     reading: Reading,
 }
 
@@ -60,7 +58,7 @@ enum State {
 /// spreadsheet writes for a blank row) is no record: it is skipped, and the count of
 /// such rows is a warning at the end.
 pub struct CsvReader<R: BufRead> {
-    csv: csv::Reader<Bounded<Chain<Cursor<Vec<u8>>, R>>>,
+    splitter: RowSplitter<Bounded<Chain<Cursor<Vec<u8>>, R>>>,
     /// How far [`Bounded`] may read: the current row's start plus the limit.
     allowed: Arc<AtomicU64>,
     file: Option<Arc<Path>>,
@@ -68,12 +66,14 @@ pub struct CsvReader<R: BufRead> {
     columns: Vec<Column>,
     /// The `:order` column, when the sheet has one.
     order_column: Option<usize>,
-    buffered: VecDeque<Result<csv::ByteRecord>>,
+    buffered: VecDeque<Result<Row>>,
     /// The row being read once inference is done, reused so that its buffers are not
     /// allocated again for every row.
-    scratch: csv::ByteRecord,
+    scratch: Row,
     /// How many distinct keys the top-level map of a record gets (the header's).
     top_keys: usize,
+    /// Where the record being built holds the header's paths.
+    slots: Slots,
     state: State,
     rows: u64,
     start_error: Option<Error>,
@@ -136,7 +136,7 @@ fn read_head(input: &mut impl BufRead) -> std::io::Result<(Vec<u8>, bool)> {
 }
 
 /// A row whose every cell is empty: a spreadsheet's blank row, no record.
-fn is_blank(row: &csv::ByteRecord) -> bool {
+fn is_blank(row: &Row) -> bool {
     row.as_slice().is_empty()
 }
 
@@ -178,25 +178,25 @@ impl<R: BufRead> CsvReader<R> {
         let mut head = Cursor::new(head);
         head.set_position(detected.skip as u64);
         let allowed = Arc::new(AtomicU64::new(0));
-        let csv = csv::ReaderBuilder::new()
-            .delimiter(dialect.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Bounded {
+        let splitter = RowSplitter::new(
+            Bounded {
                 input: head.chain(input),
                 read: 0,
                 allowed: allowed.clone(),
-            });
+            },
+            dialect.delimiter,
+        );
         CsvReader {
-            csv,
+            splitter,
             allowed,
             file,
             options,
             columns: Vec::new(),
             order_column: None,
             buffered: VecDeque::new(),
-            scratch: csv::ByteRecord::new(),
+            scratch: Row::default(),
             top_keys: 0,
+            slots: Slots::default(),
             state: State::Start,
             rows: 0,
             start_error,
@@ -214,82 +214,66 @@ impl<R: BufRead> CsvReader<R> {
     }
 
     /// The line in the file where a row that the csv parser placed at `position` starts.
-    fn line_at(&self, position: &csv::Position) -> u64 {
+    fn line_at(&self, position: &Position) -> u64 {
         let line = match self.dialect.line_ending {
-            LineEnding::Lf => position.line(),
-            // The parser ends a row at the `\r` of `\r\n` and counts the `\n` into the
+            LineEnding::Lf => position.line,
+            // The splitter ends a row at the `\r` of `\r\n` and counts the `\n` into the
             // next row, so every row after the first would be placed a line early.
-            LineEnding::CrLf => position.line() + u64::from(position.byte() > 0),
-            // The parser counts `\n` only: in a sheet of `\r` line ends, count rows.
-            LineEnding::Cr => position.record() + 1,
+            LineEnding::CrLf => position.line + u64::from(position.byte > 0),
+            // The splitter counts `\n` only: in a sheet of `\r` line ends, count rows.
+            LineEnding::Cr => position.record + 1,
         };
         line + self.lines_before
     }
 
-    fn row_line(&self, record: &csv::ByteRecord) -> u64 {
-        record.position().map_or(0, |p| self.line_at(p))
+    fn row_line(&self, record: &Row) -> u64 {
+        self.line_at(record.position())
     }
 
-    fn location(&self, record: &csv::ByteRecord) -> Location {
+    fn location(&self, record: &Row) -> Location {
         Location::new(self.file.clone(), self.row_line(record), 0)
     }
 
-    fn csv_error(&self, error: csv::Error) -> Error {
-        let line = match error.kind() {
-            csv::ErrorKind::Utf8 { pos: Some(p), .. }
-            | csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => self.line_at(p),
-            _ => 0,
-        };
-        let kind = if error.is_io_error() {
-            ErrorKind::Io
-        } else {
-            ErrorKind::Syntax
-        };
-        Error::new(
-            kind,
-            Location::new(self.file.clone(), line, 0),
-            error.to_string(),
-        )
-    }
-
     /// Reads one raw row; `None` at the end.
-    fn read_row(&mut self) -> Option<Result<csv::ByteRecord>> {
-        let mut record = csv::ByteRecord::new();
+    fn read_row(&mut self) -> Option<Result<Row>> {
+        // Rows of a sheet are alike: room for one like the last saves growing each.
+        let mut record = match self.buffered.back() {
+            Some(Ok(last)) => Row::sized_like(last),
+            _ => Row::default(),
+        };
         self.read_row_into(&mut record)
             .map(|result| result.map(|()| record))
     }
 
     /// Reads one raw row into `record`; `None` at the end.
-    fn read_row_into(&mut self, record: &mut csv::ByteRecord) -> Option<Result<()>> {
-        let start = self.csv.position().clone();
+    fn read_row_into(&mut self, record: &mut Row) -> Option<Result<()>> {
+        let start = *self.splitter.position();
         let limit = self.options.max_record_bytes;
         self.allowed.store(
-            start
-                .byte()
-                .saturating_add(limit)
-                .saturating_add(READ_AHEAD),
+            start.byte.saturating_add(limit).saturating_add(READ_AHEAD),
             Ordering::Relaxed,
         );
-        match self.csv.read_byte_record(record) {
+        match self.splitter.read_row(record) {
             Ok(true) => Some(Ok(())),
             Ok(false) => None,
-            Err(e) if e.is_io_error() && e.to_string().contains(TOO_BIG) => {
+            Err(e) if e.to_string().contains(TOO_BIG) => {
                 self.state = State::Done;
                 Some(Err(Error::limit(
                     Location::new(self.file.clone(), self.line_at(&start), 0),
                     format!(
                         "row {} is bigger than {limit} bytes; expected smaller rows (--max-record-size)",
-                        start.record()
+                        start.record
                     ),
                 )))
             }
             Err(e) => {
-                let fatal = e.is_io_error();
-                let error = self.csv_error(e);
-                if fatal {
-                    self.state = State::Done;
-                }
-                Some(Err(error))
+                // Only reading the input fails: the splitter takes any bytes.
+                self.state = State::Done;
+                Some(Err(Error::new(
+                    ErrorKind::Io,
+                    Location::new(self.file.clone(), 0, 0),
+                    e.to_string(),
+                )))
             }
         }
     }
@@ -339,20 +323,24 @@ impl<R: BufRead> CsvReader<R> {
             return Err(Error::data(at(), message));
         }
         self.order_column = names.iter().position(|n| n == ORDER_COLUMN);
-        let (top_keys, capacities) = container_sizes(&segments);
-        self.top_keys = top_keys;
+        let field_paths: Vec<FieldPath> = segments
+            .iter()
+            .map(|segments| FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned())))
+            .collect();
+        let nesting = Nesting::new(segments);
+        self.top_keys = nesting.top_keys;
+        self.slots = nesting.slots();
         self.columns = raw
             .iter()
-            .zip(segments)
+            .zip(field_paths)
             .zip(names)
-            .zip(capacities)
-            .map(|(((raw, segments), name), capacities)| {
-                let path = FieldPath::from_keys(segments.iter().map(|s| s.text().into_owned()));
+            .zip(nesting.columns)
+            .map(|(((raw, field_path), name), path)| {
                 let pinned = self
                     .options
                     .schema
                     .as_ref()
-                    .and_then(|s| s.get_path(&path))
+                    .and_then(|s| s.get_path(&field_path))
                     .or(raw.hint);
                 let reading = if name == ORDER_COLUMN {
                     Reading::Pinned(ColumnType::List)
@@ -361,8 +349,7 @@ impl<R: BufRead> CsvReader<R> {
                 };
                 Column {
                     name,
-                    segments,
-                    capacities,
+                    path,
                     reading,
                 }
             })
@@ -407,7 +394,16 @@ impl<R: BufRead> CsvReader<R> {
         }
     }
 
-    fn to_record(&self, row: &csv::ByteRecord) -> Result<Record> {
+    fn record_of(&mut self, row: &Row) -> Result<Record> {
+        let mut slots = std::mem::take(&mut self.slots);
+        slots.clear();
+        let record = self.build_record(row, &mut slots);
+        self.slots = slots;
+        record
+    }
+
+    /// The record of a row, its fields nested by the columns' paths.
+    fn build_record(&self, row: &Row, slots: &mut Slots) -> Result<Record> {
         let at = || {
             let mut location = self.location(row);
             location.record = Some(self.rows);
@@ -472,9 +468,9 @@ impl<R: BufRead> CsvReader<R> {
                     Error::data(at(), format!("column `{}`: {message}", column.name))
                 })?;
             if let Some(value) = value {
-                insert(&mut fields, &column.segments, &column.capacities, value).map_err(
-                    |message| Error::data(at(), format!("column `{}`: {message}", column.name)),
-                )?;
+                nest::insert(&mut fields, &column.path, slots, value).map_err(|message| {
+                    Error::data(at(), format!("column `{}`: {message}", column.name))
+                })?;
             }
         }
         Ok(Record::new(
@@ -484,7 +480,7 @@ impl<R: BufRead> CsvReader<R> {
     }
 
     /// Counts a skipped all-empty row.
-    fn note_blank(&mut self, row: &csv::ByteRecord) {
+    fn note_blank(&mut self, row: &Row) {
         let line = self.row_line(row);
         let (lines, count) = &mut self.empty_rows;
         if lines.len() < EMPTY_ROWS_NAMED {
@@ -553,7 +549,7 @@ fn duplicate_column(
 impl<R: BufRead> CsvReader<R> {
     /// The columns in the order their fields were in the record: `None` for the sheet's
     /// order, else the row's `:order` cell followed by any columns it leaves out.
-    fn visiting_order(&self, row: &csv::ByteRecord) -> Result<Option<Vec<usize>>, String> {
+    fn visiting_order(&self, row: &Row) -> Result<Option<Vec<usize>>, String> {
         let listed = self
             .order_column
             .and_then(|i| row.get(i))
@@ -635,119 +631,6 @@ fn read_cell(text: &str, reading: Reading, sanitize: bool) -> Result<Option<Valu
     Ok(Some(value))
 }
 
-/// How big each column's containers get, from the whole header: the number of
-/// distinct top-level keys, and for each column and each segment but its last, the
-/// distinct keys (or highest index plus one) below that prefix. Only a size hint: a
-/// wrong one would cost time, never change a record.
-fn container_sizes(columns: &[Vec<Segment>]) -> (usize, Vec<Vec<usize>>) {
-    use std::collections::{HashMap, HashSet};
-    let mut children: HashMap<&[Segment], HashSet<&Segment>> = HashMap::new();
-    for segments in columns {
-        for end in 0..segments.len() {
-            children
-                .entry(&segments[..end])
-                .or_default()
-                .insert(&segments[end]);
-        }
-    }
-    let size = |prefix: &[Segment]| {
-        children.get(prefix).map_or(0, |set| {
-            set.iter()
-                .map(|segment| match segment {
-                    Segment::Index(i) => i.saturating_add(1),
-                    Segment::Key(_) => set.len(),
-                })
-                .max()
-                .unwrap_or(0)
-        })
-    };
-    let top = size(&[]);
-    let capacities = columns
-        .iter()
-        .map(|segments| {
-            (1..segments.len())
-                .map(|end| size(&segments[..end]))
-                .collect()
-        })
-        .collect();
-    (top, capacities)
-}
-
-/// Puts a cell's value at its path, making the maps and lists on the way (as big as
-/// `capacities` says, one per segment after the first).
-fn insert(
-    fields: &mut Map,
-    segments: &[Segment],
-    capacities: &[usize],
-    value: Value,
-) -> Result<(), String> {
-    let Some((first, rest)) = segments.split_first() else {
-        return Err("the column has no name".into());
-    };
-    let key = first.text();
-    place(map_slot(fields, key.as_ref()), rest, capacities, value)
-}
-
-/// The value at `key` in `map`, a new null at its end if there is none (one lookup:
-/// most cells go into a field an earlier cell made, `images.0.url` then `images.0.width`).
-fn map_slot<'m>(map: &'m mut Map, key: &str) -> &'m mut Value {
-    use indexmap::map::{RawEntryApiV1, raw_entry_v1::RawEntryMut};
-    match map.raw_entry_mut_v1().from_key(key) {
-        RawEntryMut::Occupied(entry) => entry.into_mut(),
-        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Null).1,
-    }
-}
-
-fn place(
-    slot: &mut Value,
-    rest: &[Segment],
-    capacities: &[usize],
-    value: Value,
-) -> Result<(), String> {
-    let capacity = capacities.first().copied().unwrap_or(0);
-    let deeper = capacities.get(1..).unwrap_or(&[]);
-    match rest.split_first() {
-        None if slot.is_null() => {
-            *slot = value;
-            Ok(())
-        }
-        None => Err(format!(
-            "a second value for a field that already holds {}",
-            with_article(slot.type_name())
-        )),
-        Some((Segment::Index(i), tail)) => {
-            if slot.is_null() {
-                *slot = Value::List(Vec::with_capacity(capacity));
-            }
-            let Value::List(list) = slot else {
-                return Err(format!(
-                    "a list item inside {}",
-                    with_article(slot.type_name())
-                ));
-            };
-            if list.len() <= *i {
-                list.resize(*i + 1, Value::Null);
-            }
-            place(&mut list[*i], tail, deeper, value)
-        }
-        Some((Segment::Key(key), tail)) => {
-            if slot.is_null() {
-                *slot = Value::Map(Map::with_capacity_and_hasher(capacity, Default::default()));
-            }
-            let Value::Map(map) = slot else {
-                return Err(format!("a field inside {}", with_article(slot.type_name())));
-            };
-            place(map_slot(map, key), tail, deeper, value)
-        }
-    }
-}
-
-/// "an integer", "a string": a type name with its indefinite article.
-fn with_article(name: &str) -> String {
-    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {name}", if vowel { "an" } else { "a" })
-}
-
 impl<R: BufRead> Iterator for CsvReader<R> {
     type Item = Result<Record>;
 
@@ -776,7 +659,7 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                     continue;
                 }
                 self.rows += 1;
-                return Some(row.and_then(|row| self.to_record(&row)));
+                return Some(row.and_then(|row| self.record_of(&row)));
             }
             if matches!(self.state, State::Done) {
                 self.warn_blank_rows();
@@ -796,7 +679,7 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 }
                 Some(read) => {
                     self.rows += 1;
-                    Some(read.and_then(|()| self.to_record(&row)))
+                    Some(read.and_then(|()| self.record_of(&row)))
                 }
             };
             self.scratch = row;

@@ -3,4 +3,5 @@
 
 mod any_record;
 mod dialect;
+mod foreign_paths;
 mod round_trip;
