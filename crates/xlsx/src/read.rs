@@ -1,0 +1,268 @@
+//! [`XlsxReader`]: one record per row of a workbook's sheet, by CSV's convention.
+//!
+//! The workbook is checked ([`crate::guard`]), parsed by calamine, and its sheet's
+//! cells handed to recast-csv's reader as exact CSV cells ([`crate::sheet_text`]), so
+//! that header hints, dotted paths, list cells and the `:order` column are read by the
+//! one piece of code that reads them from CSV.
+
+use std::io::{Cursor, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use calamine::{Data, Range, Reader, Sheets, open_workbook_from_rs};
+use recast_csv::{CsvReadOptions, CsvReader, DelimiterChoice};
+use recast_model::{Error, Location, Record, RecordReader, Result};
+
+use crate::columns::cell_name;
+use crate::guard::{self, Kind, Refusal};
+use crate::options::XlsxReadOptions;
+use crate::sheet_text::SheetText;
+
+/// How many cells a warning names before it only counts the rest.
+const CELLS_NAMED: usize = 5;
+
+enum State<R> {
+    Start(R),
+    Rows(Box<CsvReader<SheetText>>),
+    Done,
+}
+
+/// Reads a workbook's sheet (`.xlsx`, `.xlsm`, `.xls`, `.ods`) into records: the first
+/// sheet, or [`XlsxReadOptions::sheet`]. The first non-empty row is the header, by CSV's
+/// convention (`provider.name`, `topics:list`, `score:float`); each further non-empty
+/// row is a record. Cells keep their type (a text cell `007` is text, a numeric cell a
+/// number, a date cell its ISO 8601 text); a header hint or the schema wins over it.
+/// Formula cells are read as their cached values, merged cells as the value their
+/// first cell holds, each with a warning (through the `log` crate) naming the cells.
+///
+/// The workbook is read whole into memory when the first record is asked for (a zip's
+/// directory is at its end); a workbook bigger than
+/// [`XlsxReadOptions::max_part_bytes`], or whose parts inflate past it, is an error
+/// before anything is parsed. Errors name the file and the sheet row.
+pub struct XlsxReader<R: Read> {
+    state: State<R>,
+    file: Option<Arc<Path>>,
+    options: XlsxReadOptions,
+    /// The sheet row of the header, and of each record's row, 1-based.
+    header_row: u32,
+    data_rows: Vec<u32>,
+    /// How many rows the CSV reader has answered for (records and row errors).
+    answered: usize,
+}
+
+impl<R: Read> XlsxReader<R> {
+    /// A reader of `input` with the default options; `source` names it in messages and
+    /// records' origins (`None` for stdin).
+    pub fn new(input: R, source: Option<Arc<Path>>) -> Self {
+        Self::with_options(input, source, XlsxReadOptions::default())
+    }
+
+    /// A reader with explicit options. Nothing is read before the first record is
+    /// asked for; a problem opening the workbook is the first item.
+    pub fn with_options(input: R, source: Option<Arc<Path>>, options: XlsxReadOptions) -> Self {
+        XlsxReader {
+            state: State::Start(input),
+            file: source,
+            options,
+            header_row: 0,
+            data_rows: Vec::new(),
+            answered: 0,
+        }
+    }
+
+    fn at(&self, line: u32) -> Location {
+        Location::new(self.file.clone(), u64::from(line), 0)
+    }
+
+    fn open(&mut self, mut input: R) -> Result<CsvReader<SheetText>> {
+        let limit = self.options.max_part_bytes;
+        let mut bytes = Vec::new();
+        (&mut input)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(self.file.clone(), e))?;
+        if bytes.len() as u64 > limit {
+            return Err(Error::limit(
+                self.at(0),
+                format!("the workbook is bigger than {limit} bytes; expected a smaller one"),
+            ));
+        }
+        let kind = guard::check(&bytes, limit).map_err(|refusal| match refusal {
+            Refusal::NotWorkbook(message) => Error::syntax(self.at(0), message),
+            Refusal::TooBig(message) => Error::limit(self.at(0), message),
+        })?;
+        // calamine is not known to panic on any input, but a workbook is hostile input:
+        // a panic in it is an error naming the file, never the end of the program.
+        let sheet = catch_unwind(AssertUnwindSafe(|| {
+            open_sheet(bytes, kind, self.options.sheet.as_deref())
+        }))
+        .unwrap_or_else(|_| Err("calamine could not parse the workbook".to_owned()))
+        .map_err(|message| Error::syntax(self.at(0), message))?;
+        self.warn_cached(&sheet);
+        let text = SheetText::new(sheet.range, self.file.as_deref());
+        self.header_row = text.header_row();
+        self.data_rows = text.data_rows().to_vec();
+        let mut csv = CsvReadOptions::default();
+        csv.delimiter = b',';
+        csv.delimiter_choice = DelimiterChoice::Given;
+        csv.sanitize = false;
+        csv.infer_types = false;
+        csv.schema = self.options.schema.clone();
+        csv.max_record_bytes = self.options.max_record_bytes;
+        Ok(CsvReader::with_options(text, self.file.clone(), csv))
+    }
+
+    /// Warns of formula and merged cells, whose cached values are read.
+    fn warn_cached(&self, sheet: &Sheet) {
+        let name = Location::new(self.file.clone(), 0, 0);
+        if !sheet.formulas.is_empty() {
+            log::warn!(
+                "{name}: {} read as {} cached value{} (recast reads values, not formulas)",
+                named_cells("formula cell", &sheet.formulas),
+                if sheet.formulas.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+                if sheet.formulas.len() == 1 { "" } else { "s" },
+            );
+        }
+        if !sheet.merged.is_empty() {
+            log::warn!(
+                "{name}: {} read as the value of {} first cell (the others are empty)",
+                named_cells("merged area", &sheet.merged),
+                if sheet.merged.len() == 1 {
+                    "its"
+                } else {
+                    "each one's"
+                },
+            );
+        }
+    }
+
+    /// Puts the sheet row in place of the CSV line in a record or error.
+    fn locate(&mut self, item: Result<Record>) -> Result<Record> {
+        let row = |answered: usize| self.data_rows.get(answered).copied().unwrap_or(0);
+        match item {
+            Ok(mut record) => {
+                record.origin.line = u64::from(row(self.answered));
+                self.answered += 1;
+                Ok(record)
+            }
+            Err(mut error) => {
+                let line = if error.location.record.is_some() {
+                    self.answered += 1;
+                    row(self.answered - 1)
+                } else {
+                    self.header_row
+                };
+                error.location.line = u64::from(line);
+                error.location.column = 0;
+                Err(error)
+            }
+        }
+    }
+}
+
+/// `formula cells C2, C3 and 4 more`: what a warning names.
+fn named_cells(what: &str, cells: &[String]) -> String {
+    let mut text = format!("{what}{} ", if cells.len() == 1 { "" } else { "s" });
+    text.push_str(&cells[..cells.len().min(CELLS_NAMED)].join(", "));
+    if cells.len() > CELLS_NAMED {
+        text.push_str(&format!(" and {} more", cells.len() - CELLS_NAMED));
+    }
+    text
+}
+
+/// The sheet read, and what the warnings name.
+struct Sheet {
+    range: Range<Data>,
+    formulas: Vec<String>,
+    merged: Vec<String>,
+}
+
+fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet, String> {
+    let cursor = Cursor::new(bytes);
+    let broken = |e: &dyn std::fmt::Display| format!("not a readable workbook: {e}");
+    let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
+        Kind::Xlsx => Sheets::Xlsx(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
+        Kind::Ods => Sheets::Ods(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
+        Kind::Xls => Sheets::Xls(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
+    };
+    let names = sheets.sheet_names();
+    let name = match wanted {
+        Some(wanted) if names.iter().any(|n| n == wanted) => wanted.to_owned(),
+        Some(wanted) => {
+            return Err(format!(
+                "the workbook has no sheet named {wanted:?}; its sheets are {}",
+                names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| "the workbook has no sheet; expected at least one".to_owned())?,
+    };
+    let range = sheets
+        .worksheet_range(&name)
+        .map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
+    let formulas = match sheets.worksheet_formula(&name) {
+        Ok(formulas) => {
+            let (row0, col0) = formulas.start().unwrap_or((0, 0));
+            formulas
+                .used_cells()
+                .filter(|(_, _, formula)| !formula.is_empty())
+                .map(|(row, col, _)| cell_name(col0 as usize + col, row0 + row as u32 + 1))
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    let merged_areas = match &mut sheets {
+        Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let merged = merged_areas
+        .iter()
+        .map(|area| {
+            format!(
+                "{}:{}",
+                cell_name(area.start.1 as usize, area.start.0 + 1),
+                cell_name(area.end.1 as usize, area.end.0 + 1)
+            )
+        })
+        .collect();
+    Ok(Sheet {
+        range,
+        formulas,
+        merged,
+    })
+}
+
+impl<R: Read> Iterator for XlsxReader<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::Done => return None,
+                State::Start(input) => match self.open(input) {
+                    Ok(rows) => self.state = State::Rows(Box::new(rows)),
+                    Err(error) => return Some(Err(error)),
+                },
+                State::Rows(mut rows) => {
+                    let item = rows.next()?;
+                    self.state = State::Rows(rows);
+                    return Some(self.locate(item));
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> RecordReader for XlsxReader<R> {}
