@@ -22,4 +22,5 @@ mod real_input_outputs;
 mod roundtrip_props;
 mod site_links;
 mod sites;
+mod spreadsheets;
 mod validate;

@@ -189,6 +189,15 @@ pub(crate) fn push_list(
     Ok(())
 }
 
+/// The list cell of header names (an `:order` cell): `title; n:any`.
+pub fn names_cell(names: &[&str]) -> String {
+    let items: Vec<Value> = names.iter().map(|&name| Value::from(name)).collect();
+    let mut out = Vec::new();
+    // Names are strings: nothing here can be unwritable.
+    let _ = push_list(&mut out, &items, false);
+    String::from_utf8(out).expect("built from strings")
+}
+
 /// The text of a number, refusing the non-finite ones CSV cannot carry as numbers.
 pub(crate) fn number_text(n: &Number) -> Result<&str, Unwritable> {
     if n.is_finite() {
@@ -203,7 +212,7 @@ pub(crate) fn number_text(n: &Number) -> Result<&str, Unwritable> {
 /// Reads a list cell. `""` is no value, `[]` the empty list, `{}` the empty map; otherwise items are split
 /// on unescaped `;`, trimmed of unescaped spaces, a trailing empty item is dropped, an
 /// empty item is null, and each item is read like a cell (marker, number, bool, text).
-pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
+pub fn read_list(text: &str, sanitize: bool) -> Option<Value> {
     if text.is_empty() {
         return None;
     }

@@ -18,7 +18,7 @@ pub(crate) const MAX_COLUMNS: usize = 16_384;
 pub(crate) const CONTINUATION: &str = ":more";
 
 /// The header of CSV's `:order` column (rows whose fields are not in column order).
-const ORDER_COLUMN: &str = ":order";
+pub(crate) const ORDER_COLUMN: &str = ":order";
 
 /// How a column's text cells hold their values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

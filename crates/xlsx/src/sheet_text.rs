@@ -11,7 +11,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use calamine::{Data, ExcelDateTime, Range};
-use recast_csv::cell;
+use recast_csv::{ColumnType, cell, split_hint};
 
 use crate::columns::{CONTINUATION, TextCells, cell_name, text_cells};
 use crate::number::cell_text;
@@ -23,6 +23,9 @@ const ERRORS_NAMED: usize = 5;
 struct Group {
     columns: Vec<usize>,
     cells: TextCells,
+    /// Hinted `:bool`: a numeric 1 or 0 is true or false (LibreOffice saves booleans
+    /// as numbers).
+    boolean: bool,
 }
 
 /// The CSV text of a sheet, made one row at a time as the reader asks for it.
@@ -141,6 +144,7 @@ impl SheetText {
                         groups.push(Group {
                             columns: vec![c],
                             cells: text_cells(&name),
+                            boolean: split_hint(&name).1 == Some(ColumnType::Bool),
                         });
                         base = name;
                     }
@@ -201,39 +205,45 @@ impl SheetText {
                 .get((row, group.columns[0]))
                 .unwrap_or(&Data::Empty);
             self.scratch.clear();
-            let text: &str = if is_header {
-                self.scratch.push_str(&header_text(first));
-                &self.scratch
-            } else {
-                match first {
-                    Data::Int(n) => {
-                        self.scratch.push_str(&n.to_string());
-                        &self.scratch
-                    }
-                    Data::Float(f) => {
-                        self.scratch.push_str(&cell_text(*f));
-                        &self.scratch
-                    }
-                    Data::Bool(b) => {
-                        if *b {
-                            "true"
-                        } else {
-                            "false"
+            let text: &str =
+                if is_header {
+                    self.scratch.push_str(&header_text(first));
+                    &self.scratch
+                } else {
+                    match first {
+                        Data::Int(1) if group.boolean => "true",
+                        Data::Int(0) if group.boolean => "false",
+                        Data::Float(f) if group.boolean && (*f == 0.0 || *f == 1.0) => {
+                            if *f == 1.0 { "true" } else { "false" }
                         }
-                    }
-                    Data::Empty => "",
-                    other => {
-                        let mut joined = shown(other).unwrap_or_default();
-                        for &c in &group.columns[1..] {
-                            if let Some(more) = self.range.get((row, c)).and_then(shown) {
-                                joined.push_str(&more);
+                        Data::Int(n) => {
+                            self.scratch.push_str(&n.to_string());
+                            &self.scratch
+                        }
+                        Data::Float(f) => {
+                            self.scratch.push_str(&cell_text(*f));
+                            &self.scratch
+                        }
+                        Data::Bool(b) => {
+                            if *b {
+                                "true"
+                            } else {
+                                "false"
                             }
                         }
-                        encode_text(&mut self.scratch, &joined, group.cells);
-                        &self.scratch
+                        Data::Empty => "",
+                        other => {
+                            let mut joined = shown(other).unwrap_or_default();
+                            for &c in &group.columns[1..] {
+                                if let Some(more) = self.range.get((row, c)).and_then(shown) {
+                                    joined.push_str(&more);
+                                }
+                            }
+                            encode_text(&mut self.scratch, &joined, group.cells);
+                            &self.scratch
+                        }
                     }
-                }
-            };
+                };
             push_csv_field(&mut self.buffer, text);
         }
         self.buffer.push(b'\n');

@@ -14,7 +14,7 @@ use recast_model::{Error, Location, Number, Record, RecordWriter, Result, Value}
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::columns::{
-    MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, TextCells, continuation_of, text_cells,
+    MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, ORDER_COLUMN, TextCells, continuation_of, text_cells,
 };
 use crate::number::exact_cell_value;
 use crate::options::XlsxWriteOptions;
@@ -167,6 +167,11 @@ struct Column {
     float: bool,
     /// Some number cannot be a numeric cell: the column's text cells are CSV cells.
     inexact: bool,
+    /// Booleans, and whether anything else: a column of booleans only is hinted
+    /// `:bool`, so that a spreadsheet storing them as 1 and 0 (LibreOffice does) does
+    /// no harm.
+    booleans: bool,
+    others: bool,
     /// The longest cell, in characters, and how many cells it takes.
     longest: usize,
     /// The widest first line of a cell, in characters (capped).
@@ -190,10 +195,14 @@ impl Column {
     }
 
     fn observe(&mut self, text: &str) {
-        if let Cell::Number(n) = decode(text, self.list)
-            && exact_cell_value(&n, self.float).is_none()
-        {
-            self.inexact = true;
+        match decode(text, self.list) {
+            Cell::Number(n) => {
+                self.others = true;
+                self.inexact |= exact_cell_value(&n, self.float).is_none();
+            }
+            Cell::Bool(_) => self.booleans = true,
+            Cell::Empty => {}
+            _ => self.others = true,
         }
         // A marker `'` may be added: one more character.
         let chars = text.chars().count() + 1;
@@ -219,6 +228,7 @@ impl Column {
             // Cells are typed: a mixed column needs no `:any`.
             (Some(ColumnType::Any), false) => None,
             (None, true) => Some(ColumnType::Number),
+            (None, false) if self.booleans && !self.others => Some(ColumnType::Bool),
             (hint, _) => hint,
         };
         self.header = match hint {
@@ -269,9 +279,12 @@ fn write_workbook<W: Write>(
         }
     }
     let mut text_cells = Vec::with_capacity(columns.len());
+    let mut renamed = std::collections::HashMap::new();
     let mut at = 0usize;
     for column in &mut columns {
+        let csv_header = column.header.clone();
         text_cells.push(column.settle());
+        renamed.insert(csv_header, column.header.clone());
         column.at = u16::try_from(at).unwrap_or(u16::MAX);
         at += column.span();
     }
@@ -331,6 +344,11 @@ fn write_workbook<W: Write>(
             let wrap = column.wrap.then_some(&wrap_format);
             match decode(text, column.list) {
                 Cell::Empty => {}
+                Cell::List(text) if column.header == ORDER_COLUMN => {
+                    // The `:order` cell names columns by their headers, some renamed.
+                    let names = order_names(text, &renamed);
+                    write_text(worksheet, place, &names, wrap)?;
+                }
                 Cell::List(text) | Cell::Marker(text) => write_text(worksheet, place, text, wrap)?,
                 Cell::Text(string) => match cells {
                     TextCells::Csv => write_text(worksheet, place, text, wrap)?,
@@ -366,6 +384,22 @@ fn write_workbook<W: Write>(
     staged.seek(SeekFrom::Start(0)).map_err(io_error)?;
     std::io::copy(&mut staged, output).map_err(io_error)?;
     output.flush().map_err(io_error)
+}
+
+/// An `:order` cell with the columns' headers as the sheet has them.
+fn order_names(text: &str, renamed: &std::collections::HashMap<String, String>) -> String {
+    let Some(Value::List(items)) = cell::read_list(text, false) else {
+        return text.to_owned();
+    };
+    let names: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            Value::String(name) => renamed.get(name).cloned().unwrap_or_else(|| name.clone()),
+            other => other.to_string(),
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    cell::names_cell(&names)
 }
 
 /// Writes a text cell, the part past 32,767 characters in the continuation columns to
