@@ -266,3 +266,84 @@ impl<R: Read> Iterator for XlsxReader<R> {
 }
 
 impl<R: Read> RecordReader for XlsxReader<R> {}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use recast_model::{ErrorKind, Map, RecordWriter};
+
+    use super::*;
+    use crate::{XlsxWriteOptions, XlsxWriter};
+
+    fn workbook() -> Vec<u8> {
+        let mut fields = Map::default();
+        fields.insert("title".into(), "plain".into());
+        let mut writer = XlsxWriter::new(Vec::new(), XlsxWriteOptions::default());
+        writer
+            .write_record(&Record::new(fields, Default::default()))
+            .unwrap();
+        writer.finish().unwrap();
+        writer.into_inner()
+    }
+
+    /// The workbook with its first sheet's XML changed by `edit`.
+    fn with_sheet(edit: impl Fn(String) -> String) -> Vec<u8> {
+        let bytes = workbook();
+        let mut source = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..source.len() {
+            let mut part = source.by_index(i).unwrap();
+            let name = String::from_utf8_lossy(part.name_raw()).into_owned();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                data = edit(String::from_utf8(data).unwrap()).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn first(bytes: &[u8]) -> Result<Record> {
+        let name: Arc<Path> = Path::new("hostile.xlsx").into();
+        XlsxReader::new(bytes, Some(name)).next().unwrap()
+    }
+
+    #[test]
+    fn xml_entities_are_never_expanded() {
+        let bomb = with_sheet(|xml| {
+            let dtd = "<!DOCTYPE worksheet [<!ENTITY a \"aaaaaaaaaa\">\
+                       <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>";
+            let at = xml.find("?>").unwrap() + 2;
+            let xml = format!("{}{dtd}{}", &xml[..at], &xml[at..]);
+            xml.replacen(">plain<", ">&b;<", 1)
+        });
+        let error = first(&bomb).unwrap_err();
+        assert!(error.to_string().starts_with("hostile.xlsx:"), "{error}");
+        assert!(error.to_string().contains("entity"), "{error}");
+    }
+
+    #[test]
+    fn a_sheet_inflating_past_the_limit_is_refused_before_parsing() {
+        let big = with_sheet(|xml| xml.replacen(">plain<", &format!(">{}<", "x".repeat(1 << 20)), 1));
+        let mut options = XlsxReadOptions::default();
+        options.max_part_bytes = 256 << 10;
+        let error = XlsxReader::with_options(&big[..], None, options)
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Limit, "{error}");
+        assert!(error.to_string().contains("zip bomb"), "{error}");
+    }
+
+    #[test]
+    fn a_truncated_workbook_is_an_error_not_a_panic() {
+        let bytes = workbook();
+        for cut in [10, bytes.len() / 3, bytes.len() / 2, bytes.len() - 10] {
+            assert!(first(&bytes[..cut]).is_err());
+        }
+    }
+}

@@ -4,7 +4,8 @@
     python3 edit_with_openpyxl.py IN.xlsx OUT.xlsx
 
 Checks, on the first sheet: the header row is bold, frozen (panes at A2) and filtered;
-no cell is a formula; `quality` cells are numbers, `title` cells text. Then edits:
+no cell is a formula; `quality` cells are numbers, `published:bool` cells booleans,
+`title` cells text. Then edits:
 the title of the first record, the quality of the second (42), a new row (title
 "New row", quality 7), the `excerpt` column deleted; saves to OUT.xlsx.
 """
@@ -27,6 +28,8 @@ column = {name: i + 1 for i, name in enumerate(header)}
 for row in range(2, sheet.max_row + 1):
     quality = sheet.cell(row, column["quality"])
     assert quality.data_type == "n" and isinstance(quality.value, int), (quality.coordinate, quality.value)
+    published = sheet.cell(row, column["published:bool"])
+    assert published.data_type == "b", (published.coordinate, published.value)
     title = sheet.cell(row, column["title"])
     assert title.data_type == "s", (title.coordinate, title.value)
 
