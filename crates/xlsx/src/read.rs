@@ -328,7 +328,8 @@ mod tests {
 
     #[test]
     fn a_sheet_inflating_past_the_limit_is_refused_before_parsing() {
-        let big = with_sheet(|xml| xml.replacen(">plain<", &format!(">{}<", "x".repeat(1 << 20)), 1));
+        let big =
+            with_sheet(|xml| xml.replacen(">plain<", &format!(">{}<", "x".repeat(1 << 20)), 1));
         let mut options = XlsxReadOptions::default();
         options.max_part_bytes = 256 << 10;
         let error = XlsxReader::with_options(&big[..], None, options)
