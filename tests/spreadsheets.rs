@@ -119,6 +119,19 @@ fn a_pipe_takes_a_workbook() {
     std::fs::write(&sheet, &output.stdout).unwrap();
     let original = records_of(&sample("archive.jsonl"), &[]);
     assert_same_records(&records_of(&sheet, &[]), &original, "piped xlsx");
+    // And standard input takes one, told from its first bytes.
+    let output = recast()
+        .args(["convert", "-", "--to", "jsonl"])
+        .write_stdin(output.stdout)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read = canonical_jsonl(&String::from_utf8_lossy(&output.stdout));
+    assert_same_records(&read, &original, "xlsx on standard input");
 }
 
 #[test]

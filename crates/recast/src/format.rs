@@ -132,8 +132,12 @@ impl Format {
 
     /// Guesses the format from the first bytes of the content (a BOM and leading
     /// whitespace skipped): `---` is front matter or YAML, `[` JSON, `{` JSON Feed when
-    /// it declares a JSON Feed `version`, else JSON or JSON Lines.
+    /// it declares a JSON Feed `version`, else JSON or JSON Lines; a zip or OLE2 file a
+    /// workbook.
     pub fn sniff(head: &[u8]) -> Option<Format> {
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0") {
+            return Some(Format::Xlsx);
+        }
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
         let text = &head[start..];
@@ -491,6 +495,7 @@ mod tests {
             b"{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"items\": []\n}\n";
         assert_eq!(Format::sniff(json_feed), Some(Format::JsonFeed));
         assert_eq!(Format::sniff(b""), None);
+        assert_eq!(Format::sniff(b"PK\x03\x04\x14\x00"), Some(Format::Xlsx));
     }
 
     #[test]

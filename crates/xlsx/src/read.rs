@@ -330,8 +330,10 @@ mod tests {
     fn a_sheet_inflating_past_the_limit_is_refused_before_parsing() {
         let big =
             with_sheet(|xml| xml.replacen(">plain<", &format!(">{}<", "x".repeat(1 << 20)), 1));
-        let mut options = XlsxReadOptions::default();
-        options.max_part_bytes = 256 << 10;
+        let options = XlsxReadOptions {
+            max_part_bytes: 256 << 10,
+            ..XlsxReadOptions::default()
+        };
         let error = XlsxReader::with_options(&big[..], None, options)
             .next()
             .unwrap()
