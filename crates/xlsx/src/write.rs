@@ -108,7 +108,11 @@ impl<W: Write> RecordWriter for XlsxWriter<W> {
             ));
         }
         match &mut self.rows {
-            Some(rows) => rows.write_record(record),
+            // The layout is CSV's, but the output is not: say so in its messages.
+            Some(rows) => rows.write_record(record).map_err(|mut error| {
+                error.message = error.message.replace("to CSV", "to a spreadsheet");
+                error
+            }),
             None => Ok(()),
         }
     }
