@@ -59,6 +59,7 @@ mod guard;
 mod number;
 mod options;
 mod read;
+mod rows;
 mod sheet_text;
 mod write;
 

@@ -1,23 +1,24 @@
 //! [`XlsxReader`]: one record per row of a workbook's sheet, by CSV's convention.
 //!
-//! The workbook is checked ([`crate::guard`]), parsed by calamine, and its sheet's
-//! cells handed to recast-csv's reader as exact CSV cells ([`crate::sheet_text`]), so
-//! that header hints, dotted paths, list cells and the `:order` column are read by the
-//! one piece of code that reads them from CSV.
+//! The workbook is checked ([`crate::guard`]), parsed by calamine ([`crate::rows`]),
+//! and its sheet's cells handed to recast-csv's reader as exact CSV cells
+//! ([`crate::sheet_text`]), so that header hints, dotted paths, list cells and the
+//! `:order` column are read by the one piece of code that reads them from CSV.
 
 use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use calamine::{Data, Range, Reader, Sheets, open_workbook_from_rs};
+use calamine::{Reader, Sheets, open_workbook_from_rs};
 use recast_csv::{CsvReadOptions, CsvReader, DelimiterChoice};
 use recast_model::{Error, Location, Record, RecordReader, Result};
 
 use crate::columns::cell_name;
 use crate::guard::{self, Kind, Refusal};
 use crate::options::XlsxReadOptions;
-use crate::sheet_text::SheetText;
+use crate::rows::SheetRows;
+use crate::sheet_text::{Progress, SheetText};
 
 /// How many cells a warning names before it only counts the rest.
 const CELLS_NAMED: usize = 5;
@@ -36,17 +37,18 @@ enum State<R> {
 /// Formula cells are read as their cached values, merged cells as the value their
 /// first cell holds, each with a warning (through the `log` crate) naming the cells.
 ///
-/// The workbook is read whole into memory when the first record is asked for (a zip's
-/// directory is at its end); a workbook bigger than
+/// The workbook file is read whole into memory when the first record is asked for (a
+/// zip's directory is at its end); a workbook bigger than
 /// [`XlsxReadOptions::max_part_bytes`], or whose parts inflate past it, is an error
-/// before anything is parsed. Errors name the file and the sheet row.
+/// before anything is parsed. An xlsx sheet is then streamed row by row (calamine's
+/// cell reader, on a thread of its own, a few rows ahead); an ods or xls sheet is read
+/// whole by calamine. Errors name the file and the sheet row.
 pub struct XlsxReader<R: Read> {
     state: State<R>,
     file: Option<Arc<Path>>,
     options: XlsxReadOptions,
-    /// The sheet row of the header, and of each record's row, 1-based.
-    header_row: u32,
-    data_rows: Vec<u32>,
+    /// Where the sheet's rows are, and what ended them, as the text is made.
+    progress: Arc<Mutex<Progress>>,
     /// How many rows the CSV reader has answered for (records and row errors).
     answered: usize,
 }
@@ -65,8 +67,7 @@ impl<R: Read> XlsxReader<R> {
             state: State::Start(input),
             file: source,
             options,
-            header_row: 0,
-            data_rows: Vec::new(),
+            progress: Arc::default(),
             answered: 0,
         }
     }
@@ -100,9 +101,7 @@ impl<R: Read> XlsxReader<R> {
         .unwrap_or_else(|_| Err("calamine could not parse the workbook".to_owned()))
         .map_err(|message| Error::syntax(self.at(0), message))?;
         self.warn_cached(&sheet);
-        let text = SheetText::new(sheet.range, self.file.as_deref());
-        self.header_row = text.header_row();
-        self.data_rows = text.data_rows().to_vec();
+        let text = SheetText::new(sheet.rows, self.file.clone(), self.progress.clone());
         let mut csv = CsvReadOptions::default();
         csv.delimiter = b',';
         csv.delimiter_choice = DelimiterChoice::Given;
@@ -113,7 +112,8 @@ impl<R: Read> XlsxReader<R> {
         Ok(CsvReader::with_options(text, self.file.clone(), csv))
     }
 
-    /// Warns of formula and merged cells, whose cached values are read.
+    /// Warns of formula cells of a sheet read whole (a streamed sheet's are counted as
+    /// its rows are made) and of merged areas, whose cached values are read.
     fn warn_cached(&self, sheet: &Sheet) {
         let name = Location::new(self.file.clone(), 0, 0);
         if !sheet.formulas.is_empty() {
@@ -143,7 +143,9 @@ impl<R: Read> XlsxReader<R> {
 
     /// Puts the sheet row in place of the CSV line in a record or error.
     fn locate(&mut self, item: Result<Record>) -> Result<Record> {
-        let row = |answered: usize| self.data_rows.get(answered).copied().unwrap_or(0);
+        let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+        let header_row = progress.header_row;
+        let row = |answered: usize| progress.data_rows.get(answered).copied().unwrap_or(0);
         match item {
             Ok(mut record) => {
                 record.origin.line = u64::from(row(self.answered));
@@ -155,7 +157,7 @@ impl<R: Read> XlsxReader<R> {
                     self.answered += 1;
                     row(self.answered - 1)
                 } else {
-                    self.header_row
+                    header_row
                 };
                 error.location.line = u64::from(line);
                 error.location.column = 0;
@@ -177,7 +179,7 @@ fn named_cells(what: &str, cells: &[String]) -> String {
 
 /// The sheet read, and what the warnings name.
 struct Sheet {
-    range: Range<Data>,
+    rows: SheetRows,
     formulas: Vec<String>,
     merged: Vec<String>,
 }
@@ -208,20 +210,6 @@ fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet,
             .cloned()
             .ok_or_else(|| "the workbook has no sheet; expected at least one".to_owned())?,
     };
-    let range = sheets
-        .worksheet_range(&name)
-        .map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
-    let formulas = match sheets.worksheet_formula(&name) {
-        Ok(formulas) => {
-            let (row0, col0) = formulas.start().unwrap_or((0, 0));
-            formulas
-                .used_cells()
-                .filter(|(_, _, formula)| !formula.is_empty())
-                .map(|(row, col, _)| cell_name(col0 as usize + col, row0 + row as u32 + 1))
-                .collect()
-        }
-        Err(_) => Vec::new(),
-    };
     let merged_areas = match &mut sheets {
         Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -237,8 +225,29 @@ fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet,
             )
         })
         .collect();
+    if let Sheets::Xlsx(xlsx) = sheets {
+        return Ok(Sheet {
+            rows: SheetRows::streamed(xlsx, name)?,
+            formulas: Vec::new(),
+            merged,
+        });
+    }
+    let range = sheets
+        .worksheet_range(&name)
+        .map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
+    let formulas = match sheets.worksheet_formula(&name) {
+        Ok(formulas) => {
+            let (row0, col0) = formulas.start().unwrap_or((0, 0));
+            formulas
+                .used_cells()
+                .filter(|(_, _, formula)| !formula.is_empty())
+                .map(|(row, col, _)| cell_name(col0 as usize + col, row0 + row as u32 + 1))
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
     Ok(Sheet {
-        range,
+        rows: SheetRows::whole(range),
         formulas,
         merged,
     })
@@ -256,7 +265,11 @@ impl<R: Read> Iterator for XlsxReader<R> {
                     Err(error) => return Some(Err(error)),
                 },
                 State::Rows(mut rows) => {
-                    let item = rows.next()?;
+                    let Some(item) = rows.next() else {
+                        // The rows ended: early, when the sheet broke off.
+                        let failure = self.progress.lock().ok()?.failure.take()?;
+                        return Some(Err(Error::syntax(self.at(0), failure)));
+                    };
                     self.state = State::Rows(rows);
                     return Some(self.locate(item));
                 }
@@ -340,6 +353,27 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Limit, "{error}");
         assert!(error.to_string().contains("zip bomb"), "{error}");
+    }
+
+    #[test]
+    fn a_value_past_the_header_is_an_error_never_dropped() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "title").unwrap();
+        sheet.write_string(1, 0, "kept").unwrap();
+        sheet.write_string(2, 0, "also kept").unwrap();
+        sheet.write_string(2, 2, "no column").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let name: Arc<Path> = Path::new("wide.xlsx").into();
+        let items: Vec<Result<Record>> = XlsxReader::new(&bytes[..], Some(name)).collect();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap().origin.line, 2);
+        let error = items[1].as_ref().unwrap_err();
+        assert_eq!(error.location.line, 3, "{error}");
+        assert!(
+            error.to_string().contains("but the header has 1"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -5,19 +5,23 @@
 //! (`2024` → `'2024`), so the reader, told not to infer types, reads back exactly the
 //! value the cell held. Text cells of list and hinted columns are CSV cells already and
 //! pass as they are. Continuation columns (`body:more`) are joined to the cell they
-//! continue; rows with no value are left out; the text is made one row at a time.
+//! continue; rows with no value are left out; the text is made one row at a time, as the
+//! rows arrive.
 
 use std::io::{BufRead, Read};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use calamine::{Data, ExcelDateTime, Range};
+use calamine::{Data, ExcelDateTime};
 use recast_csv::{ColumnType, cell, split_hint};
+use recast_model::Location;
 
 use crate::columns::{CONTINUATION, TextCells, cell_name, text_cells};
 use crate::number::cell_text;
+use crate::rows::{SheetRow, SheetRows};
 
-/// How many error cells the warning names.
-const ERRORS_NAMED: usize = 5;
+/// How many cells a warning names before it only counts the rest.
+const CELLS_NAMED: usize = 5;
 
 /// One column as the CSV reader sees it: a sheet column and its continuations.
 struct Group {
@@ -28,19 +32,55 @@ struct Group {
     boolean: bool,
 }
 
+/// What the reader learns as the text is made: where rows are, and what ended them.
+#[derive(Debug, Default)]
+pub(crate) struct Progress {
+    /// The sheet row of the header (0 before it is read, or when there is none).
+    pub header_row: u32,
+    /// The sheet row of each record's row, in order.
+    pub data_rows: Vec<u32>,
+    /// Why the rows ended early (a broken sheet), for the reader to report.
+    pub failure: Option<String>,
+}
+
+/// Cells a warning names: the first few, and how many there were.
+#[derive(Default)]
+struct Named {
+    cells: Vec<String>,
+    count: usize,
+}
+
+impl Named {
+    fn add(&mut self, column: usize, row: u32) {
+        self.count += 1;
+        if self.cells.len() < CELLS_NAMED {
+            self.cells.push(cell_name(column, row));
+        }
+    }
+
+    /// `C2, C3 and 4 more`.
+    fn list(&self) -> String {
+        let mut text = self.cells.join(", ");
+        if self.count > self.cells.len() {
+            text.push_str(&format!(" and {} more", self.count - self.cells.len()));
+        }
+        text
+    }
+}
+
 /// The CSV text of a sheet, made one row at a time as the reader asks for it.
 pub(crate) struct SheetText {
-    range: Range<Data>,
+    rows: SheetRows,
+    file: Option<Arc<Path>>,
+    progress: Arc<Mutex<Progress>>,
+    /// The header's columns, once read.
     groups: Vec<Group>,
-    /// Row indexes in the range: the header, then the rows that hold a value.
-    header: Option<usize>,
-    rows: Vec<usize>,
-    /// The sheet rows (1-based) of the header and of `rows`.
-    header_row: u32,
-    sheet_rows: Vec<u32>,
-    /// The next row of `rows` to make (the header first).
-    next: usize,
+    /// The sheet columns the groups cover.
+    width: usize,
     header_done: bool,
+    finished: bool,
+    formulas: Named,
+    errors: Named,
     buffer: Vec<u8>,
     position: usize,
     scratch: String,
@@ -92,159 +132,194 @@ fn is_empty(data: &Data) -> bool {
 }
 
 impl SheetText {
-    pub(crate) fn new(range: Range<Data>, file: Option<&Path>) -> SheetText {
-        let (row0, col0) = range.start().unwrap_or((0, 0));
-        let (height, width) = range.get_size();
-        let mut filled = Vec::new();
-        let mut errors = Vec::new();
-        let mut error_count = 0usize;
-        for (r, row) in range.rows().enumerate() {
-            if row.iter().any(|d| !is_empty(d)) {
-                filled.push(r);
-            }
-            for (c, data) in row.iter().enumerate() {
-                if matches!(data, Data::Error(_)) {
-                    error_count += 1;
-                    if errors.len() < ERRORS_NAMED {
-                        errors.push(cell_name(col0 as usize + c, row0 + r as u32 + 1));
-                    }
-                }
-            }
-        }
-        if error_count > 0 {
-            let more = match error_count > errors.len() {
-                true => format!(" and {} more", error_count - errors.len()),
-                false => String::new(),
-            };
-            log::warn!(
-                "{}: error cell{} {}{more} read as the error's text (#DIV/0!, #N/A, ...)",
-                file.map_or("<stdin>".into(), |f| f.display().to_string()),
-                if error_count == 1 { "" } else { "s" },
-                errors.join(", "),
-            );
-        }
-        let header = filled.first().copied();
-        let rows: Vec<usize> = filled.iter().skip(1).copied().collect();
-        // Trailing columns without a value anywhere are no columns.
-        let used = (0..width)
-            .rev()
-            .find(|&c| (0..height).any(|r| range.get((r, c)).is_some_and(|d| !is_empty(d))))
-            .map_or(0, |c| c + 1);
-        let mut groups: Vec<Group> = Vec::new();
-        let mut base = String::new();
-        if let Some(h) = header {
-            for c in 0..used {
-                let name = range.get((h, c)).map(header_text).unwrap_or_default();
-                let continues = name
-                    .strip_suffix(CONTINUATION)
-                    .is_some_and(|prefix| !groups.is_empty() && prefix == base);
-                match groups.last_mut() {
-                    Some(group) if continues => group.columns.push(c),
-                    _ => {
-                        groups.push(Group {
-                            columns: vec![c],
-                            cells: text_cells(&name),
-                            boolean: split_hint(&name).1 == Some(ColumnType::Bool),
-                        });
-                        base = name;
-                    }
-                }
-            }
-        }
+    /// The text of `rows`; `progress` is shared with the reader.
+    pub(crate) fn new(
+        rows: SheetRows,
+        file: Option<Arc<Path>>,
+        progress: Arc<Mutex<Progress>>,
+    ) -> SheetText {
         SheetText {
-            header_row: header.map_or(0, |h| row0 + h as u32 + 1),
-            sheet_rows: rows.iter().map(|&r| row0 + r as u32 + 1).collect(),
-            range,
-            groups,
-            header,
             rows,
-            next: 0,
+            file,
+            progress,
+            groups: Vec::new(),
+            width: 0,
             header_done: false,
+            finished: false,
+            formulas: Named::default(),
+            errors: Named::default(),
             buffer: Vec::new(),
             position: 0,
             scratch: String::new(),
         }
     }
 
-    /// The sheet row of the header (0 when the sheet is empty).
-    pub(crate) fn header_row(&self) -> u32 {
-        self.header_row
+    fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
+        // Only this reader's threads hold it, and none panics holding it.
+        self.progress.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The sheet row of each record, in order.
-    pub(crate) fn data_rows(&self) -> &[u32] {
-        &self.sheet_rows
+    /// The next row with a value, noting its formula and error cells; `None` at the
+    /// end (a failure is kept for the reader).
+    fn next_filled(&mut self) -> Option<SheetRow> {
+        loop {
+            match self.rows.next_row()? {
+                Ok(row) => {
+                    for &column in &row.formulas {
+                        self.formulas.add(column, row.number);
+                    }
+                    for (column, data) in row.cells.iter().enumerate() {
+                        if matches!(data, Data::Error(_)) {
+                            self.errors.add(column, row.number);
+                        }
+                    }
+                    if row.cells.iter().any(|d| !is_empty(d)) {
+                        return Some(row);
+                    }
+                }
+                Err(message) => {
+                    self.progress().failure = Some(message);
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// At the end: the warnings about formula and error cells, once.
+    fn warn(&self) {
+        let name = Location::new(self.file.clone(), 0, 0);
+        let (formulas, errors) = (&self.formulas, &self.errors);
+        if formulas.count > 0 {
+            log::warn!(
+                "{name}: formula cell{} {} read as {} cached value{} (recast reads values, \
+                 not formulas)",
+                if formulas.count == 1 { "" } else { "s" },
+                formulas.list(),
+                if formulas.count == 1 { "its" } else { "their" },
+                if formulas.count == 1 { "" } else { "s" },
+            );
+        }
+        if errors.count > 0 {
+            log::warn!(
+                "{name}: error cell{} {} read as the error's text (#DIV/0!, #N/A, ...)",
+                if errors.count == 1 { "" } else { "s" },
+                errors.list(),
+            );
+        }
+    }
+
+    /// The header: its columns, continuations joined to the column they continue.
+    fn read_header(&mut self, row: &SheetRow) {
+        self.width = row
+            .cells
+            .iter()
+            .rposition(|d| !is_empty(d))
+            .map_or(0, |c| c + 1);
+        let mut base = String::new();
+        for (c, data) in row.cells[..self.width].iter().enumerate() {
+            let name = header_text(data);
+            let continues = name
+                .strip_suffix(CONTINUATION)
+                .is_some_and(|prefix| !self.groups.is_empty() && prefix == base);
+            match self.groups.last_mut() {
+                Some(group) if continues => group.columns.push(c),
+                _ => {
+                    self.groups.push(Group {
+                        columns: vec![c],
+                        cells: text_cells(&name),
+                        boolean: split_hint(&name).1 == Some(ColumnType::Bool),
+                    });
+                    base = name;
+                }
+            }
+        }
     }
 
     /// Makes the CSV text of the next row; false at the end.
     fn make_row(&mut self) -> bool {
         self.buffer.clear();
         self.position = 0;
-        let row = if !self.header_done {
-            self.header_done = true;
-            match self.header {
-                Some(h) => h,
-                None => return false,
-            }
-        } else {
-            match self.rows.get(self.next) {
-                Some(&r) => {
-                    self.next += 1;
-                    r
-                }
-                None => return false,
-            }
+        if self.finished {
+            return false;
+        }
+        let Some(row) = self.next_filled() else {
+            self.finished = true;
+            self.warn();
+            return false;
         };
-        let is_header = Some(row) == self.header && self.next == 0;
+        if !self.header_done {
+            self.header_done = true;
+            self.read_header(&row);
+            self.progress().header_row = row.number;
+            let header: Vec<String> = row.cells[..self.width].iter().map(header_text).collect();
+            let mut start = 0;
+            for (i, group) in self.groups.iter().enumerate() {
+                if i > 0 {
+                    self.buffer.push(b',');
+                }
+                push_csv_field(&mut self.buffer, &header[group.columns[0]]);
+                start = group.columns[group.columns.len() - 1] + 1;
+            }
+            debug_assert_eq!(start, self.width);
+            self.buffer.push(b'\n');
+            return true;
+        }
+        self.progress().data_rows.push(row.number);
         for (i, group) in self.groups.iter().enumerate() {
             if i > 0 {
                 self.buffer.push(b',');
             }
-            let first = self
-                .range
-                .get((row, group.columns[0]))
-                .unwrap_or(&Data::Empty);
+            let cell = |c: usize| row.cells.get(c).unwrap_or(&Data::Empty);
+            let first = cell(group.columns[0]);
             self.scratch.clear();
-            let text: &str =
-                if is_header {
-                    self.scratch.push_str(&header_text(first));
+            let text: &str = match first {
+                Data::Int(1) if group.boolean => "true",
+                Data::Int(0) if group.boolean => "false",
+                Data::Float(f) if group.boolean && (*f == 0.0 || *f == 1.0) => {
+                    if *f == 1.0 {
+                        "true"
+                    } else {
+                        "false"
+                    }
+                }
+                Data::Int(n) => {
+                    self.scratch.push_str(&n.to_string());
                     &self.scratch
-                } else {
-                    match first {
-                        Data::Int(1) if group.boolean => "true",
-                        Data::Int(0) if group.boolean => "false",
-                        Data::Float(f) if group.boolean && (*f == 0.0 || *f == 1.0) => {
-                            if *f == 1.0 { "true" } else { "false" }
-                        }
-                        Data::Int(n) => {
-                            self.scratch.push_str(&n.to_string());
-                            &self.scratch
-                        }
-                        Data::Float(f) => {
-                            self.scratch.push_str(&cell_text(*f));
-                            &self.scratch
-                        }
-                        Data::Bool(b) => {
-                            if *b {
-                                "true"
-                            } else {
-                                "false"
-                            }
-                        }
-                        Data::Empty => "",
-                        other => {
-                            let mut joined = shown(other).unwrap_or_default();
-                            for &c in &group.columns[1..] {
-                                if let Some(more) = self.range.get((row, c)).and_then(shown) {
-                                    joined.push_str(&more);
-                                }
-                            }
-                            encode_text(&mut self.scratch, &joined, group.cells);
-                            &self.scratch
+                }
+                Data::Float(f) => {
+                    self.scratch.push_str(&cell_text(*f));
+                    &self.scratch
+                }
+                Data::Bool(b) => {
+                    if *b {
+                        "true"
+                    } else {
+                        "false"
+                    }
+                }
+                Data::Empty => "",
+                other => {
+                    let mut joined = shown(other).unwrap_or_default();
+                    for &c in &group.columns[1..] {
+                        if let Some(more) = shown(cell(c)) {
+                            joined.push_str(&more);
                         }
                     }
-                };
+                    encode_text(&mut self.scratch, &joined, group.cells);
+                    &self.scratch
+                }
+            };
             push_csv_field(&mut self.buffer, text);
+        }
+        // Values past the header's last column: fields the header has no name for,
+        // which the CSV reader reports (never dropped silently).
+        if let Some(last) = row.cells.iter().rposition(|d| !is_empty(d))
+            && last >= self.width
+        {
+            for data in &row.cells[self.width..=last] {
+                self.buffer.push(b',');
+                push_csv_field(&mut self.buffer, &header_text(data));
+            }
         }
         self.buffer.push(b'\n');
         true
