@@ -228,6 +228,10 @@ pub struct ReadArgs {
     /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
     #[arg(long, value_name = "SIZE", value_parser = recast::format::parse_size)]
     pub max_record_size: Option<u64>,
+
+    /// The sheet of a workbook (xlsx, xlsm, xls, ods) to read. Default: the first.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// The CSV/TSV reading flags of `inspect` and `validate`.
@@ -320,6 +324,10 @@ pub struct InputArgs {
     /// value or line, a YAML document, a Markdown file, a CSV/TSV row. Default 256M.
     #[arg(long, value_name = "SIZE", value_parser = recast::format::parse_size)]
     pub max_record_size: Option<u64>,
+
+    /// The sheet of a workbook (xlsx, xlsm, xls, ods) to read. Default: the first.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// Where records go.

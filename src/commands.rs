@@ -28,6 +28,7 @@ pub fn convert(
     options.read = recast::ReadOptions {
         select: args.input.select.clone(),
         max_record_size: args.input.max_record_size,
+        sheet: args.input.sheet.clone(),
         csv: csv.clone(),
         feed: feed.read,
     };
@@ -88,6 +89,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     options.read = recast::ReadOptions {
         select: args.read.select.clone(),
         max_record_size: args.read.max_record_size,
+        sheet: args.read.sheet.clone(),
         csv: csv.clone(),
         feed: feed.read,
     };

@@ -120,6 +120,7 @@ pub fn read_options(read: &ReadArgs, csv: &CsvArgs) -> anyhow::Result<recast::Re
     Ok(recast::ReadOptions {
         select: read.select.clone(),
         max_record_size: read.max_record_size,
+        sheet: read.sheet.clone(),
         csv: csv_settings(csv)?,
         ..Default::default()
     })

@@ -351,7 +351,7 @@ fn flags_that_cannot_take_effect_are_usage_errors() {
             "title",
         ],
         2,
-        &["--fields applies to CSV/TSV output"],
+        &["--fields applies to CSV/TSV/xlsx output"],
     );
     fails(
         &["convert", "samples/archive.csv", "--select", "/news"],

@@ -23,4 +23,5 @@ mod roundtrip_props;
 mod site_feeds;
 mod site_links;
 mod sites;
+mod spreadsheets;
 mod validate;

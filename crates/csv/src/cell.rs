@@ -12,6 +12,10 @@
 //!   follows its apostrophes would need a marker. Any other `'` is text.
 //!
 //! So the marker is a bijection, and a sheet from elsewhere with `'tis` keeps its `'`.
+//!
+//! Typed cells (an xlsx text cell, beside numeric and boolean cells) need the marker
+//! only where a text cell is still ambiguous: the empty string and the `[]`/`{}`
+//! markers ([`typed_needs_marker`]).
 
 use std::borrow::Cow;
 
@@ -62,15 +66,28 @@ fn ambiguous(text: &str, sanitize: bool) -> bool {
         || (sanitize && is_dangerous(text))
 }
 
-/// Whether a string needs the leading `'` text marker.
-pub(crate) fn needs_marker(text: &str, sanitize: bool) -> bool {
+/// Whether a string needs the leading `'` text marker in a CSV cell.
+pub fn needs_marker(text: &str, sanitize: bool) -> bool {
     ambiguous(text.trim_start_matches('\''), sanitize)
 }
 
 /// The text of a marked cell less its marker, when it is one.
-pub(crate) fn strip_marker(text: &str, sanitize: bool) -> Option<&str> {
+pub fn strip_marker(text: &str, sanitize: bool) -> Option<&str> {
     let rest = text.strip_prefix('\'')?;
     ambiguous(text.trim_start_matches('\''), sanitize).then_some(rest)
+}
+
+/// Whether a string stored in a typed text cell needs the leading `'`: when, less its
+/// leading apostrophes, it is empty or one of the markers `[]` and `{}` (anything else
+/// a text cell holds is text, since numbers and booleans have cells of their own).
+pub fn typed_needs_marker(text: &str) -> bool {
+    matches!(text.trim_start_matches('\''), "" | "[]" | "{}")
+}
+
+/// The text of a marked typed text cell less its marker, when it is one.
+pub fn typed_strip_marker(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('\'')?;
+    typed_needs_marker(text).then_some(rest)
 }
 
 /// Header cells only need neutralising (a key is always text).
@@ -86,8 +103,8 @@ pub(crate) fn strip_header_marker(text: &str, sanitize: bool) -> &str {
     }
 }
 
-/// Appends the cell text of a string.
-pub(crate) fn push_string(out: &mut Vec<u8>, text: &str, sanitize: bool) {
+/// Appends the CSV cell text of a string (marked when it needs it).
+pub fn push_string(out: &mut Vec<u8>, text: &str, sanitize: bool) {
     if needs_marker(text, sanitize) {
         out.push(b'\'');
     }
@@ -95,7 +112,7 @@ pub(crate) fn push_string(out: &mut Vec<u8>, text: &str, sanitize: bool) {
 }
 
 /// What an unmarked, non-empty cell reads as when nothing pins its column's type.
-pub(crate) fn auto_value(text: &str) -> Value {
+pub fn auto_value(text: &str) -> Value {
     match text {
         "[]" => Value::List(Vec::new()),
         "{}" => Value::Map(Map::default()),
@@ -172,6 +189,15 @@ pub(crate) fn push_list(
     Ok(())
 }
 
+/// The list cell of header names (an `:order` cell): `title; n:any`.
+pub fn names_cell(names: &[&str]) -> String {
+    let items: Vec<Value> = names.iter().map(|&name| Value::from(name)).collect();
+    let mut out = Vec::new();
+    // Names are strings: nothing here can be unwritable.
+    let _ = push_list(&mut out, &items, false);
+    String::from_utf8(out).expect("built from strings")
+}
+
 /// The text of a number, refusing the non-finite ones CSV cannot carry as numbers.
 pub(crate) fn number_text(n: &Number) -> Result<&str, Unwritable> {
     if n.is_finite() {
@@ -186,7 +212,7 @@ pub(crate) fn number_text(n: &Number) -> Result<&str, Unwritable> {
 /// Reads a list cell. `""` is no value, `[]` the empty list, `{}` the empty map; otherwise items are split
 /// on unescaped `;`, trimmed of unescaped spaces, a trailing empty item is dropped, an
 /// empty item is null, and each item is read like a cell (marker, number, bool, text).
-pub(crate) fn read_list(text: &str, sanitize: bool) -> Option<Value> {
+pub fn read_list(text: &str, sanitize: bool) -> Option<Value> {
     if text.is_empty() {
         return None;
     }

@@ -139,7 +139,16 @@ pub(crate) fn parse_header(text: &str) -> RawHeader {
     }
 }
 
-fn split_hint(text: &str) -> (&str, Option<ColumnType>) {
+/// Splits a header cell into its path and type hint: `("score", Some(Float))` for
+/// `score:float`; a header whose last unescaped `:` is not followed by a type name
+/// (`Time: start`) is all path. Other spreadsheet formats read headers with it too.
+///
+/// ```
+/// use recast_csv::{ColumnType, split_hint};
+/// assert_eq!(split_hint("topics:list"), ("topics", Some(ColumnType::List)));
+/// assert_eq!(split_hint(r"dc\:creator"), (r"dc\:creator", None));
+/// ```
+pub fn split_hint(text: &str) -> (&str, Option<ColumnType>) {
     let mut last_colon = None;
     let mut escaped = false;
     for (i, c) in text.char_indices() {

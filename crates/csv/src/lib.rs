@@ -68,7 +68,7 @@
 //!
 //! See `docs/csv.md` in the repository for a worked example and the trade-offs.
 
-mod cell;
+pub mod cell;
 mod dialect;
 mod header;
 mod nest;
@@ -78,7 +78,7 @@ mod rows;
 mod write;
 
 pub use dialect::{DelimiterFrom, Dialect, LineEnding, SNIFF_BYTES};
-pub use header::{ColumnType, Schema};
+pub use header::{ColumnType, Schema, split_hint};
 pub use options::{CsvReadOptions, CsvWriteOptions, DelimiterChoice};
 pub use read::CsvReader;
 pub use write::CsvWriter;

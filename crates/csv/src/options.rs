@@ -34,6 +34,10 @@ pub struct CsvReadOptions {
     pub sanitize: bool,
     /// Column types that override header hints and inference.
     pub schema: Option<Schema>,
+    /// Infer the type of a column without a hint or schema type from its first rows
+    /// (default). When false, such a column is read cell by cell (as `:any`): for
+    /// sheets whose cells are written exactly, as recast-xlsx hands its typed cells on.
+    pub infer_types: bool,
     /// How many rows inference looks at for a column without a type (they are held in
     /// memory until then). Default 1000.
     pub infer_rows: usize,
@@ -49,6 +53,7 @@ impl Default for CsvReadOptions {
             delimiter_choice: DelimiterChoice::Sniff,
             sanitize: true,
             schema: None,
+            infer_types: true,
             infer_rows: 1000,
             max_record_bytes: 256 << 20,
         }

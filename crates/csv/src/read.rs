@@ -345,7 +345,11 @@ impl<R: BufRead> CsvReader<R> {
                 let reading = if name == ORDER_COLUMN {
                     Reading::Pinned(ColumnType::List)
                 } else {
-                    pinned.map_or(Reading::Undecided, Reading::Pinned)
+                    let unpinned = match self.options.infer_types {
+                        true => Reading::Undecided,
+                        false => Reading::Auto,
+                    };
+                    pinned.map_or(unpinned, Reading::Pinned)
                 };
                 Column {
                     name,

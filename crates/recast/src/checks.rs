@@ -33,21 +33,54 @@ pub fn check_select(select: Option<&str>, inputs: &Inputs) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Refuses output options that the output format would ignore: `--fields` and `--bom`
-/// without CSV/TSV output, `--limit`, `--plain-feed` and `--hub` without a feed,
+/// Refuses `--sheet` when no input is a workbook: it picks the sheet a workbook is
+/// read from and would do nothing to the others.
+pub fn check_sheet(sheet: Option<&str>, inputs: &Inputs) -> anyhow::Result<()> {
+    if let Some(name) = sheet
+        && !inputs
+            .files
+            .iter()
+            .any(|input| input.format == Format::Xlsx)
+    {
+        usage_bail!(
+            "--sheet {name:?} picks a sheet of a workbook (xlsx, xlsm, xls, ods), and no input \
+             is one; leave --sheet out (or give --from xlsx)"
+        );
+    }
+    Ok(())
+}
+
+/// Refuses a binary output (xlsx) on a terminal, where it would only garble the
+/// screen; a pipe or a file takes it.
+pub fn check_binary_output(format: Format, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let to_stdout = output.is_none_or(|path| path.as_os_str() == "-");
+    if format.is_binary() && to_stdout && std::io::stdout().is_terminal() {
+        usage_bail!(
+            "{} is a binary format and standard output is a terminal; give -o FILE.{} \
+             (or pipe the output)",
+            format.name(),
+            format.extension()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses output options that the output format would ignore: `--fields` without
+/// CSV/TSV/xlsx output, `--bom` without CSV/TSV output, `--limit`, `--plain-feed` and `--hub` without a feed,
 /// `--stylesheet` without RSS or Atom. `format` is
 /// `None` when each file keeps its own format (`migrate --in-place`, `--out-dir`).
 pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> anyhow::Result<()> {
-    let is_csv = matches!(format, Some(Format::Csv | Format::Tsv));
+    let is_csv = matches!(format, Some(Format::Csv | Format::Tsv | Format::Xlsx));
     let is_feed = format.is_some_and(Format::is_feed);
     let output = format.map_or("each file's own format", Format::name);
     let csv = &options.csv.write;
     let feed = &options.feed;
     let mut ignored = Vec::new();
     if csv.fields.is_some() && !is_csv {
-        ignored.push(("--fields", "CSV/TSV"));
+        ignored.push(("--fields", "CSV/TSV/xlsx"));
     }
-    if csv.bom && !is_csv {
+    if csv.bom && !matches!(format, Some(Format::Csv | Format::Tsv)) {
         ignored.push(("--bom", "CSV/TSV"));
     }
     if feed.limit.is_some() && !is_feed {

@@ -10,7 +10,10 @@ use recast_model::source_file::source_fields;
 use recast_model::template::Template;
 use recast_model::{ErrorKind, Record, RecordWriter};
 
-use crate::checks::{FieldsSeen, check_found, check_select, check_template, check_write_options};
+use crate::checks::{
+    FieldsSeen, check_binary_output, check_found, check_select, check_sheet, check_template,
+    check_write_options,
+};
 use crate::error::{usage, usage_bail};
 use crate::format::{Format, ReadOptions, WriteOptions, open_writer};
 use crate::input::{INDEX_FILE, Inputs, Shard};
@@ -85,6 +88,7 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
         check_found(&options.inputs, &inputs, report)?;
     }
     check_select(options.read.select.as_deref(), &inputs)?;
+    check_sheet(options.read.sheet.as_deref(), &inputs)?;
     // The channel: the options first, then `_index.md`, then an input feed's.
     let mut write_options = options.write.clone();
     if let Some(index) = inputs.index_channel()? {
@@ -97,8 +101,11 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
         .map(|input| input.format);
     let format = output_format(options, first_input)?;
     check_write_options(&write_options, Some(format))?;
+    if options.out_dir.is_none() {
+        check_binary_output(format, options.output.as_deref())?;
+    }
     let mut columns = match format {
-        Format::Csv | Format::Tsv => FieldsSeen::new(&options.write.csv.fields()),
+        Format::Csv | Format::Tsv | Format::Xlsx => FieldsSeen::new(&options.write.csv.fields()),
         _ => FieldsSeen::default(),
     };
     let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);

@@ -31,6 +31,9 @@ pub enum Format {
     /// JSON Feed 1.1 (1.0 is read too).
     #[cfg_attr(feature = "clap", value(name = "jsonfeed"))]
     JsonFeed,
+    /// A spreadsheet workbook: xlsx written; xlsx, xlsm, xls and ods read (one row per
+    /// record, CSV's columns, typed cells).
+    Xlsx,
 }
 
 impl Format {
@@ -46,8 +49,14 @@ impl Format {
             "tsv" | "tab" => Format::Tsv,
             "rss" => Format::Rss,
             "atom" => Format::Atom,
+            "xlsx" | "xlsm" | "xls" | "ods" => Format::Xlsx,
             _ => return None,
         })
+    }
+
+    /// A binary format (xlsx): never written to a terminal, never rewritten in place.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
 
     /// RSS, Atom or JSON Feed: written through the feed profile, with a channel.
@@ -117,13 +126,18 @@ impl Format {
             Format::Rss => "rss",
             Format::Atom => "atom",
             Format::JsonFeed => "json",
+            Format::Xlsx => "xlsx",
         }
     }
 
     /// Guesses the format from the first bytes of the content (a BOM and leading
     /// whitespace skipped): `---` is front matter or YAML, `[` JSON, `{` JSON Feed when
-    /// it declares a JSON Feed `version`, else JSON or JSON Lines.
+    /// it declares a JSON Feed `version`, else JSON or JSON Lines; a zip or OLE2 file a
+    /// workbook.
     pub fn sniff(head: &[u8]) -> Option<Format> {
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0") {
+            return Some(Format::Xlsx);
+        }
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
         let text = &head[start..];
@@ -206,6 +220,8 @@ pub struct ReadOptions {
     pub max_record_size: Option<u64>,
     /// The CSV/TSV flags.
     pub csv: CsvSettings,
+    /// `--sheet`: the sheet of a workbook to read (default: the first).
+    pub sheet: Option<String>,
     /// The feed profile (`--map`, `--profile`) and where warnings go.
     pub feed: recast_feed::FeedReadOptions,
 }
@@ -227,6 +243,19 @@ impl ReadOptions {
             json.max_record_bytes = size;
         }
         json
+    }
+
+    /// The spreadsheet reader's options: `--sheet`, `--schema`, `--max-record-size`
+    /// bounding a row (and raising the workbook's part limit when it is higher).
+    pub fn xlsx(&self) -> recast_xlsx::XlsxReadOptions {
+        let mut xlsx = recast_xlsx::XlsxReadOptions::default();
+        xlsx.sheet = self.sheet.clone();
+        xlsx.schema = self.csv.read.schema.clone();
+        if let Some(size) = self.max_record_size {
+            xlsx.max_record_bytes = size;
+            xlsx.max_part_bytes = xlsx.max_part_bytes.max(size);
+        }
+        xlsx
     }
 }
 
@@ -387,6 +416,11 @@ pub fn open_reader<'a>(
             let options = read;
             Box::new(recast_csv::CsvReader::with_options(input, file, options))
         }
+        Format::Xlsx => Box::new(recast_xlsx::XlsxReader::with_options(
+            input,
+            file,
+            options.xlsx(),
+        )),
     })
 }
 
@@ -429,6 +463,11 @@ pub fn open_writer<'a>(
             options.delimiter = csv.delimiter_for(format);
             Box::new(recast_csv::CsvWriter::new(output, options))
         }
+        Format::Xlsx => {
+            let mut xlsx = recast_xlsx::XlsxWriteOptions::default();
+            xlsx.fields = options.csv.write.fields.clone();
+            Box::new(recast_xlsx::XlsxWriter::new(output, xlsx))
+        }
     })
 }
 
@@ -456,6 +495,7 @@ mod tests {
             b"{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"items\": []\n}\n";
         assert_eq!(Format::sniff(json_feed), Some(Format::JsonFeed));
         assert_eq!(Format::sniff(b""), None);
+        assert_eq!(Format::sniff(b"PK\x03\x04\x14\x00"), Some(Format::Xlsx));
     }
 
     #[test]

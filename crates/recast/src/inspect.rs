@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use recast_migrate::ArchiveStats;
 use recast_model::{Map, Number, Value};
 
-use crate::checks::{FieldsSeen, check_found, check_select};
+use crate::checks::{FieldsSeen, check_found, check_select, check_sheet};
 use crate::format::{Format, ReadOptions};
 use crate::input::Inputs;
 use crate::pipeline::{Message, RecordStream};
@@ -64,6 +64,7 @@ pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<
     }
     check_found(&options.inputs, &inputs, report)?;
     check_select(options.read.select.as_deref(), &inputs)?;
+    check_sheet(options.read.sheet.as_deref(), &inputs)?;
     let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);
     let files = inputs.files.len();
     let progress = report.progress(files);

@@ -35,7 +35,10 @@ use rayon::prelude::*;
 use recast_migrate::{Plan, PlanReport};
 use recast_model::{Channel, Error, Location, Record, Value};
 
-use crate::checks::{FieldsSeen, check_edits, check_found, check_select, check_write_options};
+use crate::checks::{
+    FieldsSeen, check_binary_output, check_edits, check_found, check_select, check_sheet,
+    check_write_options,
+};
 use crate::error::{usage, usage_bail};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
@@ -161,6 +164,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     }
     check_found(&args.inputs, &inputs, report)?;
     check_select(args.read.select.as_deref(), &inputs)?;
+    check_sheet(args.read.sheet.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
     check_write_options(&args.write, target.format())?;
     if matches!(target, Target::InPlace)
@@ -323,6 +327,17 @@ impl Target {
                     "--in-place rewrites each file in its own format; --to needs -o FILE or --out-dir DIR"
                 );
             }
+            if let Some(input) = inputs.files.iter().find(|input| input.format.is_binary()) {
+                usage_bail!(
+                    "--in-place rewrites text files, and {} is a workbook ({}); write the \
+                     migrated records with -o FILE.xlsx instead",
+                    input
+                        .path
+                        .as_deref()
+                        .map_or("<stdin>".into(), |p| p.display().to_string()),
+                    input.format.name()
+                );
+            }
             return Ok(Target::InPlace);
         }
         if let Some(path) = &args.output {
@@ -335,6 +350,7 @@ impl Target {
                     path.display()
                 ),
             };
+            check_binary_output(format, Some(path))?;
             return Ok(Target::File {
                 path: path.clone(),
                 format,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use recast_migrate::{Problem, ValidationProfile, Validator};
 
-use crate::checks::{FieldsSeen, check_found, check_select};
+use crate::checks::{FieldsSeen, check_found, check_select, check_sheet};
 use crate::format::{Format, ReadOptions};
 use crate::input::Inputs;
 use crate::pipeline::{Message, RecordStream};
@@ -56,6 +56,7 @@ pub fn validate(
     }
     check_found(&options.inputs, &inputs, report)?;
     check_select(options.read.select.as_deref(), &inputs)?;
+    check_sheet(options.read.sheet.as_deref(), &inputs)?;
     let mut schema_columns = FieldsSeen::for_schema(&options.read.csv, &inputs);
     let markdown: Vec<Arc<Path>> = inputs
         .files

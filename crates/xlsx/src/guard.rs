@@ -1,0 +1,140 @@
+//! Checks a workbook before calamine parses it: that it is a workbook at all, and that
+//! no part of a zip workbook inflates past the limit (a zip bomb is a tiny file whose
+//! sheet inflates to gigabytes, and calamine holds a sheet in memory whole).
+
+use std::io::{Cursor, Read};
+
+use zip::ZipArchive;
+
+/// What kind of file a workbook is, from its first bytes and, for a zip, its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Office Open XML: .xlsx, .xlsm.
+    Xlsx,
+    /// OpenDocument: .ods.
+    Ods,
+    /// Excel 97–2003, an OLE2 compound file: .xls.
+    Xls,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Why a workbook is refused before parsing: the message says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not a workbook, or a broken one.
+    NotWorkbook(String),
+    /// A part inflates past the limit.
+    TooBig(String),
+}
+
+/// The workbook's kind, once every zip part is checked to inflate to at most
+/// `max_part_bytes`.
+pub(crate) fn check(bytes: &[u8], max_part_bytes: u64) -> Result<Kind, Refusal> {
+    use Refusal::{NotWorkbook, TooBig};
+    if bytes.starts_with(OLE_MAGIC) {
+        return Ok(Kind::Xls);
+    }
+    if !bytes.starts_with(ZIP_MAGIC) {
+        return Err(NotWorkbook(
+            "not a spreadsheet; expected an xlsx, xlsm or ods workbook (a zip file) or an \
+             xls workbook (an OLE2 file)"
+                .to_owned(),
+        ));
+    }
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        NotWorkbook(format!(
+            "not a readable workbook: the zip file is broken ({e})"
+        ))
+    })?;
+    let mut kind = Kind::Xlsx;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| {
+            NotWorkbook(format!(
+                "not a readable workbook: part {i} of the zip is broken ({e})"
+            ))
+        })?;
+        let name = part.name_raw().to_vec();
+        let name = String::from_utf8_lossy(&name).into_owned();
+        if name == "content.xml" {
+            kind = Kind::Ods;
+        }
+        let too_big = |size: u64| {
+            TooBig(format!(
+                "the workbook's part {name:?} inflates to {} bytes, more than the {max_part_bytes} \
+                 allowed (a zip bomb?); expected a smaller workbook (--max-record-size raises \
+                 the limit)",
+                if size > max_part_bytes {
+                    size.to_string()
+                } else {
+                    "more".to_owned()
+                }
+            ))
+        };
+        if part.size() > max_part_bytes {
+            return Err(too_big(part.size()));
+        }
+        // The declared size may lie: inflate and count (never keeping the bytes).
+        let inflated = std::io::copy(
+            &mut (&mut part).take(max_part_bytes + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| {
+            NotWorkbook(format!(
+                "not a readable workbook: part {name:?} is broken ({e})"
+            ))
+        })?;
+        if inflated > max_part_bytes {
+            return Err(too_big(inflated));
+        }
+    }
+    Ok(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in parts {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn message(refusal: Refusal) -> String {
+        match refusal {
+            Refusal::NotWorkbook(m) | Refusal::TooBig(m) => m,
+        }
+    }
+
+    #[test]
+    fn files_that_are_no_workbook_are_named_so() {
+        let error = message(check(b"title,body\n", 1 << 20).unwrap_err());
+        assert!(error.contains("not a spreadsheet"), "{error}");
+        let error = message(check(b"PK\x03\x04garbage", 1 << 20).unwrap_err());
+        assert!(error.contains("zip file is broken"), "{error}");
+    }
+
+    #[test]
+    fn a_part_inflating_past_the_limit_is_refused() {
+        let bomb = vec![b'a'; 4 << 20];
+        let zip = zip_of(&[("xl/worksheets/sheet1.xml", &bomb)]);
+        assert!(zip.len() < 64 << 10);
+        let Err(Refusal::TooBig(error)) = check(&zip, 1 << 20) else {
+            panic!("the bomb was not refused");
+        };
+        assert!(error.contains("zip bomb"), "{error}");
+        assert_eq!(check(&zip, 8 << 20), Ok(Kind::Xlsx));
+        assert_eq!(
+            check(&zip_of(&[("content.xml", b"<x/>")]), 1 << 20),
+            Ok(Kind::Ods)
+        );
+    }
+}
