@@ -33,12 +33,15 @@
 //! assert_eq!(record.fields["published"], Value::from("2021-05-12"));
 //! ```
 
+pub mod condition;
 pub mod edit;
+mod path;
 pub mod plan;
 pub mod stats;
 pub mod validate;
 
-pub use edit::{Applied, Condition, Edit};
+pub use condition::Condition;
+pub use edit::{Applied, Edit};
 pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
 pub use stats::{ArchiveStats, DateRange, FieldStats};
 pub use validate::{Problem, ValidationProfile, Validator};

@@ -16,7 +16,9 @@ use std::fmt;
 
 use recast_model::{Map, Record, Value};
 
-use crate::edit::{Applied, Condition, Edit, field_path};
+use crate::condition::Condition;
+use crate::edit::{Applied, Edit};
+use crate::path::field_path;
 
 /// The edits of a migration, applied in order to each record.
 #[derive(Debug, Clone, Default)]
