@@ -106,9 +106,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=FORMAT", help_heading = "Edits", value_parser = date_edit)]
     pub date: Vec<String>,
 
-    /// Keep only records that match: `field=value`, `field!=value`, `field` (exists),
-    /// `!field` (missing), `field<DATE`, `field>DATE`. In place, the others are left as
-    /// they are.
+    /// Keep only records that match: `field=value` (a list: an item is), `field!=value`,
+    /// `field<N`, `<=`, `>`, `>=` (a number or a date), `field~REGEX`, `field` (exists),
+    /// `!field` (missing), joined by `not`, `and`, `or` (binding in that order) and `( )`:
+    /// `quality>50 and (tags=rust or title~(?i)^the)`. Quote values holding ` and `/` or `.
+    /// In place, the others are left as they are.
     #[arg(long = "where", value_name = "CONDITION", help_heading = "Edits")]
     pub filter: Vec<String>,
 
@@ -395,8 +397,8 @@ pub struct ConvertArgs {
     pub input: InputArgs,
 
     /// Keep only records that match (repeatable: all must match), before any writer:
-    /// `field=value`, `field!=value`, `field` (exists), `!field` (missing),
-    /// `field<DATE`, `field>DATE` (the language of `migrate --where`).
+    /// `field=value`, `!=`, `<`, `<=`, `>`, `>=` (numbers, dates), `field~REGEX`, `field`,
+    /// `!field`, with `not`, `and`, `or` and `( )` (the language of `migrate --where`).
     #[arg(long = "where", value_name = "CONDITION")]
     pub filter: Vec<String>,
 

@@ -274,13 +274,13 @@ fn set_goes_into_a_map_inside_a_list_item() {
 
 #[test]
 fn where_operators_it_does_not_have_are_usage_errors_listing_the_grammar() {
-    let grammar = "expected one of: field=value, field!=value, field<DATE, field>DATE";
-    for condition in [
-        "published==true",
-        "title~AI",
-        "quality>=3",
-        "title=~AI",
-        "a && b",
+    // `~` and `>=` became operators (issue 15); the operators of other languages are
+    // still refused, with the column where they stand.
+    for (condition, column) in [
+        ("published==true", 10),
+        ("title=~AI", 6),
+        ("a && b", 3),
+        ("a || b", 3),
     ] {
         fails(
             &[
@@ -294,7 +294,10 @@ fn where_operators_it_does_not_have_are_usage_errors_listing_the_grammar() {
                 "--in-place",
             ],
             2,
-            &[&format!("--where {condition:?}"), grammar],
+            &[
+                &format!("--where {condition:?}: at column {column}: "),
+                "is not a --where operator",
+            ],
         );
     }
     // The accepted forms still work.
@@ -305,6 +308,8 @@ fn where_operators_it_does_not_have_are_usage_errors_listing_the_grammar() {
         "published=false",
         "--where",
         "publishedDateTime>2021-01-01",
+        "--where",
+        "title~(?i)^the or quality>=3",
         "--set",
         "x=1",
         "--dry-run",
@@ -485,7 +490,7 @@ fn usage_errors_exit_2() {
             "--dry-run",
         ],
         2,
-        &["\"yesterday\" is not a date"],
+        &["at column 6: expected a number or a date (YYYY-MM-DD or RFC 3339), found \"yesterday\""],
     );
     fails(
         &["convert", "samples/archive.csv", "--delimiter", ";;"],

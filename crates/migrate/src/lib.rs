@@ -40,7 +40,7 @@ pub mod plan;
 pub mod stats;
 pub mod validate;
 
-pub use condition::Condition;
+pub use condition::{Bound, Comparison, Condition};
 pub use edit::{Applied, Edit};
 pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
 pub use stats::{ArchiveStats, DateRange, FieldStats};

@@ -16,7 +16,7 @@ use std::fmt;
 
 use recast_model::{Map, Record, Value};
 
-use crate::condition::Condition;
+use crate::condition::{Bound, Comparison, Condition};
 use crate::edit::{Applied, Edit};
 use crate::path::field_path;
 
@@ -348,15 +348,16 @@ fn condition(spec: &Value, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, 
                 Condition::Missing(field)
             }
         }
-        "before" => Condition::Before {
+        "before" | "after" => Condition::Compare {
             path: field,
-            date: date(operand)?,
-            zone: None,
-        },
-        "after" => Condition::After {
-            path: field,
-            date: date(operand)?,
-            zone: None,
+            operator: match test.as_str() {
+                "before" => Comparison::Less,
+                _ => Comparison::Greater,
+            },
+            bound: Bound::Date {
+                date: date(operand)?,
+                zone: None,
+            },
         },
         other => {
             return Err(format!(
