@@ -92,11 +92,12 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD", help_heading = "Edits")]
     pub delete: Vec<String>,
 
-    /// Set a field; VALUE is a YAML scalar (`draft=false` is a boolean, `n=007` text).
+    /// Set a field; VALUE is YAML (`draft=false` is a boolean, `n=007` text, `tags=[a, b]`
+    /// a list, `meta={x: 1}` a map).
     #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
     pub set: Vec<String>,
 
-    /// Set a field only where it is missing; VALUE is a YAML scalar.
+    /// Set a field only where it is missing; VALUE is YAML, as for --set.
     #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
     pub default: Vec<String>,
 

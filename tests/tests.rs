@@ -12,6 +12,7 @@ mod inspect;
 mod jsonfeed;
 mod layout;
 mod migrate;
+mod migrate_values;
 mod publishing;
 mod real_input_csv;
 mod real_input_dates;

@@ -160,7 +160,9 @@ impl Edit {
     /// Parses the argument of a command-line flag: `--rename OLD=NEW`, `--delete FIELD`,
     /// `--set FIELD=VALUE`, `--default FIELD=VALUE`, `--date FIELD=FORMAT`,
     /// `--where CONDITION`, `--template FIELD=TEMPLATE`. `kind` is the flag's name
-    /// without dashes; `scalar` reads a value as YAML would (`false` is a boolean).
+    /// without dashes; `scalar` reads a value as YAML would (`false` is a boolean,
+    /// `[a, b]` a list, `{x: 1}` a map); a `--set`/`--default` value opening with `[` or
+    /// `{` that does not read as a list or map is refused.
     pub fn from_flag(
         kind: &str,
         arg: &str,
@@ -182,9 +184,17 @@ impl Edit {
             }
             "delete" => Edit::Delete(field_path(arg).map_err(in_flag)?),
             "set" | "default" => {
-                let (field, value) = pair()?;
+                let (field, text) = pair()?;
                 let path = field_path(field).map_err(in_flag)?;
-                let value = scalar(value);
+                let value = scalar(text);
+                // `[a, b]` and `{x: 1}` are YAML flow collections; one that does not read
+                // as one is a mistake, not the text `[a, b`.
+                if text.starts_with(['[', '{']) && !matches!(value, Value::List(_) | Value::Map(_))
+                {
+                    return Err(in_flag(format!(
+                        "{text:?} is not a YAML flow list or map (like [a, b] or {{x: 1}}); quote it for that text: {field}=\"{text}\""
+                    )));
+                }
                 match kind {
                     "set" => Edit::Set { path, value },
                     _ => Edit::Default { path, value },
