@@ -89,3 +89,77 @@ fn a_value_that_is_not_a_flow_collection_is_refused_and_quotes_make_text() {
         "---\ntitle: A\nnote: \"[a, b]\"\n---\n"
     );
 }
+
+const MERGED: &str = "---\ndefaults: &d\n  layout: post\n  author: Ann\n  draft: true\nother: &o {author: Bob, lang: en}\ntitle: Hello\n<<: [*d, *o]\ndraft: false\n---\nBody\n";
+
+#[test]
+fn merge_keys_are_resolved_when_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = dir.path().join("p.md");
+    fs::write(&post, MERGED).unwrap();
+    let records = canonical_jsonl(&run_ok(&[
+        "convert",
+        post.to_str().unwrap(),
+        "--to",
+        "jsonl",
+    ]));
+    // Written keys win (`draft`); from the list, the earlier mapping wins (`author`);
+    // merged keys stand where `<<` stood.
+    assert_eq!(
+        records,
+        [
+            r#"{"defaults":{"layout":"post","author":"Ann","draft":true},"other":{"author":"Bob","lang":"en"},"title":"Hello","layout":"post","author":"Ann","lang":"en","draft":false,"body":"Body\n"}"#
+        ]
+    );
+    // A YAML stream reads the same way.
+    let stream = dir.path().join("s.yaml");
+    fs::write(
+        &stream,
+        "title: Z\n---\nbase: &b {lang: en}\n<<: *b\ntitle: A\n",
+    )
+    .unwrap();
+    let records = canonical_jsonl(&run_ok(&[
+        "convert",
+        stream.to_str().unwrap(),
+        "--to",
+        "jsonl",
+    ]));
+    assert_eq!(
+        records[1],
+        r#"{"base":{"lang":"en"},"lang":"en","title":"A"}"#
+    );
+}
+
+#[test]
+fn an_in_place_set_keeps_anchors_aliases_and_merge_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = dir.path().join("p.md");
+    fs::write(&post, MERGED).unwrap();
+    migrate_in_place(
+        dir.path(),
+        &["--set", "title=Bye", "--where", "layout=post"],
+    );
+    assert_eq!(
+        fs::read_to_string(&post).unwrap(),
+        MERGED.replace("title: Hello", "title: Bye")
+    );
+    // Setting a merged field writes it as a key of its own, which wins; the merge stays.
+    migrate_in_place(dir.path(), &["--set", "author=Cy"]);
+    let expected = MERGED
+        .replace("title: Hello", "title: Bye")
+        .replace("[*d, *o]\n", "[*d, *o]\nauthor: Cy\n");
+    assert_eq!(fs::read_to_string(&post).unwrap(), expected);
+    let records = canonical_jsonl(&run_ok(&[
+        "convert",
+        post.to_str().unwrap(),
+        "--to",
+        "jsonl",
+    ]));
+    assert!(
+        records[0].contains(r#""title":"Bye","layout":"post","lang":"en","author":"Cy""#),
+        "{records:?}"
+    );
+    // Running it again changes nothing.
+    migrate_in_place(dir.path(), &["--set", "author=Cy", "--set", "title=Bye"]);
+    assert_eq!(fs::read_to_string(&post).unwrap(), expected);
+}
