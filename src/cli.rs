@@ -190,6 +190,11 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print a JSON Schema the records all pass (types, required fields, enums, formats),
+    /// to edit and use with `validate --schema`.
+    #[arg(long, conflicts_with = "json")]
+    pub json_schema: bool,
+
     #[command(flatten)]
     pub read: ReadArgs,
 
@@ -211,6 +216,11 @@ pub struct ValidateArgs {
     /// The checks to run.
     #[arg(long, value_enum, default_value = "article")]
     pub profile: ProfileName,
+
+    /// Check every record against this JSON Schema (draft 2020-12 or 7; JSON, or YAML
+    /// for .yaml/.yml) instead of the profile: `file:line: /pointer: message`.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -245,7 +255,7 @@ pub struct CsvReadArgs {
     /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
     /// float, number, bool, any, list); they override header hints and inference.
     #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
+    pub column_types: Option<PathBuf>,
 }
 
 impl CsvReadArgs {
@@ -256,7 +266,7 @@ impl CsvReadArgs {
             no_sanitize: false,
             bom: false,
             delimiter: self.delimiter.clone(),
-            schema: self.schema.clone(),
+            column_types: self.column_types.clone(),
         }
     }
 }
@@ -450,8 +460,9 @@ pub struct CsvArgs {
 
     /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
     /// float, number, bool, any, list); they override header hints and inference.
-    #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
+    /// (`--schema` is its former name, still accepted here.)
+    #[arg(long, value_name = "FILE", alias = "schema")]
+    pub column_types: Option<PathBuf>,
 }
 
 /// Feeds (RSS, Atom, JSON Feed): the channel, how many items, which record fields fill which

@@ -387,17 +387,17 @@ fn a_schema_column_no_record_has_is_a_warning_with_did_you_mean() {
     let dir = tempfile::tempdir().unwrap();
     let schema = dir.path().join("schema.txt");
     fs::write(&schema, "qualty: int\n").unwrap();
-    let (status, _, stderr) = run(&[
-        "convert",
-        "samples/archive.csv",
-        "--schema",
-        path_str(&schema),
-    ]);
-    assert_eq!(status, 0, "{stderr}");
-    assert!(
-        stderr.contains("warning: --schema: no record has qualty (did you mean quality?)"),
-        "{stderr}"
-    );
+    // `--schema` is the former name of `--column-types`, still accepted by convert and
+    // migrate (validate's `--schema` is a JSON Schema now).
+    for flag in ["--column-types", "--schema"] {
+        let (status, _, stderr) = run(&["convert", "samples/archive.csv", flag, path_str(&schema)]);
+        assert_eq!(status, 0, "{stderr}");
+        assert!(
+            stderr
+                .contains("warning: --column-types: no record has qualty (did you mean quality?)"),
+            "{stderr}"
+        );
+    }
     for command in [
         vec!["inspect", "samples/archive.csv"],
         vec!["validate", "samples/archive.csv"],
@@ -411,10 +411,11 @@ fn a_schema_column_no_record_has_is_a_warning_with_did_you_mean() {
         ],
     ] {
         let mut args = command.clone();
-        args.extend(["--schema", path_str(&schema)]);
+        args.extend(["--column-types", path_str(&schema)]);
         let (_, _, stderr) = run(&args);
         assert!(
-            stderr.contains("warning: --schema: no record has qualty (did you mean quality?)"),
+            stderr
+                .contains("warning: --column-types: no record has qualty (did you mean quality?)"),
             "{command:?}: {stderr}"
         );
     }

@@ -385,7 +385,7 @@ struct Migrated {
     diff: Option<(String, String)>,
     /// What each edit did to this file's records.
     report: PlanReport,
-    /// Which `--schema` columns its records have.
+    /// Which `--column-types` columns its records have.
     schema_columns: FieldsSeen,
 }
 
