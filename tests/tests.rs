@@ -21,6 +21,7 @@ mod real_input_inplace;
 mod real_input_noop;
 mod real_input_outputs;
 mod roundtrip_props;
+mod schema;
 mod site_links;
 mod sites;
 mod validate;
