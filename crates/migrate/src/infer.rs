@@ -126,7 +126,11 @@ impl Shape {
         self.types.insert("object");
         self.maps += 1;
         for (key, value) in map {
-            let (present, shape) = self.keys.entry(key.clone()).or_default();
+            // Keys repeat from record to record: copy one only the first time.
+            let (present, shape) = match self.keys.get_mut(key) {
+                Some(entry) => entry,
+                None => self.keys.entry(key.clone()).or_default(),
+            };
             *present += 1;
             shape.add(value);
         }
@@ -138,10 +142,14 @@ impl Shape {
             self.distinct = Some(IndexSet::new());
         }
         self.texts += 1;
-        if let Some(distinct) = &mut self.distinct {
-            distinct.insert(text.to_owned());
-            if distinct.len() > ENUM_MAX || text.contains('\n') {
-                self.distinct = None;
+        if let Some(distinct) = &mut self.distinct
+            && !distinct.contains(text)
+        {
+            match distinct.len() >= ENUM_MAX || text.contains('\n') {
+                true => self.distinct = None,
+                false => {
+                    distinct.insert(text.to_owned());
+                }
             }
         }
         let formats = &mut self.formats;
