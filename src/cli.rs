@@ -219,7 +219,7 @@ pub struct ValidateArgs {
 
     /// Check every record against this JSON Schema (draft 2020-12 or 7; JSON, or YAML
     /// for .yaml/.yml) instead of the profile: `file:line: /pointer: message`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
     pub schema: Option<PathBuf>,
 
     #[command(flatten)]

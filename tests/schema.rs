@@ -216,6 +216,19 @@ fn problems_name_the_file_line_and_pointer() {
             "{path}:1: /: \"title\" is a required property\n{path}:3: /quality: \"high\" is not of type \"integer\"\n"
         )
     );
+    // The schema replaces the profile: asking for both is a usage error.
+    let output = recast()
+        .args([
+            "validate",
+            path_str_of(&post),
+            "--profile",
+            "article",
+            "--schema",
+        ])
+        .arg(&schema)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
     // A schema that is not one, or not there, is a usage error naming it.
     fs::write(&schema, "type: 5\n").unwrap();
     let output = recast()
