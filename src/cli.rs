@@ -92,11 +92,12 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD", help_heading = "Edits")]
     pub delete: Vec<String>,
 
-    /// Set a field; VALUE is a YAML scalar (`draft=false` is a boolean, `n=007` text).
+    /// Set a field; VALUE is YAML (`draft=false` is a boolean, `n=007` text, `tags=[a, b]`
+    /// a list, `meta={x: 1}` a map).
     #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
     pub set: Vec<String>,
 
-    /// Set a field only where it is missing; VALUE is a YAML scalar.
+    /// Set a field only where it is missing; VALUE is YAML, as for --set.
     #[arg(long, value_name = "FIELD=VALUE", help_heading = "Edits")]
     pub default: Vec<String>,
 
@@ -106,9 +107,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=FORMAT", help_heading = "Edits", value_parser = date_edit)]
     pub date: Vec<String>,
 
-    /// Keep only records that match: `field=value`, `field!=value`, `field` (exists),
-    /// `!field` (missing), `field<DATE`, `field>DATE`. In place, the others are left as
-    /// they are.
+    /// Keep only records that match: `field=value` (a list: an item is), `field!=value`,
+    /// `field<N`, `<=`, `>`, `>=` (a number or a date), `field~REGEX`, `field` (exists),
+    /// `!field` (missing), joined by `not`, `and`, `or` (binding in that order) and `( )`:
+    /// `quality>50 and (tags=rust or title~(?i)^the)`. Quote values holding ` and `/` or `.
+    /// In place, the others are left as they are.
     #[arg(long = "where", value_name = "CONDITION", help_heading = "Edits")]
     pub filter: Vec<String>,
 
@@ -187,6 +190,11 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print a JSON Schema the records all pass (types, required fields, enums, formats),
+    /// to edit and use with `validate --schema`.
+    #[arg(long, conflicts_with = "json")]
+    pub json_schema: bool,
+
     #[command(flatten)]
     pub read: ReadArgs,
 
@@ -208,6 +216,11 @@ pub struct ValidateArgs {
     /// The checks to run.
     #[arg(long, value_enum, default_value = "article")]
     pub profile: ProfileName,
+
+    /// Check every record against this JSON Schema (draft 2020-12 or 7; JSON, or YAML
+    /// for .yaml/.yml) instead of the profile: `file:line: /pointer: message`.
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    pub schema: Option<PathBuf>,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -246,7 +259,7 @@ pub struct CsvReadArgs {
     /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
     /// float, number, bool, any, list); they override header hints and inference.
     #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
+    pub column_types: Option<PathBuf>,
 }
 
 impl CsvReadArgs {
@@ -257,7 +270,7 @@ impl CsvReadArgs {
             no_sanitize: false,
             bom: false,
             delimiter: self.delimiter.clone(),
-            schema: self.schema.clone(),
+            column_types: self.column_types.clone(),
         }
     }
 }
@@ -403,8 +416,8 @@ pub struct ConvertArgs {
     pub input: InputArgs,
 
     /// Keep only records that match (repeatable: all must match), before any writer:
-    /// `field=value`, `field!=value`, `field` (exists), `!field` (missing),
-    /// `field<DATE`, `field>DATE` (the language of `migrate --where`).
+    /// `field=value`, `!=`, `<`, `<=`, `>`, `>=` (numbers, dates), `field~REGEX`, `field`,
+    /// `!field`, with `not`, `and`, `or` and `( )` (the language of `migrate --where`).
     #[arg(long = "where", value_name = "CONDITION")]
     pub filter: Vec<String>,
 
@@ -455,8 +468,9 @@ pub struct CsvArgs {
 
     /// Column types for reading CSV/TSV, one `column: type` a line (types: string, int,
     /// float, number, bool, any, list); they override header hints and inference.
-    #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
+    /// (`--schema` is its former name, still accepted here.)
+    #[arg(long, value_name = "FILE", alias = "schema")]
+    pub column_types: Option<PathBuf>,
 }
 
 /// Feeds (RSS, Atom, JSON Feed): the channel, how many items, which record fields fill which

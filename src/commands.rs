@@ -181,9 +181,10 @@ pub fn inspect(
     options.read = read_options(&args.read, &args.csv.as_csv())?;
     options.threads = threads;
     let inspection = recast::inspect(&options, reporter)?;
-    let text = match args.json {
-        true => inspection.to_json()?,
-        false => inspection.table(),
+    let text = match (args.json, args.json_schema) {
+        (_, true) => inspection.json_schema()?,
+        (true, _) => inspection.to_json()?,
+        _ => inspection.table(),
     };
     // Not `print!`, which panics when standard output is closed (`| head -1`).
     let mut out = recast::output::stdout();
@@ -206,6 +207,9 @@ pub fn validate(
     options.profile = Some(match args.profile {
         ProfileName::Article => ValidationProfile::article(),
     });
+    if let Some(path) = &args.schema {
+        options.schema = Some(recast::validate::read_json_schema(path)?.into());
+    }
     options.threads = threads;
     let mut out = recast::output::stdout();
     let validation = recast::validate(&options, reporter, |problem| writeln!(out, "{problem}"))?;

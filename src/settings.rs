@@ -1,4 +1,4 @@
-//! The flags that become format settings: `--delimiter`, `--schema`, `--fields` and
+//! The flags that become format settings: `--delimiter`, `--column-types`, `--fields` and
 //! the other CSV flags; `--map`, `--profile`, `--limit` and the `--feed-*` flags.
 
 use std::path::Path;
@@ -9,7 +9,7 @@ use recast_model::Channel;
 
 use crate::cli::{CsvArgs, FeedArgs, ReadArgs};
 
-/// Reads the CSV/TSV flags of a run; an unreadable or invalid `--schema` file, or a
+/// Reads the CSV/TSV flags of a run; an unreadable or invalid `--column-types` file, or a
 /// `--delimiter` that is not one ASCII character, is an error.
 pub fn csv_settings(args: &CsvArgs) -> anyhow::Result<CsvSettings> {
     use anyhow::Context;
@@ -25,11 +25,11 @@ pub fn csv_settings(args: &CsvArgs) -> anyhow::Result<CsvSettings> {
             )));
         }
     };
-    let schema = match &args.schema {
+    let schema = match &args.column_types {
         None => None,
         Some(path) => {
             let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read --schema {}", path.display()))?;
+                .with_context(|| format!("cannot read --column-types {}", path.display()))?;
             let file: Arc<Path> = path.as_path().into();
             Some(recast_csv::Schema::parse(&text).map_err(|e| e.in_file(Some(&file)))?)
         }

@@ -251,7 +251,7 @@ fn foreign_sheets_are_inferred_by_column_and_the_schema_pins_types() {
         ]
     );
     let schema = data("csv/foreign.schema");
-    let records = records_of(&input, &["--schema", schema.to_str().unwrap()]);
+    let records = records_of(&input, &["--column-types", schema.to_str().unwrap()]);
     assert_eq!(
         records,
         [

@@ -283,7 +283,7 @@ fn convert_where_filters_records_before_any_writer() {
         "the posts dated by their file name"
     );
     recast()
-        .args(["convert", jekyll, "--where", "title~x"])
+        .args(["convert", jekyll, "--where", "title~(x"])
         .assert()
         .code(2);
 }

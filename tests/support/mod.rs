@@ -137,6 +137,15 @@ pub fn feedparser_available() -> bool {
     )
 }
 
+/// Python with jsonschema, the validator `validate --schema` is compared with.
+pub fn python_jsonschema_available() -> bool {
+    tool_available(
+        "python3 with jsonschema",
+        std::process::Command::new("python3").args(["-c", "import jsonschema"]),
+        true,
+    )
+}
+
 /// Asserts that every file is valid Atom 1.0 for jing and RFC 4287's schema.
 pub fn assert_valid_atom<P: AsRef<std::ffi::OsStr>>(files: impl IntoIterator<Item = P>) {
     let output = std::process::Command::new("jing")

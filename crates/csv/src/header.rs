@@ -1,5 +1,5 @@
 //! Column headers: a dotted field path, optionally followed by a type hint
-//! (`topics:list`, `score:float`), and the `--schema` file that pins column types.
+//! (`topics:list`, `score:float`), and the `--column-types` file that pins column types.
 //!
 //! The path is [`FieldPath`]'s spelling (`provider.name`, `images.0.url`, `a\.b` for the
 //! key `a.b`) with two more escapes a header needs: `\:` for a colon inside a key (the
@@ -255,7 +255,7 @@ pub(crate) fn column_label(index: usize) -> String {
     )
 }
 
-/// Column types pinned by the user (`--schema FILE`), overriding header hints and
+/// Column types pinned by the user (`--column-types FILE`), overriding header hints and
 /// inference.
 ///
 /// The file has one `column: type` per line, the column spelled as in the header

@@ -7,7 +7,9 @@
 //! - [`ArchiveStats`]: the archive at a glance (`inspect`): field paths, types, presence,
 //!   examples, date ranges.
 //! - [`Validator`] with a [`ValidationProfile`]: the checks of `validate` (required fields, dates,
-//!   URLs, duplicates), each [`Problem`] with where its record came from.
+//!   URLs, duplicates), each [`Problem`] with where its record came from; or a
+//!   [`JsonSchema`] (`validate --schema`), of which [`SchemaInference`] infers a first
+//!   draft from an archive (`inspect --json-schema`).
 //!
 //! ```
 //! use recast_migrate::{Edit, Plan};
@@ -33,12 +35,19 @@
 //! assert_eq!(record.fields["published"], Value::from("2021-05-12"));
 //! ```
 
+pub mod condition;
 pub mod edit;
+pub mod infer;
+mod path;
 pub mod plan;
+pub mod schema;
 pub mod stats;
 pub mod validate;
 
-pub use edit::{Applied, Condition, Edit};
+pub use condition::{Bound, Comparison, Condition};
+pub use edit::{Applied, Edit};
+pub use infer::SchemaInference;
 pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
+pub use schema::JsonSchema;
 pub use stats::{ArchiveStats, DateRange, FieldStats};
 pub use validate::{Problem, ValidationProfile, Validator};

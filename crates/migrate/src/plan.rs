@@ -16,7 +16,9 @@ use std::fmt;
 
 use recast_model::{Map, Record, Value};
 
-use crate::edit::{Applied, Condition, Edit, field_path};
+use crate::condition::{Bound, Comparison, Condition};
+use crate::edit::{Applied, Edit};
+use crate::path::field_path;
 
 /// The edits of a migration, applied in order to each record.
 #[derive(Debug, Clone, Default)]
@@ -346,15 +348,16 @@ fn condition(spec: &Value, scalar: &dyn Fn(&str) -> Value) -> Result<Condition, 
                 Condition::Missing(field)
             }
         }
-        "before" => Condition::Before {
+        "before" | "after" => Condition::Compare {
             path: field,
-            date: date(operand)?,
-            zone: None,
-        },
-        "after" => Condition::After {
-            path: field,
-            date: date(operand)?,
-            zone: None,
+            operator: match test.as_str() {
+                "before" => Comparison::Less,
+                _ => Comparison::Greater,
+            },
+            bound: Bound::Date {
+                date: date(operand)?,
+                zone: None,
+            },
         },
         other => {
             return Err(format!(

@@ -225,7 +225,7 @@ pub fn check_template(
     Ok(())
 }
 
-/// Field paths a flag names (`--fields`, `--schema`) and whether some record has each:
+/// Field paths a flag names (`--fields`, `--column-types`) and whether some record has each:
 /// one that no record has is most likely misspelt (`tittle`).
 #[derive(Default, Clone)]
 pub struct FieldsSeen {
@@ -256,7 +256,7 @@ impl FieldsSeen {
         }
     }
 
-    /// The `--schema` columns, when some input is CSV/TSV.
+    /// The `--column-types` columns, when some input is CSV/TSV.
     pub fn for_schema(csv: &CsvSettings, inputs: &Inputs) -> FieldsSeen {
         let reads_csv = inputs
             .files
@@ -316,13 +316,13 @@ impl FieldsSeen {
         Ok(())
     }
 
-    /// `--schema` naming a column no record has: a warning (the column may be there and
+    /// `--column-types` naming a column no record has: a warning (the column may be there and
     /// empty in every row).
     pub fn warn_schema(&self, report: &dyn Report) {
         let missing = self.missing();
         if !missing.is_empty() {
             report.warn(&format!(
-                "--schema: no record has {}; is the column name right?",
+                "--column-types: no record has {}; is the column name right?",
                 missing.join(", ")
             ));
         }

@@ -295,7 +295,7 @@ pub struct WriteOptions {
 }
 
 /// The CSV/TSV flags of a run (`--fields`, `--no-sanitize`, `--bom`, `--delimiter`,
-/// `--schema`).
+/// `--column-types`).
 #[derive(Debug, Clone, Default)]
 pub struct CsvSettings {
     pub(crate) delimiter: Option<u8>,
@@ -318,7 +318,7 @@ impl CsvSettings {
         }
     }
 
-    /// The columns `--schema` names (dotted), to check that some record has them.
+    /// The columns `--column-types` names (dotted), to check that some record has them.
     pub fn schema_columns(&self) -> Vec<String> {
         self.read
             .schema

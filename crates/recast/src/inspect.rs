@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use recast_migrate::ArchiveStats;
+use recast_migrate::{ArchiveStats, SchemaInference};
 use recast_model::{Map, Number, Value};
 
 use crate::checks::{FieldsSeen, check_found, check_select, check_sheet};
@@ -34,6 +34,8 @@ pub struct InspectOptions {
 pub struct Inspection {
     /// The statistics of every record read.
     pub stats: ArchiveStats,
+    /// The shape of every record read, for [`Inspection::json_schema`].
+    pub inference: SchemaInference,
     /// How many files were read.
     pub files: usize,
 }
@@ -48,12 +50,24 @@ impl Inspection {
     /// example, dates?}], dates: [{path, min, max, parsed, unparsed}], failed: [message]}`,
     /// ending with a line break.
     pub fn to_json(&self) -> recast_model::Result<String> {
-        let mut json = recast_json::to_json_string(&to_value(&self.stats, self.files), true)?;
-        if !json.ends_with('\n') {
-            json.push('\n');
-        }
-        Ok(json)
+        pretty_json(&to_value(&self.stats, self.files))
     }
+
+    /// A JSON Schema (draft 2020-12) that every record read passes: types, required
+    /// fields, enums of small closed sets, date and URL formats (see
+    /// [`SchemaInference`]), ending with a line break.
+    pub fn json_schema(&self) -> recast_model::Result<String> {
+        pretty_json(&self.inference.schema())
+    }
+}
+
+/// Indented JSON ending with a line break.
+fn pretty_json(value: &Value) -> recast_model::Result<String> {
+    let mut json = recast_json::to_json_string(value, true)?;
+    if !json.ends_with('\n') {
+        json.push('\n');
+    }
+    Ok(json)
 }
 
 /// Reads every input and gathers its statistics; records that fail are listed, not fatal.
@@ -75,6 +89,7 @@ pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<
         progress,
     );
     let mut stats = ArchiveStats::default();
+    let mut inference = SchemaInference::default();
     for message in stream {
         if let Message::Records(items) = message {
             for item in items {
@@ -82,6 +97,7 @@ pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<
                     Ok(record) => {
                         schema_columns.add(&record);
                         stats.add(&record);
+                        inference.add(&record);
                     }
                     Err(error) => stats.add_failure(format!("{error:#}")),
                 }
@@ -89,7 +105,11 @@ pub fn inspect(options: &InspectOptions, report: &dyn Report) -> anyhow::Result<
         }
     }
     schema_columns.warn_schema(report);
-    Ok(Inspection { stats, files })
+    Ok(Inspection {
+        stats,
+        inference,
+        files,
+    })
 }
 
 fn count(n: u64) -> Value {

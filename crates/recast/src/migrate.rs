@@ -116,16 +116,22 @@ pub fn read_plan(path: &Path) -> anyhow::Result<(Plan, Vec<String>)> {
     Ok((plan, labels))
 }
 
-/// A value as edit flags and plans write it, a YAML scalar: plain text resolves
-/// (`false`, `39`, `~`); quoted text is a string.
+/// A value as edit flags and plans write it, in YAML: plain text resolves (`false`, `39`,
+/// `~`); quoted text is a string; a flow collection is a list or a map (`[a, b]`,
+/// `{x: 1}`). A flow collection YAML cannot read stays text, for the caller to refuse
+/// (see [`recast_migrate::Edit::from_flag`]).
 pub fn scalar(text: &str) -> Value {
     let quoted = text.len() >= 2
         && ((text.starts_with('"') && text.ends_with('"'))
             || (text.starts_with('\'') && text.ends_with('\'')));
-    match quoted {
+    let flow = text.starts_with(['[', '{']);
+    match quoted || flow {
         true => recast_yaml::parse_value(text, None, 1, &Default::default())
             .ok()
-            .filter(|v| v.as_str().is_some())
+            .filter(|v| match flow {
+                true => matches!(v, Value::List(_) | Value::Map(_)),
+                false => v.as_str().is_some(),
+            })
             .unwrap_or_else(|| recast_yaml::parse_scalar(text)),
         false => recast_yaml::parse_scalar(text),
     }
@@ -403,7 +409,7 @@ struct Migrated {
     diff: Option<(String, String)>,
     /// What each edit did to this file's records.
     report: PlanReport,
-    /// Which `--schema` columns its records have.
+    /// Which `--column-types` columns its records have.
     schema_columns: FieldsSeen,
 }
 

@@ -24,7 +24,7 @@ use std::fmt::Display;
 /// ```
 pub trait Report: Sync {
     /// Something the caller should know that did not stop the run: a folder holding no
-    /// file of a known format, a `--schema` column no record has.
+    /// file of a known format, a `--column-types` column no record has.
     fn warn(&self, message: &str);
 
     /// A record or file that failed: skipped with `keep_going`, else the run ends after

@@ -1,12 +1,13 @@
-//! The validate engine (`recast validate`): check every record against a profile, one
-//! problem at a time (`file:line: message`).
+//! The validate engine (`recast validate`): check every record against a profile or a
+//! JSON Schema, one problem at a time (`file:line: message`).
 
 use std::fmt::Display;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use recast_migrate::{Problem, ValidationProfile, Validator};
+use anyhow::Context as _;
+use recast_migrate::{JsonSchema, Problem, ValidationProfile, Validator};
 
 use crate::checks::{FieldsSeen, check_found, check_select, check_sheet};
 use crate::format::{Format, ReadOptions};
@@ -26,6 +27,9 @@ pub struct ValidateOptions {
     pub read: ReadOptions,
     /// What a valid record is (`None`: [`ValidationProfile::article`]).
     pub profile: Option<ValidationProfile>,
+    /// A JSON Schema every record must pass, instead of the profile
+    /// ([`read_json_schema`]).
+    pub schema: Option<Arc<JsonSchema>>,
     /// Threads in total, the caller's included (`None`: every core).
     pub threads: Option<usize>,
 }
@@ -89,7 +93,11 @@ pub fn validate(
                 Ok(record) => {
                     records += 1;
                     schema_columns.add(&record);
-                    for problem in validator.check(&record) {
+                    let found_here = match &options.schema {
+                        Some(schema) => schema.check(&record),
+                        None => validator.check(&record),
+                    };
+                    for problem in found_here {
                         problems += 1;
                         found(&lines.locate(problem, &markdown))?;
                     }
@@ -107,6 +115,23 @@ pub fn validate(
         records,
         files,
     })
+}
+
+/// Reads a JSON Schema file (`validate --schema`): JSON, or YAML for a `.yaml`/`.yml`
+/// file. An unreadable file, or one that is not a schema, is a usage error naming it.
+pub fn read_json_schema(path: &Path) -> anyhow::Result<JsonSchema> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --schema {}", path.display()))?;
+    let yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let schema = match yaml {
+        true => recast_yaml::parse_value(&text, Some(path.into()), 1, &Default::default())
+            .map_err(|e| e.to_string())
+            .and_then(|value| JsonSchema::from_value(&value)),
+        false => JsonSchema::parse(&text),
+    };
+    schema.map_err(|e| crate::error::usage(format!("--schema {}: {e}", path.display())))
 }
 
 /// Points a problem of a Markdown record at its field's line, read from the file when

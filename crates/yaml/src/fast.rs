@@ -9,7 +9,7 @@
 //!
 //! The rule that keeps this safe: **the fast reader either gives exactly what the full
 //! parser would, or gives up.** It gives up (returns `None`) on anything outside the
-//! subset (anchors, aliases, tags, flow collections other than `[]`/`{}`, block
+//! subset (anchors, aliases, merge keys, tags, flow collections other than `[]`/`{}`, block
 //! scalars, multi-line scalars, directives, tabs, CR, control characters, explicit keys,
 //! quoted keys, deep nesting) and on anything that might be an error (duplicate keys,
 //! odd indentation, `key: a: b`), so every error message, position and budget still
@@ -381,7 +381,8 @@ fn split_entry(rest: &str) -> Option<(&str, &str)> {
     let colon = (0..bytes.len())
         .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
     let key = &rest[..colon];
-    if key.len() > MAX_KEY_BYTES || key.ends_with(' ') || key.contains(" #") {
+    // A merge key (`<<`) is the full parser's to resolve.
+    if key.len() > MAX_KEY_BYTES || key.ends_with(' ') || key.contains(" #") || key == "<<" {
         return None;
     }
     let value = rest[colon + 1..].trim_start_matches(' ');

@@ -38,7 +38,8 @@
 //! and dates stay strings; numbers keep their exact text. Core tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`) are
 //! honoured; other tags are ignored. Anchors and aliases are expanded within a node
 //! budget; nesting is bounded ([`YamlReadOptions`]); duplicate keys and non-scalar keys are
-//! errors; `<<` is an ordinary key (merge keys are YAML 1.1 only). Every error names the
+//! errors; a plain `<<` key merges mappings (`<<: *defaults`, as yq, Jekyll and Hugo read it;
+//! written keys win, merged ones take the place of `<<`). Every error names the
 //! file, line and column.
 //!
 //! | budget ([`YamlReadOptions`]) | default | on excess |
@@ -84,6 +85,7 @@ mod fast_check;
 mod fence;
 mod front_matter;
 mod json;
+mod merge;
 mod read;
 pub mod rewrite;
 mod scalar;

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use granit_parser::{Event, Marker, Parser, ScanError, Span};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span};
 use recast_model::{BODY, Error, ErrorKind, Location, Map, Origin, Record, Result, Value};
 
 use crate::document::{Document, YamlReadOptions};
+use crate::merge::{MERGE_KEY, is_mergeable, merge};
 use crate::scalar::resolve_scalar;
 
 /// Parses a YAML text of exactly one document (or none) into its value; an empty text
@@ -123,7 +124,14 @@ struct Frame {
 
 enum FrameKind {
     List(Vec<Value>),
-    Map { map: Map, key: Option<String> },
+    Map {
+        map: Map,
+        key: Option<String>,
+        /// The pending key is a merge key (`<<`, plain): its value merges.
+        merging: bool,
+        /// The `<<` values, each with the number of written entries before it.
+        merges: Vec<(usize, Value)>,
+    },
 }
 
 /// Aliases may add this share of [`YamlReadOptions::max_nodes`] (a quarter: 250,000 nodes,
@@ -220,15 +228,20 @@ impl Builder<'_> {
         let value = match frame.kind {
             FrameKind::List(items) => Value::List(items),
             FrameKind::Map {
-                map,
-                key: Some(key),
+                mut map,
+                key,
+                merges,
+                ..
             } => {
                 // A key without a value cannot come from the parser, but stay total.
-                let mut map = map;
-                map.insert(key, Value::Null);
-                Value::Map(map)
+                if let Some(key) = key {
+                    map.insert(key, Value::Null);
+                }
+                match merges.is_empty() {
+                    true => Value::Map(map),
+                    false => Value::Map(merge(map, merges)),
+                }
             }
-            FrameKind::Map { map, key: None } => Value::Map(map),
         };
         let depth = frame.child_depth + 1;
         if frame.anchor != 0 {
@@ -275,7 +288,30 @@ impl Builder<'_> {
                 }
                 items.push(value);
             }
-            FrameKind::Map { map, key } => match key.take() {
+            FrameKind::Map {
+                map,
+                key,
+                merging,
+                merges,
+            } => match key.take() {
+                Some(_) if std::mem::take(merging) => {
+                    if !merges.is_empty() {
+                        return Err(error(
+                            ErrorKind::Data,
+                            "a second merge key `<<`; expected one per mapping (`<<: [*a, *b]` merges several)".into(),
+                        ));
+                    }
+                    if !is_mergeable(&value) {
+                        return Err(error(
+                            ErrorKind::Data,
+                            format!(
+                                "expected a mapping or a list of mappings to merge after `<<`, found a {}",
+                                value.type_name()
+                            ),
+                        ));
+                    }
+                    merges.push((map.len(), value));
+                }
                 Some(k) => {
                     map.insert(k, value);
                 }
@@ -319,8 +355,19 @@ impl Builder<'_> {
                     })
                 );
                 if is_key && anchor == 0 {
+                    let merge_key =
+                        style == ScalarStyle::Plain && tag.is_none() && text == MERGE_KEY;
                     // A key is its text: nothing to resolve, nothing to copy.
-                    return self.attach(Value::Null, Some(text.into_owned()), 0, at);
+                    self.attach(Value::Null, Some(text.into_owned()), 0, at)?;
+                    if merge_key
+                        && let Some(Frame {
+                            kind: FrameKind::Map { merging, .. },
+                            ..
+                        }) = self.stack.last_mut()
+                    {
+                        *merging = true;
+                    }
+                    return Ok(());
                 }
                 // The text is kept only where it may serve as a key: here, or via an alias.
                 let key_text = (is_key || anchor != 0).then(|| text.clone().into_owned());
@@ -365,6 +412,8 @@ impl Builder<'_> {
                     FrameKind::Map {
                         map: Map::default(),
                         key: None,
+                        merging: false,
+                        merges: Vec::new(),
                     },
                     anchor,
                     at,
@@ -629,5 +678,57 @@ mod tests {
     fn lines_are_shifted_to_the_file() {
         let e = parse_value("a: 1\nb: [\n", None, 10, &YamlReadOptions::default()).unwrap_err();
         assert!(e.location.line >= 11, "{e}");
+    }
+
+    #[test]
+    fn merge_keys_merge_with_written_keys_winning() {
+        let text = "d: &d {layout: post, author: Ann, draft: true}\no: &o {author: Bob, lang: en}\ntitle: Hi\n<<: [*d, *o]\ndraft: false\n";
+        // Merged keys stand where `<<` stood; `draft` is written, so it wins; `author`
+        // comes from `*d`, the earlier mapping.
+        assert_eq!(
+            value(text).to_string(),
+            r#"{"d": {"layout": "post", "author": "Ann", "draft": true}, "o": {"author": "Bob", "lang": "en"}, "title": "Hi", "layout": "post", "author": "Ann", "lang": "en", "draft": false}"#
+        );
+        // A written key before `<<` wins too; a mapping written in place merges.
+        assert_eq!(
+            value("a: 1\n<<:\n  b: 2\n  a: 9\nc: 3\n").to_string(),
+            r#"{"a": 1, "b": 2, "c": 3}"#
+        );
+        // Nested mappings merge; records in a list each merge.
+        assert_eq!(
+            value("base: &b {x: 1}\nitems:\n  - <<: *b\n    y: 2\n  - {<<: *b, x: 3}\n")
+                .to_string(),
+            r#"{"base": {"x": 1}, "items": [{"x": 1, "y": 2}, {"x": 3}]}"#
+        );
+        // Only a plain, untagged `<<` merges.
+        assert_eq!(value("\"<<\": {a: 1}\n").to_string(), r#"{"<<": {"a": 1}}"#);
+        assert_eq!(
+            value("!!str <<: {a: 1}\n").to_string(),
+            r#"{"<<": {"a": 1}}"#
+        );
+    }
+
+    #[test]
+    fn bad_merges_are_located_errors() {
+        let e = error("a: 1\n<<: 5\n");
+        assert_eq!(e.location.line, 2, "{e}");
+        assert!(
+            e.message.contains(
+                "expected a mapping or a list of mappings to merge after `<<`, found a integer"
+            ),
+            "{e}"
+        );
+        let e = error("a: &a {x: 1}\n<<: [*a, 2]\n");
+        assert!(e.message.contains("found a list"), "{e}");
+        let e = error("a: &a {x: 1}\n<<: *a\n<<: *a\n");
+        assert!(e.message.contains("a second merge key"), "{e}");
+    }
+
+    /// The fast reader leaves merge keys to the full parser, so both read them alike.
+    #[test]
+    fn the_fast_reader_leaves_merge_keys_alone() {
+        let text = "a: 1\n<<:\n  b: 2\n";
+        assert!(crate::fast::parse(text, 1, &YamlReadOptions::default()).is_none());
+        assert_eq!(value(text).to_string(), r#"{"a": 1, "b": 2}"#);
     }
 }

@@ -17,9 +17,13 @@
 //!
 //! Lines before the first key, the `---` lines, a BOM, CRLF line ends and the body stay
 //! byte for byte (a changed body is written after one blank line, as the writer does).
-//! A front matter that cannot be cut safely (flow style, anchors and aliases, complex
-//! keys, keys not at column 0, a file without front matter) is written whole by the
-//! writer instead; so is any result that would not read back as the new record.
+//! Anchors, aliases and merge keys (`<<: *defaults`) in values are kept as written: an
+//! unchanged entry is verbatim, and the fields a merge gives stay given by it unless
+//! their value changes (then the field is written as a key of its own, which wins).
+//! A front matter that cannot be cut safely (flow style, anchored or aliased keys,
+//! complex keys, keys not at column 0, a file without front matter) is written whole by
+//! the writer instead; so is any result that would not read back as the new record (a
+//! changed anchored entry that aliases still point to, a merged field deleted).
 //!
 //! ```
 //! use recast_model::Value;
@@ -39,7 +43,7 @@
 //! # Ok::<(), recast_model::Error>(())
 //! ```
 
-use granit_parser::{Event, Parser, StructureStyle};
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
@@ -55,8 +59,8 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
     }
     let file = fenced(original);
     if let Some(parts) = &file
-        && let Some(text) = minimal_rewrite(parts, old, new)
-        && reads_as(&text, new)
+        && let Some((text, order)) = minimal_rewrite(parts, old, new)
+        && reads_as(&text, new, order)
     {
         return text;
     }
@@ -188,6 +192,8 @@ struct Entry<'a> {
     content: &'a str,
     /// The blank and comment lines after its value.
     trivia: &'a str,
+    /// A merge key (`<<`, plain): its fields come from other mappings.
+    merge: bool,
 }
 
 /// A front matter cut into entries.
@@ -199,7 +205,7 @@ struct FrontMatter<'a> {
 
 impl<'a> FrontMatter<'a> {
     /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
-    /// at column 0 without anchors or aliases.
+    /// at column 0 (values may hold anchors and aliases; keys may not).
     fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
         // Byte offset of each line start, and one past the end.
         let mut starts = vec![0];
@@ -218,6 +224,7 @@ impl<'a> FrontMatter<'a> {
             key_len: usize,
             /// The first line that may be trivia (after the value's last scalar).
             trivia_from: u64,
+            merge: bool,
         }
         let mut found: Vec<Found> = Vec::new();
         let mut depth = 0usize;
@@ -240,7 +247,7 @@ impl<'a> FrontMatter<'a> {
                 }
                 Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
                     let is_map = matches!(event, Event::MappingStart(..));
-                    if anchor != 0 {
+                    if anchor != 0 && depth == 0 {
                         return None;
                     }
                     if depth == 0 {
@@ -259,16 +266,17 @@ impl<'a> FrontMatter<'a> {
                 Event::MappingEnd | Event::SequenceEnd => {
                     depth = depth.checked_sub(1)?;
                 }
-                Event::Scalar(text, _, anchor, _) => {
-                    if anchor != 0 {
-                        return None;
-                    }
+                Event::Scalar(text, style, anchor, tag) => {
                     match depth {
                         0 => return None, // A scalar document.
                         1 if expect_key => {
-                            if start.col() != 0 {
+                            // An anchored key would move its text right of the anchor.
+                            if start.col() != 0 || anchor != 0 {
                                 return None;
                             }
+                            let merge = style == ScalarStyle::Plain
+                                && tag.is_none()
+                                && text == crate::merge::MERGE_KEY;
                             let line = start.line() as u64;
                             let line_text = &front[line_start(line)..line_start(line + 1)];
                             let key_len = byte_len(line_text, end.col())?;
@@ -277,6 +285,7 @@ impl<'a> FrontMatter<'a> {
                                 line,
                                 key_len,
                                 trivia_from: end_line(end),
+                                merge,
                             });
                             expect_key = false;
                         }
@@ -289,7 +298,19 @@ impl<'a> FrontMatter<'a> {
                         last.trivia_from = last.trivia_from.max(end_line(end));
                     }
                 }
-                _ => return None, // Aliases and anything else: not cut.
+                // An alias as a value (an alias key is not cut).
+                Event::Alias(_) if depth >= 1 => {
+                    if depth == 1 {
+                        if expect_key {
+                            return None;
+                        }
+                        expect_key = true;
+                    }
+                    if let Some(last) = found.last_mut() {
+                        last.trivia_from = last.trivia_from.max(end_line(end));
+                    }
+                }
+                _ => return None,
             }
         }
         if !root_seen && !found.is_empty() {
@@ -331,6 +352,7 @@ impl<'a> FrontMatter<'a> {
                 key_len: f.key_len,
                 content: &text[..split],
                 trivia: &text[split..],
+                merge: f.merge,
             });
         }
         Some(FrontMatter {
@@ -403,10 +425,25 @@ struct Piece {
     ends_with_break: bool,
 }
 
-fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<String> {
+/// Whether a rewrite must read back with the record's top-level key order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyOrder {
+    /// Yes: the order is the file's.
+    Kept,
+    /// No: a merge key (`<<`) puts the fields it gives where it stands, so a merged field
+    /// set anew may read back in another place.
+    Merged,
+}
+
+fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(String, KeyOrder)> {
     let front = FrontMatter::parse(parts.front)?;
     let (old_front, old_body) = front_and_body(old);
     let (new_front, new_body) = front_and_body(new);
+    let order = match front.entries.iter().any(|e| e.merge) {
+        true => KeyOrder::Merged,
+        false => KeyOrder::Kept,
+    };
+    let (old_front, new_front) = as_written(&front, old_front, new_front)?;
     // The cut must match what the reader read, key for key.
     if front.entries.len() != old_front.len()
         || front
@@ -561,7 +598,56 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<Str
         out.push_str(eol);
     }
     push_close_and_body(&mut out, parts, old_body, new_body);
-    Some(out)
+    Some((out, order))
+}
+
+/// The top-level fields as the text writes them, old and new, when the front matter
+/// has a merge key (`<<: *defaults`): the fields the merge gives are left out, and `<<`
+/// stands as an entry of its own (valued null, so it is kept verbatim). A new field the
+/// merge still gives (no written key, the same value) is left out too; one whose value
+/// changed is written as a key of its own, which wins over the merged one. `None` when
+/// the cut does not match the record.
+fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)> {
+    let Some(merge_at) = front.entries.iter().position(|e| e.merge) else {
+        return Some((old, new));
+    };
+    let merge_key = crate::merge::MERGE_KEY;
+    if old.contains_key(merge_key) || new.contains_key(merge_key) {
+        return None; // A written "<<" beside the merge: not worth a minimal rewrite.
+    }
+    let mut old_written = Map::default();
+    for entry in &front.entries {
+        let value = match entry.merge {
+            true => Value::Null,
+            false => old.get(&entry.key)?.clone(),
+        };
+        old_written.insert(entry.key.clone(), value);
+    }
+    let merged = |key: &str| !old_written.contains_key(key) && old.contains_key(key);
+    let mut new_written = Map::default();
+    let mut merge_placed = false;
+    for (key, value) in new {
+        let still_merged = merged(&key) && old.get(&key).is_some_and(|o| strict_eq(o, &value));
+        if still_merged {
+            if !merge_placed {
+                new_written.insert(merge_key.to_owned(), Value::Null);
+                merge_placed = true;
+            }
+            continue;
+        }
+        new_written.insert(key, value);
+    }
+    if !merge_placed {
+        // After the written field it followed, if that field is still there.
+        let at = match merge_at.checked_sub(1) {
+            None => 0,
+            Some(before) => new_written
+                .get_index_of(&front.entries[before].key)
+                .map_or(new_written.len(), |i| i + 1),
+        };
+        new_written.shift_insert(at, merge_key.to_owned(), Value::Null);
+    }
+    Some((old_written, new_written))
 }
 
 /// The closing line and the body: as they were when the body did not change.
@@ -595,7 +681,7 @@ fn whole_rewrite(original: &str, parts: Option<&Fenced<'_>>, new: &Record) -> St
             out.push_str(parts.open);
             out.push_str(&with_eol(fields, parts.eol));
             push_close_and_body(&mut out, parts, parts.body(), new_body);
-            if reads_as(&out, new) {
+            if reads_as(&out, new, KeyOrder::Kept) {
                 return out;
             }
             crate::to_markdown_string(new)
@@ -611,8 +697,9 @@ fn whole_rewrite(original: &str, parts: Option<&Fenced<'_>>, new: &Record) -> St
     }
 }
 
-/// True when `text` reads back as `record` (body last, as the reader puts it).
-fn reads_as(text: &str, record: &Record) -> bool {
+/// True when `text` reads back as `record` (body last, as the reader puts it), with its
+/// top-level keys in the record's order unless `order` lets them move.
+fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
     let Ok(read) = read_markdown(text.as_bytes(), None) else {
         return false;
     };
@@ -621,7 +708,14 @@ fn reads_as(text: &str, record: &Record) -> bool {
     if let Some(body) = body {
         expected.insert(BODY.to_owned(), Value::String(body.to_owned()));
     }
-    read == Record::new(expected, Default::default())
+    match order {
+        KeyOrder::Kept => read == Record::new(expected, Default::default()),
+        KeyOrder::Merged => {
+            read.fields.len() == expected.len()
+                && (expected.iter())
+                    .all(|(key, value)| read.fields.get(key).is_some_and(|v| strict_eq(v, value)))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -640,7 +734,7 @@ mod tests {
         edit(&mut new.fields);
         let out = rewrite_markdown(text, &old, &new);
         assert!(
-            reads_as(&out, &new),
+            reads_as(&out, &new, KeyOrder::Kept),
             "the rewrite reads back as the new record:\n{out}"
         );
         out
@@ -822,7 +916,6 @@ mod tests {
     fn what_cannot_be_cut_is_written_whole() {
         for text in [
             "---\n{title: a, b: 1}\n---\n",
-            "---\nbase: &x 1\nother: *x\n---\n",
             "---\n? complex\n: 1\n---\n",
             "no front matter\n",
         ] {
@@ -831,6 +924,44 @@ mod tests {
             });
             assert!(out.contains("title: z\n"), "{out}");
         }
+    }
+
+    /// Anchors, aliases and merge keys stay as written; a set changes one line.
+    #[test]
+    fn anchors_aliases_and_merge_keys_are_kept() {
+        let text = "---\nbase: &x 1\nother: *x\ndefaults: &d\n  layout: post\n  author: Ann\ntitle: Hi\n<<: *d\ndraft: false\n---\nBody\n";
+        let changed = |edit: &dyn Fn(&mut Map)| diff(text, &rewrite(text, edit));
+        let set = |key: &'static str, value: &'static str| {
+            move |f: &mut Map| {
+                f.insert(key.into(), value.into());
+            }
+        };
+        assert_eq!(
+            changed(&set("title", "Bye")),
+            (vec!["title: Hi".into()], vec!["title: Bye".into()])
+        );
+        // A merged field set anew becomes a written key, which wins over the merge.
+        let out = rewrite(text, set("layout", "page"));
+        assert_eq!(diff(text, &out), (vec![], vec!["layout: page".into()]));
+        assert_eq!(read(&out).fields["layout"], Value::from("page"));
+        // An added field and a deleted one around the merge.
+        let out = rewrite(text, |f| {
+            f.shift_remove("draft");
+            f.insert("x".into(), 1i64.into());
+        });
+        assert_eq!(
+            diff(text, &out),
+            (vec!["draft: false".into()], vec!["x: 1".into()])
+        );
+        // Deleting a merged field cannot be written with the merge kept: the whole
+        // front matter is written, and reads as the record.
+        let out = rewrite(text, |f| {
+            f.shift_remove("author");
+        });
+        assert!(
+            !out.contains("<<") && !read(&out).fields.contains_key("author"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -985,7 +1116,7 @@ mod tests {
                     apply(&mut new.fields, change);
                 }
                 let out = rewrite_markdown(&text, &old, &new);
-                prop_assert!(reads_as(&out, &new), "{text:?}\n→\n{out:?}\n{changes:?}");
+                prop_assert!(reads_as(&out, &new, KeyOrder::Kept), "{text:?}\n→\n{out:?}\n{changes:?}");
                 prop_assert_eq!(out.starts_with('\u{FEFF}'), bom);
                 if old.body() == new.body() && let Some(body) = old.body() {
                     prop_assert!(out.ends_with(body));
