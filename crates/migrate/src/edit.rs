@@ -14,6 +14,7 @@
 //! - a missing source changes nothing, so running a rename twice is harmless; a
 //!   source's parent that becomes empty stays as an empty map.
 
+use crate::jq::JqProgram;
 use recast_model::date::{DateTime, TimeZone, check_format};
 use recast_model::path::FieldPath;
 use recast_model::template::Template;
@@ -68,6 +69,10 @@ pub enum Edit {
         /// The template as the user wrote it, for messages.
         source: String,
     },
+    /// Replaces the record with the outputs of a jq expression (`--jq`): none drops it,
+    /// several make several records ([`crate::Plan::apply_all`]; [`Edit::apply`] keeps
+    /// a record only when there is exactly one, and [`Edit::check`] says why not).
+    Jq(JqProgram),
 }
 
 /// What `where` tests.
@@ -331,6 +336,14 @@ impl Edit {
                 .render(fields)
                 .map(drop)
                 .map_err(|e| format!("--template {path}: {e}")),
+            Edit::Jq(program) => match program.run(fields) {
+                Ok(outputs) if outputs.len() > 1 => Err(format!(
+                    "--jq gives {} records for one; Plan::apply_all takes them",
+                    outputs.len()
+                )),
+                Ok(_) => Ok(()),
+                Err(error) => Err(format!("--jq: {error}")),
+            },
             _ => Ok(()),
         }
     }
@@ -386,6 +399,7 @@ impl Edit {
                 Edit::template(field, template).map_err(in_flag)?
             }
             "where" => Edit::Where(Condition::parse(arg, scalar).map_err(in_flag)?),
+            "jq" => Edit::Jq(JqProgram::compile(arg).map_err(|e| in_flag(e.to_string()))?),
             other => return Err(format!("unknown edit {other:?}")),
         })
     }
@@ -446,7 +460,7 @@ impl Edit {
                     other.type_name()
                 )),
             },
-            Edit::Where(_) => Applied::Unchanged,
+            Edit::Where(_) | Edit::Jq(_) => Applied::Unchanged,
         }
     }
 
@@ -483,8 +497,25 @@ impl Edit {
                 Ok(rendered) => set(fields, path, Value::String(rendered)),
                 Err(_) => false,
             },
+            Edit::Jq(program) => match program.run(fields) {
+                Ok(mut outputs) if outputs.len() <= 1 => {
+                    let one = outputs.pop()?;
+                    let changed = !same_fields(&one, fields);
+                    *fields = one;
+                    changed
+                }
+                _ => false,
+            },
         })
     }
+}
+
+/// Whether two records' fields are the same, key order included.
+pub(crate) fn same_fields(a: &Map, b: &Map) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.0 == y.0 && strict_eq(x.1, y.1))
 }
 
 /// What one edit did to one record.

@@ -77,6 +77,8 @@ pub struct MigrateOptions {
     pub diffs: Option<usize>,
     /// Skip files that fail (each is reported) instead of writing nothing.
     pub keep_going: bool,
+    /// Migrate only this share of the files found (`--shard K/N`, as `convert`'s).
+    pub shard: Option<crate::input::Shard>,
     /// How records are read.
     pub read: ReadOptions,
     /// How records are written (`write.feed.assume_tz` also gives zone-less dates their
@@ -144,7 +146,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
         .collect();
     if plan.is_empty() {
         usage_bail!(
-            "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
+            "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template, --jq)"
         );
     }
     if options.diffs.is_some() && !options.dry_run {
@@ -152,14 +154,18 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
             "--diff N sets how many diffs a dry run shows; add --dry-run (without it the migration runs)"
         );
     }
-    let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
+    let inputs =
+        Inputs::collect_except(&args.inputs, args.from, args.shard, args.output.as_deref())?;
     for warning in &inputs.warnings {
         report.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
         usage_bail!("migrate reads files and folders, not standard input");
     }
-    check_found(&args.inputs, &inputs, report)?;
+    // A shard may rightly hold no file (more machines than files).
+    if args.shard.is_none() {
+        check_found(&args.inputs, &inputs, report)?;
+    }
     check_select(args.read.select.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
     check_write_options(&args.write, target.format())?;
@@ -426,28 +432,27 @@ fn migrate_file(
     let in_place = matches!(target, Target::InPlace);
     let mut report = PlanReport::new(plan);
     for record in &old {
-        let mut edited = record.clone();
         // An edit that cannot apply to a record fails its file, naming where it is.
-        let outcome = plan
-            .apply_reported(&mut edited, &mut report)
-            .map_err(|message| {
-                let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
-                Error::data(at, message)
-            })?;
-        if !outcome.kept {
+        let fanout = plan.apply_all(record, &mut report).map_err(|message| {
+            let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
+            Error::data(at, message)
+        })?;
+        if fanout.records.is_empty() {
             dropped += 1;
             if in_place {
-                // In place, `where` chooses what to edit; the rest stays as it was.
+                // In place, `where` (and a jq `select`) chooses what to edit; the rest
+                // stays as it was.
                 new.push(record.clone());
             } else {
                 changed = true;
             }
             continue;
         }
-        let record_changed = outcome.changed && edited != *record;
+        let record_changed =
+            fanout.changed && !matches!(fanout.records.as_slice(), [one] if one == record);
         changed |= record_changed;
-        edited_records += usize::from(record_changed);
-        new.push(edited);
+        edited_records += fanout.records.len() * usize::from(record_changed);
+        new.extend(fanout.records);
     }
     let mut migrated = Migrated {
         input: input.clone(),
