@@ -87,7 +87,8 @@ impl JqProgram {
     pub fn compile(source: &str) -> Result<JqProgram, JqCompileError> {
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
-            .chain(jaq_json::defs());
+            .chain(jaq_json::defs())
+            .chain(recast_defs());
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
             .chain(jaq_json::funs());
@@ -167,7 +168,7 @@ impl JqProgram {
         let original = Value::Map(fields.clone());
         let mut records = Vec::new();
         for output in self.filter.id.run((ctx, input)) {
-            let output = jaq_core::unwrap_valr(output).map_err(runtime_error)?;
+            let output = output.map_err(runtime_error)?;
             match value_from_val(&output, Some(&original))? {
                 Value::Map(map) => records.push(map),
                 other => {
@@ -184,9 +185,47 @@ impl JqProgram {
     }
 }
 
+/// Definitions that replace jaq's where it differs from jq in a way that shows in files.
+///
+/// jaq deletes an object's key by moving its last key into the place (`del(.a)` on
+/// `{a, b, c}` gives `{c, b}`); these delete as jq does, keeping the order of the rest,
+/// and delete several paths from the last to the first, as jq does, so that `del(.[0, 1])`
+/// removes the first two items; an index past the end deletes nothing, as in jq.
+const RECAST_DEFS: &str = r#"
+def _recast_delpath($p):
+  if $p == [] then null
+  elif ($p | length) == 1 and type == "object" then
+    with_entries(select(.key != $p[0]))
+  elif ($p | length) == 1 and type == "array" and ($p[0] | type) == "number"
+    and ($p[0] >= length or $p[0] < -length) then .
+  elif ($p | length) == 1 then getpath($p) |= empty
+  elif getpath($p[:1]) == null then .
+  else .[$p[0]] |= _recast_delpath($p[1:])
+  end;
+def delpaths($paths): reduce ($paths | unique | reverse)[] as $p (.; _recast_delpath($p));
+def del(f): delpaths([path(f)]);
+"#;
+
+fn recast_defs() -> impl Iterator<Item = jaq_core::load::parse::Def<&'static str>> {
+    jaq_core::load::parse(RECAST_DEFS, |p| p.defs())
+        .expect("recast's jq definitions parse")
+        .into_iter()
+}
+
 /// jq's runtime error as its message: the text of `error("...")` as it is, anything
-/// else as JSON.
-fn runtime_error(error: jaq_core::Error<Val>) -> String {
+/// else as JSON. `halt` and `halt_error` end jq, not recast: they fail the record.
+fn runtime_error(exception: jaq_core::Exn<Val>) -> String {
+    let error = match exception.get_err() {
+        Ok(error) => error,
+        Err(other) => {
+            return match other.get_halt() {
+                Ok(code) => format!(
+                    "the expression halts (halt or halt_error, exit code {code}); recast takes it as an error on this record"
+                ),
+                Err(_) => "the expression stopped without an error value".into(),
+            };
+        }
+    };
     match error.into_val() {
         Val::TStr(text) => String::from_utf8_lossy(&text).into_owned(),
         other => other.to_string(),
@@ -421,6 +460,58 @@ mod tests {
                 .unwrap_err()
                 .contains("computed inf (a division by zero?)")
         );
+        assert!(run("halt_error").unwrap_err().contains("halts"));
+    }
+
+    #[test]
+    fn deleting_keeps_the_order_of_the_rest() {
+        let inner = record(&[("x", number("1")), ("y", number("2")), ("z", number("3"))]);
+        let fields = record(&[
+            ("a", number("1")),
+            (
+                "b",
+                Value::List(vec![number("1"), number("2"), number("3")]),
+            ),
+            ("c", Value::Map(inner)),
+            ("d", number("4")),
+        ]);
+        let run = |e: &str| {
+            let out = JqProgram::compile(e).unwrap().run(&fields).unwrap();
+            json(&Value::Map(out[0].clone()))
+        };
+        assert_eq!(
+            run("del(.a)"),
+            r#"{"b":[1,2,3],"c":{"x":1,"y":2,"z":3},"d":4}"#
+        );
+        assert_eq!(run("del(.a, .b)"), r#"{"c":{"x":1,"y":2,"z":3},"d":4}"#);
+        assert_eq!(
+            run("del(.c.x)"),
+            r#"{"a":1,"b":[1,2,3],"c":{"y":2,"z":3},"d":4}"#
+        );
+        assert_eq!(
+            run("del(.b[0, 1])"),
+            r#"{"a":1,"b":[3],"c":{"x":1,"y":2,"z":3},"d":4}"#
+        );
+        assert_eq!(run("del(.missing.x, .b[5])"), run("."));
+        assert_eq!(run("del(.[\"a\", \"c\"])"), r#"{"b":[1,2,3],"d":4}"#);
+    }
+
+    /// One-line JSON of a value, keys in order.
+    fn json(value: &Value) -> String {
+        match value {
+            Value::Map(map) => {
+                let fields: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{k:?}:{}", json(v)))
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }
+            Value::List(items) => {
+                let items: Vec<String> = items.iter().map(json).collect();
+                format!("[{}]", items.join(","))
+            }
+            other => other.to_string(),
+        }
     }
 
     #[test]
