@@ -1,5 +1,5 @@
 //! `--jq` against jq itself: every expression below, run by `recast convert --jq` on the
-//! generated archive, the samples and a file of awkward numbers, gives the records that
+//! generated archive (tests/data/generated), the samples and a file of awkward numbers, gives the records that
 //! gojq (or jq) gives on the same records as JSON Lines.
 //!
 //! gojq keeps integers of any size, so integers are compared digit for digit against it;
@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value as Json;
 
-use crate::support::{recast, root, run_ok, sample, tool_available};
+use crate::support::{data, recast, run_ok, sample, tool_available};
 
 /// The expressions compared: paths, `|=` updates, select, map, del, string functions,
 /// regular expressions with flags, entries, reductions, several outputs, `//`.
@@ -135,18 +135,9 @@ fn oracles() -> Vec<Oracle> {
     found
 }
 
-/// The inputs: a generated archive (Markdown files), the samples (Markdown and YAML) and
-/// JSON Lines with numbers jq implementations treat differently.
+/// The inputs: the generated archive (Markdown files), the samples (Markdown and YAML)
+/// and JSON Lines with numbers jq implementations treat differently.
 fn inputs(dir: &Path) -> Vec<PathBuf> {
-    let generated = dir.join("generated");
-    let status = Command::new("python3")
-        .arg(root().join("bench/gen_archive.py"))
-        .args(["--count", "200", "--seed", "15", "--form", "md"])
-        .arg(&generated)
-        .stdout(Stdio::null())
-        .status()
-        .expect("python3 runs bench/gen_archive.py");
-    assert!(status.success());
     let numbers = dir.join("numbers.jsonl");
     std::fs::write(
         &numbers,
@@ -157,7 +148,7 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     )
     .unwrap();
     vec![
-        generated,
+        data("generated/archive"),
         sample("archive"),
         sample("archive.yaml"),
         numbers,
@@ -311,4 +302,327 @@ fn a_bad_expression_is_a_usage_error_before_anything_is_read() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Expressions run in place on copies of the generated archive and the samples; the
+/// idempotent ones (all but the counter) are run twice.
+const IN_PLACE: &[(&str, bool)] = &[
+    (
+        "if .topics then .topics |= map(ascii_downcase) else . end",
+        true,
+    ),
+    ("del(.secured)", true),
+    ("with_entries(select(.value != []))", true),
+    (".provider.name |= ascii_upcase", true),
+    ("select(.quality > 50) | .featured = true", true),
+    (".quality += 1", false),
+    (".topics |= (. // [] | unique) | .heat //= 0", true),
+];
+
+/// A copy of the generated archive and the sample archive's articles (not its channel,
+/// `_index.md`), side by side in `archive/` of a temporary folder.
+fn archive_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
+    for source in [data("generated/archive"), sample("archive")] {
+        for entry in std::fs::read_dir(source).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap();
+            if name != "_index.md" {
+                std::fs::copy(&path, archive.join(name)).unwrap();
+            }
+        }
+    }
+    (dir, archive)
+}
+
+/// Every file of a flat folder, by name, in name order.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The records of a folder as JSON objects, one per file in name order.
+fn records(dir: &Path) -> Vec<serde_json::Map<String, Json>> {
+    run_ok(&["convert", dir.to_str().unwrap(), "--to", "jsonl"])
+        .lines()
+        .map(|line| match serde_json::from_str(line).unwrap() {
+            Json::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        })
+        .collect()
+}
+
+/// The field each line of a Markdown file belongs to: a top-level key's line, the lines
+/// under it and the blank lines before it are that key's; the fences are `---`; the
+/// lines after the front matter are `body`.
+fn line_fields(text: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut fences = 0;
+    let mut current = String::new();
+    let mut blank_run = 0;
+    for line in text.lines() {
+        if fences >= 2 {
+            fields.push("body".to_owned());
+            continue;
+        }
+        if line == "---" {
+            fences += 1;
+            // Blank lines before the closing fence belong to the field above them.
+            fields.extend(std::iter::repeat_n(current.clone(), blank_run));
+            blank_run = 0;
+            fields.push("---".to_owned());
+            continue;
+        }
+        if line.trim().is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !line.starts_with([' ', '-', '#'])
+            && let Some((key, _)) = line.split_once(':')
+        {
+            current = key.trim_matches(['"', '\'']).to_owned();
+        }
+        fields.extend(std::iter::repeat_n(current.clone(), blank_run + 1));
+        blank_run = 0;
+    }
+    fields.extend(std::iter::repeat_n(current, blank_run));
+    fields
+}
+
+/// The indices of the lines of `a` and of `b` outside their longest common subsequence.
+fn diff_lines(a: &[&str], b: &[&str]) -> (Vec<usize>, Vec<usize>) {
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            added.push(j);
+            j += 1;
+        } else {
+            removed.push(i);
+            i += 1;
+        }
+    }
+    (removed, added)
+}
+
+fn migrate(archive: &Path, extra: &[&str]) -> std::process::Output {
+    recast()
+        .args(["migrate", archive.to_str().unwrap(), "--in-place"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn in_place_changes_only_the_lines_of_changed_fields_and_a_second_run_nothing() {
+    for (expression, idempotent) in IN_PLACE {
+        let (_dir, archive) = archive_copy();
+        let before = files(&archive);
+        let old_records = records(&archive);
+        assert!(migrate(&archive, &["--jq", expression]).status.success());
+        let after = files(&archive);
+        let new_records = records(&archive);
+        assert_eq!(before.len(), after.len());
+        assert_eq!(old_records.len(), before.len(), "one record per file");
+        let mut changed_files = 0;
+        let pairs = before.iter().zip(&after);
+        for (((name, old), (_, new)), (old_record, new_record)) in
+            pairs.zip(old_records.iter().zip(&new_records))
+        {
+            let changed: Vec<&String> = old_record
+                .keys()
+                .chain(new_record.keys())
+                .filter(|key| old_record.get(*key) != new_record.get(*key))
+                .collect();
+            changed_files += usize::from(old != new);
+            let (old_lines, new_lines): (Vec<&str>, Vec<&str>) =
+                (old.lines().collect(), new.lines().collect());
+            let (removed, added) = diff_lines(&old_lines, &new_lines);
+            let (old_fields, new_fields) = (line_fields(old), line_fields(new));
+            for (lines, indices, fields) in [
+                (&old_lines, &removed, &old_fields),
+                (&new_lines, &added, &new_fields),
+            ] {
+                // A blank line between blocks goes with the block removed or added
+                // next to it, before or after it alike: those are counted below.
+                for &i in indices.iter().filter(|i| !lines[**i].trim().is_empty()) {
+                    assert!(
+                        changed.contains(&&fields[i]),
+                        "{expression}: {name}: line {} ({:?}) of field {:?} changed, but only {changed:?} did",
+                        i + 1,
+                        lines[i],
+                        fields[i]
+                    );
+                }
+            }
+            let blank = |lines: &[&str], indices: &[usize]| {
+                indices
+                    .iter()
+                    .filter(|i| lines[**i].trim().is_empty())
+                    .count()
+            };
+            let blanks = blank(&old_lines, &removed) + blank(&new_lines, &added);
+            assert!(
+                blanks <= changed.len(),
+                "{expression}: {name}: {blanks} blank lines"
+            );
+            assert_eq!(old.ends_with('\n'), new.ends_with('\n'), "{name}");
+        }
+        assert!(changed_files > 0, "{expression} changed no file");
+        if *idempotent {
+            let second = migrate(&archive, &["--jq", expression]);
+            let stderr = String::from_utf8_lossy(&second.stderr);
+            assert!(second.status.success(), "{stderr}");
+            assert_eq!(
+                files(&archive),
+                after,
+                "{expression}: the second run changed files"
+            );
+            assert!(stderr.contains(" 0 changed,"), "{expression}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn a_plan_of_jq_steps_run_twice_changes_nothing_the_second_time() {
+    let (dir, archive) = archive_copy();
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        concat!(
+            "- jq: 'if .topics then .topics |= map(ascii_downcase) else . end'\n",
+            "- where: provider\n",
+            "- jq: '.provider.domain |= ascii_upcase | del(.secured)'\n",
+            "- rename: heat=temperature\n",
+        ),
+    )
+    .unwrap();
+    let plan = plan.to_str().unwrap();
+    let before = files(&archive);
+    assert!(migrate(&archive, &["--plan", plan]).status.success());
+    let once = files(&archive);
+    assert_ne!(before, once);
+    let second = migrate(&archive, &["--plan", plan]);
+    assert!(second.status.success());
+    assert_eq!(files(&archive), once);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains(" 0 changed,"), "{stderr}");
+}
+
+#[test]
+fn a_runtime_error_names_the_record_and_keep_going_skips_its_file() {
+    let (_dir, archive) = archive_copy();
+    let before = files(&archive);
+    // `ltrimstr` on a number is an error in jaq (jq passes it through); heat is a number.
+    let expression = ".heat |= ltrimstr(\"-\")";
+    let output = migrate(&archive, &["--jq", expression]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = format!(
+        "{}/{}:1: jq `{expression}`: cannot use",
+        archive.display(),
+        before[0].0
+    );
+    assert!(stderr.contains(&first), "{stderr}");
+    assert!(
+        stderr.contains("nothing was written (--keep-going skips them)"),
+        "{stderr}"
+    );
+    assert_eq!(files(&archive), before);
+
+    // Records without images fail `map` (over null): their files are skipped and named,
+    // the others migrated.
+    let output = migrate(&archive, &["--keep-going", "--jq", ".images |= map(.url)"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let skipped = stderr.matches("(skipped)").count();
+    let after = files(&archive);
+    let unchanged = before.iter().zip(&after).filter(|(a, b)| a == b).count();
+    assert!(
+        skipped > 0 && skipped == unchanged,
+        "{skipped} {unchanged}: {stderr}"
+    );
+}
+
+#[test]
+fn convert_jq_with_keep_going_skips_the_records_it_fails_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, "{\"n\":\"1\"}\n{\"n\":\"x\"}\n{\"n\":\"3\"}\n").unwrap();
+    let input = input.to_str().unwrap();
+    let convert = |extra: &[&str]| {
+        recast()
+            .args(["convert", input, "--to", "jsonl", "--jq", ".n |= tonumber"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = convert(&["--keep-going"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "{\"n\":1}\n{\"n\":3}\n"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{input}:2: --jq: cannot parse")),
+        "{stderr}"
+    );
+    // Without --keep-going the run stops at that record.
+    assert_eq!(convert(&[]).status.code(), Some(1));
+}
+
+#[test]
+fn shards_of_a_migration_are_disjoint_and_together_the_single_run() {
+    let jq = [
+        "--jq",
+        "if .topics then .topics |= map(ascii_downcase) else . end",
+    ];
+    let (_single_dir, single) = archive_copy();
+    assert!(migrate(&single, &jq).status.success());
+    let (_sharded_dir, sharded) = archive_copy();
+    let original = files(&sharded);
+    let mut touched_by = vec![0usize; original.len()];
+    for k in 1..=3 {
+        let before = files(&sharded);
+        let shard = format!("{k}/3");
+        assert!(
+            migrate(&sharded, &["--shard", &shard, jq[0], jq[1]])
+                .status
+                .success()
+        );
+        for (i, (old, new)) in before.iter().zip(files(&sharded)).enumerate() {
+            touched_by[i] += usize::from(*old != new);
+        }
+    }
+    assert_eq!(files(&sharded), files(&single));
+    // Every file the single run changed was changed by exactly one shard.
+    for (i, (old, new)) in original.iter().zip(files(&single)).enumerate() {
+        assert_eq!(touched_by[i], usize::from(*old != new), "{}", old.0);
+    }
+    assert!(touched_by.iter().filter(|n| **n == 1).count() > 100);
 }
