@@ -626,3 +626,76 @@ fn shards_of_a_migration_are_disjoint_and_together_the_single_run() {
     }
     assert!(touched_by.iter().filter(|n| **n == 1).count() > 100);
 }
+
+#[test]
+fn the_docs_show_real_output() {
+    let doc = std::fs::read_to_string(crate::support::root().join("docs/migrate.md")).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let archive = scratch.path().join("samples/archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    for entry in std::fs::read_dir(sample("archive")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, archive.join(path.file_name().unwrap())).unwrap();
+    }
+    // `in 41 ms` varies from run to run.
+    let untimed = |text: &str| {
+        text.lines()
+            .map(|line| match line.find(" skipped in ") {
+                Some(at) => format!("{} skipped in TIME; nothing written", &line[..at]),
+                None => line.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let commands: [&[&str]; 2] = [
+        &[
+            "--jq",
+            "if .topics then .topics |= map(ascii_downcase) else . end",
+            "--in-place",
+            "--dry-run",
+            "--diff",
+            "1",
+        ],
+        &["--in-place", "--jq", ".topics |= map(ascii_lower)"],
+    ];
+    for args in commands {
+        let shown_args: Vec<String> = args
+            .iter()
+            .map(|a| match a.contains(' ') || a.contains('|') {
+                true => format!("'{a}'"),
+                false => (*a).to_owned(),
+            })
+            .collect();
+        let command = format!(
+            "$ recast migrate samples/archive {}\n",
+            shown_args.join(" ")
+        );
+        let shown = doc
+            .split(&command)
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("docs/migrate.md shows {command}"));
+        let shown: String = shown
+            .lines()
+            .map(|line| line.strip_prefix("  ").unwrap_or(line))
+            .take_while(|line| !line.starts_with("$ "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let output = recast()
+            .current_dir(scratch.path())
+            .args(["migrate", "samples/archive"])
+            .args(args)
+            .output()
+            .unwrap();
+        let real = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            untimed(shown.trim_end()),
+            untimed(real.trim_end()),
+            "{command}"
+        );
+    }
+}
