@@ -165,21 +165,20 @@ impl JqProgram {
     pub fn run(&self, fields: &Map) -> Result<Vec<Map>, String> {
         let input = map_to_val(fields);
         let ctx = Ctx::<JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
-        let original = Value::Map(fields.clone());
         let mut records = Vec::new();
         for output in self.filter.id.run((ctx, input)) {
             let output = output.map_err(runtime_error)?;
-            match value_from_val(&output, Some(&original))? {
-                Value::Map(map) => records.push(map),
-                other => {
-                    return Err(format!(
-                        "output {} is a {} ({}), not an object; a record is an object (use `{{field: ...}}` or `.field = ...`)",
-                        records.len() + 1,
-                        other.type_name(),
-                        clipped(&output.to_string())
-                    ));
-                }
+            if let Val::Obj(object) = &output {
+                records.push(map_from_object(object, Some(fields))?);
+                continue;
             }
+            let other = value_from_val(&output, None)?;
+            return Err(format!(
+                "output {} is a {} ({}), not an object; a record is an object (use `{{field: ...}}` or `.field = ...`)",
+                records.len() + 1,
+                other.type_name(),
+                clipped(&output.to_string())
+            ));
         }
         Ok(records)
     }
@@ -327,24 +326,26 @@ fn value_from_val(val: &Val, original: Option<&Value>) -> Result<Value, String> 
                     .collect::<Result<_, _>>()?,
             )
         }
-        Val::Obj(object) => {
-            let originals = original.and_then(Value::as_map);
-            let mut map = Map::with_capacity_and_hasher(object.len(), Default::default());
-            for (key, value) in object.iter() {
-                let Val::TStr(key) = key else {
-                    return Err(format!(
-                        "an object key is {}, not a string; records have string keys",
-                        clipped(&key.to_string())
-                    ));
-                };
-                let key = String::from_utf8_lossy(key).into_owned();
-                let original = originals.and_then(|m| m.get(&key));
-                let value = value_from_val(value, original)?;
-                map.insert(key, value);
-            }
-            Value::Map(map)
-        }
+        Val::Obj(object) => Value::Map(map_from_object(object, original.and_then(Value::as_map))?),
     })
+}
+
+/// An output object as a map, each value matched against `originals`' value of its key.
+fn map_from_object(object: &jaq_json::Map, originals: Option<&Map>) -> Result<Map, String> {
+    let mut map = Map::with_capacity_and_hasher(object.len(), Default::default());
+    for (key, value) in object.iter() {
+        let Val::TStr(key) = key else {
+            return Err(format!(
+                "an object key is {}, not a string; records have string keys",
+                clipped(&key.to_string())
+            ));
+        };
+        let key = String::from_utf8_lossy(key).into_owned();
+        let original = originals.and_then(|m| m.get(&key));
+        let value = value_from_val(value, original)?;
+        map.insert(key, value);
+    }
+    Ok(map)
 }
 
 /// Numbers of the same kind and value: integers equal as integers, decimal texts
