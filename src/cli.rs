@@ -47,6 +47,7 @@ pub enum Command {
     ///   recast migrate samples/archive --rename provider.name=source --in-place --dry-run
     ///   recast migrate samples/archive --plan plan.yaml --in-place
     ///   recast migrate samples/archive --set draft=false --to json -o archive.json
+    ///   recast migrate samples/archive --jq '.topics |= map(ascii_downcase)' --in-place
     #[command(verbatim_doc_comment)]
     Migrate(MigrateArgs),
 

@@ -359,7 +359,9 @@ impl Edit {
 
     /// Parses the argument of a command-line flag: `--rename OLD=NEW`, `--delete FIELD`,
     /// `--set FIELD=VALUE`, `--default FIELD=VALUE`, `--date FIELD=FORMAT`,
-    /// `--where CONDITION`, `--template FIELD=TEMPLATE`. `kind` is the flag's name
+    /// `--where CONDITION`, `--template FIELD=TEMPLATE`, `--jq EXPR` (compiled here, so
+    /// that an expression that does not compile is refused before anything is read).
+    /// `kind` is the flag's name
     /// without dashes; `scalar` reads a value as YAML would (`false` is a boolean).
     pub fn from_flag(
         kind: &str,
