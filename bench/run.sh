@@ -15,9 +15,9 @@
 #              peers (default 3); RUNS_LARGE at LARGE_N (default 3)
 #   BUDGET     seconds of timed runs per command at most (default 60: slow peers run fewer times)
 #   JOBS       comma-separated jobs, run in that order: md-json jsonl-csv csv-json
-#              csv-mlr-json jsonl-xlsx xlsx-json md-rss rss-json yaml-jsonl (default: all,
-#              in that order; the xlsx jobs skip, saying why, while recast cannot
-#              write xlsx)
+#              csv-mlr-json jsonl-xlsx xlsx-json md-rss rss-json yaml-jsonl md-migrate-jq
+#              (default: all, in that order; the xlsx jobs skip, saying why, while
+#              recast cannot write xlsx)
 #   PEERS=0    recast and the floors only
 #   INSTALL=0  do not install or build anything (use what is there)
 #   SEED       generator seed (default 1)

@@ -47,6 +47,7 @@ pub enum Command {
     ///   recast migrate samples/archive --rename provider.name=source --in-place --dry-run
     ///   recast migrate samples/archive --plan plan.yaml --in-place
     ///   recast migrate samples/archive --set draft=false --to json -o archive.json
+    ///   recast migrate samples/archive --jq '.topics |= map(ascii_downcase)' --in-place
     #[command(verbatim_doc_comment)]
     Migrate(MigrateArgs),
 
@@ -119,6 +120,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=TEMPLATE", help_heading = "Edits", value_parser = template_edit)]
     pub template: Vec<String>,
 
+    /// Replace each record (an object; the body is `.body`) with the outputs of a jq
+    /// expression: none drops it, several make several. Untouched values keep their form.
+    #[arg(long, value_name = "EXPR", help_heading = "Edits")]
+    pub jq: Vec<String>,
+
     /// The zone of dates written without one (`2021-03-04T10:00:00`): an IANA name
     /// (`Europe/Paris`), `UTC` or an offset (`+02:00`). Used by --date, --template, --where
     /// and feed output; see docs/migrate.md.
@@ -164,6 +170,11 @@ pub struct MigrateArgs {
     /// Skip files that fail to read, reporting each; the exit code is still 1.
     #[arg(long)]
     pub keep_going: bool,
+
+    /// Migrate only shard K of N of the input files (as `convert --shard`): N runs,
+    /// K = 1..N, touch every file once.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<recast::input::Shard>,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -420,6 +431,11 @@ pub struct ConvertArgs {
     /// `!field`, with `not`, `and`, `or` and `( )` (the language of `migrate --where`).
     #[arg(long = "where", value_name = "CONDITION")]
     pub filter: Vec<String>,
+
+    /// Replace each record (after --where) with the outputs of a jq expression, as
+    /// `migrate --jq` does.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

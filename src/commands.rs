@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::CommandFactory;
 use recast::error::usage;
 use recast::{ConvertOptions, InspectOptions, MigrateOptions, ValidateOptions};
-use recast_migrate::{Condition, Edit, Plan, ValidationProfile};
+use recast_migrate::{Condition, Edit, JqProgram, Plan, ValidationProfile};
 
 use crate::cli::{Cli, ConvertArgs, InspectArgs, MigrateArgs, ProfileName, ValidateArgs};
 use crate::report::Reporter;
@@ -56,6 +56,10 @@ pub fn convert(
         condition.assume_zone(args.output.assume_tz.as_ref());
         options.filter.push(condition);
     }
+    if let Some(text) = &args.jq {
+        let program = JqProgram::compile(text).map_err(|e| usage(format!("--jq {text:?}: {e}")))?;
+        options.jq = Some(program);
+    }
     recast::convert(&options, reporter)
 }
 
@@ -86,6 +90,7 @@ pub fn migrate(args: &MigrateArgs, reporter: &Reporter) -> anyhow::Result<u64> {
     options.dry_run = args.dry_run;
     options.diffs = args.diff;
     options.keep_going = args.keep_going;
+    options.shard = args.shard;
     options.read = recast::ReadOptions {
         select: args.read.select.clone(),
         max_record_size: args.read.max_record_size,
@@ -130,7 +135,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<(Plan, Vec<String>)> {
         labels.extend(names);
         edits.extend(plan.edits);
     }
-    let kinds: [(&str, &str, &[String]); 7] = [
+    let kinds: [(&str, &str, &[String]); 8] = [
         ("rename", "rename", &args.rename),
         ("delete", "delete", &args.delete),
         ("set", "set", &args.set),
@@ -138,6 +143,7 @@ fn build_plan(args: &MigrateArgs) -> anyhow::Result<(Plan, Vec<String>)> {
         ("date", "date", &args.date),
         ("where", "filter", &args.filter),
         ("template", "template", &args.template),
+        ("jq", "jq", &args.jq),
     ];
     // Clap keeps each flag's values apart; their positions on the command line give the
     // order the edits apply in.

@@ -9,6 +9,7 @@ mod feed;
 mod front_matter_dialects;
 mod hostile;
 mod inspect;
+mod jq;
 mod jsonfeed;
 mod layout;
 mod migrate;

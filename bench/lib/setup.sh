@@ -23,7 +23,7 @@ if [ ! -x bench/.venv/bin/python ]; then
     echo "setup: python3 -m venv bench/.venv" >&2
     python3 -m venv bench/.venv
 fi
-if ! bench/.venv/bin/python -c 'import yaml, pandas, openpyxl, feedgen, feedparser, pyspark' 2> /dev/null; then
+if ! bench/.venv/bin/python -c 'import yaml, pandas, openpyxl, feedgen, feedparser, pyspark, frontmatter' 2> /dev/null; then
     echo "setup: pip install -r bench/requirements.txt" >&2
     bench/.venv/bin/pip install -q --upgrade pip
     bench/.venv/bin/pip install -q -r bench/requirements.txt

@@ -164,6 +164,107 @@ def jobs(a):
     ]
 
 
+# --- The in-place migration job (issue 15) -------------------------------------------
+# recast migrate --jq --in-place against the python-frontmatter script a user writes.
+# Both rewrite a folder in place, so every timed run gets a fresh copy of the corpus
+# (hyperfine --prepare), and the diff each leaves against the corpus is measured.
+
+MIGRATE_JQ = "if .topics then .topics |= map(ascii_downcase) else . end"
+
+
+def migrate_jobs(a):
+    r = shlex.quote(a.recast)
+    py = shlex.quote(a.python)
+    peers = os.path.join(BENCH, "peers")
+    return [
+        Job("md-migrate-jq", "md folder, --jq in place (topics lower-cased)", "archive", [
+            Tool("recast migrate --jq --in-place", f"{r} -q migrate {{out}} --jq {shlex.quote(MIGRATE_JQ)} --in-place",
+                 "recast.d", "md-folder", role="recast", needs=(a.recast,), key="recast"),
+            Tool("Python + python-frontmatter", f"{py} {peers}/md_migrate_topics.py {{out}}", "frontmatter.d",
+                 "md-folder", needs=(a.python,), slow=True, key="frontmatter"),
+        ]),
+    ]
+
+
+def diff_size(before, after):
+    """Files and lines `diff -r` finds changed between two folders."""
+    done = subprocess.run(["diff", "-r", "-U0", before, after], capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines()
+             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    files = sum(1 for line in done.stdout.splitlines() if line.startswith("diff "))
+    return {"files": files, "lines": len(lines)}
+
+
+def run_in_place(job, tool, corpus, outdir, n, a):
+    """A job whose tool rewrites a copy of the corpus folder ({out}) in place."""
+    row = {"job": job.key, "tool": tool.label, "role": tool.role, "key": tool.key or tool.label, "n": n}
+    missing = available(tool)
+    if missing:
+        row["status"] = f"skipped: {missing}"
+        return row
+    source = os.path.join(corpus, job.input)
+    work = os.path.join(outdir, f"{job.key}.{tool.output}")
+    cmd = tool.command.format(out=shlex.quote(work))
+    prepare = f"rm -rf {shlex.quote(work)} && cp -r {shlex.quote(source)} {shlex.quote(work)}"
+    row["command"] = cmd
+    subprocess.run(prepare, shell=True, check=True)
+    timefile = work + ".time"
+    started = time.monotonic()
+    done = subprocess.run(["/usr/bin/time", "-v", "-o", timefile, "sh", "-c", cmd],
+                          stdout=subprocess.DEVNULL, stderr=open(timefile + ".err", "w"))
+    row["first_run_s"] = round(time.monotonic() - started, 3)
+    row["peak_rss_kb"] = peak_rss_kb(timefile)
+    if done.returncode != 0:
+        row["status"] = f"failed (exit {done.returncode}): {last_line(timefile + '.err')}"
+        return row
+    row["diff"] = diff_size(source, work)
+    # The check: the records of the rewritten folder against recast's --jq of the corpus.
+    expected = os.path.join(outdir, f"{job.key}.expected.jsonl")
+    if not os.path.exists(expected):
+        subprocess.run([a.recast, "-q", "convert", source, "--to", "jsonl", "--jq", MIGRATE_JQ, "-o", expected],
+                       check=True)
+    records = os.path.join(outdir, f"{job.key}.{tool.output}.jsonl")
+    subprocess.run([a.recast, "-q", "convert", work, "--to", "jsonl", "-o", records], check=True)
+    checked = subprocess.run([sys.executable, os.path.join(HERE, "check.py"), "--truth", expected, "--form",
+                              "jsonl", "--exact", records], capture_output=True, text=True)
+    try:
+        row["check"] = json.loads(checked.stdout)
+    except json.JSONDecodeError:
+        row["check"] = {"complete": False, "note": (checked.stderr.strip().splitlines() or ["?"])[-1]}
+    runs = max(1, min(a.runs_slow if tool.slow else a.runs, int(a.budget // max(row["first_run_s"], 0.001))))
+    export = work + ".hyperfine.json"
+    hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", prepare,
+                         "--export-json", export, cmd], capture_output=True, text=True)
+    if hf.returncode != 0:
+        row["status"] = "failed under hyperfine: " + (hf.stderr.strip().splitlines() or ["?"])[-1][:160]
+        return row
+    with open(export) as f:
+        result = json.load(f)["results"][0]
+    row["median_s"] = result["median"]
+    row["cpu_s"] = result["user"] + result["system"]
+    row["runs"] = len(result["times"])
+    row["times_s"] = result["times"]
+    row["status"] = "ok"
+    return row
+
+
+def migrate_diffs(rows):
+    """The diff each in-place tool left, as a table."""
+    lines = ["| tool | files changed | lines changed (+/−) | runs, s |", "|---|---:|---:|---|"]
+    for row in rows:
+        if "diff" in row:
+            times = ", ".join(f"{t:.2f}" for t in row.get("times_s", []))
+            lines.append(f"| {row['tool']} | {row['diff']['files']:,} | {row['diff']['lines']:,} | {times} |")
+    return "\n".join(lines)
+
+
+MIGRATE_TARGETS = [
+    ("md-migrate-jq", "frontmatter", 20, "md --jq in place ≥ 20× faster than python-frontmatter"),
+]
+
+# --- end of the in-place migration job ------------------------------------------------
+
+
 def available(tool):
     for need in tool.needs:
         if os.path.sep in need:
@@ -352,7 +453,7 @@ def targets(rows, large_rows):
         return None
 
     lines = ["| target | measured | holds |", "|---|---:|:---:|"]
-    for job, key, factor, text in TARGETS:
+    for job, key, factor, text in TARGETS + MIGRATE_TARGETS:
         mine, theirs = median(job, "recast"), median(job, key)
         if mine and theirs:
             ratio = theirs / mine
@@ -427,7 +528,7 @@ def main():
         outdir = os.path.abspath(os.path.join(a.out, f"n{n}"))  # Hugo resolves paths from its site
         os.makedirs(outdir, exist_ok=True)
         rows = []
-        selected = [job for job in jobs(a) if not wanted or job.key in wanted]
+        selected = [job for job in jobs(a) + migrate_jobs(a) if not wanted or job.key in wanted]
         selected.sort(key=lambda job: wanted.index(job.key) if wanted else 0)
         for job in selected:
             for tool in job.tools:
@@ -436,7 +537,8 @@ def main():
                 if a.no_peers and tool.role == "peer":
                     continue
                 print(f"  [{n}] {job.key}: {tool.label} …", file=sys.stderr, flush=True)
-                row = run_tool(job, tool, corpus, outdir, n, a)
+                in_place = job in migrate_jobs(a)
+                row = (run_in_place if in_place else run_tool)(job, tool, corpus, outdir, n, a)
                 row["job_title"] = job.title
                 print(f"      {row.get('status')}, median {row.get('median_s', 0):.3f} s, "
                       f"peak {fmt_rss(row.get('peak_rss_kb'))}, check {fmt_check(row)}", file=sys.stderr, flush=True)
@@ -456,6 +558,8 @@ def main():
     report = [f"## Results at N = {a.n:,}", "", context, "", table(rows, a.n), ""]
     if large_rows:
         report += [f"## recast and floors at N = {a.large_n:,}", "", table(large_rows, a.large_n), ""]
+    if any("diff" in row for row in rows):
+        report += ["## What the in-place migration changed", "", migrate_diffs(rows), ""]
     report += ["## Targets", "", targets(rows, large_rows), ""]
     text = "\n".join(report)
     with open(os.path.join(a.out, f"results-{a.n}.md"), "w") as f:

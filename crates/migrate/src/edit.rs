@@ -20,6 +20,7 @@ use recast_model::template::Template;
 use recast_model::{Map, Value, strict_eq};
 
 use crate::condition::Condition;
+use crate::jq::JqProgram;
 use crate::path::field_path;
 
 /// One migration step.
@@ -71,6 +72,10 @@ pub enum Edit {
         /// The template as the user wrote it, for messages.
         source: String,
     },
+    /// Replaces the record with the outputs of a jq expression (`--jq`): none drops it,
+    /// several make several records ([`crate::Plan::apply_all`]; [`Edit::apply`] keeps
+    /// a record only when there is exactly one, and [`Edit::check`] says why not).
+    Jq(JqProgram),
 }
 
 impl Edit {
@@ -144,6 +149,14 @@ impl Edit {
                 .render(fields)
                 .map(drop)
                 .map_err(|e| format!("--template {path}: {e}")),
+            Edit::Jq(program) => match program.run(fields) {
+                Ok(outputs) if outputs.len() > 1 => Err(format!(
+                    "--jq gives {} records for one; Plan::apply_all takes them",
+                    outputs.len()
+                )),
+                Ok(_) => Ok(()),
+                Err(error) => Err(format!("--jq: {error}")),
+            },
             _ => Ok(()),
         }
     }
@@ -159,10 +172,11 @@ impl Edit {
 
     /// Parses the argument of a command-line flag: `--rename OLD=NEW`, `--delete FIELD`,
     /// `--set FIELD=VALUE`, `--default FIELD=VALUE`, `--date FIELD=FORMAT`,
-    /// `--where CONDITION`, `--template FIELD=TEMPLATE`. `kind` is the flag's name
-    /// without dashes; `scalar` reads a value as YAML would (`false` is a boolean,
-    /// `[a, b]` a list, `{x: 1}` a map); a `--set`/`--default` value opening with `[` or
-    /// `{` that does not read as a list or map is refused.
+    /// `--where CONDITION`, `--template FIELD=TEMPLATE`, `--jq EXPR` (compiled here, so
+    /// that an expression that does not compile is refused before anything is read).
+    /// `kind` is the flag's name without dashes; `scalar` reads a value as YAML would
+    /// (`false` is a boolean, `[a, b]` a list, `{x: 1}` a map); a `--set`/`--default`
+    /// value opening with `[` or `{` that does not read as a list or map is refused.
     pub fn from_flag(
         kind: &str,
         arg: &str,
@@ -209,6 +223,7 @@ impl Edit {
                 Edit::template(field, template).map_err(in_flag)?
             }
             "where" => Edit::Where(Condition::parse(arg, scalar).map_err(in_flag)?),
+            "jq" => Edit::Jq(JqProgram::compile(arg).map_err(|e| in_flag(e.to_string()))?),
             other => return Err(format!("unknown edit {other:?}")),
         })
     }
@@ -269,7 +284,7 @@ impl Edit {
                     other.type_name()
                 )),
             },
-            Edit::Where(_) => Applied::Unchanged,
+            Edit::Where(_) | Edit::Jq(_) => Applied::Unchanged,
         }
     }
 
@@ -306,8 +321,25 @@ impl Edit {
                 Ok(rendered) => set(fields, path, Value::String(rendered)),
                 Err(_) => false,
             },
+            Edit::Jq(program) => match program.run(fields) {
+                Ok(mut outputs) if outputs.len() <= 1 => {
+                    let one = outputs.pop()?;
+                    let changed = !same_fields(&one, fields);
+                    *fields = one;
+                    changed
+                }
+                _ => false,
+            },
         })
     }
+}
+
+/// Whether two records' fields are the same, key order included.
+pub(crate) fn same_fields(a: &Map, b: &Map) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.0 == y.0 && strict_eq(x.1, y.1))
 }
 
 /// What one edit did to one record.

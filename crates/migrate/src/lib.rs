@@ -1,9 +1,10 @@
 //! recast-migrate: what `recast migrate`, `recast inspect` and `recast validate` do to
 //! records, apart from files and formats.
 //!
-//! - [`Plan`]: a list of [`Edit`]s (rename, delete, set, default, date, where, template),
+//! - [`Plan`]: a list of [`Edit`]s (rename, delete, set, default, date, where, template,
+//!   jq),
 //!   built from command-line flags or from a plan file's value, applied to one record at
-//!   a time.
+//!   a time; [`JqProgram`] runs a jq expression through jaq.
 //! - [`ArchiveStats`]: the archive at a glance (`inspect`): field paths, types, presence,
 //!   examples, date ranges.
 //! - [`Validator`] with a [`ValidationProfile`]: the checks of `validate` (required fields, dates,
@@ -38,6 +39,7 @@
 pub mod condition;
 pub mod edit;
 pub mod infer;
+pub mod jq;
 mod path;
 pub mod plan;
 pub mod schema;
@@ -47,7 +49,8 @@ pub mod validate;
 pub use condition::{Bound, Comparison, Condition};
 pub use edit::{Applied, Edit};
 pub use infer::SchemaInference;
-pub use plan::{EditCounts, Outcome, Plan, PlanError, PlanReport};
+pub use jq::{JqCompileError, JqProgram};
+pub use plan::{EditCounts, Fanout, Outcome, Plan, PlanError, PlanReport};
 pub use schema::JsonSchema;
 pub use stats::{ArchiveStats, DateRange, FieldStats};
 pub use validate::{Problem, ValidationProfile, Validator};

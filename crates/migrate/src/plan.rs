@@ -10,6 +10,7 @@
 //! - date: {field: publishedDateTime, format: "%Y-%m-%d"}
 //! - where: "publishedDateTime>2021-01-01"       # or {field: x, equals: v} / exists / missing / before / after
 //! - template: {field: slug, template: "{title|slug}"}
+//! - jq: 'if .topics then .topics |= map(ascii_downcase) else . end'
 //! ```
 
 use std::fmt;
@@ -17,7 +18,8 @@ use std::fmt;
 use recast_model::{Map, Record, Value};
 
 use crate::condition::{Bound, Comparison, Condition};
-use crate::edit::{Applied, Edit};
+use crate::edit::{Applied, Edit, same_fields};
+use crate::jq::JqProgram;
 use crate::path::field_path;
 
 /// The edits of a migration, applied in order to each record.
@@ -139,37 +141,56 @@ impl Plan {
     ) -> Result<Outcome, String> {
         let mut changed = false;
         for (edit, counts) in self.edits.iter().zip(&mut report.edits) {
-            edit.check(&record.fields)?;
-            match edit.apply_explained(&mut record.fields) {
-                Applied::Dropped => {
-                    counts.dropped += 1;
+            match apply_counted(edit, record, counts)? {
+                Step::Dropped => {
                     return Ok(Outcome {
                         kept: false,
                         changed,
                     });
                 }
-                Applied::Changed => {
-                    counts.changed += 1;
-                    changed = true;
-                }
-                Applied::Unchanged => counts.unchanged += 1,
-                Applied::Missing => counts.missing += 1,
-                Applied::Blocked(reason) => {
-                    counts.blocked += 1;
-                    if counts.first_blocked.is_none() {
-                        counts.first_blocked = Some(reason);
-                        counts.first_blocked_in = Some(record.origin.to_string());
-                    }
-                }
-            }
-            if let Edit::Template { template, .. } = edit {
-                counts.template.add(template, record);
+                Step::Kept { changed: edited } => changed |= edited,
             }
         }
         Ok(Outcome {
             kept: true,
             changed,
         })
+    }
+
+    /// [`Plan::apply_reported`] for plans whose `jq` steps may give several records for
+    /// one: each edit applies to every record the edits before it made. No record
+    /// means a `where` or a `jq` step dropped it.
+    pub fn apply_all(&self, record: &Record, report: &mut PlanReport) -> Result<Fanout, String> {
+        let mut records = vec![record.clone()];
+        let mut changed = false;
+        for (edit, counts) in self.edits.iter().zip(&mut report.edits) {
+            let mut next = Vec::with_capacity(records.len());
+            for mut record in records {
+                match edit {
+                    Edit::Jq(program) => {
+                        let outputs = run_counted(program, &record, counts)?;
+                        changed |= counts_as_changed(&outputs, &record);
+                        next.extend(
+                            outputs
+                                .into_iter()
+                                .map(|fields| Record::new(fields, record.origin.clone())),
+                        );
+                    }
+                    _ => match apply_counted(edit, &mut record, counts)? {
+                        Step::Dropped => {}
+                        Step::Kept { changed: edited } => {
+                            changed |= edited;
+                            next.push(record);
+                        }
+                    },
+                }
+            }
+            records = next;
+            if records.is_empty() {
+                break;
+            }
+        }
+        Ok(Fanout { records, changed })
     }
 
     /// Applies every edit in order to the record's fields; the error says which edit
@@ -213,6 +234,100 @@ impl Plan {
         }
         Ok(Plan { edits })
     }
+}
+
+/// What a plan made of one record ([`Plan::apply_all`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fanout {
+    /// The records, in order: none when a `where` or `jq` step dropped the record,
+    /// several when a `jq` step gave several.
+    pub records: Vec<Record>,
+    /// True when some edit changed a field (or a `jq` step dropped or multiplied it).
+    pub changed: bool,
+}
+
+/// What one edit did to one record, for [`Plan::apply_reported`].
+enum Step {
+    Dropped,
+    Kept { changed: bool },
+}
+
+/// Applies one edit, counting what it did; a `jq` step that gives several records is an
+/// error here (only [`Plan::apply_all`] can take them).
+fn apply_counted(
+    edit: &Edit,
+    record: &mut Record,
+    counts: &mut EditCounts,
+) -> Result<Step, String> {
+    if let Edit::Jq(program) = edit {
+        let mut outputs = run_counted(program, record, counts)?;
+        let changed = counts_as_changed(&outputs, record);
+        return match outputs.len() {
+            0 => Ok(Step::Dropped),
+            1 => {
+                record.fields = outputs.pop().expect("one output");
+                Ok(Step::Kept { changed })
+            }
+            n => Err(format!(
+                "jq `{}` gives {n} records for one; this use of the plan takes one",
+                program.source()
+            )),
+        };
+    }
+    edit.check(&record.fields)?;
+    let step = match edit.apply_explained(&mut record.fields) {
+        Applied::Dropped => {
+            counts.dropped += 1;
+            return Ok(Step::Dropped);
+        }
+        Applied::Changed => {
+            counts.changed += 1;
+            Step::Kept { changed: true }
+        }
+        Applied::Unchanged => {
+            counts.unchanged += 1;
+            Step::Kept { changed: false }
+        }
+        Applied::Missing => {
+            counts.missing += 1;
+            Step::Kept { changed: false }
+        }
+        Applied::Blocked(reason) => {
+            counts.blocked += 1;
+            if counts.first_blocked.is_none() {
+                counts.first_blocked = Some(reason);
+                counts.first_blocked_in = Some(record.origin.to_string());
+            }
+            Step::Kept { changed: false }
+        }
+    };
+    if let Edit::Template { template, .. } = edit {
+        counts.template.add(template, record);
+    }
+    Ok(step)
+}
+
+/// Runs a `jq` step on one record and counts what it did: dropped (no output),
+/// unchanged (the record itself), changed (anything else).
+fn run_counted(
+    program: &JqProgram,
+    record: &Record,
+    counts: &mut EditCounts,
+) -> Result<Vec<Map>, String> {
+    let outputs = program
+        .run(&record.fields)
+        .map_err(|error| format!("jq `{}`: {error}", program.source()))?;
+    match outputs.as_slice() {
+        [] => counts.dropped += 1,
+        _ if !counts_as_changed(&outputs, record) => counts.unchanged += 1,
+        _ => counts.changed += 1,
+    }
+    Ok(outputs)
+}
+
+/// Whether a `jq` step's outputs differ from the one record it read.
+fn counts_as_changed(outputs: &[Map], record: &Record) -> bool {
+    !matches!(outputs, [one] if same_fields(one, &record.fields))
 }
 
 fn parse_edit(
@@ -291,9 +406,15 @@ fn parse_edit(
             )?);
         }
         "where" => edits.push(Edit::Where(condition(spec, scalar)?)),
+        "jq" => match spec {
+            Value::String(source) => edits.push(Edit::Jq(
+                JqProgram::compile(source).map_err(|e| e.to_string())?,
+            )),
+            other => return Err(format!("expected a jq expression as text, found {other}")),
+        },
         other => {
             return Err(format!(
-                "unknown edit {other:?}; expected rename, delete, set, default, date, where or template"
+                "unknown edit {other:?}; expected rename, delete, set, default, date, where, template or jq"
             ));
         }
     }
@@ -512,6 +633,42 @@ mod tests {
                 obj(&[("field", "d".into()), ("before", "soon".into())])
             )]))
             .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn jq_steps_drop_and_multiply_records() {
+        let plan = Value::List(vec![
+            entry("jq", ".tags[] as $t | .tag = $t | del(.tags)".into()),
+            entry("where", "tag!=b".into()),
+        ]);
+        let plan = Plan::from_value(&plan, &plain).unwrap();
+        let mut record = Record::default();
+        record.fields.insert("title".into(), "T".into());
+        record.fields.insert(
+            "tags".into(),
+            Value::List(vec!["a".into(), "b".into(), "c".into()]),
+        );
+        let mut report = PlanReport::new(&plan);
+        let fanout = plan.apply_all(&record, &mut report).unwrap();
+        let tags: Vec<&Value> = fanout.records.iter().map(|r| &r.fields["tag"]).collect();
+        assert_eq!(tags, [&Value::from("a"), &Value::from("c")]);
+        assert_eq!(
+            fanout.records[0].fields.keys().collect::<Vec<_>>(),
+            ["title", "tag"]
+        );
+        assert_eq!((report.edits[0].changed, report.edits[1].dropped), (1, 1));
+        // One record in, three out: the single-record path refuses rather than choose.
+        assert!(
+            plan.apply(&mut record.clone())
+                .unwrap_err()
+                .contains("gives 3 records")
+        );
+
+        let bad = Plan::from_value(&Value::List(vec![entry("jq", ".a | )".into())]), &plain);
+        assert_eq!(
+            bad.unwrap_err().to_string(),
+            "edit 1: jq: line 1, column 6: expected token, found \")\""
         );
     }
 

@@ -58,6 +58,9 @@ pub struct ConvertOptions {
     /// One feed per value of this field in `out_dir` (`--split-by`), instead of one
     /// file per record.
     pub split_by: Option<String>,
+    /// Replace each record (after `filter`) with the outputs of this jq expression
+    /// (`--jq`); a record it fails on is an error naming it (skipped with `keep_going`).
+    pub jq: Option<recast_migrate::JqProgram>,
 }
 
 /// Runs a conversion; returns how many records failed (skipped with `keep_going`).
@@ -128,10 +131,21 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
                     match item {
                         Ok(record) if !matches_filter(&options.filter, &record) => {}
                         Ok(record) => {
-                            records += 1;
-                            columns.add(&record);
-                            schema_columns.add(&record);
-                            sink.write(record, &write_options)?;
+                            let outputs = match transformed(options.jq.as_ref(), record) {
+                                Ok(outputs) => outputs,
+                                Err(error) if options.keep_going => {
+                                    report.skipped(&error);
+                                    failed += 1;
+                                    continue;
+                                }
+                                Err(error) => return Err(error.into()),
+                            };
+                            for record in outputs {
+                                records += 1;
+                                columns.add(&record);
+                                schema_columns.add(&record);
+                                sink.write(record, &write_options)?;
+                            }
                         }
                         Err(error) if options.keep_going => {
                             report.skipped(&error);
@@ -162,6 +176,25 @@ fn matches_filter(filter: &[recast_migrate::Condition], record: &Record) -> bool
     filter
         .iter()
         .all(|condition| condition.matches(&record.fields))
+}
+
+/// The records `--jq` makes of one (the record itself without it); an error names the
+/// record (`file:line`).
+fn transformed(
+    program: Option<&recast_migrate::JqProgram>,
+    record: Record,
+) -> recast_model::Result<Vec<Record>> {
+    let Some(program) = program else {
+        return Ok(vec![record]);
+    };
+    let outputs = program.run(&record.fields).map_err(|message| {
+        let at = recast_model::Location::new(record.origin.file.clone(), record.origin.line, 0);
+        recast_model::Error::data(at, format!("--jq: {message}"))
+    })?;
+    Ok(outputs
+        .into_iter()
+        .map(|fields| Record::new(fields, record.origin.clone()))
+        .collect())
 }
 
 /// `to`, else `output`'s extension (`.xml`: a feed, see [`Format::of_output`]; `input`

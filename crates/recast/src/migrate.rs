@@ -80,6 +80,8 @@ pub struct MigrateOptions {
     pub diffs: Option<usize>,
     /// Skip files that fail (each is reported) instead of writing nothing.
     pub keep_going: bool,
+    /// Migrate only this share of the files found (`--shard K/N`, as `convert`'s).
+    pub shard: Option<crate::input::Shard>,
     /// How records are read.
     pub read: ReadOptions,
     /// How records are written (`write.feed.assume_tz` also gives zone-less dates their
@@ -153,7 +155,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
         .collect();
     if plan.is_empty() {
         usage_bail!(
-            "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template)"
+            "no edits: give --plan PLAN.yaml or edit flags (--rename, --delete, --set, --default, --date, --where, --template, --jq)"
         );
     }
     if options.diffs.is_some() && !options.dry_run {
@@ -161,14 +163,18 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
             "--diff N sets how many diffs a dry run shows; add --dry-run (without it the migration runs)"
         );
     }
-    let inputs = Inputs::collect_except(&args.inputs, args.from, None, args.output.as_deref())?;
+    let inputs =
+        Inputs::collect_except(&args.inputs, args.from, args.shard, args.output.as_deref())?;
     for warning in &inputs.warnings {
         report.warn(warning);
     }
     if inputs.files.iter().any(|input| input.path.is_none()) {
         usage_bail!("migrate reads files and folders, not standard input");
     }
-    check_found(&args.inputs, &inputs, report)?;
+    // A shard may rightly hold no file (more machines than files).
+    if args.shard.is_none() {
+        check_found(&args.inputs, &inputs, report)?;
+    }
     check_select(args.read.select.as_deref(), &inputs)?;
     check_sheet(args.read.sheet.as_deref(), &inputs)?;
     let target = Target::from_args(args, &inputs)?;
@@ -456,28 +462,27 @@ fn migrate_file(
     let in_place = matches!(target, Target::InPlace);
     let mut report = PlanReport::new(plan);
     for record in &old {
-        let mut edited = record.clone();
         // An edit that cannot apply to a record fails its file, naming where it is.
-        let outcome = plan
-            .apply_reported(&mut edited, &mut report)
-            .map_err(|message| {
-                let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
-                Error::data(at, message)
-            })?;
-        if !outcome.kept {
+        let fanout = plan.apply_all(record, &mut report).map_err(|message| {
+            let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
+            Error::data(at, message)
+        })?;
+        if fanout.records.is_empty() {
             dropped += 1;
             if in_place {
-                // In place, `where` chooses what to edit; the rest stays as it was.
+                // In place, `where` (and a jq `select`) chooses what to edit; the rest
+                // stays as it was.
                 new.push(record.clone());
             } else {
                 changed = true;
             }
             continue;
         }
-        let record_changed = outcome.changed && edited != *record;
+        let record_changed =
+            fanout.changed && !matches!(fanout.records.as_slice(), [one] if one == record);
         changed |= record_changed;
-        edited_records += usize::from(record_changed);
-        new.push(edited);
+        edited_records += fanout.records.len() * usize::from(record_changed);
+        new.extend(fanout.records);
     }
     let mut migrated = Migrated {
         input: input.clone(),
@@ -1066,10 +1071,25 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     let mut io_problem = false;
     // Two inputs may lead to one file (a link beside its target): it is replaced once.
     let mut targets = std::collections::HashSet::new();
-    for (named, text, snapshot) in changed {
-        match stage(named, text.as_bytes()) {
+    // Staging waits on the disk (a sync per file, about 3 ms here), not the processor:
+    // many files at once let the file system commit their syncs together (20,000 files:
+    // 2 s instead of 70 s one after the other).
+    let staging: Vec<_> = io_pool().install(|| {
+        changed
+            .par_iter()
+            .map(|(named, text, snapshot)| {
+                let result = stage(named, text.as_bytes());
+                let unchanged = result
+                    .as_ref()
+                    .is_ok_and(|(real, _)| snapshot.still_matches(real));
+                (*named, *snapshot, result, unchanged)
+            })
+            .collect()
+    });
+    for (named, snapshot, result, unchanged) in staging {
+        match result {
             Ok((real, _)) if !targets.insert(fs::canonicalize(&real).unwrap_or(real.clone())) => {}
-            Ok((real, temp)) if snapshot.still_matches(&real) => staged.push(Staged {
+            Ok((real, temp)) if unchanged => staged.push(Staged {
                 named,
                 real,
                 temp,
@@ -1157,11 +1177,29 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     Ok(changed_on_disk.len())
 }
 
+/// The threads that stage files in place: many, since each mostly waits for its sync.
+fn io_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(IO_THREADS)
+        .thread_name(|i| format!("recast-stage-{i}"))
+        .build()
+        .unwrap_or_else(|_| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .expect("a pool of one thread")
+        })
+}
+
+/// How many files are staged at once (measured on ext4 in a VM: 64 syncs at once take
+/// a fourteenth of the time of 64 one after the other, 256 a twenty-fifth).
+const IO_THREADS: usize = 128;
+
 /// Writes `bytes` to a temporary file beside the file `named` leads to (its target,
 /// when it is a symbolic link, so the link stays a link), synced to disk; the rename
 /// gives it the old file's permissions and owner.
 fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, AtomicFile)> {
-    let temp = AtomicFile::create(named).with_context(|| named.display().to_string())?;
+    let mut temp = AtomicFile::create(named).with_context(|| named.display().to_string())?;
     let real = temp.target().to_path_buf();
     let metadata =
         fs::metadata(&real).with_context(|| format!("cannot read {}", named.display()))?;

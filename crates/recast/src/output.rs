@@ -177,6 +177,9 @@ pub struct AtomicFile {
     target: PathBuf,
     temp: NamedTempFile,
     registered: Registered,
+    /// `write_synced` wrote and synced it, with the target's mode and owner: `commit`
+    /// need not sync again.
+    synced: bool,
 }
 
 impl AtomicFile {
@@ -208,6 +211,7 @@ impl AtomicFile {
             target,
             temp,
             registered,
+            synced: false,
         })
     }
 
@@ -216,12 +220,34 @@ impl AtomicFile {
         &self.target
     }
 
-    /// Writes all of `bytes` into the temporary file and syncs it to disk, so that a
-    /// full disk or a failing device shows before anything is replaced.
-    pub fn write_synced(&self, bytes: &[u8]) -> io::Result<()> {
+    /// Writes all of `bytes` into the temporary file, gives it the replaced file's
+    /// permissions and owner, and syncs it to disk, so that a full disk or a failing
+    /// device shows before anything is replaced (and `commit` has nothing left to sync).
+    pub fn write_synced(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut file = self.temp.as_file();
         file.write_all(bytes)?;
-        file.sync_all()
+        self.take_mode_and_owner();
+        file.sync_all()?;
+        self.synced = true;
+        Ok(())
+    }
+
+    /// Gives the temporary file the permissions (and, when allowed, the owner) of the
+    /// file it replaces.
+    fn take_mode_and_owner(&self) {
+        if let Ok(old) = fs::metadata(&self.target) {
+            fs::set_permissions(self.temp.path(), old.permissions()).ok();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // Root rewriting someone's file leaves it theirs; others cannot chown.
+                let _ = std::os::unix::fs::fchown(
+                    self.temp.as_file(),
+                    Some(old.uid()),
+                    Some(old.gid()),
+                );
+            }
+        }
     }
 
     /// A buffered writer into the temporary file.
@@ -236,23 +262,19 @@ impl AtomicFile {
     /// Flushes to disk and renames the file into place, keeping the permissions (and,
     /// when allowed, the owner) of the file it replaces.
     pub fn commit(self) -> anyhow::Result<()> {
+        if !self.synced {
+            self.take_mode_and_owner();
+            self.temp
+                .as_file()
+                .sync_all()
+                .with_context(|| format!("cannot write {}", self.target.display()))?;
+        }
         let AtomicFile {
             target,
             temp,
             registered,
+            ..
         } = self;
-        if let Ok(old) = fs::metadata(&target) {
-            fs::set_permissions(temp.path(), old.permissions()).ok();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                // Root rewriting someone's file leaves it theirs; others cannot chown.
-                let _ = std::os::unix::fs::fchown(temp.as_file(), Some(old.uid()), Some(old.gid()));
-            }
-        }
-        temp.as_file()
-            .sync_all()
-            .with_context(|| format!("cannot write {}", target.display()))?;
         let mut registry = temporary();
         // On failure the temporary file is removed now, while it is still registered.
         temp.persist(&target)
