@@ -649,3 +649,38 @@ fn a_read_only_subfolder_stops_the_run_before_any_replace() {
         leftovers(dir.path())
     );
 }
+
+/// An in-place run holds no open file per staged file: a folder of more files than the
+/// process may open at once is rewritten whole (it once failed with "Too many open
+/// files" past the limit).
+#[test]
+fn more_files_than_open_descriptors_are_rewritten() {
+    let dir = TempDir::new().unwrap();
+    for i in 0..300 {
+        put(
+            dir.path(),
+            &format!("post-{i:03}.md"),
+            format!("---\ntitle: Post {i}\n---\nBody {i}\n").as_bytes(),
+        );
+    }
+    let binary = assert_cmd::cargo::cargo_bin("recast");
+    let script = format!(
+        "ulimit -n 64 && exec '{}' migrate . --set reviewed=true --in-place",
+        binary.display()
+    );
+    let output = Process::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    for i in [0, 150, 299] {
+        let text = fs::read_to_string(dir.path().join(format!("post-{i:03}.md"))).unwrap();
+        assert_eq!(
+            text,
+            format!("---\ntitle: Post {i}\nreviewed: true\n---\nBody {i}\n")
+        );
+    }
+    assert!(leftovers(dir.path()).is_empty());
+}

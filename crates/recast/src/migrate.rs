@@ -1074,18 +1074,16 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     // Staged files are synced together, one `syncfs` per file system (20,000 files: one
     // wait on the disk); where that cannot be, each is synced, many at once, so that
     // the file system commits their syncs together.
-    let staging: Vec<_> = io_pool().install(|| {
-        changed
-            .par_iter()
-            .map(|(named, text, snapshot)| {
-                let result = stage(named, text.as_bytes());
-                let unchanged = result
-                    .as_ref()
-                    .is_ok_and(|(real, _)| snapshot.still_matches(real));
-                (*named, *snapshot, result, unchanged)
-            })
-            .collect()
-    });
+    let staging: Vec<_> = changed
+        .par_iter()
+        .map(|(named, text, snapshot)| {
+            let result = stage(named, text.as_bytes());
+            let unchanged = result
+                .as_ref()
+                .is_ok_and(|(real, _)| snapshot.still_matches(real));
+            (*named, *snapshot, result, unchanged)
+        })
+        .collect();
     for (named, snapshot, result, unchanged) in staging {
         match result {
             Ok((real, _)) if !targets.insert(fs::canonicalize(&real).unwrap_or(real.clone())) => {}
@@ -1182,7 +1180,8 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     Ok(changed_on_disk.len())
 }
 
-/// The threads that stage files in place: many, since each mostly waits for its sync.
+/// The threads that sync staged files one by one where `syncfs` cannot: many, since
+/// each mostly waits for its sync.
 fn io_pool() -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(IO_THREADS)
@@ -1196,7 +1195,7 @@ fn io_pool() -> rayon::ThreadPool {
         })
 }
 
-/// How many files are staged at once (measured on ext4 in a VM: 64 syncs at once take
+/// How many files are synced at once (measured on ext4 in a VM: 64 syncs at once take
 /// a fourteenth of the time of 64 one after the other, 256 a twenty-fifth).
 const IO_THREADS: usize = 128;
 

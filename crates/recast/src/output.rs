@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{Context, bail};
-use tempfile::{NamedTempFile, TempDir};
+use tempfile::{TempDir, TempPath};
 
 use crate::error::{usage, usage_bail};
 
@@ -175,7 +175,9 @@ fn is_in_proc(path: &Path) -> bool {
 /// at the path is followed: its target is replaced, the link stays.
 pub struct AtomicFile {
     target: PathBuf,
-    temp: NamedTempFile,
+    /// The temporary file's path, removed when dropped. No descriptor is held between
+    /// writes: an in-place run stages thousands of files before the first rename.
+    temp: TempPath,
     registered: Registered,
     /// `mark_synced` said it is on disk, with the target's mode and owner: `commit`
     /// need not sync again.
@@ -203,10 +205,11 @@ impl AtomicFile {
         let mut registry = temporary();
         let temp = builder
             .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        registry.paths.insert(temp.path().to_owned());
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?
+            .into_temp_path();
+        registry.paths.insert(temp.to_path_buf());
         drop(registry);
-        let registered = Registered(temp.path().to_owned());
+        let registered = Registered(temp.to_path_buf());
         Ok(AtomicFile {
             target,
             temp,
@@ -225,7 +228,11 @@ impl AtomicFile {
     /// ([`sync_file_systems`]) and then says so with [`AtomicFile::mark_synced`], so that
     /// a full disk or a failing device shows before anything is replaced.
     pub fn write_unsynced(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.temp.as_file().write_all(bytes)?;
+        fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&self.temp)?
+            .write_all(bytes)?;
         self.take_mode_and_owner();
         Ok(())
     }
@@ -238,32 +245,28 @@ impl AtomicFile {
 
     /// The temporary file's path.
     pub fn temp_path(&self) -> &Path {
-        self.temp.path()
+        &self.temp
     }
 
     /// Gives the temporary file the permissions (and, when allowed, the owner) of the
     /// file it replaces.
     fn take_mode_and_owner(&self) {
         if let Ok(old) = fs::metadata(&self.target) {
-            fs::set_permissions(self.temp.path(), old.permissions()).ok();
+            fs::set_permissions(&self.temp, old.permissions()).ok();
             #[cfg(unix)]
             {
                 use std::os::unix::fs::MetadataExt;
                 // Root rewriting someone's file leaves it theirs; others cannot chown.
-                let _ = std::os::unix::fs::fchown(
-                    self.temp.as_file(),
-                    Some(old.uid()),
-                    Some(old.gid()),
-                );
+                let _ = std::os::unix::fs::chown(&self.temp, Some(old.uid()), Some(old.gid()));
             }
         }
     }
 
     /// A buffered writer into the temporary file.
     pub fn writer(&self) -> anyhow::Result<BufWriter<fs::File>> {
-        let file = self
-            .temp
-            .reopen()
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(&self.temp)
             .context("cannot reopen the temporary file")?;
         Ok(BufWriter::with_capacity(256 << 10, file))
     }
@@ -273,9 +276,8 @@ impl AtomicFile {
     pub fn commit(self) -> anyhow::Result<()> {
         if !self.synced {
             self.take_mode_and_owner();
-            self.temp
-                .as_file()
-                .sync_all()
+            fs::File::open(&self.temp)
+                .and_then(|file| file.sync_all())
                 .with_context(|| format!("cannot write {}", self.target.display()))?;
         }
         let AtomicFile {
@@ -701,6 +703,39 @@ impl Write for Stdout {
     }
 }
 
+/// Syncs the file systems that hold `files` to disk, one `syncfs` each (Linux): for
+/// thousands of small files that is one wait on the disk instead of one per file. Returns
+/// false where `syncfs` is not available or fails, and the caller syncs file by file.
+pub fn sync_file_systems<'a>(files: impl IntoIterator<Item = &'a Path>) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::AsRawFd;
+        let mut devices = std::collections::HashSet::new();
+        for file in files {
+            let Ok(metadata) = fs::metadata(file) else {
+                return false;
+            };
+            if !devices.insert(metadata.dev()) {
+                continue;
+            }
+            let Ok(opened) = fs::File::open(file) else {
+                return false;
+            };
+            // SAFETY: `syncfs` takes any open descriptor and touches no memory of ours.
+            if unsafe { libc::syncfs(opened.as_raw_fd()) } != 0 {
+                return false;
+            }
+        }
+        true
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = files.into_iter();
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -786,38 +821,5 @@ mod tests {
             fs::read_to_string(dir.path().join("2020-01-01-x-2.md")).unwrap(),
             "b"
         );
-    }
-}
-
-/// Syncs the file systems that hold `files` to disk, one `syncfs` each (Linux): for
-/// thousands of small files that is one wait on the disk instead of one per file. Returns
-/// false where `syncfs` is not available or fails, and the caller syncs file by file.
-pub fn sync_file_systems<'a>(files: impl IntoIterator<Item = &'a Path>) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::MetadataExt;
-        use std::os::unix::io::AsRawFd;
-        let mut devices = std::collections::HashSet::new();
-        for file in files {
-            let Ok(metadata) = fs::metadata(file) else {
-                return false;
-            };
-            if !devices.insert(metadata.dev()) {
-                continue;
-            }
-            let Ok(opened) = fs::File::open(file) else {
-                return false;
-            };
-            // SAFETY: `syncfs` takes any open descriptor and touches no memory of ours.
-            if unsafe { libc::syncfs(opened.as_raw_fd()) } != 0 {
-                return false;
-            }
-        }
-        true
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = files.into_iter();
-        false
     }
 }
