@@ -227,7 +227,7 @@ impl Plan {
                 .and_then(|m| m.first())
             else {
                 return Err(at(format!(
-                    "expected a map with one key (the edit: rename, delete, set, default, date, where, template), found {item}"
+                    "expected a map with one key (the edit: rename, delete, set, default, date, where, template, jq), found {item}"
                 )));
             };
             parse_edit(kind, spec, scalar, &mut edits).map_err(|m| at(format!("{kind}: {m}")))?;
