@@ -565,6 +565,7 @@ fn closing_quote(text: &str, quote: char) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_values::yaml_ish;
 
     fn record() -> Map {
         let mut provider = Map::default();
@@ -578,21 +579,6 @@ mod tests {
         fields.insert("provider".into(), Value::Map(provider));
         fields.insert("published".into(), false.into());
         fields
-    }
-
-    /// YAML's reading of a few scalars, double quotes included.
-    fn yaml_ish(text: &str) -> Value {
-        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            return inner.into();
-        }
-        match text {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => match text.parse::<i64>() {
-                Ok(n) => n.into(),
-                Err(_) => text.into(),
-            },
-        }
     }
 
     /// A date alone is the start of its day; a zone-less date-time compares by its

@@ -606,6 +606,7 @@ fn can_insert(fields: &Map, parents: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_values::yaml_ish;
 
     fn record() -> Map {
         let mut provider = Map::default();
@@ -628,17 +629,6 @@ mod tests {
 
     fn keys(map: &Map) -> Vec<&str> {
         map.keys().map(String::as_str).collect()
-    }
-
-    fn yaml_ish(text: &str) -> Value {
-        match text {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => match text.parse::<i64>() {
-                Ok(n) => n.into(),
-                Err(_) => text.into(),
-            },
-        }
     }
 
     #[test]

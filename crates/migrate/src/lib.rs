@@ -54,3 +54,24 @@ pub use plan::{EditCounts, Fanout, Outcome, Plan, PlanError, PlanReport};
 pub use schema::JsonSchema;
 pub use stats::{ArchiveStats, DateRange, FieldStats};
 pub use validate::{Problem, ValidationProfile, Validator};
+
+/// What the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod test_values {
+    use recast_model::Value;
+
+    /// YAML's reading of a few scalars, double quotes included.
+    pub(crate) fn yaml_ish(text: &str) -> Value {
+        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            return inner.into();
+        }
+        match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => match text.parse::<i64>() {
+                Ok(n) => n.into(),
+                Err(_) => text.into(),
+            },
+        }
+    }
+}
