@@ -99,19 +99,11 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
                 "the channel language {odd:?} is not a language tag; the Atom feed leaves xml:lang out"
             );
         }
-        // The feed's own elements go first into memory, so that the root declares just
-        // the namespaces they and the entries use.
-        let mut head = XmlOut::item(1, options.invalid_chars);
-        let written = write_feed_head(&mut head, channel, options, &items, updated);
-        let head = head.into_item(written);
-        for warning in &head.warnings {
-            log::warn!("{warning}");
-        }
-        if let Some(error) = head.error {
-            return Err(error);
-        }
+        let (head, used) = XmlOut::head(1, options.invalid_chars, |out| {
+            write_feed_head(out, channel, options, &items, updated)
+        })?;
         let mut root = vec![("xmlns", "http://www.w3.org/2005/Atom")];
-        root.extend(head.used.union(items.used()).declarations());
+        root.extend(used.union(items.used()).declarations());
         if let Some(language) = &language {
             root.push(("xml:lang", language));
         }
@@ -122,7 +114,7 @@ impl<W: Write> RecordWriter for AtomWriter<W> {
             out.stylesheet(stylesheet)?;
         }
         out.open("feed", &root)?;
-        out.raw(&head.bytes)?;
+        out.raw(&head)?;
         items.write_to(&mut out, &updated.to_rfc3339())?;
         out.close("feed")?;
         out.end_document()

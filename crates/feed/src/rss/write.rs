@@ -71,19 +71,11 @@ impl<W: Write> RecordWriter for RssWriter<W> {
             .and_then(DateTime::parse)
             .map(|date| date.instant_or_utc(options.assume_tz.as_ref()))
             .or(newest);
-        // The channel's elements go first into memory, so that the root declares just the
-        // namespaces they and the items use.
-        let mut head = XmlOut::item(2, options.invalid_chars);
-        let written = write_channel(&mut head, channel, options, build_date);
-        let head = head.into_item(written);
-        for warning in &head.warnings {
-            log::warn!("{warning}");
-        }
-        if let Some(error) = head.error {
-            return Err(error);
-        }
+        let (head, used) = XmlOut::head(2, options.invalid_chars, |out| {
+            write_channel(out, channel, options, build_date)
+        })?;
         let mut root = vec![("version", "2.0")];
-        root.extend(head.used.union(items.used()).declarations());
+        root.extend(used.union(items.used()).declarations());
 
         let mut out = XmlOut::document(&mut self.pending.output, options.invalid_chars);
         out.declaration()?;
@@ -92,7 +84,7 @@ impl<W: Write> RecordWriter for RssWriter<W> {
         }
         out.open("rss", &root)?;
         out.open("channel", &[])?;
-        out.raw(&head.bytes)?;
+        out.raw(&head)?;
         items.write_to(&mut out, "")?;
         out.close("channel")?;
         out.close("rss")?;

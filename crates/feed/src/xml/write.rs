@@ -386,6 +386,26 @@ impl XmlOut<Vec<u8>> {
         Ok(at)
     }
 
+    /// A feed's own elements, written into memory at `depth` by `write` before the root
+    /// is, so that the root can declare just the namespaces they (and the items) use.
+    /// Their warnings are given now; an error is returned.
+    pub fn head(
+        depth: usize,
+        invalid: InvalidChars,
+        write: impl FnOnce(&mut XmlOut<Vec<u8>>) -> Result<()>,
+    ) -> Result<(Vec<u8>, UsedNamespaces)> {
+        let mut out = XmlOut::item(depth, invalid);
+        let result = write(&mut out);
+        let head = out.into_item(result);
+        for warning in &head.warnings {
+            log::warn!("{warning}");
+        }
+        match head.error {
+            Some(error) => Err(error),
+            None => Ok((head.bytes, head.used)),
+        }
+    }
+
     /// The item written, and how writing it ended.
     pub fn into_item(self, result: Result<()>) -> WrittenItem {
         WrittenItem {
