@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{data, python_jsonschema_available, recast, run_ok, sample};
+use crate::support::{assert_succeeded, data, python_jsonschema_available, recast, run_ok, sample};
 
 fn path_str_of(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
@@ -139,11 +139,7 @@ for number, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
         .args(["-c", script, path_str_of(archive), path_str_of(schema)])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let mut found = BTreeMap::new();
     for line in String::from_utf8(output.stdout).unwrap().lines() {
         let (number, pointer) = line.split_once('\t').unwrap();

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::{
-    assert_valid_atom, data, feedparser_available, jing_available, recast, run_ok,
+    assert_succeeded, assert_valid_atom, data, feedparser_available, jing_available, recast, run_ok,
 };
 
 const CHANNEL: [&str; 6] = [
@@ -68,11 +68,7 @@ fn site_feed(dir: &Path, format: &str, extra: &[&str]) -> (std::path::PathBuf, S
         .args(extra)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     (out, String::from_utf8(output.stderr).unwrap())
 }
 
@@ -93,11 +89,7 @@ fn feedparser_entries(feed: &Path) -> Option<Vec<serde_json::Value>> {
         .arg(feed)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     Some(serde_json::from_slice(&output.stdout).unwrap())
 }
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{
-    assert_same_record_set, assert_same_records, canonical_jsonl, data, recast, records_of, run_ok,
-    sample, tool_available,
+    assert_same_record_set, assert_same_records, assert_succeeded, canonical_jsonl, data, recast,
+    records_of, run_ok, sample, tool_available,
 };
 
 fn path(p: &Path) -> &str {
@@ -125,11 +125,7 @@ fn a_pipe_takes_a_workbook() {
         .write_stdin(output.stdout)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let read = canonical_jsonl(&String::from_utf8_lossy(&output.stdout));
     assert_same_records(&read, &original, "xlsx on standard input");
 }
@@ -232,11 +228,7 @@ fn a_sheet_edited_with_openpyxl_comes_back_with_exactly_the_edits() {
         .args([&sheet, &edited])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
 
     let mut expected: Vec<serde_json::Value> = records_of(&sample("archive.jsonl"), &[])
         .iter()
@@ -273,11 +265,7 @@ fn soffice_convert(file: &Path, to: &str, dir: &Path) -> PathBuf {
         .arg(file)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     dir.join(file.with_extension(to).file_name().unwrap())
 }
 
@@ -312,11 +300,7 @@ fn formula_cells_are_read_as_cached_values_with_a_warning() {
         .arg(&sheet)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_succeeded(&output);
     let output = recast()
         .args(["convert", path(&sheet), "--to", "jsonl"])
         .output()

@@ -36,6 +36,16 @@ pub fn run_ok(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("stdout is UTF-8")
 }
 
+/// Asserts that a finished process (recast or a tool the tests use) succeeded, showing
+/// its stderr when it did not.
+pub fn assert_succeeded(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Normalises JSON Lines text to one canonical line per record: same keys in the same
 /// order, numbers with their exact text (serde_json's arbitrary_precision keeps `1.0`
 /// apart from `1`), strings compared after unescaping. Two archives are equal, strictly,
