@@ -12,22 +12,14 @@ the second, as an instant). Exit 0 and a summary line, or exit 1 and the differe
 
 import calendar
 import json
+import os
 import sys
-from datetime import datetime, timezone
 
 import feedparser
 
-
-def instant(text):
-    if not text:
-        return None
-    try:
-        date = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=timezone.utc)
-    return int(date.timestamp() // 1)
+# The date reading of the RSS/Atom check, shared.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "feeds"))
+from check_feed import instant  # noqa: E402
 
 
 def main():
