@@ -232,20 +232,7 @@ def run_in_place(job, tool, corpus, outdir, n, a):
     except json.JSONDecodeError:
         row["check"] = {"complete": False, "note": (checked.stderr.strip().splitlines() or ["?"])[-1]}
     runs = max(1, min(a.runs_slow if tool.slow else a.runs, int(a.budget // max(row["first_run_s"], 0.001))))
-    export = work + ".hyperfine.json"
-    hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", prepare,
-                         "--export-json", export, cmd], capture_output=True, text=True)
-    if hf.returncode != 0:
-        row["status"] = "failed under hyperfine: " + (hf.stderr.strip().splitlines() or ["?"])[-1][:160]
-        return row
-    with open(export) as f:
-        result = json.load(f)["results"][0]
-    row["median_s"] = result["median"]
-    row["cpu_s"] = result["user"] + result["system"]
-    row["runs"] = len(result["times"])
-    row["times_s"] = result["times"]
-    row["status"] = "ok"
-    return row
+    return timed(row, cmd, prepare, runs, work + ".hyperfine.json", keep_times=True)
 
 
 def migrate_diffs(rows):
@@ -361,7 +348,13 @@ def run_tool(job, tool, corpus, outdir, n, a):
     # Keep a slow command's timing to about a minute: fewer runs (at least one).
     runs = max(1, min(runs, int(a.budget // max(row["first_run_s"], 0.001))))
     export = os.path.join(outdir, f"{job.key}.{tool.output or 'cat'}.hyperfine.json")
-    hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", clean,
+    return timed(row, cmd, clean, runs, export)
+
+
+def timed(row, cmd, prepare, runs, export, keep_times=False):
+    """Times `cmd` with hyperfine (`prepare` before each run) into `row`: median, CPU
+    seconds, runs (and each run's time with `keep_times`), or why it failed."""
+    hf = subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", prepare,
                          "--export-json", export, cmd], capture_output=True, text=True)
     if hf.returncode != 0:
         row["status"] = "failed under hyperfine: " + (hf.stderr.strip().splitlines() or ["?"])[-1][:160]
@@ -371,6 +364,8 @@ def run_tool(job, tool, corpus, outdir, n, a):
     row["median_s"] = result["median"]
     row["cpu_s"] = result["user"] + result["system"]
     row["runs"] = len(result["times"])
+    if keep_times:
+        row["times_s"] = result["times"]
     row["status"] = "ok"
     return row
 
