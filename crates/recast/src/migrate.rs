@@ -23,7 +23,8 @@
 //! replaced inside its document, a YAML list stays a list, a sheet keeps its delimiter)
 //! and with the file's BOM, line ends and final line break.
 
-use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::hash::Hasher;
 use std::io::{Cursor, Read};
@@ -43,7 +44,7 @@ use crate::error::{usage, usage_bail};
 use crate::format::{Format, ReadOptions, WriteOptions, open_reader, open_writer};
 use crate::input::{Input, Inputs};
 use crate::output::{
-    AtomicFile, OutDir, OutputFile, check_out_dir, count_replacements, refuse_folder,
+    AtomicFile, FileId, OutDir, OutputFile, check_out_dir, count_replacements, refuse_folder,
 };
 use crate::report::Report;
 
@@ -433,13 +434,7 @@ fn migrate_file(
         .path
         .clone()
         .context("standard input cannot be migrated")?;
-    let mut bytes = Vec::new();
-    let read_at = fs::File::open(&path)
-        .and_then(|mut f| {
-            f.read_to_end(&mut bytes)?;
-            f.metadata()
-        })
-        .map_err(|e| Error::io(Some(path.clone()), e))?;
+    let (bytes, read_at) = read_with_state(&path).map_err(|e| Error::io(Some(path.clone()), e))?;
     let mut reader = open_reader(
         input.format,
         Box::new(Cursor::new(bytes.as_slice())),
@@ -504,7 +499,7 @@ fn migrate_file(
     match target {
         Target::InPlace => {
             if changed {
-                let snapshot = Snapshot::of(&bytes, &read_at);
+                let snapshot = Snapshot::of(&bytes, read_at);
                 let old_text = String::from_utf8(bytes).map_err(|_| {
                     Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
                 })?;
@@ -991,38 +986,125 @@ fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::R
     Ok(text)
 }
 
+/// A file's bytes and what it was when they were read: its metadata from the same
+/// descriptor, and the time the read began.
+fn read_with_state(path: &Path) -> std::io::Result<(Vec<u8>, ReadState)> {
+    let started = SystemTime::now();
+    let mut file = fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    // Sized from the metadata: one read takes the file and one more finds its end
+    // (`read_to_end` would ask for the size again, and the position).
+    let presize = usize::try_from(metadata.len()).map_or(MAX_PRESIZE, |len| len.min(MAX_PRESIZE));
+    let mut bytes = vec![0; presize + 1];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(bytes.len() * 2, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    bytes.truncate(filled);
+    Ok((bytes, ReadState { metadata, started }))
+}
+
+/// The most [`read_with_state`] reserves ahead of reading: a file that claims to be
+/// bigger grows its buffer as it is read.
+const MAX_PRESIZE: usize = 64 << 20;
+
+/// What [`read_with_state`] saw of a file besides its bytes.
+struct ReadState {
+    metadata: fs::Metadata,
+    started: SystemTime,
+}
+
+/// How close to the read a file's last change must be for a save after the read to be
+/// able to leave its size and times as they were (the times' resolution: a clock tick
+/// on Linux, two seconds on FAT); only then is the text compared again.
+const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What a file was when it was read: a file that differs when it is about to be
 /// replaced was saved by someone else meanwhile, and is not overwritten.
 struct Snapshot {
-    len: u64,
-    modified: Option<SystemTime>,
-    hash: u64,
+    /// Its metadata then (links followed): size, times, identity, and the mode and
+    /// owner its replacement is given.
+    metadata: fs::Metadata,
+    /// The hash of its text, when it had changed so shortly before the read that a
+    /// save after it could keep its size and times ([`RACY_WINDOW`]).
+    racy_hash: Option<u64>,
 }
 
 impl Snapshot {
-    fn of(bytes: &[u8], metadata: &fs::Metadata) -> Snapshot {
+    fn of(bytes: &[u8], read: ReadState) -> Snapshot {
+        let last_change = last_change(&read.metadata);
+        let racy = last_change.is_none_or(|changed| {
+            read.started
+                .duration_since(changed)
+                .is_ok_and(|age| age < RACY_WINDOW)
+                // Changed "after" the read began: a clock that moved back.
+                || changed > read.started
+        });
         Snapshot {
-            len: bytes.len() as u64,
-            modified: metadata.modified().ok(),
-            hash: content_hash(bytes),
+            racy_hash: racy.then(|| content_hash(bytes)),
+            metadata: read.metadata,
         }
     }
 
-    /// Whether the file at `path` is still what was read (size, modification time and
-    /// content); an unreadable file is not.
-    fn still_matches(&self, path: &Path) -> bool {
-        let Ok(metadata) = fs::metadata(path) else {
-            return false;
-        };
-        if !metadata.is_file()
-            || metadata.len() != self.len
-            || metadata.modified().ok() != self.modified
-        {
-            return false;
+    /// Whether the file at `path` is still what was read: the same file (device and
+    /// inode), size, modification and change times, and, when those cannot tell
+    /// (`racy_hash`), the same text; an unreadable file is not. Else, what differs.
+    fn still_matches(&self, path: &Path) -> Result<(), &'static str> {
+        const SAVED: &str = "changed on disk since it was read (another program saved it?)";
+        let now = fs::metadata(path).map_err(|_| SAVED)?;
+        if !now.is_file() {
+            return Err("no longer a regular file");
         }
-        // A save within the same clock tick keeps the size and time: compare the text.
-        fs::read(path).is_ok_and(|bytes| content_hash(&bytes) == self.hash)
+        let same_text = || match self.racy_hash {
+            Some(hash) => fs::read(path).is_ok_and(|bytes| content_hash(&bytes) == hash),
+            None => true,
+        };
+        match same_state(&self.metadata, &now) && same_text() {
+            true => Ok(()),
+            false => Err(SAVED),
+        }
     }
+}
+
+/// The later of a file's modification and change times (`ctime`, which no program
+/// can set back), where the system has them.
+fn last_change(metadata: &fs::Metadata) -> Option<SystemTime> {
+    let modified = metadata.modified().ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = u64::try_from(metadata.ctime()).ok().map(|seconds| {
+            SystemTime::UNIX_EPOCH
+                + std::time::Duration::new(
+                    seconds,
+                    metadata.ctime_nsec().clamp(0, 999_999_999) as u32,
+                )
+        })?;
+        Some(modified.max(changed))
+    }
+    #[cfg(not(unix))]
+    Some(modified)
+}
+
+/// Whether two readings of a file's metadata show the same file, unchanged.
+fn same_state(then: &fs::Metadata, now: &fs::Metadata) -> bool {
+    let same = then.len() == now.len() && then.modified().ok() == now.modified().ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        same && (then.dev(), then.ino(), then.ctime(), then.ctime_nsec())
+            == (now.dev(), now.ino(), now.ctime(), now.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    same
 }
 
 /// SipHash with fixed keys: the same in every run, enough to tell a changed file (this
@@ -1070,32 +1152,44 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     let mut problems = Vec::new();
     let mut io_problem = false;
     // Two inputs may lead to one file (a link beside its target): it is replaced once.
-    let mut targets = std::collections::HashSet::new();
+    // Hard links are two files' names: each is replaced.
+    let mut targets: HashMap<Option<FileId>, PathBuf> = HashMap::new();
+    let mut seen_already = |real: &Path, snapshot: &Snapshot| match targets
+        .entry(FileId::from_metadata(real, &snapshot.metadata))
+    {
+        Entry::Vacant(slot) => {
+            slot.insert(real.to_path_buf());
+            false
+        }
+        Entry::Occupied(first) => fs::canonicalize(real).ok() == fs::canonicalize(first.get()).ok(),
+    };
     // Staged files are synced together, one `syncfs` per file system (20,000 files: one
     // wait on the disk); where that cannot be, each is synced, many at once, so that
     // the file system commits their syncs together.
     let staging: Vec<_> = changed
         .par_iter()
         .map(|(named, text, snapshot)| {
-            let result = stage(named, text.as_bytes());
-            let unchanged = result
-                .as_ref()
-                .is_ok_and(|(real, _)| snapshot.still_matches(real));
+            let result = stage(named, text.as_bytes(), snapshot);
+            let unchanged = match &result {
+                Ok((real, _)) => snapshot.still_matches(real),
+                Err(_) => Ok(()),
+            };
             (*named, *snapshot, result, unchanged)
         })
         .collect();
     for (named, snapshot, result, unchanged) in staging {
         match result {
-            Ok((real, _)) if !targets.insert(fs::canonicalize(&real).unwrap_or(real.clone())) => {}
-            Ok((real, temp)) if unchanged => staged.push(Staged {
+            Ok((real, _)) if seen_already(&real, snapshot) => {}
+            Ok((real, temp)) if unchanged.is_ok() => staged.push(Staged {
                 named,
                 real,
                 temp,
                 snapshot,
             }),
             Ok(_) => problems.push(format!(
-                "{}: changed on disk since it was read (another program saved it?)",
-                named.display()
+                "{}: {}",
+                named.display(),
+                unchanged.err().unwrap_or_default()
             )),
             Err(error) => {
                 io_problem |= error.chain().any(|cause| cause.is::<std::io::Error>());
@@ -1137,7 +1231,7 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     let mut pending = staged.into_iter();
     while let Some(file) = pending.next() {
         // An editor may still have saved it since the check: never overwrite that.
-        if !file.snapshot.still_matches(&file.real) {
+        if file.snapshot.still_matches(&file.real).is_err() {
             changed_on_disk.push(file.named);
             continue;
         }
@@ -1218,20 +1312,13 @@ fn sync_staged(staged: &mut [Staged]) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to a temporary file beside the file `named` leads to (its target,
-/// when it is a symbolic link, so the link stays a link), not yet synced
-/// ([`sync_staged`] does that for all at once); the rename gives it the old file's
-/// permissions and owner.
-fn stage(named: &Path, bytes: &[u8]) -> anyhow::Result<(PathBuf, AtomicFile)> {
-    let mut temp = AtomicFile::create(named).with_context(|| named.display().to_string())?;
-    let real = temp.target().to_path_buf();
-    let metadata =
-        fs::metadata(&real).with_context(|| format!("cannot read {}", named.display()))?;
-    if !metadata.is_file() {
-        bail!("{}: no longer a regular file", named.display());
-    }
-    temp.write_unsynced(bytes)
-        .with_context(|| format!("{}: cannot write its new text", named.display()))?;
-    Ok((real, temp))
+/// when it is a symbolic link, so the link stays a link), with the permissions and owner
+/// the file had when it was read, not yet synced ([`sync_staged`] does that for all at
+/// once).
+fn stage(named: &Path, bytes: &[u8], snapshot: &Snapshot) -> anyhow::Result<(PathBuf, AtomicFile)> {
+    let temp = AtomicFile::with_contents(named, bytes, &snapshot.metadata)
+        .with_context(|| named.display().to_string())?;
+    Ok((temp.target().to_path_buf(), temp))
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.
