@@ -22,6 +22,10 @@
 #   INSTALL=0  do not install or build anything (use what is there)
 #   SEED       generator seed (default 1)
 #   OUT        results and corpora (default bench/out)
+#   INPLACE_DIR  where md-migrate-jq rewrites its copies of the corpus (default: OUT's
+#              folder for N). A folder on tmpfs (/dev/shm/recast-bench) times the tools
+#              rather than the disk: on a disk where creating a file is slow, 20,000 new
+#              files cost seconds whatever writes them (docs/performance.md).
 #   RECAST     the recast binary to measure (default target/release/recast)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,4 +55,4 @@ echo "bench: $(nproc) cores, $(git rev-parse --short HEAD 2> /dev/null || echo '
 python3 bench/lib/suite.py --corpus "$PWD/$OUT/corpus-$N" --n "$N" "${large[@]}" --out "$OUT" \
     --recast "$RECAST" --floor "$FLOOR" --feedrs "$FEEDRS" --python "$PWD/bench/.venv/bin/python" \
     --runs "${RUNS:-5}" --runs-slow "${RUNS_SLOW:-3}" --runs-large "${RUNS_LARGE:-3}" \
-    --budget "${BUDGET:-60}" --jobs "${JOBS:-}" "${peers[@]}"
+    --budget "${BUDGET:-60}" --jobs "${JOBS:-}" --in-place-dir "${INPLACE_DIR:-}" "${peers[@]}"

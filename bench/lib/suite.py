@@ -203,7 +203,8 @@ def run_in_place(job, tool, corpus, outdir, n, a):
         row["status"] = f"skipped: {missing}"
         return row
     source = os.path.join(corpus, job.input)
-    work = os.path.join(outdir, f"{job.key}.{tool.output}")
+    work = os.path.join(a.in_place_dir or outdir, f"{job.key}.{tool.output}")
+    os.makedirs(os.path.dirname(work), exist_ok=True)
     cmd = tool.command.format(out=shlex.quote(work))
     prepare = f"rm -rf {shlex.quote(work)} && cp -r {shlex.quote(source)} {shlex.quote(work)}"
     row["command"] = cmd
@@ -516,6 +517,8 @@ def main():
     ap.add_argument("--budget", type=float, default=60, help="seconds of timed runs per command, at most")
     ap.add_argument("--jobs", default="", help="comma-separated job keys (default: all)")
     ap.add_argument("--no-peers", action="store_true", help="recast and floors only")
+    ap.add_argument("--in-place-dir", default="",
+                    help="where in-place jobs rewrite their copies of the corpus (default: --out)")
     a = ap.parse_args()
     wanted = list(filter(None, a.jobs.split(",")))  # also the order to run them in
 
