@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use recast_model::{Channel, RecordReader, RecordWriter, Result};
+use recast_model::{Channel, Error, RecordReader, RecordWriter, Result};
 
 /// A format name as `--from`/`--to` take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -422,6 +422,17 @@ pub fn open_reader<'a>(
             options.xlsx(),
         )),
     })
+}
+
+/// Builds the reader of the workbook file at `path`, read by seeking in the file (a
+/// zip's directory is at its end) rather than through a stream held in memory whole.
+pub fn open_workbook(path: &Arc<Path>, options: &ReadOptions) -> Result<BoxedReader<'static>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path.clone()), e))?;
+    Ok(Box::new(recast_xlsx::XlsxReader::from_file(
+        file,
+        Some(path.clone()),
+        options.xlsx(),
+    )))
 }
 
 /// Builds the writer of `format` over `output`.

@@ -1,8 +1,13 @@
 //! Checks a workbook before calamine parses it: that it is a workbook at all, and that
 //! no part of a zip workbook inflates past the limit (a zip bomb is a tiny file whose
-//! sheet inflates to gigabytes, and calamine holds a sheet in memory whole).
+//! sheet inflates to gigabytes, and calamine holds some parts in memory whole).
+//!
+//! The check reads the sizes the zip's directory declares, without inflating anything:
+//! the zip crate (9.0.1 and later, which calamine reads with too) fails a part's read as
+//! soon as it inflates past its declared size, so a part that lies about its size is an
+//! error while calamine reads it, never more bytes than declared.
 
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 
 use zip::ZipArchive;
 
@@ -29,64 +34,47 @@ pub(crate) enum Refusal {
     TooBig(String),
 }
 
-/// The workbook's kind, once every zip part is checked to inflate to at most
-/// `max_part_bytes`.
-pub(crate) fn check(bytes: &[u8], max_part_bytes: u64) -> Result<Kind, Refusal> {
+/// The workbook's kind, once every zip part is checked to declare at most
+/// `max_part_bytes`; `head` is the workbook's first bytes.
+pub(crate) fn check(
+    head: &[u8],
+    workbook: impl Read + Seek,
+    max_part_bytes: u64,
+) -> Result<Kind, Refusal> {
     use Refusal::{NotWorkbook, TooBig};
-    if bytes.starts_with(OLE_MAGIC) {
+    if head.starts_with(OLE_MAGIC) {
         return Ok(Kind::Xls);
     }
-    if !bytes.starts_with(ZIP_MAGIC) {
+    if !head.starts_with(ZIP_MAGIC) {
         return Err(NotWorkbook(
             "not a spreadsheet; expected an xlsx, xlsm or ods workbook (a zip file) or an \
              xls workbook (an OLE2 file)"
                 .to_owned(),
         ));
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+    let mut zip = ZipArchive::new(workbook).map_err(|e| {
         NotWorkbook(format!(
             "not a readable workbook: the zip file is broken ({e})"
         ))
     })?;
     let mut kind = Kind::Xlsx;
     for i in 0..zip.len() {
-        let mut part = zip.by_index(i).map_err(|e| {
+        let part = zip.by_index_raw(i).map_err(|e| {
             NotWorkbook(format!(
                 "not a readable workbook: part {i} of the zip is broken ({e})"
             ))
         })?;
-        let name = part.name_raw().to_vec();
-        let name = String::from_utf8_lossy(&name).into_owned();
+        let name = String::from_utf8_lossy(part.name_raw()).into_owned();
         if name == "content.xml" {
             kind = Kind::Ods;
         }
-        let too_big = |size: u64| {
-            TooBig(format!(
-                "the workbook's part {name:?} inflates to {} bytes, more than the {max_part_bytes} \
-                 allowed (a zip bomb?); expected a smaller workbook (--max-record-size raises \
-                 the limit)",
-                if size > max_part_bytes {
-                    size.to_string()
-                } else {
-                    "more".to_owned()
-                }
-            ))
-        };
         if part.size() > max_part_bytes {
-            return Err(too_big(part.size()));
-        }
-        // The declared size may lie: inflate and count (never keeping the bytes).
-        let inflated = std::io::copy(
-            &mut (&mut part).take(max_part_bytes + 1),
-            &mut std::io::sink(),
-        )
-        .map_err(|e| {
-            NotWorkbook(format!(
-                "not a readable workbook: part {name:?} is broken ({e})"
-            ))
-        })?;
-        if inflated > max_part_bytes {
-            return Err(too_big(inflated));
+            return Err(TooBig(format!(
+                "the workbook's part {name:?} inflates to {} bytes, more than the \
+                 {max_part_bytes} allowed (a zip bomb?); expected a smaller workbook \
+                 (--max-record-size raises the limit)",
+                part.size()
+            )));
         }
     }
     Ok(kind)
@@ -95,7 +83,7 @@ pub(crate) fn check(bytes: &[u8], max_part_bytes: u64) -> Result<Kind, Refusal> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -108,6 +96,10 @@ mod tests {
         zip.finish().unwrap().into_inner()
     }
 
+    fn check_bytes(bytes: &[u8], max_part_bytes: u64) -> Result<Kind, Refusal> {
+        check(bytes, Cursor::new(bytes), max_part_bytes)
+    }
+
     fn message(refusal: Refusal) -> String {
         match refusal {
             Refusal::NotWorkbook(m) | Refusal::TooBig(m) => m,
@@ -116,9 +108,9 @@ mod tests {
 
     #[test]
     fn files_that_are_no_workbook_are_named_so() {
-        let error = message(check(b"title,body\n", 1 << 20).unwrap_err());
+        let error = message(check_bytes(b"title,body\n", 1 << 20).unwrap_err());
         assert!(error.contains("not a spreadsheet"), "{error}");
-        let error = message(check(b"PK\x03\x04garbage", 1 << 20).unwrap_err());
+        let error = message(check_bytes(b"PK\x03\x04garbage", 1 << 20).unwrap_err());
         assert!(error.contains("zip file is broken"), "{error}");
     }
 
@@ -127,14 +119,30 @@ mod tests {
         let bomb = vec![b'a'; 4 << 20];
         let zip = zip_of(&[("xl/worksheets/sheet1.xml", &bomb)]);
         assert!(zip.len() < 64 << 10);
-        let Err(Refusal::TooBig(error)) = check(&zip, 1 << 20) else {
+        let Err(Refusal::TooBig(error)) = check_bytes(&zip, 1 << 20) else {
             panic!("the bomb was not refused");
         };
         assert!(error.contains("zip bomb"), "{error}");
-        assert_eq!(check(&zip, 8 << 20), Ok(Kind::Xlsx));
+        assert_eq!(check_bytes(&zip, 8 << 20), Ok(Kind::Xlsx));
         assert_eq!(
-            check(&zip_of(&[("content.xml", b"<x/>")]), 1 << 20),
+            check_bytes(&zip_of(&[("content.xml", b"<x/>")]), 1 << 20),
             Ok(Kind::Ods)
         );
+    }
+
+    #[test]
+    fn a_part_inflating_past_its_declared_size_fails_when_read() {
+        let mut zip = zip_of(&[("xl/worksheets/sheet1.xml", &vec![b'a'; 4 << 20])]);
+        // Declare 1,000 bytes, in the local header and in the directory.
+        for (signature, at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let start = zip.windows(4).position(|w| w == signature).unwrap() + at;
+            zip[start..start + 4].copy_from_slice(&1000u32.to_le_bytes());
+        }
+        assert_eq!(check_bytes(&zip, 1 << 20), Ok(Kind::Xlsx));
+        let mut archive = ZipArchive::new(Cursor::new(&zip)).unwrap();
+        let mut part = archive.by_index(0).unwrap();
+        let mut inflated = Vec::new();
+        assert!(part.read_to_end(&mut inflated).is_err());
+        assert!(inflated.len() <= 1001, "{}", inflated.len());
     }
 }

@@ -61,6 +61,7 @@ mod options;
 mod read;
 mod rows;
 mod sheet_text;
+mod source;
 mod write;
 
 pub use options::{XlsxReadOptions, XlsxWriteOptions};

@@ -4,13 +4,13 @@
 //! queue of rows ahead, so memory holds a few rows whatever the sheet's size; ods and
 //! xls sheets are read whole by calamine (its only reader for them) and walked.
 
-use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use calamine::{Data, Range, Xlsx};
 
 use crate::columns::{MAX_COLUMNS, cell_name};
+use crate::source::Source;
 
 /// How many rows the streaming thread may read ahead.
 const ROWS_AHEAD: usize = 64;
@@ -50,10 +50,7 @@ impl SheetRows {
     }
 
     /// The rows of the xlsx sheet `name`, read on a thread of their own.
-    pub(crate) fn streamed(
-        mut workbook: Xlsx<Cursor<Vec<u8>>>,
-        name: String,
-    ) -> Result<SheetRows, String> {
+    pub(crate) fn streamed(mut workbook: Xlsx<Source>, name: String) -> Result<SheetRows, String> {
         let (sender, receiver) = sync_channel(ROWS_AHEAD);
         std::thread::Builder::new()
             .name("recast-xlsx".into())
@@ -99,7 +96,7 @@ impl SheetRows {
 /// Reads the sheet cell by cell and sends it row by row; stops quietly when the reader
 /// is gone.
 fn send_rows(
-    workbook: &mut Xlsx<Cursor<Vec<u8>>>,
+    workbook: &mut Xlsx<Source>,
     name: &str,
     sender: &SyncSender<Result<SheetRow, String>>,
 ) -> Result<(), String> {
