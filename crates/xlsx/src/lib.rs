@@ -56,6 +56,7 @@
 
 mod columns;
 mod guard;
+mod merged;
 mod number;
 mod options;
 mod read;

@@ -18,6 +18,7 @@ use recast_model::{Error, Location, Record, RecordReader, Result};
 
 use crate::columns::cell_name;
 use crate::guard::{self, Kind, Refusal};
+use crate::merged;
 use crate::options::XlsxReadOptions;
 use crate::rows::SheetRows;
 use crate::sheet_text::{Progress, SheetText};
@@ -262,8 +263,8 @@ fn open_sheet(workbook: Workbook, kind: Kind, wanted: Option<&str>) -> Result<Sh
     };
     match sheets {
         Sheets::Xlsx(xlsx) => {
-            // Merged areas follow the rows in an xlsx sheet: calamine finds them in a
-            // pass of its own over the sheet, made on another thread as the rows are read.
+            // Merged areas follow the rows in an xlsx sheet: they are found on another
+            // thread as the rows are read.
             let merged = merged_areas_later(workbook, name.clone())?;
             Ok(Sheet {
                 rows: SheetRows::streamed(xlsx, name)?,
@@ -320,12 +321,16 @@ fn merged_areas_later(workbook: Workbook, name: String) -> Result<JoinHandle<Vec
         .name("recast-xlsx-merged".into())
         .spawn(move || {
             catch_unwind(AssertUnwindSafe(|| {
-                let mut xlsx: Xlsx<Source> = open_workbook_from_rs(workbook.source()).ok()?;
-                xlsx.merge_cells_by_sheet_name(&name).ok()
+                merged::merged_areas(workbook.source(), &name).or_else(|| {
+                    // A package laid out as no writer does: calamine's own pass.
+                    let mut xlsx: Xlsx<Source> = open_workbook_from_rs(workbook.source()).ok()?;
+                    let areas = xlsx.merge_cells_by_sheet_name(&name).ok()?;
+                    Some(area_names(&areas))
+                })
             }))
             .ok()
             .flatten()
-            .map_or_else(Vec::new, |areas| area_names(&areas))
+            .unwrap_or_default()
         })
         .map_err(|e| format!("cannot start the sheet's reading thread: {e}"))
 }
