@@ -63,8 +63,6 @@ pub struct XlsxReader<R: Read> {
     options: XlsxReadOptions,
     /// Where the sheet's rows are, and what ended them, as the text is made.
     progress: Arc<Mutex<Progress>>,
-    /// How many rows the CSV reader has answered for (records and row errors).
-    answered: usize,
     /// The merged areas of a streamed sheet, found on a thread of their own while the
     /// rows are read (they follow the rows in the sheet): warned of when the rows end.
     merged: Option<JoinHandle<Vec<String>>>,
@@ -97,7 +95,6 @@ impl<R: Read> XlsxReader<R> {
             file: source,
             options,
             progress: Arc::default(),
-            answered: 0,
             merged: None,
         }
     }
@@ -187,21 +184,17 @@ impl<R: Read> XlsxReader<R> {
 
     /// Puts the sheet row in place of the CSV line in a record or error.
     fn locate(&mut self, item: Result<Record>) -> Result<Record> {
-        let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
-        let header_row = progress.header_row;
-        let row = |answered: usize| progress.data_rows.get(answered).copied().unwrap_or(0);
+        let mut progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         match item {
             Ok(mut record) => {
-                record.origin.line = u64::from(row(self.answered));
-                self.answered += 1;
+                record.origin.line = u64::from(progress.data_rows.pop_front().unwrap_or(0));
                 Ok(record)
             }
             Err(mut error) => {
                 let line = if error.location.record.is_some() {
-                    self.answered += 1;
-                    row(self.answered - 1)
+                    progress.data_rows.pop_front().unwrap_or(0)
                 } else {
-                    header_row
+                    progress.header_row
                 };
                 error.location.line = u64::from(line);
                 error.location.column = 0;
