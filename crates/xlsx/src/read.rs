@@ -50,7 +50,7 @@ enum State<R> {
 ///
 /// A zip's directory is at its end, so a workbook is read by seeking in it: in its file
 /// ([`XlsxReader::from_file`]), or in a copy of the stream made when the first record is
-/// asked for (in memory up to 16 MiB, in a temporary file past that). A workbook bigger
+/// asked for (in memory up to 8 MiB, in a temporary file past that). A workbook bigger
 /// than [`XlsxReadOptions::max_part_bytes`], or whose parts declare more, is an error
 /// before anything is parsed (a part inflating past its declared size is an error as
 /// it is read). An xlsx sheet is streamed row by row (calamine's cell reader, on a

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// The most bytes of a stream (standard input, a pipe) held in memory; a bigger one is
 /// copied to a temporary file (deleted when the last reader of it is gone).
-const IN_MEMORY: u64 = 16 << 20;
+const IN_MEMORY: u64 = 8 << 20;
 
 /// How many bytes calamine reads from a workbook at once.
 const READ_BUFFER: usize = 64 << 10;
@@ -64,7 +64,8 @@ impl Workbook {
     /// temporary file.
     pub(crate) fn spool(mut input: impl Read, limit: u64) -> Result<Workbook, Unread> {
         let in_memory = IN_MEMORY.min(limit);
-        let mut head = Vec::new();
+        // Sized once: a vector grown by doubling would take twice the memory.
+        let mut head = Vec::with_capacity(in_memory as usize + 1);
         (&mut input)
             .take(in_memory.saturating_add(1))
             .read_to_end(&mut head)?;
