@@ -246,7 +246,8 @@ impl ReadOptions {
     }
 
     /// The spreadsheet reader's options: `--sheet`, `--schema`, `--max-record-size`
-    /// bounding a row (and raising the workbook's part limit when it is higher).
+    /// bounding a row (and raising the workbook's part and whole-sheet limits when it is
+    /// higher).
     pub fn xlsx(&self) -> recast_xlsx::XlsxReadOptions {
         let mut xlsx = recast_xlsx::XlsxReadOptions::default();
         xlsx.sheet = self.sheet.clone();
@@ -254,6 +255,7 @@ impl ReadOptions {
         if let Some(size) = self.max_record_size {
             xlsx.max_record_bytes = size;
             xlsx.max_part_bytes = xlsx.max_part_bytes.max(size);
+            xlsx.max_whole_sheet_bytes = xlsx.max_whole_sheet_bytes.max(size);
         }
         xlsx
     }

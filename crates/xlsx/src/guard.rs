@@ -34,15 +34,30 @@ pub(crate) enum Refusal {
     TooBig(String),
 }
 
-/// The workbook's kind, once every zip part is checked to declare at most
-/// `max_part_bytes`; `head` is the workbook's first bytes.
+/// The limits a workbook is checked against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// The most bytes a zip part may declare.
+    pub part: u64,
+    /// The most bytes of a sheet calamine reads whole: an ods's `content.xml`, an xls file.
+    pub whole_sheet: u64,
+}
+
+/// The workbook's kind, once every zip part is checked to declare at most `limits.part`
+/// bytes and a sheet read whole to be at most `limits.whole_sheet`; `head` is the
+/// workbook's first bytes, `len` its size.
 pub(crate) fn check(
     head: &[u8],
+    len: u64,
     workbook: impl Read + Seek,
-    max_part_bytes: u64,
+    limits: Limits,
 ) -> Result<Kind, Refusal> {
     use Refusal::{NotWorkbook, TooBig};
+    let max_part_bytes = limits.part;
     if head.starts_with(OLE_MAGIC) {
+        if len > limits.whole_sheet {
+            return Err(TooBig(read_whole("the xls workbook", len, limits)));
+        }
         return Ok(Kind::Xls);
     }
     if !head.starts_with(ZIP_MAGIC) {
@@ -67,6 +82,10 @@ pub(crate) fn check(
         let name = String::from_utf8_lossy(part.name_raw()).into_owned();
         if name == "content.xml" {
             kind = Kind::Ods;
+            if part.size() > limits.whole_sheet {
+                let what = "the ods workbook's part \"content.xml\"";
+                return Err(TooBig(read_whole(what, part.size(), limits)));
+            }
         }
         if part.size() > max_part_bytes {
             return Err(TooBig(format!(
@@ -78,6 +97,16 @@ pub(crate) fn check(
         }
     }
     Ok(kind)
+}
+
+/// The refusal of a sheet too big to be read whole.
+fn read_whole(what: &str, size: u64, limits: Limits) -> String {
+    format!(
+        "{what} holds {size} bytes, more than the {} allowed for a sheet read whole (only \
+         xlsx sheets are streamed); expected a smaller workbook, or one saved as xlsx \
+         (--max-record-size raises the limit)",
+        limits.whole_sheet
+    )
 }
 
 #[cfg(test)]
@@ -97,7 +126,11 @@ mod tests {
     }
 
     fn check_bytes(bytes: &[u8], max_part_bytes: u64) -> Result<Kind, Refusal> {
-        check(bytes, Cursor::new(bytes), max_part_bytes)
+        let limits = Limits {
+            part: max_part_bytes,
+            whole_sheet: max_part_bytes,
+        };
+        check(bytes, bytes.len() as u64, Cursor::new(bytes), limits)
     }
 
     fn message(refusal: Refusal) -> String {
@@ -144,5 +177,29 @@ mod tests {
         let mut inflated = Vec::new();
         assert!(part.read_to_end(&mut inflated).is_err());
         assert!(inflated.len() <= 1001, "{}", inflated.len());
+    }
+
+    #[test]
+    fn sheets_read_whole_are_bounded_apart() {
+        let ods = zip_of(&[("content.xml", &vec![b'a'; 4 << 10])]);
+        let limits = Limits {
+            part: 1 << 20,
+            whole_sheet: 1 << 10,
+        };
+        let refused = check(&ods, ods.len() as u64, Cursor::new(&ods), limits);
+        let Err(Refusal::TooBig(error)) = refused else {
+            panic!("the ods was not refused");
+        };
+        assert!(
+            error.contains("\"content.xml\" holds 4096 bytes"),
+            "{error}"
+        );
+        assert!(error.contains("saved as xlsx"), "{error}");
+        let xls = [OLE_MAGIC, &[0; 2048]].concat();
+        let refused = check(&xls, xls.len() as u64, Cursor::new(&xls), limits);
+        assert!(matches!(refused, Err(Refusal::TooBig(_))));
+        let xlsx = zip_of(&[("xl/worksheets/sheet1.xml", &vec![b'a'; 4 << 10])]);
+        let checked = check(&xlsx, xlsx.len() as u64, Cursor::new(&xlsx), limits);
+        assert_eq!(checked, Ok(Kind::Xlsx));
     }
 }

@@ -17,7 +17,7 @@ use recast_csv::{CsvReadOptions, CsvReader, DelimiterChoice};
 use recast_model::{Error, Location, Record, RecordReader, Result};
 
 use crate::columns::cell_name;
-use crate::guard::{self, Kind, Refusal};
+use crate::guard::{self, Kind, Limits, Refusal};
 use crate::merged;
 use crate::options::XlsxReadOptions;
 use crate::rows::SheetRows;
@@ -53,7 +53,8 @@ enum State<R> {
 /// asked for (in memory up to 8 MiB, in a temporary file past that). A workbook bigger
 /// than [`XlsxReadOptions::max_part_bytes`], or whose parts declare more, is an error
 /// before anything is parsed (a part inflating past its declared size is an error as
-/// it is read). An xlsx sheet is streamed row by row (calamine's cell reader, on a
+/// it is read); so is an ods or xls sheet bigger than
+/// [`XlsxReadOptions::max_whole_sheet_bytes`]. An xlsx sheet is streamed row by row (calamine's cell reader, on a
 /// thread of its own, a few rows ahead), so memory holds a few rows (and the shared
 /// strings, when the workbook has them) whatever the sheet's size; an ods or xls sheet
 /// is read whole by calamine. Errors name the file and the sheet row.
@@ -119,11 +120,15 @@ impl<R: Read> XlsxReader<R> {
         let head = workbook
             .head(8)
             .map_err(|e| Error::io(self.file.clone(), e))?;
-        let kind =
-            guard::check(&head, workbook.clone(), limit).map_err(|refusal| match refusal {
-                Refusal::NotWorkbook(message) => Error::syntax(self.at(0), message),
-                Refusal::TooBig(message) => Error::limit(self.at(0), message),
-            })?;
+        let limits = Limits {
+            part: limit,
+            whole_sheet: self.options.max_whole_sheet_bytes,
+        };
+        let checked = guard::check(&head, workbook.len(), workbook.clone(), limits);
+        let kind = checked.map_err(|refusal| match refusal {
+            Refusal::NotWorkbook(message) => Error::syntax(self.at(0), message),
+            Refusal::TooBig(message) => Error::limit(self.at(0), message),
+        })?;
         // calamine is not known to panic on any input, but a workbook is hostile input:
         // a panic in it is an error naming the file, never the end of the program.
         let sheet = catch_unwind(AssertUnwindSafe(|| {

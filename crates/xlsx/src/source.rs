@@ -97,6 +97,11 @@ impl Workbook {
         BufReader::with_capacity(READ_BUFFER, workbook)
     }
 
+    /// The workbook's size in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
     /// The workbook's first bytes (fewer when it is shorter).
     pub(crate) fn head(&self, n: usize) -> io::Result<Vec<u8>> {
         let mut head = vec![0; n];
