@@ -19,6 +19,9 @@ const ROWS_PER_BATCH: usize = 32;
 /// How many batches the streaming thread may read ahead.
 const BATCHES_AHEAD: usize = 4;
 
+/// The most cells a new row makes room for before its cells arrive.
+const WIDTH_RESERVED: usize = 1024;
+
 /// What the streaming thread sends: a batch of rows, or the error that ends them.
 type Batch = Result<Vec<SheetRow>, String>;
 
@@ -128,6 +131,7 @@ fn send_rows(
     let broken = |e: calamine::XlsxError| format!("cannot read sheet {name:?}: {e}");
     let mut cells = workbook.worksheet_cells_reader(name).map_err(broken)?;
     let mut batch: Vec<SheetRow> = Vec::with_capacity(ROWS_PER_BATCH);
+    let mut width = 0;
     // An error ends the rows: the rows before the one it is in go first.
     let fail = |mut batch: Vec<SheetRow>, message: String| {
         batch.pop();
@@ -158,12 +162,16 @@ fn send_rows(
             }
             batch.push(SheetRow {
                 number: r + 1,
-                ..SheetRow::default()
+                // Rows are mostly as wide as the widest so far (not past a bound: one
+                // cell in column XFD would make every row's room 16,384 cells).
+                cells: Vec::with_capacity(width.min(WIDTH_RESERVED)),
+                formulas: Vec::new(),
             });
         }
         let current = batch.last_mut().expect("pushed above");
         if current.cells.len() <= column {
             current.cells.resize(column + 1, Data::Empty);
+            width = width.max(column + 1);
         }
         current.cells[column] = cell.value.into();
         if cell.formula.is_some_and(|formula| !formula.is_empty()) {
