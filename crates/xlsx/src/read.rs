@@ -71,7 +71,8 @@ pub struct XlsxReader<R: Read> {
 
 impl XlsxReader<File> {
     /// A reader of the workbook in `file`, read from the file itself (seeking in it),
-    /// never copied; `source` names it in messages and records' origins.
+    /// never copied (a file that is no regular file, such as a named pipe, is read as a
+    /// stream is); `source` names it in messages and records' origins.
     pub fn from_file(file: File, source: Option<Arc<Path>>, options: XlsxReadOptions) -> Self {
         Self::starting(Input::File(file), source, options)
     }

@@ -47,9 +47,14 @@ impl From<io::Error> for Unread {
 }
 
 impl Workbook {
-    /// The workbook in `file`, read from the file itself.
+    /// The workbook in `file`, read from the file itself; a file that is no regular
+    /// file (a named pipe, `/dev/stdin`) is read as a stream is.
     pub(crate) fn file(file: File, limit: u64) -> Result<Workbook, Unread> {
-        let len = file.metadata()?.len();
+        let metadata = file.metadata()?;
+        if !metadata.is_file() {
+            return Workbook::spool(file, limit);
+        }
+        let len = metadata.len();
         if len > limit {
             return Err(Unread::TooBig);
         }
@@ -189,6 +194,17 @@ mod tests {
         assert!(matches!(workbook.bytes, Bytes::Memory(_)));
         assert_eq!(workbook.head(4).unwrap(), b"PK\x03\x04");
         assert_eq!(all(workbook), b"PK\x03\x04 small");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_opened_as_a_file_is_read_as_a_stream() {
+        let (reader, mut writer) = io::pipe().unwrap();
+        let writing = std::thread::spawn(move || writer.write_all(b"PK\x03\x04 piped"));
+        let file = File::from(std::os::fd::OwnedFd::from(reader));
+        let workbook = Workbook::file(file, u64::MAX).unwrap();
+        writing.join().unwrap().unwrap();
+        assert_eq!(all(workbook), b"PK\x03\x04 piped");
     }
 
     #[test]
