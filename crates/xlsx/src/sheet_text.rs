@@ -368,9 +368,8 @@ fn push_string(out: &mut String, text: &str) {
 
 /// Appends a CSV field, quoted when it must be.
 fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    if !field
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    let bytes = field.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
     {
         out.extend_from_slice(field.as_bytes());
         return;
