@@ -131,6 +131,43 @@ fn a_pipe_takes_a_workbook() {
 }
 
 #[test]
+fn a_workbook_past_8_mib_is_read_from_its_file_and_from_standard_input() {
+    // Bodies that barely compress, so that the workbook is bigger than the files read
+    // whole (8 MiB): it is read by seeking in its file, and spooled to a temporary file
+    // from standard input.
+    let alphabet: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lines = String::new();
+    for i in 0..1_200 {
+        let body: String = (0..10_000)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                alphabet[(state >> 33) as usize % alphabet.len()]
+            })
+            .collect();
+        lines.push_str(&serde_json::json!({"title": format!("r{i}"), "body": body}).to_string());
+        lines.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.jsonl");
+    std::fs::write(&input, lines).unwrap();
+    let sheet = to_xlsx(&input, dir.path(), "big.xlsx");
+    assert!(std::fs::metadata(&sheet).unwrap().len() > 8 << 20);
+    let original = records_of(&input, &[]);
+    assert_same_records(&records_of(&sheet, &[]), &original, "big xlsx file");
+    let output = recast()
+        .args(["convert", "-", "--to", "jsonl"])
+        .write_stdin(std::fs::read(&sheet).unwrap())
+        .output()
+        .unwrap();
+    assert_succeeded(&output);
+    let read = canonical_jsonl(&String::from_utf8_lossy(&output.stdout));
+    assert_same_records(&read, &original, "big xlsx on standard input");
+}
+
+#[test]
 fn sheets_are_chosen_by_name_and_an_unknown_one_is_listed() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = to_xlsx(&sample("archive.jsonl"), dir.path(), "s.xlsx");

@@ -9,6 +9,7 @@ use recast_xlsx::{XlsxReadOptions, XlsxReader};
 fuzz_target!(|data: &[u8]| {
     let mut options = XlsxReadOptions::default();
     options.max_part_bytes = 4 << 20;
+    options.max_whole_sheet_bytes = 4 << 20;
     options.max_record_bytes = 1 << 20;
     let _ = read_all(XlsxReader::with_options(data, None, options));
 });

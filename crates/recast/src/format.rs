@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use recast_model::{Channel, RecordReader, RecordWriter, Result};
+use recast_model::{Channel, Error, RecordReader, RecordWriter, Result};
 
 /// A format name as `--from`/`--to` take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -246,7 +246,8 @@ impl ReadOptions {
     }
 
     /// The spreadsheet reader's options: `--sheet`, `--schema`, `--max-record-size`
-    /// bounding a row (and raising the workbook's part limit when it is higher).
+    /// bounding a row (and raising the workbook's part and whole-sheet limits when it is
+    /// higher).
     pub fn xlsx(&self) -> recast_xlsx::XlsxReadOptions {
         let mut xlsx = recast_xlsx::XlsxReadOptions::default();
         xlsx.sheet = self.sheet.clone();
@@ -254,6 +255,7 @@ impl ReadOptions {
         if let Some(size) = self.max_record_size {
             xlsx.max_record_bytes = size;
             xlsx.max_part_bytes = xlsx.max_part_bytes.max(size);
+            xlsx.max_whole_sheet_bytes = xlsx.max_whole_sheet_bytes.max(size);
         }
         xlsx
     }
@@ -422,6 +424,17 @@ pub fn open_reader<'a>(
             options.xlsx(),
         )),
     })
+}
+
+/// Builds the reader of the workbook file at `path`, read by seeking in the file (a
+/// zip's directory is at its end) rather than through a stream held in memory whole.
+pub fn open_workbook(path: &Arc<Path>, options: &ReadOptions) -> Result<BoxedReader<'static>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path.clone()), e))?;
+    Ok(Box::new(recast_xlsx::XlsxReader::from_file(
+        file,
+        Some(path.clone()),
+        options.xlsx(),
+    )))
 }
 
 /// Builds the writer of `format` over `output`.

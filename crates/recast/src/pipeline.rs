@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use recast_model::{Channel, Error, Record, Result};
 
-use crate::format::{BoxedReader, Format, ReadOptions, open_reader};
+use crate::format::{BoxedReader, Format, ReadOptions, open_reader, open_workbook};
 use crate::input::Input;
 use crate::ordered::{Pool, Ticket};
 use crate::report::{NoProgress, Progress};
@@ -279,7 +279,12 @@ impl Plan {
                 self.split = Some(Split::Lines(LineSplit::new(source, file, &self.options)));
                 continue;
             }
-            let reader = match open_reader(format, source, file, &self.options.options) {
+            // A workbook file is read by seeking in it, not through the stream.
+            let opened = match &input.path {
+                Some(path) if format == Format::Xlsx => open_workbook(path, &self.options.options),
+                _ => open_reader(format, source, file, &self.options.options),
+            };
+            let reader = match opened {
                 Ok(reader) => reader,
                 Err(e) => return Some(Slot::ready(vec![Err(e)], 1)),
             };

@@ -56,11 +56,13 @@
 
 mod columns;
 mod guard;
+mod merged;
 mod number;
 mod options;
 mod read;
 mod rows;
 mod sheet_text;
+mod source;
 mod write;
 
 pub use options::{XlsxReadOptions, XlsxWriteOptions};

@@ -26,6 +26,11 @@ pub struct XlsxReadOptions {
     /// workbook may inflate to, in bytes: past it the workbook is refused before it is
     /// parsed (a zip bomb is a tiny file whose sheet inflates to gigabytes). Default 1 GiB.
     pub max_part_bytes: u64,
+    /// The largest sheet read whole, in bytes: an ods workbook's `content.xml` as it
+    /// inflates, an xls workbook's file. calamine reads those sheets whole (it streams
+    /// only xlsx), holding about twice these bytes; past the limit the workbook is
+    /// refused before it is parsed. Default 256 MiB.
+    pub max_whole_sheet_bytes: u64,
 }
 
 impl Default for XlsxReadOptions {
@@ -35,6 +40,7 @@ impl Default for XlsxReadOptions {
             schema: None,
             max_record_bytes: 256 << 20,
             max_part_bytes: 1 << 30,
+            max_whole_sheet_bytes: 256 << 20,
         }
     }
 }

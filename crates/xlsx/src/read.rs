@@ -5,26 +5,37 @@
 //! ([`crate::sheet_text`]), so that header hints, dotted paths, list cells and the
 //! `:order` column are read by the one piece of code that reads them from CSV.
 
-use std::io::{Cursor, Read};
+use std::fs::File;
+use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
-use calamine::{Reader, Sheets, open_workbook_from_rs};
+use calamine::{Dimensions, Reader, Sheets, Xlsx, open_workbook_from_rs};
 use recast_csv::{CsvReadOptions, CsvReader, DelimiterChoice};
 use recast_model::{Error, Location, Record, RecordReader, Result};
 
 use crate::columns::cell_name;
-use crate::guard::{self, Kind, Refusal};
+use crate::guard::{self, Kind, Limits, Refusal};
+use crate::merged;
 use crate::options::XlsxReadOptions;
 use crate::rows::SheetRows;
 use crate::sheet_text::{Progress, SheetText};
+use crate::source::{Source, Unread, Workbook};
 
 /// How many cells a warning names before it only counts the rest.
 const CELLS_NAMED: usize = 5;
 
+/// Where a workbook comes from: a stream (copied, since a zip is read by seeking), or
+/// its file.
+enum Input<R> {
+    Stream(R),
+    File(File),
+}
+
 enum State<R> {
-    Start(R),
+    Start(Input<R>),
     Rows(Box<CsvReader<SheetText>>),
     Done,
 }
@@ -37,20 +48,34 @@ enum State<R> {
 /// Formula cells are read as their cached values, merged cells as the value their
 /// first cell holds, each with a warning (through the `log` crate) naming the cells.
 ///
-/// The workbook file is read whole into memory when the first record is asked for (a
-/// zip's directory is at its end); a workbook bigger than
-/// [`XlsxReadOptions::max_part_bytes`], or whose parts inflate past it, is an error
-/// before anything is parsed. An xlsx sheet is then streamed row by row (calamine's
-/// cell reader, on a thread of its own, a few rows ahead); an ods or xls sheet is read
-/// whole by calamine. Errors name the file and the sheet row.
+/// A zip's directory is at its end, so a workbook is read by seeking in it: in its file
+/// ([`XlsxReader::from_file`]), or in a copy of the stream made when the first record is
+/// asked for (in memory up to 8 MiB, in a temporary file past that). A workbook bigger
+/// than [`XlsxReadOptions::max_part_bytes`], or whose parts declare more, is an error
+/// before anything is parsed (a part inflating past its declared size is an error as
+/// it is read); so is an ods or xls sheet bigger than
+/// [`XlsxReadOptions::max_whole_sheet_bytes`]. An xlsx sheet is streamed row by row (calamine's cell reader, on a
+/// thread of its own, a few rows ahead), so memory holds a few rows (and the shared
+/// strings, when the workbook has them) whatever the sheet's size; an ods or xls sheet
+/// is read whole by calamine. Errors name the file and the sheet row.
 pub struct XlsxReader<R: Read> {
     state: State<R>,
     file: Option<Arc<Path>>,
     options: XlsxReadOptions,
     /// Where the sheet's rows are, and what ended them, as the text is made.
     progress: Arc<Mutex<Progress>>,
-    /// How many rows the CSV reader has answered for (records and row errors).
-    answered: usize,
+    /// The merged areas of a streamed sheet, found on a thread of their own while the
+    /// rows are read (they follow the rows in the sheet): warned of when the rows end.
+    merged: Option<JoinHandle<Vec<String>>>,
+}
+
+impl XlsxReader<File> {
+    /// A reader of the workbook in `file`, read from the file itself (seeking in it),
+    /// never copied (a file that is no regular file, such as a named pipe, is read as a
+    /// stream is); `source` names it in messages and records' origins.
+    pub fn from_file(file: File, source: Option<Arc<Path>>, options: XlsxReadOptions) -> Self {
+        Self::starting(Input::File(file), source, options)
+    }
 }
 
 impl<R: Read> XlsxReader<R> {
@@ -63,12 +88,16 @@ impl<R: Read> XlsxReader<R> {
     /// A reader with explicit options. Nothing is read before the first record is
     /// asked for; a problem opening the workbook is the first item.
     pub fn with_options(input: R, source: Option<Arc<Path>>, options: XlsxReadOptions) -> Self {
+        Self::starting(Input::Stream(input), source, options)
+    }
+
+    fn starting(input: Input<R>, source: Option<Arc<Path>>, options: XlsxReadOptions) -> Self {
         XlsxReader {
             state: State::Start(input),
             file: source,
             options,
             progress: Arc::default(),
-            answered: 0,
+            merged: None,
         }
     }
 
@@ -76,31 +105,42 @@ impl<R: Read> XlsxReader<R> {
         Location::new(self.file.clone(), u64::from(line), 0)
     }
 
-    fn open(&mut self, mut input: R) -> Result<CsvReader<SheetText>> {
+    fn open(&mut self, input: Input<R>) -> Result<CsvReader<SheetText>> {
         let limit = self.options.max_part_bytes;
-        let mut bytes = Vec::new();
-        (&mut input)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(self.file.clone(), e))?;
-        if bytes.len() as u64 > limit {
-            return Err(Error::limit(
+        let workbook = match input {
+            Input::Stream(stream) => Workbook::spool(stream, limit),
+            Input::File(file) => Workbook::file(file, limit),
+        }
+        .map_err(|unread| match unread {
+            Unread::Io(e) => Error::io(self.file.clone(), e),
+            Unread::TooBig => Error::limit(
                 self.at(0),
                 format!("the workbook is bigger than {limit} bytes; expected a smaller one"),
-            ));
-        }
-        let kind = guard::check(&bytes, limit).map_err(|refusal| match refusal {
+            ),
+        })?;
+        let head = workbook
+            .head(8)
+            .map_err(|e| Error::io(self.file.clone(), e))?;
+        let limits = Limits {
+            part: limit,
+            whole_sheet: self.options.max_whole_sheet_bytes,
+        };
+        let checked = guard::check(&head, workbook.len(), workbook.clone(), limits);
+        let kind = checked.map_err(|refusal| match refusal {
             Refusal::NotWorkbook(message) => Error::syntax(self.at(0), message),
             Refusal::TooBig(message) => Error::limit(self.at(0), message),
         })?;
         // calamine is not known to panic on any input, but a workbook is hostile input:
         // a panic in it is an error naming the file, never the end of the program.
         let sheet = catch_unwind(AssertUnwindSafe(|| {
-            open_sheet(bytes, kind, self.options.sheet.as_deref())
+            open_sheet(workbook, kind, self.options.sheet.as_deref())
         }))
         .unwrap_or_else(|_| Err("calamine could not parse the workbook".to_owned()))
         .map_err(|message| Error::syntax(self.at(0), message))?;
         self.warn_cached(&sheet);
+        if let Merged::Pending(areas) = sheet.merged {
+            self.merged = Some(areas);
+        }
         let text = SheetText::new(sheet.rows, self.file.clone(), self.progress.clone());
         let mut csv = CsvReadOptions::default();
         csv.delimiter = b',';
@@ -113,7 +153,7 @@ impl<R: Read> XlsxReader<R> {
     }
 
     /// Warns of formula cells of a sheet read whole (a streamed sheet's are counted as
-    /// its rows are made) and of merged areas, whose cached values are read.
+    /// its rows are made) and of merged areas, once known, whose cached values are read.
     fn warn_cached(&self, sheet: &Sheet) {
         let name = Location::new(self.file.clone(), 0, 0);
         if !sheet.formulas.is_empty() {
@@ -128,11 +168,18 @@ impl<R: Read> XlsxReader<R> {
                 if sheet.formulas.len() == 1 { "" } else { "s" },
             );
         }
-        if !sheet.merged.is_empty() {
+        if let Merged::Known(areas) = &sheet.merged {
+            self.warn_merged(areas);
+        }
+    }
+
+    fn warn_merged(&self, areas: &[String]) {
+        if !areas.is_empty() {
             log::warn!(
-                "{name}: {} read as the value of {} first cell (the others are empty)",
-                named_cells("merged area", &sheet.merged),
-                if sheet.merged.len() == 1 {
+                "{}: {} read as the value of {} first cell (the others are empty)",
+                Location::new(self.file.clone(), 0, 0),
+                named_cells("merged area", areas),
+                if areas.len() == 1 {
                     "its"
                 } else {
                     "each one's"
@@ -143,21 +190,17 @@ impl<R: Read> XlsxReader<R> {
 
     /// Puts the sheet row in place of the CSV line in a record or error.
     fn locate(&mut self, item: Result<Record>) -> Result<Record> {
-        let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
-        let header_row = progress.header_row;
-        let row = |answered: usize| progress.data_rows.get(answered).copied().unwrap_or(0);
+        let mut progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         match item {
             Ok(mut record) => {
-                record.origin.line = u64::from(row(self.answered));
-                self.answered += 1;
+                record.origin.line = u64::from(progress.data_rows.pop_front().unwrap_or(0));
                 Ok(record)
             }
             Err(mut error) => {
                 let line = if error.location.record.is_some() {
-                    self.answered += 1;
-                    row(self.answered - 1)
+                    progress.data_rows.pop_front().unwrap_or(0)
                 } else {
-                    header_row
+                    progress.header_row
                 };
                 error.location.line = u64::from(line);
                 error.location.column = 0;
@@ -181,16 +224,23 @@ fn named_cells(what: &str, cells: &[String]) -> String {
 struct Sheet {
     rows: SheetRows,
     formulas: Vec<String>,
-    merged: Vec<String>,
+    merged: Merged,
 }
 
-fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet, String> {
-    let cursor = Cursor::new(bytes);
+/// A sheet's merged areas, named `A3:B3`: known, or being found.
+enum Merged {
+    Known(Vec<String>),
+    Pending(JoinHandle<Vec<String>>),
+}
+
+fn open_sheet(workbook: Workbook, kind: Kind, wanted: Option<&str>) -> Result<Sheet, String> {
     let broken = |e: &dyn std::fmt::Display| format!("not a readable workbook: {e}");
-    let mut sheets: Sheets<Cursor<Vec<u8>>> = match kind {
-        Kind::Xlsx => Sheets::Xlsx(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
-        Kind::Ods => Sheets::Ods(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
-        Kind::Xls => Sheets::Xls(open_workbook_from_rs(cursor).map_err(|e| broken(&e))?),
+    let sheets: Sheets<Source> = match kind {
+        Kind::Xlsx => {
+            Sheets::Xlsx(open_workbook_from_rs(workbook.source()).map_err(|e| broken(&e))?)
+        }
+        Kind::Ods => Sheets::Ods(open_workbook_from_rs(workbook.source()).map_err(|e| broken(&e))?),
+        Kind::Xls => Sheets::Xls(open_workbook_from_rs(workbook.source()).map_err(|e| broken(&e))?),
     };
     let names = sheets.sheet_names();
     let name = match wanted {
@@ -210,12 +260,48 @@ fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet,
             .cloned()
             .ok_or_else(|| "the workbook has no sheet; expected at least one".to_owned())?,
     };
-    let merged_areas = match &mut sheets {
-        Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-        Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let merged = merged_areas
+    match sheets {
+        Sheets::Xlsx(xlsx) => {
+            // Merged areas follow the rows in an xlsx sheet: they are found on another
+            // thread as the rows are read.
+            let merged = merged_areas_later(workbook, name.clone())?;
+            Ok(Sheet {
+                rows: SheetRows::streamed(xlsx, name)?,
+                formulas: Vec::new(),
+                merged: Merged::Pending(merged),
+            })
+        }
+        mut sheets => {
+            let merged = match &mut sheets {
+                Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let range = sheets
+                .worksheet_range(&name)
+                .map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
+            let formulas = match sheets.worksheet_formula(&name) {
+                Ok(formulas) => {
+                    let (row0, col0) = formulas.start().unwrap_or((0, 0));
+                    formulas
+                        .used_cells()
+                        .filter(|(_, _, formula)| !formula.is_empty())
+                        .map(|(row, col, _)| cell_name(col0 as usize + col, row0 + row as u32 + 1))
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            };
+            Ok(Sheet {
+                rows: SheetRows::whole(range),
+                formulas,
+                merged: Merged::Known(area_names(&merged)),
+            })
+        }
+    }
+}
+
+/// `A3:B3` for each area.
+fn area_names(areas: &[Dimensions]) -> Vec<String> {
+    areas
         .iter()
         .map(|area| {
             format!(
@@ -224,33 +310,28 @@ fn open_sheet(bytes: Vec<u8>, kind: Kind, wanted: Option<&str>) -> Result<Sheet,
                 cell_name(area.end.1 as usize, area.end.0 + 1)
             )
         })
-        .collect();
-    if let Sheets::Xlsx(xlsx) = sheets {
-        return Ok(Sheet {
-            rows: SheetRows::streamed(xlsx, name)?,
-            formulas: Vec::new(),
-            merged,
-        });
-    }
-    let range = sheets
-        .worksheet_range(&name)
-        .map_err(|e| format!("cannot read sheet {name:?}: {e}"))?;
-    let formulas = match sheets.worksheet_formula(&name) {
-        Ok(formulas) => {
-            let (row0, col0) = formulas.start().unwrap_or((0, 0));
-            formulas
-                .used_cells()
-                .filter(|(_, _, formula)| !formula.is_empty())
-                .map(|(row, col, _)| cell_name(col0 as usize + col, row0 + row as u32 + 1))
-                .collect()
-        }
-        Err(_) => Vec::new(),
-    };
-    Ok(Sheet {
-        rows: SheetRows::whole(range),
-        formulas,
-        merged,
-    })
+        .collect()
+}
+
+/// The merged areas of the xlsx sheet `name`, found on a thread of their own (none when
+/// the sheet cannot be read: the rows' reading reports that).
+fn merged_areas_later(workbook: Workbook, name: String) -> Result<JoinHandle<Vec<String>>, String> {
+    std::thread::Builder::new()
+        .name("recast-xlsx-merged".into())
+        .spawn(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                merged::merged_areas(workbook.source(), &name).or_else(|| {
+                    // A package laid out as no writer does: calamine's own pass.
+                    let mut xlsx: Xlsx<Source> = open_workbook_from_rs(workbook.source()).ok()?;
+                    let areas = xlsx.merge_cells_by_sheet_name(&name).ok()?;
+                    Some(area_names(&areas))
+                })
+            }))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+        })
+        .map_err(|e| format!("cannot start the sheet's reading thread: {e}"))
 }
 
 impl<R: Read> Iterator for XlsxReader<R> {
@@ -266,6 +347,9 @@ impl<R: Read> Iterator for XlsxReader<R> {
                 },
                 State::Rows(mut rows) => {
                     let Some(item) = rows.next() else {
+                        if let Some(merged) = self.merged.take() {
+                            self.warn_merged(&merged.join().unwrap_or_default());
+                        }
                         // The rows ended: early, when the sheet broke off.
                         let failure = self.progress.lock().ok()?.failure.take()?;
                         return Some(Err(Error::syntax(self.at(0), failure)));
@@ -282,7 +366,7 @@ impl<R: Read> RecordReader for XlsxReader<R> {}
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     use recast_model::{ErrorKind, Map, RecordWriter};
 

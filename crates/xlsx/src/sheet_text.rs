@@ -8,6 +8,9 @@
 //! continue; rows with no value are left out; the text is made one row at a time, as the
 //! rows arrive.
 
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -37,8 +40,8 @@ struct Group {
 pub(crate) struct Progress {
     /// The sheet row of the header (0 before it is read, or when there is none).
     pub header_row: u32,
-    /// The sheet row of each record's row, in order.
-    pub data_rows: Vec<u32>,
+    /// The sheet row of each record's row made and not yet answered for, in order.
+    pub data_rows: VecDeque<u32>,
     /// Why the rows ended early (a broken sheet), for the reader to report.
     pub failure: Option<String>,
 }
@@ -87,11 +90,11 @@ pub(crate) struct SheetText {
 }
 
 /// The text a cell shows, for the cells that are neither numbers nor booleans.
-fn shown(data: &Data) -> Option<String> {
+fn shown(data: &Data) -> Option<Cow<'_, str>> {
     match data {
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
-        Data::DateTime(date) => Some(date_text(date)),
-        Data::Error(e) => Some(e.to_string()),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(Cow::Borrowed(s)),
+        Data::DateTime(date) => Some(Cow::Owned(date_text(date))),
+        Data::Error(e) => Some(Cow::Owned(e.to_string())),
         Data::Int(_) | Data::Float(_) | Data::Bool(_) | Data::Empty => None,
     }
 }
@@ -264,7 +267,7 @@ impl SheetText {
             self.buffer.push(b'\n');
             return true;
         }
-        self.progress().data_rows.push(row.number);
+        self.progress().data_rows.push_back(row.number);
         for (i, group) in self.groups.iter().enumerate() {
             if i > 0 {
                 self.buffer.push(b',');
@@ -283,7 +286,7 @@ impl SheetText {
                     }
                 }
                 Data::Int(n) => {
-                    self.scratch.push_str(&n.to_string());
+                    let _ = write!(self.scratch, "{n}");
                     &self.scratch
                 }
                 Data::Float(f) => {
@@ -302,7 +305,7 @@ impl SheetText {
                     let mut joined = shown(other).unwrap_or_default();
                     for &c in &group.columns[1..] {
                         if let Some(more) = shown(cell(c)) {
-                            joined.push_str(&more);
+                            joined.to_mut().push_str(&more);
                         }
                     }
                     encode_text(&mut self.scratch, &joined, group.cells);
@@ -332,7 +335,7 @@ fn header_text(data: &Data) -> String {
         Data::Int(n) => n.to_string(),
         Data::Float(f) => cell_text(*f),
         Data::Bool(b) => b.to_string(),
-        other => shown(other).unwrap_or_default(),
+        other => shown(other).unwrap_or_default().into_owned(),
     }
 }
 
@@ -365,7 +368,9 @@ fn push_string(out: &mut String, text: &str) {
 
 /// Appends a CSV field, quoted when it must be.
 fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    if !field.contains([',', '"', '\r', '\n']) {
+    let bytes = field.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
+    {
         out.extend_from_slice(field.as_bytes());
         return;
     }
