@@ -55,13 +55,19 @@
 //! and the behaviour on hostile workbooks.
 
 mod columns;
+mod deflate;
 mod guard;
+mod in_order;
+mod layout;
 mod number;
 mod options;
+mod package;
 mod read;
 mod rows;
 mod sheet_text;
+mod sheet_xml;
 mod write;
+mod zip_writer;
 
 pub use options::{XlsxReadOptions, XlsxWriteOptions};
 pub use read::XlsxReader;
