@@ -9,9 +9,10 @@
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
-/// The compression level. Level 1 deflates sheet XML (repetitive tags) about 3.5×
-/// faster than zlib's default 6, for a workbook about a fifth larger: compression was
-/// most of the time a workbook took to write.
+/// The compression level. Measured with zlib-rs on the 70 MB sheet of 20,000 records:
+/// level 1 takes 0.18 s for 21.2 MB, level 2 0.27 s for 17.8 MB, level 6 (zlib's
+/// default, what rust_xlsxwriter used) 0.80 s for 14.8 MB. Compression was the largest
+/// part of writing a workbook; level 1 keeps it a small one.
 const LEVEL: u32 = 1;
 
 /// One compressed piece of a part, with what the zip entry needs to know of it.

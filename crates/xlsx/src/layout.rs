@@ -355,3 +355,41 @@ pub(crate) fn csv_reader<R: Read>(sheet: R) -> csv::Reader<R> {
 pub(crate) fn csv_error(e: csv::Error) -> Error {
     Error::data(Location::default(), e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_cut_at_their_ends_never_inside_quotes() {
+        let mut sheet = b"title,body\n".to_vec();
+        let rows = [
+            &b"plain,row\n"[..],
+            b"\"two\nlines\",x\n",
+            b"\"say \"\"hi\"\"\n\",\"\"\"\"\n",
+        ];
+        let mut count = 0u32;
+        while sheet.len() < 3 * PIECE_BYTES as usize {
+            sheet.extend_from_slice(rows[count as usize % rows.len()]);
+            count += 1;
+        }
+        let mut cuts = RowCuts::new(Vec::new());
+        // Written in uneven blocks, as a writer may.
+        for block in sheet.chunks(4093) {
+            cuts.write_all(block).unwrap();
+        }
+        let (written, cuts) = cuts.into_parts();
+        assert!(written == sheet);
+        assert_eq!(
+            (cuts.header_end, cuts.rows, cuts.end),
+            (11, count, sheet.len() as u64)
+        );
+        assert!(cuts.pieces.len() >= 3, "{:?}", cuts.pieces);
+        for piece in &cuts.pieces {
+            // The rows before a piece are exactly the rows numbered before its first.
+            let before = &sheet[cuts.header_end as usize..piece.byte as usize];
+            let records = csv_reader(before).records().count() as u32;
+            assert_eq!(records + 1, piece.row, "{piece:?}");
+        }
+    }
+}
