@@ -12,6 +12,7 @@ use recast_model::{Error, Location, Number, Result};
 
 use crate::columns::{MAX_CELL_CHARS, MAX_COLUMNS, TextCells, text_cells};
 use crate::number::exact_cell_value;
+use crate::piece_rows::PieceRows;
 
 /// Widths a column gets, in characters: enough for short values, never a wall.
 const MIN_WIDTH: usize = 6;
@@ -293,10 +294,10 @@ impl Layout {
     /// The columns as one piece of rows (`csv`) has them.
     pub(crate) fn survey_piece(&self, csv: &[u8]) -> Result<Vec<Column>> {
         let mut columns = self.columns.clone();
-        let mut reader = piece_reader(csv);
-        let mut row = csv::StringRecord::new();
-        while reader.read_record(&mut row).map_err(csv_error)? {
-            for (column, text) in columns.iter_mut().zip(row.iter()) {
+        let mut rows = PieceRows::new(csv)?;
+        let mut fields = Vec::new();
+        while rows.next_row(&mut fields)? {
+            for (column, text) in columns.iter_mut().zip(&fields) {
                 column.observe(text);
             }
         }
@@ -333,26 +334,15 @@ pub(crate) fn absorb(columns: &mut [Column], seen: &[Column]) {
     }
 }
 
-/// A reader of a piece of the CSV sheet's rows.
-pub(crate) fn piece_reader(csv: &[u8]) -> csv::Reader<io::Chain<&[u8], &[u8]>> {
-    // A CSV reader takes a byte order mark off the start of its input: a blank line
-    // first (which it skips) keeps the one a first cell starts with.
-    let lead: &[u8] = match csv.starts_with(b"\xEF\xBB\xBF") {
-        true => b"\n",
-        false => b"",
-    };
-    csv_reader(lead.chain(csv))
-}
-
-/// A reader of the CSV sheet (or a piece of it): rows of any length, no header.
-pub(crate) fn csv_reader<R: Read>(sheet: R) -> csv::Reader<R> {
+/// A reader of the CSV sheet's header row (or of whole rows, in tests).
+fn csv_reader<R: Read>(sheet: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(sheet)
 }
 
-pub(crate) fn csv_error(e: csv::Error) -> Error {
+fn csv_error(e: csv::Error) -> Error {
     Error::data(Location::default(), e.to_string())
 }
 

@@ -62,6 +62,7 @@ mod layout;
 mod number;
 mod options;
 mod package;
+mod piece_rows;
 mod read;
 mod rows;
 mod sheet_text;

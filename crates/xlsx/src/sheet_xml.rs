@@ -14,8 +14,9 @@ use recast_csv::cell;
 use recast_model::{Result, Value};
 
 use crate::columns::{MAX_CELL_CHARS, ORDER_COLUMN, TextCells, continuation_of};
-use crate::layout::{Cell, Layout, csv_error, decode, piece_reader};
+use crate::layout::{Cell, Layout, decode};
 use crate::number::{cell_text, exact_cell_value};
+use crate::piece_rows::PieceRows;
 
 /// The XML declaration every part starts with.
 pub(crate) const DECLARATION: &str =
@@ -160,15 +161,16 @@ pub(crate) fn push_rows(
     first_row: u32,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let mut reader = piece_reader(csv);
-    let mut record = csv::StringRecord::new();
+    let mut rows = PieceRows::new(csv)?;
+    let mut fields = Vec::new();
     let mut marked = String::new();
     let mut number = first_row;
-    while reader.read_record(&mut record).map_err(csv_error)? {
+    while rows.next_row(&mut fields)? {
         // The header is row 1.
         let mut row = RowXml::new(out, letters, number + 1);
         number += 1;
-        for (column, text) in layout.columns.iter().zip(record.iter()) {
+        for (column, text) in layout.columns.iter().zip(&fields) {
+            let text: &str = text;
             let at = column.at;
             let style = match column.wrap {
                 true => Style::Wrapped,
@@ -320,18 +322,36 @@ impl<'a> RowXml<'a> {
     }
 }
 
+/// The bytes [`push_escaped`] looks at: the rest are copied as they are.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        special[b] = b != b'\t' as usize && b != b'\n' as usize;
+        b += 1;
+    }
+    special[b'&' as usize] = true;
+    special[b'<' as usize] = true;
+    special[b'>' as usize] = true;
+    special[b'_' as usize] = true;
+    // The first byte of U+FFFE and U+FFFF (and of other characters, copied).
+    special[0xEF] = true;
+    special
+};
+
 /// Appends `text` escaped for an XML text node, as Excel escapes it.
 fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    // Most text has nothing to escape: find the next byte to look at, table-driven.
+    while let Some(skip) = bytes[i..].iter().position(|&b| SPECIAL[b as usize]) {
+        i += skip;
         // What replaces the bytes at `i`, and how many it replaces.
         let (replacement, replaced): (&[u8], usize) = match bytes[i] {
             b'&' => (b"&amp;", 1),
             b'<' => (b"&lt;", 1),
             b'>' => (b"&gt;", 1),
-            b'\t' | b'\n' => (b"", 0),
             control @ 0..=0x1F => {
                 out.extend_from_slice(&bytes[copied..i]);
                 let _ = write!(out, "_x{control:04X}_");

@@ -201,9 +201,13 @@ fn pieces<'a>(
     reader.seek(SeekFrom::Start(first)).map_err(io_error)?;
     Ok(cuts.pieces.iter().enumerate().map(move |(i, start)| {
         let end = cuts.pieces.get(i + 1).map_or(cuts.end, |next| next.byte);
-        let mut csv = vec![0; (end - start.byte) as usize];
-        reader.read_exact(&mut csv).map_err(io_error)?;
-        Ok((start.row, csv))
+        let len = end - start.byte;
+        let mut csv = Vec::with_capacity(len as usize);
+        match (&mut reader).take(len).read_to_end(&mut csv) {
+            Ok(read) if read as u64 == len => Ok((start.row, csv)),
+            Ok(_) => Err(io_error(std::io::ErrorKind::UnexpectedEof.into())),
+            Err(e) => Err(io_error(e)),
+        }
     }))
 }
 
