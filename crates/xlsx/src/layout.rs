@@ -120,9 +120,14 @@ impl Column {
         // A marker `'` may be added: one more character.
         let chars = text.chars().count() + 1;
         self.longest = self.longest.max(chars);
-        let first_line = text.lines().next().unwrap_or("").chars().take(MAX_WIDTH);
-        self.width = self.width.max(first_line.count());
-        self.wrap |= chars > WRAP_AT || text.contains('\n');
+        // The first line as `str::lines` has it (less a CR before its LF), found once.
+        let line_end = memchr::memchr(b'\n', text.as_bytes());
+        let first_line = match line_end {
+            Some(end) => text[..end].strip_suffix('\r').unwrap_or(&text[..end]),
+            None => text,
+        };
+        self.width = self.width.max(first_line.chars().take(MAX_WIDTH).count());
+        self.wrap |= chars > WRAP_AT || line_end.is_some();
     }
 
     /// Adds what `other`, the same column surveyed in another piece, has seen.

@@ -29,12 +29,12 @@ const WORKSHEET: &str = "<worksheet \
 const PAGE_MARGINS: &str = "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" \
     bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>";
 
-/// A cell's style: its index among `styles.xml`'s cell formats.
+/// A cell's style, one of `styles.xml`'s cell formats (0, 1, 2 in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
-    Plain = 0,
-    Bold = 1,
-    Wrapped = 2,
+    Plain,
+    Bold,
+    Wrapped,
 }
 
 /// The names of a sheet's columns: `A`, `B`, ..., `AA`.
@@ -259,9 +259,11 @@ impl<'a> RowXml<'a> {
     /// A text cell (at most 32,767 characters).
     pub(crate) fn text(&mut self, column: usize, text: &str, style: Style) {
         self.open_cell(column);
-        if style != Style::Plain {
-            let _ = write!(self.out, " s=\"{}\"", style as u8);
-        }
+        self.out.extend_from_slice(match style {
+            Style::Plain => b"",
+            Style::Bold => b" s=\"1\"",
+            Style::Wrapped => b" s=\"2\"",
+        });
         let whitespace = ['\t', '\n', ' '];
         if text.starts_with(whitespace) || text.ends_with(whitespace) {
             self.out
