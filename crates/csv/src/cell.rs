@@ -39,7 +39,8 @@ fn looks_numeric(text: &str) -> bool {
     Number::parse(text).is_some() || Number::parse_yaml(text).is_some()
 }
 
-fn is_bool(text: &str) -> Option<bool> {
+/// The boolean a cell's text spells (`true`, `FALSE`: any case), if it spells one.
+pub fn is_bool(text: &str) -> Option<bool> {
     if text.eq_ignore_ascii_case("true") {
         Some(true)
     } else if text.eq_ignore_ascii_case("false") {

@@ -55,15 +55,22 @@
 //! and the behaviour on hostile workbooks.
 
 mod columns;
+mod deflate;
 mod guard;
+mod in_order;
+mod layout;
 mod merged;
 mod number;
 mod options;
+mod package;
+mod piece_rows;
 mod read;
 mod rows;
 mod sheet_text;
+mod sheet_xml;
 mod source;
 mod write;
+mod zip_writer;
 
 pub use options::{XlsxReadOptions, XlsxWriteOptions};
 pub use read::XlsxReader;
