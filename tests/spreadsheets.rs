@@ -243,6 +243,40 @@ fn hostile_workbooks_are_clear_errors_naming_the_file() {
     assert!(refused(&sheet, 4, &["--max-record-size", "1M"]).contains("bigger than"));
 }
 
+#[test]
+fn a_full_sheet_is_written_whole_and_one_record_more_is_refused_before_anything_is_written() {
+    // Excel's 1,048,576 rows: the header and 1,048,575 records.
+    const RECORDS: usize = 1_048_575;
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.jsonl");
+    let mut lines = String::with_capacity(RECORDS * 9);
+    for n in 0..RECORDS {
+        lines.push_str(&format!("{{\"n\":{}}}\n", n % 10));
+    }
+    std::fs::write(&full, &lines).unwrap();
+    let sheet = to_xlsx(&full, dir.path(), "full.xlsx");
+    let back = dir.path().join("back.jsonl");
+    run_ok(&["convert", path(&sheet), "-o", path(&back)]);
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), lines);
+
+    let over = dir.path().join("over.jsonl");
+    lines.push_str("{\"n\":0}\n");
+    std::fs::write(&over, &lines).unwrap();
+    let out = dir.path().join("over.xlsx");
+    let output = recast()
+        .args(["convert", path(&over), "-o", path(&out)])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr
+            .contains("over.jsonl:1048576 (record 1048576): a sheet holds at most 1048575 records"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a refused sheet leaves no workbook");
+}
+
 /// openpyxl, as CI installs it; outside CI a missing one skips the check with a note.
 fn openpyxl_available() -> bool {
     tool_available(
