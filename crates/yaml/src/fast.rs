@@ -38,6 +38,45 @@ pub(crate) fn parse(
     first_line: u64,
     options: &YamlReadOptions,
 ) -> Option<Vec<Document>> {
+    let (documents, _) = read(text, first_line, options)?;
+    Some(documents)
+}
+
+/// A top-level key of a front matter the fast reader reads, and the lines its entry
+/// spans: what the minimal-diff rewriter cuts a front matter at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RootKey<'a> {
+    /// The key as written: a plain key is its own text.
+    pub(crate) key: &'a str,
+    /// 1-based line of the key.
+    pub(crate) line: u64,
+    /// Byte offset of the key's line (the key is at column 0).
+    pub(crate) offset: usize,
+    /// 1-based line of the entry's last line with content (not blank, not only a
+    /// comment): the key's own line for a one-line value. Every such line ends in a
+    /// scalar or `[]`/`{}`, so what follows it can only be blank lines and comments.
+    pub(crate) last_line: u64,
+}
+
+/// The top-level keys of `text` when it is a block mapping the fast reader reads (the
+/// same texts as [`parse`], less a leading `---` line and root lists); `None` when the
+/// full parser must decide. The differential tests hold the rewriter's cut from these
+/// keys to the cut it makes from the full parser's events.
+pub(crate) fn root_keys(text: &str) -> Option<Vec<RootKey<'_>>> {
+    let (documents, keys) = read(text, 1, &YamlReadOptions::default())?;
+    let starts_marked = text.starts_with("---");
+    let is_map = documents
+        .first()
+        .is_none_or(|document| matches!(document.value, Value::Map(_)));
+    (is_map && !starts_marked).then_some(keys)
+}
+
+/// [`parse`], with the root mapping's keys.
+fn read<'a>(
+    text: &'a str,
+    first_line: u64,
+    options: &YamlReadOptions,
+) -> Option<(Vec<Document>, Vec<RootKey<'a>>)> {
     if !only_plain_characters(text) {
         return None;
     }
@@ -50,6 +89,7 @@ pub(crate) fn parse(
         max_depth: options.max_depth.min(MAX_FAST_DEPTH),
         body_key: None,
         items: Vec::new(),
+        root_keys: Vec::new(),
         peeked: None,
     };
     let first = match reader.peek() {
@@ -64,20 +104,21 @@ pub(crate) fn parse(
         other => other,
     };
     let Some(first) = first else {
-        return Some(Vec::new());
+        return Some((Vec::new(), Vec::new()));
     };
     let value = reader.node(&first, 1, true)?;
     if reader.peek().is_some() {
         return None;
     }
     let shift = first_line.saturating_sub(1);
-    Some(vec![Document {
+    let document = Document {
         value,
         line: first.number + shift,
         column: first.indent as u64 + 1,
         body_key: reader.body_key.map(|(l, c)| (l + shift, c)),
         items: reader.items.iter().map(|&(l, c)| (l + shift, c)).collect(),
-    }])
+    };
+    Some((vec![document], reader.root_keys))
 }
 
 /// False when `text` has a character the fast reader leaves to the full parser: tabs and
@@ -126,6 +167,8 @@ fn only_plain_characters(text: &str) -> bool {
 struct Line<'a> {
     /// 1-based line number within the text.
     number: u64,
+    /// Byte offset of the line.
+    start: usize,
     /// Leading spaces.
     indent: usize,
     /// The line after its indentation, without the line break.
@@ -145,6 +188,8 @@ struct FastReader<'a> {
     max_depth: usize,
     body_key: Option<(u64, u64)>,
     items: Vec<(u64, u64)>,
+    /// The root mapping's keys, in order.
+    root_keys: Vec<RootKey<'a>>,
     /// What [`FastReader::peek`] found at `pos`, so each line is scanned once.
     peeked: Option<Option<Line<'a>>>,
 }
@@ -172,6 +217,7 @@ impl<'a> FastReader<'a> {
             if !content.is_empty() && !content.starts_with('#') {
                 return Some(Line {
                     number,
+                    start: pos,
                     indent: raw.len() - content.len(),
                     rest: content,
                     next,
@@ -270,8 +316,9 @@ impl<'a> FastReader<'a> {
         let mut map = Map::default();
         let mut pending = first;
         loop {
-            let ((key, value_text), number) = match pending.take() {
-                Some(entry) => entry,
+            // The line's offset matters for root keys only, which are never `pending`.
+            let ((key, value_text), number, offset) = match pending.take() {
+                Some((entry, number)) => (entry, number, 0),
                 None => {
                     let Some(line) = self.peek() else { break };
                     if line.indent < indent {
@@ -281,7 +328,7 @@ impl<'a> FastReader<'a> {
                         return None;
                     }
                     self.advance(&line);
-                    (split_entry(line.rest)?, line.number)
+                    (split_entry(line.rest)?, line.number, line.start)
                 }
             };
             if map.contains_key(key) {
@@ -309,6 +356,15 @@ impl<'a> FastReader<'a> {
                 self.no_continuation(indent)?;
                 value
             };
+            if root {
+                self.root_keys.push(RootKey {
+                    key,
+                    line: number,
+                    offset,
+                    // The value's last line was consumed; nothing after it yet.
+                    last_line: self.line - 1,
+                });
+            }
             map.insert(key.to_owned(), value);
         }
         Some(Value::Map(map))

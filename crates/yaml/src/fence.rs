@@ -100,7 +100,7 @@ pub(crate) fn split(text: &str) -> Split<'_> {
                 eol,
             });
         }
-        match candidate.find('\n') {
+        match memchr::memchr(b'\n', candidate.as_bytes()) {
             Some(end) => {
                 offset += end + 1;
                 line += 1;

@@ -90,6 +90,13 @@ pub fn read_markdown_owned(
     Ok(Record::new(fields, Origin::new(file, 1)))
 }
 
+/// A Markdown file's front-matter fields and its body, as [`read_markdown`] reads them
+/// (the body is not among the fields), without copying the body out of `text`.
+pub(crate) fn read_fields_and_body(text: &str) -> Result<(Map, Option<&str>)> {
+    let (fields, body) = split_markdown(text, &None, &YamlReadOptions::default())?;
+    Ok((fields, body.map(|range| &text[range])))
+}
+
 /// The fields of a Markdown file's front matter, and where its body is in `text`.
 fn split_markdown(
     text: &str,

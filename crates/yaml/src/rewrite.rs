@@ -2,9 +2,10 @@
 //! into its file changing only the top-level entries the migration touched, so the
 //! git diff of a 10,000-file migration stays readable.
 //!
-//! The front matter is cut into top-level entries with the positions of granit-parser's
-//! events: an entry runs from its key's line to the line before the next top-level key;
-//! the blank and comment lines at its end are its *trivia*. Then, for each top-level
+//! The front matter is cut into top-level entries (`cut.rs`: by the fast reader for
+//! plain block YAML, else with the positions of granit-parser's events): an entry runs
+//! from its key's line to the line before the next top-level key; the blank and comment
+//! lines at its end are its *trivia*. Then, for each top-level
 //! field of the new record, in its order:
 //!
 //! - same value as before (strict equality) → the original text, verbatim;
@@ -43,11 +44,10 @@
 //! # Ok::<(), recast_model::Error>(())
 //! ```
 
-use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
+use crate::cut::FrontMatter;
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
-use crate::front_matter::read_markdown;
 use crate::write::{record_fields, to_yaml_string};
 
 /// Rewrites a Markdown file's text (`original`, read as `old`) so that it reads as
@@ -168,8 +168,8 @@ pub fn field_lines(original: &str) -> Vec<(String, u64)> {
     let first = 2;
     front
         .entries
-        .iter()
-        .map(|e| (e.key.clone(), e.line + first - 1))
+        .into_iter()
+        .map(|e| (e.key.into_owned(), e.line + first - 1))
         .collect()
 }
 
@@ -181,206 +181,24 @@ fn fenced(text: &str) -> Option<Fenced<'_>> {
     }
 }
 
-/// One top-level entry of a front matter.
-struct Entry<'a> {
-    key: String,
-    /// 1-based line of the key in the front matter.
-    line: u64,
-    /// Byte length of the key as written on its first line (quotes included).
-    key_len: usize,
-    /// The entry's lines up to its trivia.
-    content: &'a str,
-    /// The blank and comment lines after its value.
-    trivia: &'a str,
-    /// A merge key (`<<`, plain): its fields come from other mappings.
-    merge: bool,
-}
-
-/// A front matter cut into entries.
-struct FrontMatter<'a> {
-    /// Lines before the first key (comments, blank lines).
-    prefix: &'a str,
-    entries: Vec<Entry<'a>>,
-}
-
-impl<'a> FrontMatter<'a> {
-    /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
-    /// at column 0 (values may hold anchors and aliases; keys may not).
-    fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
-        // Byte offset of each line start, and one past the end.
-        let mut starts = vec![0];
-        starts.extend(front.match_indices('\n').map(|(i, _)| i + 1));
-        if starts.last() != Some(&front.len()) {
-            starts.push(front.len());
-        }
-        let line_start = |line: u64| -> usize {
-            let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-            starts.get(index).copied().unwrap_or(front.len())
-        };
-
-        struct Found {
-            key: String,
-            line: u64,
-            key_len: usize,
-            /// The first line that may be trivia (after the value's last scalar).
-            trivia_from: u64,
-            merge: bool,
-        }
-        let mut found: Vec<Found> = Vec::new();
-        let mut depth = 0usize;
-        // At depth 1 (in the root mapping): true when the next node is a key.
-        let mut expect_key = true;
-        let mut root_seen = false;
-        let options = granit_parser::options! { emit_comments: false };
-        for next in Parser::new_from_str_with_options(front, options) {
-            let (event, span) = next.ok()?;
-            let (start, end) = (&span.start, &span.end);
-            let end_line = |marker: &granit_parser::Marker| {
-                marker.line() as u64 + u64::from(marker.col() != 0)
-            };
-            match event {
-                Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
-                Event::DocumentEnd => {
-                    if root_seen && depth != 0 {
-                        return None;
-                    }
-                }
-                Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
-                    let is_map = matches!(event, Event::MappingStart(..));
-                    if anchor != 0 && depth == 0 {
-                        return None;
-                    }
-                    if depth == 0 {
-                        if root_seen || !is_map || style != StructureStyle::Block {
-                            return None;
-                        }
-                        root_seen = true;
-                    } else if depth == 1 {
-                        if expect_key {
-                            return None; // A complex key.
-                        }
-                        expect_key = true;
-                    }
-                    depth += 1;
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    depth = depth.checked_sub(1)?;
-                }
-                Event::Scalar(text, style, anchor, tag) => {
-                    match depth {
-                        0 => return None, // A scalar document.
-                        1 if expect_key => {
-                            // An anchored key would move its text right of the anchor.
-                            if start.col() != 0 || anchor != 0 {
-                                return None;
-                            }
-                            let merge = style == ScalarStyle::Plain
-                                && tag.is_none()
-                                && text == crate::merge::MERGE_KEY;
-                            let line = start.line() as u64;
-                            let line_text = &front[line_start(line)..line_start(line + 1)];
-                            let key_len = byte_len(line_text, end.col())?;
-                            found.push(Found {
-                                key: text.into_owned(),
-                                line,
-                                key_len,
-                                trivia_from: end_line(end),
-                                merge,
-                            });
-                            expect_key = false;
-                        }
-                        1 => expect_key = true,
-                        _ => {}
-                    }
-                    if depth >= 1
-                        && let Some(last) = found.last_mut()
-                    {
-                        last.trivia_from = last.trivia_from.max(end_line(end));
-                    }
-                }
-                // An alias as a value (an alias key is not cut).
-                Event::Alias(_) if depth >= 1 => {
-                    if depth == 1 {
-                        if expect_key {
-                            return None;
-                        }
-                        expect_key = true;
-                    }
-                    if let Some(last) = found.last_mut() {
-                        last.trivia_from = last.trivia_from.max(end_line(end));
-                    }
-                }
-                _ => return None,
-            }
-        }
-        if !root_seen && !found.is_empty() {
-            return None;
-        }
-        let mut entries = Vec::with_capacity(found.len());
-        let prefix_end = found.first().map_or(front.len(), |f| line_start(f.line));
-        for (i, f) in found.iter().enumerate() {
-            let begin = line_start(f.line);
-            let end = found.get(i + 1).map_or(front.len(), |n| line_start(n.line));
-            let text = front.get(begin..end)?;
-            // Trivia: the trailing lines that are blank or comments at column 0, after
-            // the value's last scalar.
-            let mut split = text.len();
-            let mut line = f.line + text[..split].matches('\n').count() as u64;
-            if !text.ends_with('\n') {
-                line += 1;
-            }
-            loop {
-                let before = &text[..split];
-                let Some(prev_start) = before
-                    .strip_suffix('\n')
-                    .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
-                else {
-                    break;
-                };
-                let prev = &before[prev_start..];
-                let line_no = line - 1;
-                let is_trivia = prev.trim().is_empty() || prev.starts_with('#');
-                if !is_trivia || line_no < f.trivia_from || prev_start == 0 {
-                    break;
-                }
-                split = prev_start;
-                line = line_no;
-            }
-            entries.push(Entry {
-                key: f.key.clone(),
-                line: f.line,
-                key_len: f.key_len,
-                content: &text[..split],
-                trivia: &text[split..],
-                merge: f.merge,
-            });
-        }
-        Some(FrontMatter {
-            prefix: &front[..prefix_end],
-            entries,
-        })
-    }
-}
-
-/// The byte length of the first `chars` characters of `line`.
-fn byte_len(line: &str, chars: usize) -> Option<usize> {
-    match line.char_indices().nth(chars) {
-        Some((i, _)) => Some(i),
-        None => (line.chars().count() == chars).then_some(line.len()),
-    }
-}
-
 /// Splits a record's fields as a Markdown file holds them: the front-matter fields, and
 /// the string body (a non-string `body` stays in the front matter).
 fn front_and_body(record: &Record) -> (Map, Option<&str>) {
-    let mut fields = record.fields.clone();
-    match record.fields.get(BODY) {
-        Some(Value::String(body)) => {
-            fields.shift_remove(BODY);
-            (fields, Some(body))
-        }
-        _ => (fields, None),
-    }
+    let body = string_body(record);
+    let front = front_fields(record, body.is_some())
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    (front, body)
+}
+
+/// A record's string `body`, which a Markdown file holds after its front matter.
+fn string_body(record: &Record) -> Option<&str> {
+    record.fields.get(BODY).and_then(Value::as_str)
+}
+
+/// A record's fields less its body when the body is a string (`has_body`).
+fn front_fields(record: &Record, has_body: bool) -> impl Iterator<Item = (&String, &Value)> {
+    (record.fields.iter()).filter(move |(key, _)| !has_body || key.as_str() != BODY)
 }
 
 fn is_block(value: &Value) -> bool {
@@ -619,9 +437,9 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
     for entry in &front.entries {
         let value = match entry.merge {
             true => Value::Null,
-            false => old.get(&entry.key)?.clone(),
+            false => old.get(entry.key.as_ref())?.clone(),
         };
-        old_written.insert(entry.key.clone(), value);
+        old_written.insert(entry.key.to_string(), value);
     }
     let merged = |key: &str| !old_written.contains_key(key) && old.contains_key(key);
     let mut new_written = Map::default();
@@ -642,7 +460,7 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
         let at = match merge_at.checked_sub(1) {
             None => 0,
             Some(before) => new_written
-                .get_index_of(&front.entries[before].key)
+                .get_index_of(front.entries[before].key.as_ref())
                 .map_or(new_written.len(), |i| i + 1),
         };
         new_written.shift_insert(at, merge_key.to_owned(), Value::Null);
@@ -697,23 +515,23 @@ fn whole_rewrite(original: &str, parts: Option<&Fenced<'_>>, new: &Record) -> St
     }
 }
 
-/// True when `text` reads back as `record` (body last, as the reader puts it), with its
-/// top-level keys in the record's order unless `order` lets them move.
+/// True when `text` reads back as `record`, with its top-level keys in the record's
+/// order unless `order` lets them move. A string body is the text after the front
+/// matter (both rewrites write it there, never in the front matter).
 fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
-    let Ok(read) = read_markdown(text.as_bytes(), None) else {
+    let Ok((read, read_body)) = crate::front_matter::read_fields_and_body(text) else {
         return false;
     };
-    let (front, body) = front_and_body(record);
-    let mut expected = front;
-    if let Some(body) = body {
-        expected.insert(BODY.to_owned(), Value::String(body.to_owned()));
+    let body = string_body(record);
+    if read_body != body || read.len() + usize::from(body.is_some()) != record.fields.len() {
+        return false;
     }
+    let mut expected = front_fields(record, body.is_some());
     match order {
-        KeyOrder::Kept => read == Record::new(expected, Default::default()),
+        KeyOrder::Kept => (read.iter().zip(expected))
+            .all(|((key, value), (k, v))| key == k && strict_eq(value, v)),
         KeyOrder::Merged => {
-            read.fields.len() == expected.len()
-                && (expected.iter())
-                    .all(|(key, value)| read.fields.get(key).is_some_and(|v| strict_eq(v, value)))
+            expected.all(|(key, value)| read.get(key).is_some_and(|v| strict_eq(v, value)))
         }
     }
 }
@@ -721,6 +539,7 @@ fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::front_matter::read_markdown;
 
     const SAMPLE: &str = "---\n# an archive record\ncategory: news\ntitle: \"AI revolution\"\npublishedDateTime: 2020-11-11T16:36:00Z\npublished: false\n\nprovider:\n  name: Harvard Medical School\n  domain: harvard.edu\n\ntopics:\n  - AI\n\nsecured: 'x'   # opaque\n---\n\nBody **text**.\n";
 
