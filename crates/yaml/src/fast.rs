@@ -434,11 +434,15 @@ fn split_entry(rest: &str) -> Option<(&str, &str)> {
         return None;
     }
     let bytes = rest.as_bytes();
-    let colon = (0..bytes.len())
-        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
+    let colon = memchr::memchr_iter(b':', bytes)
+        .find(|&i| bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
     let key = &rest[..colon];
     // A merge key (`<<`) is the full parser's to resolve.
-    if key.len() > MAX_KEY_BYTES || key.ends_with(' ') || key.contains(" #") || key == "<<" {
+    if key.len() > MAX_KEY_BYTES
+        || key.ends_with(' ')
+        || comment_start(key).is_some()
+        || key == "<<"
+    {
         return None;
     }
     let value = rest[colon + 1..].trim_start_matches(' ');
@@ -469,13 +473,22 @@ fn scalar(text: &str) -> Option<Value> {
 
 /// A plain scalar to the end of the line or a ` #` comment.
 fn plain(text: &str) -> Option<Value> {
-    let end = text.find(" #").unwrap_or(text.len());
+    let end = comment_start(text).unwrap_or(text.len());
     let plain = text[..end].trim_end_matches(' ');
     // `a: b: c` and `a: b:` are nested mappings on one line: errors for the full parser.
-    if plain.contains(": ") || plain.ends_with(':') {
+    let bytes = plain.as_bytes();
+    if memchr::memchr_iter(b':', bytes).any(|i| bytes.get(i + 1).is_none_or(|&b| b == b' ')) {
         return None;
     }
     Some(resolve_plain(Cow::Borrowed(plain)))
+}
+
+/// Where ` #` (a comment after a plain scalar) starts in `text`.
+fn comment_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'#', bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == b' ')
+        .map(|i| i - 1)
 }
 
 /// The text of a double-quoted scalar closed on this line (`text` starts after the
@@ -485,54 +498,51 @@ fn double_quoted(text: &str) -> Option<(String, &str)> {
     let mut start = 0;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                value.push_str(&text[start..i]);
-                return Some((value, &text[i + 1..]));
-            }
-            b'\\' => {
-                value.push_str(&text[start..i]);
-                let escape = *bytes.get(i + 1)?;
-                i += 2;
-                let simple = match escape {
-                    b'0' => '\0',
-                    b'a' => '\u{7}',
-                    b'b' => '\u{8}',
-                    b't' => '\t',
-                    b'n' => '\n',
-                    b'v' => '\u{b}',
-                    b'f' => '\u{c}',
-                    b'r' => '\r',
-                    b'e' => '\u{1b}',
-                    b' ' => ' ',
-                    b'"' => '"',
-                    b'/' => '/',
-                    b'\\' => '\\',
-                    b'N' => '\u{85}',
-                    b'_' => '\u{a0}',
-                    b'L' => '\u{2028}',
-                    b'P' => '\u{2029}',
-                    b'x' | b'u' | b'U' => {
-                        let digits = match escape {
-                            b'x' => 2,
-                            b'u' => 4,
-                            _ => 8,
-                        };
-                        let hex = text.get(i..i + digits)?;
-                        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                            return None;
-                        }
-                        i += digits;
-                        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
-                    }
-                    _ => return None,
-                };
-                value.push(simple);
-                start = i;
-            }
-            _ => i += 1,
+    // Jump from one quote or backslash to the next: most of a quoted text is neither.
+    while let Some(next) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        i += next;
+        value.push_str(&text[start..i]);
+        if bytes[i] == b'"' {
+            return Some((value, &text[i + 1..]));
         }
+        // A backslash: an escape.
+        let escape = *bytes.get(i + 1)?;
+        i += 2;
+        let simple = match escape {
+            b'0' => '\0',
+            b'a' => '\u{7}',
+            b'b' => '\u{8}',
+            b't' => '\t',
+            b'n' => '\n',
+            b'v' => '\u{b}',
+            b'f' => '\u{c}',
+            b'r' => '\r',
+            b'e' => '\u{1b}',
+            b' ' => ' ',
+            b'"' => '"',
+            b'/' => '/',
+            b'\\' => '\\',
+            b'N' => '\u{85}',
+            b'_' => '\u{a0}',
+            b'L' => '\u{2028}',
+            b'P' => '\u{2029}',
+            b'x' | b'u' | b'U' => {
+                let digits = match escape {
+                    b'x' => 2,
+                    b'u' => 4,
+                    _ => 8,
+                };
+                let hex = text.get(i..i + digits)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                i += digits;
+                char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+            }
+            _ => return None,
+        };
+        value.push(simple);
+        start = i;
     }
     None // Not closed on this line: a multi-line scalar.
 }
