@@ -184,21 +184,82 @@ fn fenced(text: &str) -> Option<Fenced<'_>> {
 /// Splits a record's fields as a Markdown file holds them: the front-matter fields, and
 /// the string body (a non-string `body` stays in the front matter).
 fn front_and_body(record: &Record) -> (Map, Option<&str>) {
-    let body = string_body(record);
-    let front = front_fields(record, body.is_some())
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    (front, body)
+    let (front, body) = Front::of(record);
+    let fields = front.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    (fields, body)
 }
 
-/// A record's string `body`, which a Markdown file holds after its front matter.
-fn string_body(record: &Record) -> Option<&str> {
-    record.fields.get(BODY).and_then(Value::as_str)
+/// A record's front-matter fields, borrowed: its fields less a string body, which a
+/// Markdown file holds after its front matter. Indices count the front-matter fields.
+#[derive(Clone, Copy)]
+struct Front<'a> {
+    fields: &'a Map,
+    /// Where the string body is among `fields`.
+    body_at: Option<usize>,
 }
 
-/// A record's fields less its body when the body is a string (`has_body`).
-fn front_fields(record: &Record, has_body: bool) -> impl Iterator<Item = (&String, &Value)> {
-    (record.fields.iter()).filter(move |(key, _)| !has_body || key.as_str() != BODY)
+impl<'a> Front<'a> {
+    /// The front-matter fields of a record, and its string body.
+    fn of(record: &'a Record) -> (Front<'a>, Option<&'a str>) {
+        let body = record.fields.get_full(BODY).and_then(|(at, _, value)| {
+            let body = value.as_str()?;
+            Some((at, body))
+        });
+        let front = Front {
+            fields: &record.fields,
+            body_at: body.map(|(at, _)| at),
+        };
+        (front, body.map(|(_, body)| body))
+    }
+
+    /// All of `fields`, as front-matter fields.
+    fn whole(fields: &'a Map) -> Front<'a> {
+        Front {
+            fields,
+            body_at: None,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.fields.len() - usize::from(self.body_at.is_some())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a String, &'a Value)> + use<'a> {
+        let body_at = self.body_at;
+        (self.fields.iter().enumerate())
+            .filter(move |(at, _)| Some(*at) != body_at)
+            .map(|(_, entry)| entry)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'a String> + use<'a> {
+        self.iter().map(|(key, _)| key)
+    }
+
+    fn get_index_of(&self, key: &str) -> Option<usize> {
+        let at = self.fields.get_index_of(key)?;
+        match self.body_at {
+            Some(body) if body == at => None,
+            Some(body) if body < at => Some(at - 1),
+            _ => Some(at),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.get_index_of(key).map(|at| self.value(at))
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get_index_of(key).is_some()
+    }
+
+    /// The value of the `at`-th front-matter field.
+    fn value(&self, at: usize) -> &'a Value {
+        let at = match self.body_at {
+            Some(body) if body <= at => at + 1,
+            _ => at,
+        };
+        &self.fields[at]
+    }
 }
 
 fn is_block(value: &Value) -> bool {
@@ -255,13 +316,17 @@ enum KeyOrder {
 
 fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(String, KeyOrder)> {
     let front = FrontMatter::parse(parts.front)?;
-    let (old_front, old_body) = front_and_body(old);
-    let (new_front, new_body) = front_and_body(new);
+    let (old_front, old_body) = Front::of(old);
+    let (new_front, new_body) = Front::of(new);
     let order = match front.entries.iter().any(|e| e.merge) {
         true => KeyOrder::Merged,
         false => KeyOrder::Kept,
     };
-    let (old_front, new_front) = as_written(&front, old_front, new_front)?;
+    let written = as_written(&front, old_front, new_front)?;
+    let (old_front, new_front) = match &written {
+        Some((old, new)) => (Front::whole(old), Front::whole(new)),
+        None => (old_front, new_front),
+    };
     // The cut must match what the reader read, key for key.
     if front.entries.len() != old_front.len()
         || front
@@ -291,7 +356,7 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
     let mut sources = vec![Source::Added; new_front.len()];
     for (n, (key, value)) in new_front.iter().enumerate() {
         if let Some(i) = old_front.get_index_of(key)
-            && strict_eq(&old_front[i], value)
+            && strict_eq(old_front.value(i), value)
         {
             claimed[i] = true;
             sources[n] = Source::Verbatim(i);
@@ -424,10 +489,15 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
 /// stands as an entry of its own (valued null, so it is kept verbatim). A new field the
 /// merge still gives (no written key, the same value) is left out too; one whose value
 /// changed is written as a key of its own, which wins over the merged one. `None` when
-/// the cut does not match the record.
-fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)> {
+/// the cut does not match the record. `Some(None)` when there is no merge key: the
+/// fields are as the records hold them.
+fn as_written(
+    front: &FrontMatter<'_>,
+    old: Front<'_>,
+    new: Front<'_>,
+) -> Option<Option<(Map, Map)>> {
     let Some(merge_at) = front.entries.iter().position(|e| e.merge) else {
-        return Some((old, new));
+        return Some(None);
     };
     let merge_key = crate::merge::MERGE_KEY;
     if old.contains_key(merge_key) || new.contains_key(merge_key) {
@@ -444,8 +514,8 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
     let merged = |key: &str| !old_written.contains_key(key) && old.contains_key(key);
     let mut new_written = Map::default();
     let mut merge_placed = false;
-    for (key, value) in new {
-        let still_merged = merged(&key) && old.get(&key).is_some_and(|o| strict_eq(o, &value));
+    for (key, value) in new.iter() {
+        let still_merged = merged(key) && old.get(key).is_some_and(|o| strict_eq(o, value));
         if still_merged {
             if !merge_placed {
                 new_written.insert(merge_key.to_owned(), Value::Null);
@@ -453,7 +523,7 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
             }
             continue;
         }
-        new_written.insert(key, value);
+        new_written.insert(key.clone(), value.clone());
     }
     if !merge_placed {
         // After the written field it followed, if that field is still there.
@@ -465,7 +535,7 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
         };
         new_written.shift_insert(at, merge_key.to_owned(), Value::Null);
     }
-    Some((old_written, new_written))
+    Some(Some((old_written, new_written)))
 }
 
 /// The closing line and the body: as they were when the body did not change.
@@ -522,11 +592,11 @@ fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
     let Ok((read, read_body)) = crate::front_matter::read_fields_and_body(text) else {
         return false;
     };
-    let body = string_body(record);
-    if read_body != body || read.len() + usize::from(body.is_some()) != record.fields.len() {
+    let (front, body) = Front::of(record);
+    if read_body != body || read.len() != front.len() {
         return false;
     }
-    let mut expected = front_fields(record, body.is_some());
+    let mut expected = front.iter();
     match order {
         KeyOrder::Kept => (read.iter().zip(expected))
             .all(|((key, value), (k, v))| key == k && strict_eq(value, v)),
