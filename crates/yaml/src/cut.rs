@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use recast_model::Map;
 
 use crate::fast;
 
@@ -40,6 +41,8 @@ pub(crate) struct FrontMatter<'a> {
     /// Lines before the first key (comments, blank lines).
     pub(crate) prefix: &'a str,
     pub(crate) entries: Vec<Entry<'a>>,
+    /// The fields as the fast reader read them, when it cut the front matter.
+    pub(crate) fast_fields: Option<Map>,
 }
 
 /// A top-level key found in a front matter, before its entry is cut.
@@ -60,31 +63,29 @@ impl<'a> FrontMatter<'a> {
     /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
     /// at column 0 (values may hold anchors and aliases; keys may not).
     pub(crate) fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
-        let keys = match keys_by_fast_reader(front) {
-            Some(keys) => keys,
-            None => keys_by_events(front)?,
-        };
-        cut(front, keys)
+        if let Some((keys, fields)) = keys_by_fast_reader(front) {
+            let mut cut = cut(front, keys)?;
+            cut.fast_fields = Some(fields);
+            return Some(cut);
+        }
+        cut(front, keys_by_events(front)?)
     }
 }
 
-/// The keys of a front matter the fast reader reads. Its values are on one line each
-/// (a scalar, `[]` or `{}`), so the value's last scalar ends on the entry's last line
-/// with content, and the trivia may start on the line after it.
-fn keys_by_fast_reader(front: &str) -> Option<Vec<Key<'_>>> {
-    let keys = fast::root_keys(front)?;
-    Some(
-        keys.into_iter()
-            .map(|root| Key {
-                key: Cow::Borrowed(root.key),
-                line: root.line,
-                offset: root.offset,
-                key_len: root.key.len(),
-                trivia_from: root.last_line + 1,
-                merge: false,
-            })
-            .collect(),
-    )
+/// The keys of a front matter the fast reader reads, and its fields. Its values are on
+/// one line each (a scalar, `[]` or `{}`), so the value's last scalar ends on the
+/// entry's last line with content, and the trivia may start on the line after it.
+fn keys_by_fast_reader(front: &str) -> Option<(Vec<Key<'_>>, Map)> {
+    let (keys, fields) = fast::root_entries(front)?;
+    let keys = keys.into_iter().map(|root| Key {
+        key: Cow::Borrowed(root.key),
+        line: root.line,
+        offset: root.offset,
+        key_len: root.key.len(),
+        trivia_from: root.last_line + 1,
+        merge: false,
+    });
+    Some((keys.collect(), fields))
 }
 
 /// The keys of a front matter from granit-parser's events.
@@ -239,6 +240,7 @@ fn cut<'a>(front: &'a str, keys: Vec<Key<'a>>) -> Option<FrontMatter<'a>> {
     Some(FrontMatter {
         prefix: &front[..prefix_end],
         entries,
+        fast_fields: None,
     })
 }
 
@@ -274,7 +276,7 @@ fn shape<'a>(front: &'a str, keys: Vec<Key<'a>>) -> Option<Shape<'a>> {
 /// The fast cut of `front`, checked against granit's: `None` when the fast reader
 /// leaves it to granit; a panic when the two cuts differ.
 fn fast_cut_checked(front: &str) -> Option<Shape<'_>> {
-    let fast = shape(front, keys_by_fast_reader(front)?);
+    let fast = shape(front, keys_by_fast_reader(front)?.0);
     let full = keys_by_events(front).and_then(|keys| shape(front, keys));
     assert!(
         full.is_some(),

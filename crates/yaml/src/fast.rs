@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use recast_model::{BODY, Map, Value};
+use recast_model::{BODY, Map, Value, strict_eq};
 
 use crate::document::{Document, YamlReadOptions};
 use crate::scalar::resolve_plain;
@@ -38,7 +38,7 @@ pub(crate) fn parse(
     first_line: u64,
     options: &YamlReadOptions,
 ) -> Option<Vec<Document>> {
-    let (documents, _) = read(text, first_line, options)?;
+    let (documents, _) = read(text, first_line, options, true)?;
     Some(documents)
 }
 
@@ -58,24 +58,53 @@ pub(crate) struct RootKey<'a> {
     pub(crate) last_line: u64,
 }
 
-/// The top-level keys of `text` when it is a block mapping the fast reader reads (the
-/// same texts as [`parse`], less a leading `---` line and root lists); `None` when the
-/// full parser must decide. The differential tests hold the rewriter's cut from these
-/// keys to the cut it makes from the full parser's events.
-pub(crate) fn root_keys(text: &str) -> Option<Vec<RootKey<'_>>> {
-    let (documents, keys) = read(text, 1, &YamlReadOptions::default())?;
-    let starts_marked = text.starts_with("---");
-    let is_map = documents
-        .first()
-        .is_none_or(|document| matches!(document.value, Value::Map(_)));
-    (is_map && !starts_marked).then_some(keys)
+/// The top-level keys of `text` and the fields it holds, when it is a block mapping
+/// the fast reader reads (the same texts as [`parse`], less root lists and a leading
+/// `---` line); `None` when the full parser must decide. The differential tests hold
+/// the rewriter's cut from these keys to the cut it makes from the full parser's events.
+pub(crate) fn root_entries(text: &str) -> Option<(Vec<RootKey<'_>>, Map)> {
+    let (documents, keys) = read(text, 1, &YamlReadOptions::default(), false)?;
+    match documents.into_iter().next() {
+        None => Some((keys, Map::default())),
+        Some(Document {
+            value: Value::Map(fields),
+            ..
+        }) => Some((keys, fields)),
+        Some(_) => None,
+    }
 }
 
-/// [`parse`], with the root mapping's keys.
+/// Whether the fast reader reads `text` alone as a block mapping of exactly these
+/// fields, in this order (no leading `---` line): for the rewriter, which checks each
+/// entry it writes on its own (see `rewrite.rs`).
+pub(crate) fn reads_as_fields<'v>(
+    text: &str,
+    fields: impl ExactSizeIterator<Item = (&'v String, &'v Value)>,
+) -> bool {
+    let Some((_, read)) = root_entries(text) else {
+        return false;
+    };
+    read.len() == fields.len()
+        && (read.iter().zip(fields)).all(|((k, v), (key, value))| k == key && strict_eq(v, value))
+}
+
+/// Whether every line of `text` is one the fast reader skips: blank (spaces only) or a
+/// comment, in characters it takes.
+pub(crate) fn only_blank_and_comment_lines(text: &str) -> bool {
+    only_plain_characters(text)
+        && text.split('\n').all(|line| {
+            let content = line.trim_start_matches(' ');
+            content.is_empty() || content.starts_with('#')
+        })
+}
+
+/// [`parse`], with the root mapping's keys; `marker`: whether a `---` line may open
+/// the text.
 fn read<'a>(
     text: &'a str,
     first_line: u64,
     options: &YamlReadOptions,
+    marker: bool,
 ) -> Option<(Vec<Document>, Vec<RootKey<'a>>)> {
     if !only_plain_characters(text) {
         return None;
@@ -95,6 +124,9 @@ fn read<'a>(
     let first = match reader.peek() {
         // A document marker alone may open the text (documents cut from a stream).
         Some(line) if line.indent == 0 && line.rest.starts_with("---") => {
+            if !marker {
+                return None;
+            }
             if !rest_is_blank(&line.rest[3..]) {
                 return None;
             }

@@ -44,6 +44,8 @@
 //! # Ok::<(), recast_model::Error>(())
 //! ```
 
+use std::borrow::Cow;
+
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
 use crate::cut::FrontMatter;
@@ -59,8 +61,8 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
     }
     let file = fenced(original);
     if let Some(parts) = &file
-        && let Some((text, order)) = minimal_rewrite(parts, old, new)
-        && reads_as(&text, new, order)
+        && let Some((text, order, checked)) = minimal_rewrite(parts, old, new)
+        && (checked || reads_as(&text, new, order))
     {
         return text;
     }
@@ -295,9 +297,11 @@ fn with_eol(text: String, eol: &str) -> String {
 }
 
 /// A rewritten piece of front matter.
-struct Piece {
-    content: String,
-    trivia: String,
+struct Piece<'a> {
+    content: Cow<'a, str>,
+    trivia: Cow<'a, str>,
+    /// The entry's text in the file, when the piece keeps it verbatim.
+    kept: Option<&'a str>,
     block: bool,
     /// The value is text ending with a line break: maybe a keep-chomped block scalar
     /// (`|+`), which would take any blank line written right after it as its own.
@@ -314,7 +318,14 @@ enum KeyOrder {
     Merged,
 }
 
-fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(String, KeyOrder)> {
+/// The front matter rewritten entry by entry, how it must read back, and whether that
+/// is already known ([`pieces_read_as`]); `None` when it cannot be cut or does not
+/// match `old`.
+fn minimal_rewrite(
+    parts: &Fenced<'_>,
+    old: &Record,
+    new: &Record,
+) -> Option<(String, KeyOrder, bool)> {
     let front = FrontMatter::parse(parts.front)?;
     let (old_front, old_body) = Front::of(old);
     let (new_front, new_body) = Front::of(new);
@@ -391,13 +402,14 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
         let ends_with_break = value.as_str().is_some_and(|t| t.ends_with('\n'));
         if let Source::Verbatim(i) | Source::Changed(i) = source {
             let entry = &front.entries[i];
-            let content = match source {
-                Source::Verbatim(_) => entry.content.to_owned(),
-                _ => emit_entry(key, value, eol),
+            let (content, kept) = match source {
+                Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content)),
+                _ => (Cow::Owned(emit_entry(key, value, eol)), None),
             };
             pieces.push(Piece {
                 content,
-                trivia: entry.trivia.to_owned(),
+                trivia: Cow::Borrowed(entry.trivia),
+                kept,
                 block,
                 ends_with_break,
             });
@@ -408,8 +420,9 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                 None => emit_entry(key, value, eol),
             };
             pieces.push(Piece {
-                content,
-                trivia: entry.trivia.to_owned(),
+                content: Cow::Owned(content),
+                trivia: Cow::Borrowed(entry.trivia),
+                kept: None,
                 block,
                 ends_with_break,
             });
@@ -419,8 +432,9 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                 Some(previous) if !previous.block && !block => {
                     let trivia = std::mem::take(&mut previous.trivia);
                     pieces.push(Piece {
-                        content: emitted,
+                        content: Cow::Owned(emitted),
                         trivia,
+                        kept: None,
                         block,
                         ends_with_break,
                     });
@@ -432,15 +446,17 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                         ""
                     };
                     pieces.push(Piece {
-                        content: format!("{before}{emitted}"),
-                        trivia: eol.to_owned(),
+                        content: Cow::Owned(format!("{before}{emitted}")),
+                        trivia: Cow::Borrowed(eol),
+                        kept: None,
                         block,
                         ends_with_break,
                     });
                 }
                 _ => pieces.push(Piece {
-                    content: emitted,
-                    trivia: if block { eol.to_owned() } else { String::new() },
+                    content: Cow::Owned(emitted),
+                    trivia: Cow::Borrowed(if block { eol } else { "" }),
+                    kept: None,
                     block,
                     ends_with_break,
                 }),
@@ -459,11 +475,13 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
             .strip_suffix(eol)
             .filter(|rest| rest.is_empty() || rest.ends_with('\n'))
         {
-            last.trivia.truncate(stripped.len());
+            let len = stripped.len();
+            last.trivia.to_mut().truncate(len);
         }
         if last.trivia.is_empty() && !last.ends_with_break {
             while last.content.ends_with(&format!("{eol}{eol}")) {
-                last.content.truncate(last.content.len() - eol.len());
+                let len = last.content.len() - eol.len();
+                last.content.to_mut().truncate(len);
             }
         }
     }
@@ -481,7 +499,57 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
         out.push_str(eol);
     }
     push_close_and_body(&mut out, parts, old_body, new_body);
-    Some((out, order))
+    let checked = written.is_none() && pieces_read_as(&front, old_front, &pieces, new_front);
+    Some((out, order, checked))
+}
+
+/// Whether a minimal rewrite of a front matter the fast reader cut reads as the new
+/// fields, found without reading the whole text again; `false` leaves the question to
+/// [`reads_as`].
+///
+/// The fast reader reads a front matter line by line: each top-level entry from its
+/// key's line to the next line at column 0, skipping blank and comment lines, and gives
+/// up on anything else. So a text made of entries it reads alone, with only blank and
+/// comment lines between them, reads as those entries one after the other (distinct
+/// keys, and far from its node budget). An entry kept verbatim reads as it did, which
+/// is the old record's value if the fast reader read the old text as the old record;
+/// any other entry is read alone. The body and the fences are the rewrite's own: the
+/// old body verbatim, or the new one after a blank line; no line the fast reader takes
+/// can be a fence.
+fn pieces_read_as(
+    front: &FrontMatter<'_>,
+    old_front: Front<'_>,
+    pieces: &[Piece<'_>],
+    new_front: Front<'_>,
+) -> bool {
+    /// Far below the fast reader's million nodes, however the entries are written.
+    const MAX_CHECKED_BYTES: usize = 100_000;
+    let Some(read) = &front.fast_fields else {
+        return false;
+    };
+    let size: usize = pieces
+        .iter()
+        .map(|p| p.content.len() + p.trivia.len())
+        .sum();
+    if size + front.prefix.len() > MAX_CHECKED_BYTES
+        || pieces.len() != new_front.len()
+        || read.len() != old_front.len()
+        || !(read.iter().zip(old_front.iter()))
+            .all(|((k, v), (key, value))| k == key && strict_eq(v, value))
+        || !crate::fast::only_blank_and_comment_lines(front.prefix)
+        || !(front.prefix.is_empty() || front.prefix.ends_with('\n'))
+    {
+        return false;
+    }
+    // Whole lines each, so that no line of one part runs on into the next.
+    let whole_lines = |text: &str| text.is_empty() || text.ends_with('\n');
+    pieces.iter().zip(new_front.iter()).all(|(piece, field)| {
+        let kept = piece.kept == Some(&*piece.content);
+        whole_lines(&piece.content)
+            && whole_lines(&piece.trivia)
+            && crate::fast::only_blank_and_comment_lines(&piece.trivia)
+            && (kept || crate::fast::reads_as_fields(&piece.content, std::iter::once(field)))
+    })
 }
 
 /// The top-level fields as the text writes them, old and new, when the front matter
@@ -853,6 +921,64 @@ mod tests {
         );
     }
 
+    /// The rewrite of a front matter the fast reader cut is checked entry by entry when
+    /// the entries it writes are plain too, else by reading the whole text back.
+    #[test]
+    fn plain_rewrites_are_checked_entry_by_entry() {
+        let checked = |text: &str, edit: &dyn Fn(&mut Map)| {
+            let old = read(text);
+            let mut new = old.clone();
+            edit(&mut new.fields);
+            let parts = fenced(text).unwrap();
+            let (out, order, checked) = minimal_rewrite(&parts, &old, &new).unwrap();
+            assert!(reads_as(&out, &new, order), "{out}");
+            checked
+        };
+        let lower = |f: &mut Map| {
+            f.insert("topics".into(), Value::List(vec!["ai".into()]));
+        };
+        assert!(checked(SAMPLE, &lower));
+        let rename = |f: &mut Map| {
+            let v = f.shift_remove("title").unwrap();
+            f.shift_insert(1, "headline".into(), v);
+        };
+        assert!(checked(SAMPLE, &rename));
+        let add = |f: &mut Map| {
+            f.insert("tags".into(), Value::List(vec!["a".into()]));
+            f.insert("draft".into(), Value::Bool(true));
+        };
+        assert!(checked(SAMPLE, &add));
+        // An entry the fast reader does not take (a block scalar), a CRLF file, a
+        // front matter with a flow list: read back whole.
+        let text_block = |f: &mut Map| {
+            f.insert("published".into(), "two\nlines\n".into());
+        };
+        assert!(!checked(SAMPLE, &text_block));
+        assert!(!checked(&SAMPLE.replace('\n', "\r\n"), &lower));
+        let flow = SAMPLE
+            .replace("related", "x")
+            .replace("secured: 'x'", "flow: [a, b]");
+        assert!(!checked(&flow, &lower));
+    }
+
+    /// `old` must be what the text reads as: a record that is not is caught by the
+    /// full check, not trusted entry by entry.
+    #[test]
+    fn a_record_that_does_not_match_the_text_is_not_trusted() {
+        let old = read(SAMPLE);
+        let mut claimed = old.clone();
+        claimed.fields.insert("category".into(), "other".into());
+        let mut new = claimed.clone();
+        new.fields.insert("published".into(), Value::Bool(true));
+        let parts = fenced(SAMPLE).unwrap();
+        let (_, _, checked) = minimal_rewrite(&parts, &claimed, &new).unwrap();
+        assert!(!checked);
+        assert_eq!(
+            read(&rewrite_markdown(SAMPLE, &claimed, &new)).fields["category"],
+            Value::from("other")
+        );
+    }
+
     #[test]
     fn field_lines_point_at_keys() {
         let lines = field_lines(SAMPLE);
@@ -968,6 +1094,36 @@ mod tests {
         }
 
         proptest! {
+            /// Whenever a rewrite is checked entry by entry, it does read back.
+            #[test]
+            fn the_entry_by_entry_check_agrees_with_reading_back(
+                entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),
+                prefix in 0usize..TRIVIA.len(),
+                changes in proptest::collection::vec(change(), 1..4),
+            ) {
+                let mut front = TRIVIA[prefix].to_owned();
+                let mut seen = Vec::new();
+                for (entry, trivia) in entries {
+                    if !seen.contains(&entry) {
+                        seen.push(entry);
+                        front.push_str(ENTRIES[entry]);
+                        front.push_str(TRIVIA[trivia]);
+                    }
+                }
+                let text = format!("---\n{front}---\n\nBody\n");
+                let Ok(old) = read_markdown(text.as_bytes(), None) else {
+                    return Ok(());
+                };
+                let mut new = old.clone();
+                for change in &changes {
+                    apply(&mut new.fields, change);
+                }
+                let parts = fenced(&text).unwrap();
+                if let Some((out, order, true)) = minimal_rewrite(&parts, &old, &new) {
+                    prop_assert!(reads_as(&out, &new, order), "{text:?}\n→\n{out:?}\n{changes:?}");
+                }
+            }
+
             #[test]
             fn any_edit_reads_back_and_keeps_the_body(
                 entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),
