@@ -120,7 +120,6 @@ fn split_markdown(
         }
         Split::Fenced(parts) => parts,
     };
-    let line_number = parts.close_line;
     let (fields, body_key) = match parts.dialect {
         FrontMatterDialect::Yaml => yaml_fields(parts.front, &file, options)?,
         FrontMatterDialect::Toml => (
@@ -137,7 +136,7 @@ fn split_markdown(
         return Ok((fields, None));
     };
     if fields.contains_key(BODY) {
-        let (line, column) = body_key.unwrap_or((line_number, 1));
+        let (line, column) = body_key.unwrap_or((parts.close_line(), 1));
         return Err(Error::new(
             ErrorKind::Data,
             Location::new(file, line, column),

@@ -56,10 +56,15 @@ use crate::write::{record_fields, to_yaml_string};
 /// `new`, changing as few lines as it can (see the module docs). Returns `original`
 /// itself when the records are equal.
 pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
+    rewrite_yaml(original, fenced(original), old, new)
+}
+
+/// [`rewrite_markdown`] of a file already cut at its fences (`None`: it has no closed
+/// YAML front matter).
+fn rewrite_yaml(original: &str, file: Option<Fenced<'_>>, old: &Record, new: &Record) -> String {
     if old == new {
         return original.to_owned();
     }
-    let file = fenced(original);
     if let Some(parts) = &file
         && let Some((text, order, checked)) = minimal_rewrite(parts, old, new)
         && (checked || reads_as(&text, new, order))
@@ -94,7 +99,8 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
 pub fn rewrite_front_matter(original: &str, old: &Record, new: &Record) -> Result<String> {
     let parts = match fence::split(original) {
         Split::Fenced(parts) if parts.dialect != FrontMatterDialect::Yaml => parts,
-        _ => return Ok(rewrite_markdown(original, old, new)),
+        Split::Fenced(parts) => return Ok(rewrite_yaml(original, Some(parts), old, new)),
+        _ => return Ok(rewrite_yaml(original, None, old, new)),
     };
     if old == new {
         return Ok(original.to_owned());
