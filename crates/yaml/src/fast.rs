@@ -27,6 +27,12 @@ use crate::scalar::resolve_plain;
 /// documents, rare in archives, go to the full parser, which has no recursion.
 const MAX_FAST_DEPTH: usize = 32;
 
+/// Fields a record's root mapping has room for before it grows (archives have 10 to 20).
+const ROOT_FIELDS: usize = 16;
+
+/// Fields a nested mapping has room for before it grows.
+const NESTED_FIELDS: usize = 4;
+
 /// Longest implicit key YAML allows (1024 characters); the fast reader leaves longer
 /// ones, which are errors, to the full parser.
 const MAX_KEY_BYTES: usize = 1024;
@@ -345,7 +351,10 @@ impl<'a> FastReader<'a> {
             return None;
         }
         self.count()?;
-        let mut map = Map::default();
+        // Room for a typical record (or nested map) up front: growing a map one
+        // doubling at a time rehashes it each time.
+        let capacity = if root { ROOT_FIELDS } else { NESTED_FIELDS };
+        let mut map = Map::with_capacity_and_hasher(capacity, Default::default());
         let mut pending = first;
         loop {
             // The line's offset matters for root keys only, which are never `pending`.
