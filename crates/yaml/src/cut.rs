@@ -372,6 +372,8 @@ mod tests {
             ("? complex\n: 1\n", false),
             ("just a scalar\n", false),
             ("a: 1\n...\n", false),
+            ("  a: 1\n  b: 2\n", false),
+            ("# c\n  a: 1\n", false),
             ("a: 1", true),
             ("a:\n  b: 1", true),
             ("", true),

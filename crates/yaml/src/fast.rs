@@ -65,15 +65,17 @@ pub(crate) struct RootKey<'a> {
 }
 
 /// The top-level keys of `text` and the fields it holds, when it is a block mapping
-/// the fast reader reads (the same texts as [`parse`], less root lists and a leading
-/// `---` line); `None` when the full parser must decide. The differential tests hold
-/// the rewriter's cut from these keys to the cut it makes from the full parser's events.
+/// at column 0 the fast reader reads (the same texts as [`parse`], less root lists, an
+/// indented root and a leading `---` line); `None` when the full parser must decide.
+/// The differential tests hold the rewriter's cut from these keys to the cut it makes
+/// from the full parser's events.
 pub(crate) fn root_entries(text: &str) -> Option<(Vec<RootKey<'_>>, Map)> {
     let (documents, keys) = read(text, 1, &YamlReadOptions::default(), false)?;
     match documents.into_iter().next() {
         None => Some((keys, Map::default())),
         Some(Document {
             value: Value::Map(fields),
+            column: 1,
             ..
         }) => Some((keys, fields)),
         Some(_) => None,

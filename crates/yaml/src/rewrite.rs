@@ -965,6 +965,17 @@ mod tests {
             .replace("related", "x")
             .replace("secured: 'x'", "flow: [a, b]");
         assert!(!checked(&flow, &lower));
+        // An indented root mapping is not cut at all: written whole, reading back.
+        let indented = "---\n  a: 1\n  b: 2\n---\n";
+        let old = read(indented);
+        let mut new = old.clone();
+        new.fields.insert("c".into(), 3i64.into());
+        assert!(minimal_rewrite(&fenced(indented).unwrap(), &old, &new).is_none());
+        assert!(reads_as(
+            &rewrite_markdown(indented, &old, &new),
+            &new,
+            KeyOrder::Kept
+        ));
     }
 
     /// `old` must be what the text reads as: a record that is not is caught by the
