@@ -163,13 +163,16 @@ impl JqProgram {
     /// order. The error is jq's runtime error (`cannot use null as iterable`), or says
     /// which output is not an object.
     pub fn run(&self, fields: &Map) -> Result<Vec<Map>, String> {
-        let input = map_to_val(fields);
+        // Kept alive until every output is converted, so that an output value sharing
+        // the input's memory (a value the expression did not touch) is known by its
+        // address.
+        let input = Rc::new(object_of(fields));
         let ctx = Ctx::<JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
         let mut records = Vec::new();
-        for output in self.filter.id.run((ctx, input)) {
+        for output in self.filter.id.run((ctx, Val::Obj(input.clone()))) {
             let output = output.map_err(runtime_error)?;
             if let Val::Obj(object) = &output {
-                records.push(map_from_object(object, Some(fields))?);
+                records.push(map_from_object(object, Some((&input, fields)))?);
                 continue;
             }
             let other = value_from_val(&output, None)?;
@@ -265,13 +268,11 @@ fn clipped(text: &str) -> String {
     }
 }
 
-/// A record's fields as a jq object.
-fn map_to_val(map: &Map) -> Val {
-    let object: jaq_json::Map = map
-        .iter()
+/// A record's fields as a jq object, key for key in the same places.
+fn object_of(map: &Map) -> jaq_json::Map {
+    map.iter()
         .map(|(key, value)| (Val::utf8_str(key.clone()), value_to_val(value)))
-        .collect();
-    Val::obj(object)
+        .collect()
 }
 
 fn value_to_val(value: &Value) -> Val {
@@ -281,7 +282,7 @@ fn value_to_val(value: &Value) -> Val {
         Value::Number(n) => Val::Num(number_to_num(n)),
         Value::String(s) => Val::utf8_str(s.clone()),
         Value::List(items) => items.iter().map(value_to_val).collect(),
-        Value::Map(map) => map_to_val(map),
+        Value::Map(map) => Val::obj(object_of(map)),
     }
 }
 
@@ -301,48 +302,104 @@ fn number_to_num(n: &Number) -> Num {
     }
 }
 
+/// A value of the input at some path: as jaq was given it, and as the record holds it.
+type Original<'a> = (&'a Val, &'a Value);
+
 /// An output value as a recast value; where `original` (the input's value at the same
 /// path) is the same number, the original is kept (see the module docs).
-fn value_from_val(val: &Val, original: Option<&Value>) -> Result<Value, String> {
+///
+/// A value the expression left alone is the input's own jaq value, shared: the same
+/// allocation (or, for a number, the same number). Its conversion is then the record's
+/// value as it was, cloned instead of converted again.
+fn value_from_val(val: &Val, original: Option<Original<'_>>) -> Result<Value, String> {
+    if let Some((input, value)) = original
+        && is_same_input(val, input)
+    {
+        return Ok(value.clone());
+    }
     Ok(match val {
         Val::Null => Value::Null,
         Val::Bool(b) => Value::Bool(*b),
-        Val::Num(num) => match original {
-            Some(Value::Number(n)) if same_number(&number_to_num(n), num) => {
-                Value::Number(n.clone())
-            }
-            _ => num_to_value(num)?,
-        },
-        Val::TStr(bytes) | Val::BStr(bytes) => {
-            Value::String(String::from_utf8_lossy(bytes).into_owned())
-        }
+        Val::Num(num) => num_to_value(num)?,
+        Val::TStr(bytes) | Val::BStr(bytes) => Value::String(text(bytes)),
         Val::Arr(items) => {
-            let originals = original.and_then(Value::as_list).unwrap_or(&[]);
+            let originals = match original {
+                Some((Val::Arr(input), Value::List(values))) => Some((input, values)),
+                _ => None,
+            };
+            let original_at = |i: usize| {
+                let (input, values) = originals?;
+                Some((input.get(i)?, values.get(i)?))
+            };
             Value::List(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| value_from_val(item, originals.get(i)))
+                    .map(|(i, item)| value_from_val(item, original_at(i)))
                     .collect::<Result<_, _>>()?,
             )
         }
-        Val::Obj(object) => Value::Map(map_from_object(object, original.and_then(Value::as_map))?),
+        Val::Obj(object) => {
+            let originals = match original {
+                Some((Val::Obj(input), Value::Map(values))) => Some((&**input, values)),
+                _ => None,
+            };
+            Value::Map(map_from_object(object, originals)?)
+        }
     })
 }
 
-/// An output object as a map, each value matched against `originals`' value of its key.
-fn map_from_object(object: &jaq_json::Map, originals: Option<&Map>) -> Result<Map, String> {
+/// Whether an output value is the input's value `input` untouched: the same shared
+/// string, list or object, or the same number, boolean or null. (The input is alive
+/// while outputs are converted, so an address cannot have been reused.)
+fn is_same_input(val: &Val, input: &Val) -> bool {
+    match (val, input) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(a), Val::Bool(b)) => a == b,
+        (Val::Num(a), Val::Num(b)) => same_number(a, b),
+        (Val::TStr(a), Val::TStr(b)) => a.as_ptr() == b.as_ptr() && a.len() == b.len(),
+        (Val::Arr(a), Val::Arr(b)) => Rc::ptr_eq(a, b),
+        (Val::Obj(a), Val::Obj(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// jq's bytes as text; bytes that are not UTF-8 (which jq can make) get U+FFFD.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// An output object as a map, each value matched against the input's value of its key
+/// (`originals`: the input object as jaq was given it and as the record holds it, key
+/// for key in the same places).
+fn map_from_object(
+    object: &jaq_json::Map,
+    originals: Option<(&jaq_json::Map, &Map)>,
+) -> Result<Map, String> {
     let mut map = Map::with_capacity_and_hasher(object.len(), Default::default());
-    for (key, value) in object.iter() {
-        let Val::TStr(key) = key else {
+    for (i, (key, value)) in object.iter().enumerate() {
+        let Val::TStr(name) = key else {
             return Err(format!(
                 "an object key is {}, not a string; records have string keys",
                 clipped(&key.to_string())
             ));
         };
-        let key = String::from_utf8_lossy(key).into_owned();
-        let original = originals.and_then(|m| m.get(&key));
-        let value = value_from_val(value, original)?;
+        // The input's entry of this key: in the same place when the order is kept.
+        let original = originals.and_then(|(input, values)| {
+            let at = match input.get_index(i) {
+                Some((input_key, _)) if input_key == key => i,
+                _ => input.get_index_of(key)?,
+            };
+            Some((input.get_index(at)?.1, values.get_index(at)?))
+        });
+        let key = match original {
+            Some((_, (original_key, _))) => original_key.clone(),
+            None => text(name),
+        };
+        let value = value_from_val(value, original.map(|(val, (_, value))| (val, value)))?;
         map.insert(key, value);
     }
     Ok(map)
@@ -428,6 +485,52 @@ mod tests {
             &Value::Map(out[0].clone()),
             &Value::Map(expected)
         ));
+    }
+
+    /// Values the expression leaves are taken back from the record as they were (the
+    /// shared input values), and values it moves or computes are converted as ever.
+    #[test]
+    fn values_left_alone_come_back_as_they_were() {
+        let nested = record(&[("x", number("1.0")), ("y", Value::List(vec![]))]);
+        let fields = record(&[
+            ("a", number("1.0")),
+            ("b", number("2")),
+            ("big", number("12345678901234567890123")),
+            ("inf", number("-.inf")),
+            ("text", "Ünïcode and \"quotes\"".into()),
+            ("empty", "".into()),
+            ("none", Value::Null),
+            ("yes", Value::Bool(true)),
+            ("nested", Value::Map(nested.clone())),
+            ("topics", Value::List(vec!["AI".into(), "Rust".into()])),
+            ("body", "Body text.\n".into()),
+        ]);
+        let run = |e: &str| {
+            let out = JqProgram::compile(e).unwrap().run(&fields).unwrap();
+            assert_eq!(out.len(), 1, "{e}");
+            out.into_iter().next().unwrap()
+        };
+        let same = |a: &Map, b: &Map| {
+            recast_model::strict_eq(&Value::Map(a.clone()), &Value::Map(b.clone()))
+        };
+        assert!(same(&run("."), &fields));
+        assert!(same(&run(".nested |= ."), &fields));
+        assert!(same(&run(".text = .text"), &fields));
+        let mut lowered = fields.clone();
+        lowered["topics"] = Value::List(vec!["ai".into(), "rust".into()]);
+        assert!(same(&run(".topics |= map(ascii_downcase)"), &lowered));
+        // Swapped values are converted at their new paths: each number as written.
+        let swapped = run("{a: .b, b: .a, text: .empty, empty: .text}");
+        let shown: Vec<String> = swapped.values().map(Value::to_string).collect();
+        assert_eq!(
+            shown,
+            ["2", "1.0", "\"\"", "\"Ünïcode and \\\"quotes\\\"\""]
+        );
+        // Equal but computed values come back equal.
+        let computed = run(".text |= (. + \"\") | .nested.x |= . + 0");
+        assert_eq!(computed["text"], fields["text"]);
+        let x = computed["nested"].as_map().map(|m| m["x"].to_string());
+        assert_eq!(x.as_deref(), Some("1"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - jq: 'if .topics then .topics |= map(ascii_downcase) else . end'
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use recast_model::{Map, Record, Value};
@@ -161,22 +162,24 @@ impl Plan {
     /// one: each edit applies to every record the edits before it made. No record
     /// means a `where` or a `jq` step dropped it.
     pub fn apply_all(&self, record: &Record, report: &mut PlanReport) -> Result<Fanout, String> {
-        let mut records = vec![record.clone()];
+        // A `jq` step reads its record and makes new ones: the record is copied only
+        // for an edit that changes it in place.
+        let mut records = vec![Cow::Borrowed(record)];
         let mut changed = false;
         for (edit, counts) in self.edits.iter().zip(&mut report.edits) {
             let mut next = Vec::with_capacity(records.len());
             for mut record in records {
                 match edit {
                     Edit::Jq(program) => {
-                        let outputs = run_counted(program, &record, counts)?;
-                        changed |= counts_as_changed(&outputs, &record);
+                        let (outputs, edited) = run_counted(program, &record, counts)?;
+                        changed |= edited;
                         next.extend(
-                            outputs
-                                .into_iter()
-                                .map(|fields| Record::new(fields, record.origin.clone())),
+                            outputs.into_iter().map(|fields| {
+                                Cow::Owned(Record::new(fields, record.origin.clone()))
+                            }),
                         );
                     }
-                    _ => match apply_counted(edit, &mut record, counts)? {
+                    _ => match apply_counted(edit, record.to_mut(), counts)? {
                         Step::Dropped => {}
                         Step::Kept { changed: edited } => {
                             changed |= edited;
@@ -190,6 +193,7 @@ impl Plan {
                 break;
             }
         }
+        let records = records.into_iter().map(Cow::into_owned).collect();
         Ok(Fanout { records, changed })
     }
 
@@ -260,8 +264,7 @@ fn apply_counted(
     counts: &mut EditCounts,
 ) -> Result<Step, String> {
     if let Edit::Jq(program) = edit {
-        let mut outputs = run_counted(program, record, counts)?;
-        let changed = counts_as_changed(&outputs, record);
+        let (mut outputs, changed) = run_counted(program, record, counts)?;
         return match outputs.len() {
             0 => Ok(Step::Dropped),
             1 => {
@@ -313,16 +316,17 @@ fn run_counted(
     program: &JqProgram,
     record: &Record,
     counts: &mut EditCounts,
-) -> Result<Vec<Map>, String> {
+) -> Result<(Vec<Map>, bool), String> {
     let outputs = program
         .run(&record.fields)
         .map_err(|error| format!("jq `{}`: {error}", program.source()))?;
+    let changed = counts_as_changed(&outputs, record);
     match outputs.as_slice() {
         [] => counts.dropped += 1,
-        _ if !counts_as_changed(&outputs, record) => counts.unchanged += 1,
+        _ if !changed => counts.unchanged += 1,
         _ => counts.changed += 1,
     }
-    Ok(outputs)
+    Ok((outputs, changed))
 }
 
 /// Whether a `jq` step's outputs differ from the one record it read.

@@ -200,8 +200,10 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     // Phase 1: read and migrate everything; nothing is written.
     let progress = report.progress(inputs.files.len());
     let mut results = Vec::with_capacity(inputs.files.len());
+    let diffs_shown = args.diffs.unwrap_or(DIFFS_SHOWN);
+    let mut changed_so_far = 0;
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
-        let migrated: Vec<anyhow::Result<Migrated>> = batch
+        let mut migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
             .map(|input| {
                 migrate_file(
@@ -216,6 +218,14 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
             })
             .collect();
         progress.advance(batch.len() as u64);
+        // A dry run shows the diffs of the first changed files only: the texts of the
+        // others need not stay in memory until the end.
+        for file in migrated.iter_mut().flatten().filter(|file| file.changed) {
+            changed_so_far += 1;
+            if changed_so_far > diffs_shown {
+                file.diff = None;
+            }
+        }
         results.extend(migrated);
     }
     progress.finish();
@@ -253,7 +263,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     let mut summary = Summary::of(&files, skipped, &target);
 
     if args.dry_run {
-        let (diffs, more_changed) = diffs(&files, args.diffs.unwrap_or(DIFFS_SHOWN));
+        let (diffs, more_changed) = diffs(&files, diffs_shown);
         return Ok(Migration {
             skipped,
             summary: summary.text("would change", started),
@@ -404,7 +414,7 @@ struct Migrated {
     dropped: usize,
     /// The records to write (`-o`, `--out-dir`).
     records: Vec<Record>,
-    /// In place: the file's new text, when it changed.
+    /// In place: the file's new text, when it changed (a dry run keeps it in `diff`).
     new_text: Option<String>,
     /// In place: what the file was when it was read, when it changed.
     snapshot: Option<Snapshot>,
@@ -412,7 +422,8 @@ struct Migrated {
     left_alone: Option<String>,
     /// The input's channel, when it is a feed.
     channel: Option<Channel>,
-    /// The text before and after, for a dry run's diff, when it changed.
+    /// The text before and after, for a dry run's diff, when it changed and is among
+    /// the changed files the run shows.
     diff: Option<(String, String)>,
     /// What each edit did to this file's records.
     report: PlanReport,
@@ -527,10 +538,12 @@ fn migrate_file(
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
                     migrated.snapshot = Some(snapshot);
+                    // A dry run shows the texts and writes nothing.
                     if keep_diff {
-                        migrated.diff = Some((old_text, new_text.clone()));
+                        migrated.diff = Some((old_text, new_text));
+                    } else {
+                        migrated.new_text = Some(new_text);
                     }
-                    migrated.new_text = Some(new_text);
                 }
             }
         }

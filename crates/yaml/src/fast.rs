@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use recast_model::{BODY, Map, Value};
+use recast_model::{BODY, Map, Value, strict_eq};
 
 use crate::document::{Document, YamlReadOptions};
 use crate::scalar::resolve_plain;
@@ -26,6 +26,12 @@ use crate::scalar::resolve_plain;
 /// Deepest nesting the fast reader takes on (it recurses once a level); deeper
 /// documents, rare in archives, go to the full parser, which has no recursion.
 const MAX_FAST_DEPTH: usize = 32;
+
+/// Fields a record's root mapping has room for before it grows (archives have 10 to 20).
+const ROOT_FIELDS: usize = 16;
+
+/// Fields a nested mapping has room for before it grows.
+const NESTED_FIELDS: usize = 4;
 
 /// Longest implicit key YAML allows (1024 characters); the fast reader leaves longer
 /// ones, which are errors, to the full parser.
@@ -38,6 +44,76 @@ pub(crate) fn parse(
     first_line: u64,
     options: &YamlReadOptions,
 ) -> Option<Vec<Document>> {
+    let (documents, _) = read(text, first_line, options, true)?;
+    Some(documents)
+}
+
+/// A top-level key of a front matter the fast reader reads, and the lines its entry
+/// spans: what the minimal-diff rewriter cuts a front matter at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RootKey<'a> {
+    /// The key as written: a plain key is its own text.
+    pub(crate) key: &'a str,
+    /// 1-based line of the key.
+    pub(crate) line: u64,
+    /// Byte offset of the key's line (the key is at column 0).
+    pub(crate) offset: usize,
+    /// 1-based line of the entry's last line with content (not blank, not only a
+    /// comment): the key's own line for a one-line value. Every such line ends in a
+    /// scalar or `[]`/`{}`, so what follows it can only be blank lines and comments.
+    pub(crate) last_line: u64,
+}
+
+/// The top-level keys of `text` and the fields it holds, when it is a block mapping
+/// at column 0 the fast reader reads (the same texts as [`parse`], less root lists, an
+/// indented root and a leading `---` line); `None` when the full parser must decide.
+/// The differential tests hold the rewriter's cut from these keys to the cut it makes
+/// from the full parser's events.
+pub(crate) fn root_entries(text: &str) -> Option<(Vec<RootKey<'_>>, Map)> {
+    let (documents, keys) = read(text, 1, &YamlReadOptions::default(), false)?;
+    match documents.into_iter().next() {
+        None => Some((keys, Map::default())),
+        Some(Document {
+            value: Value::Map(fields),
+            column: 1,
+            ..
+        }) => Some((keys, fields)),
+        Some(_) => None,
+    }
+}
+
+/// Whether the fast reader reads `text` alone as a block mapping of exactly these
+/// fields, in this order (no leading `---` line): for the rewriter, which checks each
+/// entry it writes on its own (see `rewrite.rs`).
+pub(crate) fn reads_as_fields<'v>(
+    text: &str,
+    fields: impl ExactSizeIterator<Item = (&'v String, &'v Value)>,
+) -> bool {
+    let Some((_, read)) = root_entries(text) else {
+        return false;
+    };
+    read.len() == fields.len()
+        && (read.iter().zip(fields)).all(|((k, v), (key, value))| k == key && strict_eq(v, value))
+}
+
+/// Whether every line of `text` is one the fast reader skips: blank (spaces only) or a
+/// comment, in characters it takes.
+pub(crate) fn only_blank_and_comment_lines(text: &str) -> bool {
+    only_plain_characters(text)
+        && text.split('\n').all(|line| {
+            let content = line.trim_start_matches(' ');
+            content.is_empty() || content.starts_with('#')
+        })
+}
+
+/// [`parse`], with the root mapping's keys; `marker`: whether a `---` line may open
+/// the text.
+fn read<'a>(
+    text: &'a str,
+    first_line: u64,
+    options: &YamlReadOptions,
+    marker: bool,
+) -> Option<(Vec<Document>, Vec<RootKey<'a>>)> {
     if !only_plain_characters(text) {
         return None;
     }
@@ -50,11 +126,15 @@ pub(crate) fn parse(
         max_depth: options.max_depth.min(MAX_FAST_DEPTH),
         body_key: None,
         items: Vec::new(),
+        root_keys: Vec::new(),
         peeked: None,
     };
     let first = match reader.peek() {
         // A document marker alone may open the text (documents cut from a stream).
         Some(line) if line.indent == 0 && line.rest.starts_with("---") => {
+            if !marker {
+                return None;
+            }
             if !rest_is_blank(&line.rest[3..]) {
                 return None;
             }
@@ -64,20 +144,21 @@ pub(crate) fn parse(
         other => other,
     };
     let Some(first) = first else {
-        return Some(Vec::new());
+        return Some((Vec::new(), Vec::new()));
     };
     let value = reader.node(&first, 1, true)?;
     if reader.peek().is_some() {
         return None;
     }
     let shift = first_line.saturating_sub(1);
-    Some(vec![Document {
+    let document = Document {
         value,
         line: first.number + shift,
         column: first.indent as u64 + 1,
         body_key: reader.body_key.map(|(l, c)| (l + shift, c)),
         items: reader.items.iter().map(|&(l, c)| (l + shift, c)).collect(),
-    }])
+    };
+    Some((vec![document], reader.root_keys))
 }
 
 /// False when `text` has a character the fast reader leaves to the full parser: tabs and
@@ -126,6 +207,8 @@ fn only_plain_characters(text: &str) -> bool {
 struct Line<'a> {
     /// 1-based line number within the text.
     number: u64,
+    /// Byte offset of the line.
+    start: usize,
     /// Leading spaces.
     indent: usize,
     /// The line after its indentation, without the line break.
@@ -145,6 +228,8 @@ struct FastReader<'a> {
     max_depth: usize,
     body_key: Option<(u64, u64)>,
     items: Vec<(u64, u64)>,
+    /// The root mapping's keys, in order.
+    root_keys: Vec<RootKey<'a>>,
     /// What [`FastReader::peek`] found at `pos`, so each line is scanned once.
     peeked: Option<Option<Line<'a>>>,
 }
@@ -172,6 +257,7 @@ impl<'a> FastReader<'a> {
             if !content.is_empty() && !content.starts_with('#') {
                 return Some(Line {
                     number,
+                    start: pos,
                     indent: raw.len() - content.len(),
                     rest: content,
                     next,
@@ -267,11 +353,15 @@ impl<'a> FastReader<'a> {
             return None;
         }
         self.count()?;
-        let mut map = Map::default();
+        // Room for a typical record (or nested map) up front: growing a map one
+        // doubling at a time rehashes it each time.
+        let capacity = if root { ROOT_FIELDS } else { NESTED_FIELDS };
+        let mut map = Map::with_capacity_and_hasher(capacity, Default::default());
         let mut pending = first;
         loop {
-            let ((key, value_text), number) = match pending.take() {
-                Some(entry) => entry,
+            // The line's offset matters for root keys only, which are never `pending`.
+            let ((key, value_text), number, offset) = match pending.take() {
+                Some((entry, number)) => (entry, number, 0),
                 None => {
                     let Some(line) = self.peek() else { break };
                     if line.indent < indent {
@@ -281,7 +371,7 @@ impl<'a> FastReader<'a> {
                         return None;
                     }
                     self.advance(&line);
-                    (split_entry(line.rest)?, line.number)
+                    (split_entry(line.rest)?, line.number, line.start)
                 }
             };
             if map.contains_key(key) {
@@ -309,6 +399,15 @@ impl<'a> FastReader<'a> {
                 self.no_continuation(indent)?;
                 value
             };
+            if root {
+                self.root_keys.push(RootKey {
+                    key,
+                    line: number,
+                    offset,
+                    // The value's last line was consumed; nothing after it yet.
+                    last_line: self.line - 1,
+                });
+            }
             map.insert(key.to_owned(), value);
         }
         Some(Value::Map(map))
@@ -378,11 +477,15 @@ fn split_entry(rest: &str) -> Option<(&str, &str)> {
         return None;
     }
     let bytes = rest.as_bytes();
-    let colon = (0..bytes.len())
-        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
+    let colon = memchr::memchr_iter(b':', bytes)
+        .find(|&i| bytes.get(i + 1).is_none_or(|&next| next == b' '))?;
     let key = &rest[..colon];
     // A merge key (`<<`) is the full parser's to resolve.
-    if key.len() > MAX_KEY_BYTES || key.ends_with(' ') || key.contains(" #") || key == "<<" {
+    if key.len() > MAX_KEY_BYTES
+        || key.ends_with(' ')
+        || comment_start(key).is_some()
+        || key == "<<"
+    {
         return None;
     }
     let value = rest[colon + 1..].trim_start_matches(' ');
@@ -413,13 +516,22 @@ fn scalar(text: &str) -> Option<Value> {
 
 /// A plain scalar to the end of the line or a ` #` comment.
 fn plain(text: &str) -> Option<Value> {
-    let end = text.find(" #").unwrap_or(text.len());
+    let end = comment_start(text).unwrap_or(text.len());
     let plain = text[..end].trim_end_matches(' ');
     // `a: b: c` and `a: b:` are nested mappings on one line: errors for the full parser.
-    if plain.contains(": ") || plain.ends_with(':') {
+    let bytes = plain.as_bytes();
+    if memchr::memchr_iter(b':', bytes).any(|i| bytes.get(i + 1).is_none_or(|&b| b == b' ')) {
         return None;
     }
     Some(resolve_plain(Cow::Borrowed(plain)))
+}
+
+/// Where ` #` (a comment after a plain scalar) starts in `text`.
+fn comment_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'#', bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == b' ')
+        .map(|i| i - 1)
 }
 
 /// The text of a double-quoted scalar closed on this line (`text` starts after the
@@ -429,54 +541,51 @@ fn double_quoted(text: &str) -> Option<(String, &str)> {
     let mut start = 0;
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                value.push_str(&text[start..i]);
-                return Some((value, &text[i + 1..]));
-            }
-            b'\\' => {
-                value.push_str(&text[start..i]);
-                let escape = *bytes.get(i + 1)?;
-                i += 2;
-                let simple = match escape {
-                    b'0' => '\0',
-                    b'a' => '\u{7}',
-                    b'b' => '\u{8}',
-                    b't' => '\t',
-                    b'n' => '\n',
-                    b'v' => '\u{b}',
-                    b'f' => '\u{c}',
-                    b'r' => '\r',
-                    b'e' => '\u{1b}',
-                    b' ' => ' ',
-                    b'"' => '"',
-                    b'/' => '/',
-                    b'\\' => '\\',
-                    b'N' => '\u{85}',
-                    b'_' => '\u{a0}',
-                    b'L' => '\u{2028}',
-                    b'P' => '\u{2029}',
-                    b'x' | b'u' | b'U' => {
-                        let digits = match escape {
-                            b'x' => 2,
-                            b'u' => 4,
-                            _ => 8,
-                        };
-                        let hex = text.get(i..i + digits)?;
-                        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                            return None;
-                        }
-                        i += digits;
-                        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
-                    }
-                    _ => return None,
-                };
-                value.push(simple);
-                start = i;
-            }
-            _ => i += 1,
+    // Jump from one quote or backslash to the next: most of a quoted text is neither.
+    while let Some(next) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        i += next;
+        value.push_str(&text[start..i]);
+        if bytes[i] == b'"' {
+            return Some((value, &text[i + 1..]));
         }
+        // A backslash: an escape.
+        let escape = *bytes.get(i + 1)?;
+        i += 2;
+        let simple = match escape {
+            b'0' => '\0',
+            b'a' => '\u{7}',
+            b'b' => '\u{8}',
+            b't' => '\t',
+            b'n' => '\n',
+            b'v' => '\u{b}',
+            b'f' => '\u{c}',
+            b'r' => '\r',
+            b'e' => '\u{1b}',
+            b' ' => ' ',
+            b'"' => '"',
+            b'/' => '/',
+            b'\\' => '\\',
+            b'N' => '\u{85}',
+            b'_' => '\u{a0}',
+            b'L' => '\u{2028}',
+            b'P' => '\u{2029}',
+            b'x' | b'u' | b'U' => {
+                let digits = match escape {
+                    b'x' => 2,
+                    b'u' => 4,
+                    _ => 8,
+                };
+                let hex = text.get(i..i + digits)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                i += digits;
+                char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+            }
+            _ => return None,
+        };
+        value.push(simple);
+        start = i;
     }
     None // Not closed on this line: a multi-line scalar.
 }

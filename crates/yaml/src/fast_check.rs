@@ -354,6 +354,21 @@ mod tests {
         );
     }
 
+    /// The minimal-diff rewriter's cut (`cut.rs`) of the same generated documents:
+    /// wherever the fast reader cuts one into entries, granit cuts it alike.
+    #[test]
+    fn the_rewriters_cut_agrees_with_granits_on_generated_documents() {
+        use crate::cut::check_cut_against_full_parser as cut_alike;
+        let mut blocks = Blocks(Lines(0x2545_F491_4F6C_DD1D));
+        let mut lines = Lines(0x9E37_79B9_7F4A_7C15);
+        let block_cuts = (0..20_000)
+            .filter(|_| cut_alike(&blocks.document()))
+            .count();
+        let cuts = (0..40_000).filter(|_| cut_alike(&lines.document())).count();
+        eprintln!("{block_cuts} of 20000 block documents and {cuts} of 40000 documents cut fast");
+        assert!(block_cuts > 20_000 / 4 && cuts > 40_000 / 100);
+    }
+
     #[test]
     fn fast_reader_agrees_with_the_full_parser_on_generated_documents() {
         let mut lines = Lines(0x9E37_79B9_7F4A_7C15);

@@ -14,6 +14,10 @@
 //! whose `{` is not followed by a `"` key or `}` (a `{{` shortcode, a `{%` Liquid tag)
 //! or is never balanced is plain Markdown, as is any other file.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 /// The language of a Markdown file's front matter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -44,8 +48,6 @@ pub(crate) struct Fenced<'a> {
     pub(crate) close: &'a str,
     /// Everything after the closing line: the separator line and the body.
     pub(crate) rest: &'a str,
-    /// The 1-based file line of the closing fence (for JSON, of the closing `}`).
-    pub(crate) close_line: u64,
     /// The line end the file uses (`\r\n` when its opening line has one).
     pub(crate) eol: &'static str,
 }
@@ -81,36 +83,71 @@ pub(crate) fn split(text: &str) -> Split<'_> {
     let open = &unmarked[..open_len];
     let eol = if open.ends_with("\r\n") { "\r\n" } else { "\n" };
     let after = &unmarked[open_len..];
+    // A file that is only `---` has nothing after its opening line to close it.
+    let close = match open.ends_with('\n') {
+        true => closing_fence(after, dialect),
+        false => None,
+    };
+    let Some((offset, close_len)) = close else {
+        return Split::Unclosed {
+            last_line: 2 + line_breaks(after),
+        };
+    };
+    let candidate = &after[offset..];
+    Split::Fenced(Fenced {
+        bom,
+        dialect,
+        open,
+        front: &after[..offset],
+        close: &candidate[..close_len],
+        rest: &candidate[close_len..],
+        eol,
+    })
+}
+
+/// How many lines `text` has ended (its line breaks).
+fn line_breaks(text: &str) -> u64 {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+}
+
+/// Where the first closing fence line of `dialect` is in `text` (the text after the
+/// opening line), and its length. Only lines that start with a fence's first three
+/// characters can be one: they are found with a substring search rather than line by
+/// line, since front matter is read (and split again by the rewriter) for every file.
+fn closing_fence(text: &str, dialect: FrontMatterDialect) -> Option<(usize, usize)> {
+    static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n---"));
+    static DOTS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n..."));
+    static PLUSES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n+++"));
     let mut offset = 0;
-    let mut line = 2;
     loop {
-        let candidate = &after[offset..];
-        // A file that is only `---` has nothing after its opening line to close it.
-        if open.ends_with('\n')
-            && let Some(close_len) = fence_len(candidate, dialect, true)
-        {
-            return Split::Fenced(Fenced {
-                bom,
-                dialect,
-                open,
-                front: &after[..offset],
-                close: &candidate[..close_len],
-                rest: &candidate[close_len..],
-                close_line: line,
-                eol,
-            });
+        if let Some(len) = fence_len(&text[offset..], dialect, true) {
+            return Some((offset, len));
         }
-        match candidate.find('\n') {
-            Some(end) => {
-                offset += end + 1;
-                line += 1;
+        let rest = &text.as_bytes()[offset..];
+        let next = match dialect {
+            FrontMatterDialect::Toml => PLUSES.find(rest),
+            // `...` closes YAML too, rarely: looked for only before the next `---`.
+            _ => {
+                let dashes = DASHES.find(rest);
+                let before = dashes.map_or(rest, |at| &rest[..at]);
+                DOTS.find(before).or(dashes)
             }
-            None => return Split::Unclosed { last_line: line },
-        }
+        }?;
+        offset += next + 1;
     }
 }
 
 impl<'a> Fenced<'a> {
+    /// The 1-based file line of the closing fence (for JSON, of the closing `}`),
+    /// counted when a message needs it.
+    pub(crate) fn close_line(&self) -> u64 {
+        let opening_lines = match self.dialect {
+            FrontMatterDialect::Json => 1,
+            _ => 2,
+        };
+        opening_lines + line_breaks(self.front)
+    }
+
     /// The body as the reader sees it: the rest less one blank separator line; `None`
     /// when nothing follows the closing line.
     pub(crate) fn body(&self) -> Option<&'a str> {
@@ -162,7 +199,6 @@ fn split_json<'a>(bom: &'a str, unmarked: &'a str) -> Split<'a> {
         front,
         close,
         rest: &after[close_len..],
-        close_line: 1 + memchr::memchr_iter(b'\n', front.as_bytes()).count() as u64,
         eol,
     })
 }
@@ -241,7 +277,7 @@ mod tests {
             assert_eq!([p.bom, p.open, p.front, p.close, p.rest].concat(), text);
         }
         let p = fenced("\u{feff}---\r\ntitle: a\r\n---\r\n\r\nBody\r\n");
-        assert_eq!((p.bom, p.eol, p.close_line), ("\u{feff}", "\r\n", 3));
+        assert_eq!((p.bom, p.eol, p.close_line()), ("\u{feff}", "\r\n", 3));
         assert_eq!(p.body(), Some("Body\r\n"));
         assert_eq!(fenced("---\na: 1\n---\n").body(), None);
         assert_eq!(
@@ -276,6 +312,50 @@ mod tests {
         assert!(matches!(split("---\n---x\n"), Split::Unclosed { .. }));
     }
 
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// The closing fence found line by line, as the definition reads.
+        fn closing_fence_by_lines(
+            text: &str,
+            dialect: FrontMatterDialect,
+        ) -> Option<(usize, usize)> {
+            let mut offset = 0;
+            loop {
+                if let Some(len) = fence_len(&text[offset..], dialect, true) {
+                    return Some((offset, len));
+                }
+                offset += memchr::memchr(b'\n', &text.as_bytes()[offset..])? + 1;
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn the_fence_search_finds_the_first_fence_line(
+                lines in proptest::collection::vec(
+                    prop::sample::select(vec![
+                        "---", "...", "+++", "----", "--- x", "--- \t", "a: 1", "", " ---",
+                        "...\r", "-- -", "x---", "+++ ", "..", "--",
+                    ]),
+                    0..8,
+                ),
+                toml in any::<bool>(),
+                crlf in any::<bool>(),
+                ends in any::<bool>(),
+            ) {
+                let eol = if crlf { "\r\n" } else { "\n" };
+                let mut text = lines.join(eol);
+                if ends {
+                    text.push_str(eol);
+                }
+                let dialect = if toml { FrontMatterDialect::Toml } else { FrontMatterDialect::Yaml };
+                prop_assert_eq!(closing_fence(&text, dialect), closing_fence_by_lines(&text, dialect));
+            }
+        }
+    }
+
     #[test]
     fn toml_and_json_dialects() {
         let p = fenced("+++\ntitle = \"a\"\n+++\n\nBody.\n");
@@ -288,7 +368,7 @@ mod tests {
         assert_eq!([p.bom, p.open, p.front, p.close, p.rest].concat(), text);
         assert!(p.front.ends_with("]\n}"));
         assert_eq!(
-            (p.close_line, p.eol, p.body()),
+            (p.close_line(), p.eol, p.body()),
             (4, "\r\n", Some("Body.\r\n"))
         );
         assert_eq!(fenced("{\"a\": 1}").body(), None);

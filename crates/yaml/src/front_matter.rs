@@ -90,6 +90,13 @@ pub fn read_markdown_owned(
     Ok(Record::new(fields, Origin::new(file, 1)))
 }
 
+/// A Markdown file's front-matter fields and its body, as [`read_markdown`] reads them
+/// (the body is not among the fields), without copying the body out of `text`.
+pub(crate) fn read_fields_and_body(text: &str) -> Result<(Map, Option<&str>)> {
+    let (fields, body) = split_markdown(text, &None, &YamlReadOptions::default())?;
+    Ok((fields, body.map(|range| &text[range])))
+}
+
 /// The fields of a Markdown file's front matter, and where its body is in `text`.
 fn split_markdown(
     text: &str,
@@ -113,7 +120,6 @@ fn split_markdown(
         }
         Split::Fenced(parts) => parts,
     };
-    let line_number = parts.close_line;
     let (fields, body_key) = match parts.dialect {
         FrontMatterDialect::Yaml => yaml_fields(parts.front, &file, options)?,
         FrontMatterDialect::Toml => (
@@ -130,7 +136,7 @@ fn split_markdown(
         return Ok((fields, None));
     };
     if fields.contains_key(BODY) {
-        let (line, column) = body_key.unwrap_or((line_number, 1));
+        let (line, column) = body_key.unwrap_or((parts.close_line(), 1));
         return Err(Error::new(
             ErrorKind::Data,
             Location::new(file, line, column),

@@ -79,6 +79,7 @@
 //! `-.inf`, `.nan`. Whatever a writer writes, the readers read back equal (strict
 //! record equality), which the crate's property tests check.
 
+mod cut;
 mod document;
 mod fast;
 mod fast_check;
@@ -93,6 +94,8 @@ mod stream;
 mod toml;
 mod write;
 
+#[doc(hidden)]
+pub use cut::check_cut_against_full_parser;
 pub use document::YamlReadOptions;
 #[doc(hidden)]
 pub use fast_check::check_against_full_parser;

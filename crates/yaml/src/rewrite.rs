@@ -2,9 +2,10 @@
 //! into its file changing only the top-level entries the migration touched, so the
 //! git diff of a 10,000-file migration stays readable.
 //!
-//! The front matter is cut into top-level entries with the positions of granit-parser's
-//! events: an entry runs from its key's line to the line before the next top-level key;
-//! the blank and comment lines at its end are its *trivia*. Then, for each top-level
+//! The front matter is cut into top-level entries (`cut.rs`: by the fast reader for
+//! plain block YAML, else with the positions of granit-parser's events): an entry runs
+//! from its key's line to the line before the next top-level key; the blank and comment
+//! lines at its end are its *trivia*. Then, for each top-level
 //! field of the new record, in its order:
 //!
 //! - same value as before (strict equality) → the original text, verbatim;
@@ -43,24 +44,30 @@
 //! # Ok::<(), recast_model::Error>(())
 //! ```
 
-use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use std::borrow::Cow;
+
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
+use crate::cut::FrontMatter;
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
-use crate::front_matter::read_markdown;
 use crate::write::{record_fields, to_yaml_string};
 
 /// Rewrites a Markdown file's text (`original`, read as `old`) so that it reads as
 /// `new`, changing as few lines as it can (see the module docs). Returns `original`
 /// itself when the records are equal.
 pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
+    rewrite_yaml(original, fenced(original), old, new)
+}
+
+/// [`rewrite_markdown`] of a file already cut at its fences (`None`: it has no closed
+/// YAML front matter).
+fn rewrite_yaml(original: &str, file: Option<Fenced<'_>>, old: &Record, new: &Record) -> String {
     if old == new {
         return original.to_owned();
     }
-    let file = fenced(original);
     if let Some(parts) = &file
-        && let Some((text, order)) = minimal_rewrite(parts, old, new)
-        && reads_as(&text, new, order)
+        && let Some((text, order, checked)) = minimal_rewrite(parts, old, new)
+        && (checked || reads_as(&text, new, order))
     {
         return text;
     }
@@ -92,7 +99,8 @@ pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
 pub fn rewrite_front_matter(original: &str, old: &Record, new: &Record) -> Result<String> {
     let parts = match fence::split(original) {
         Split::Fenced(parts) if parts.dialect != FrontMatterDialect::Yaml => parts,
-        _ => return Ok(rewrite_markdown(original, old, new)),
+        Split::Fenced(parts) => return Ok(rewrite_yaml(original, Some(parts), old, new)),
+        _ => return Ok(rewrite_yaml(original, None, old, new)),
     };
     if old == new {
         return Ok(original.to_owned());
@@ -168,8 +176,8 @@ pub fn field_lines(original: &str) -> Vec<(String, u64)> {
     let first = 2;
     front
         .entries
-        .iter()
-        .map(|e| (e.key.clone(), e.line + first - 1))
+        .into_iter()
+        .map(|e| (e.key.into_owned(), e.line + first - 1))
         .collect()
 }
 
@@ -181,205 +189,84 @@ fn fenced(text: &str) -> Option<Fenced<'_>> {
     }
 }
 
-/// One top-level entry of a front matter.
-struct Entry<'a> {
-    key: String,
-    /// 1-based line of the key in the front matter.
-    line: u64,
-    /// Byte length of the key as written on its first line (quotes included).
-    key_len: usize,
-    /// The entry's lines up to its trivia.
-    content: &'a str,
-    /// The blank and comment lines after its value.
-    trivia: &'a str,
-    /// A merge key (`<<`, plain): its fields come from other mappings.
-    merge: bool,
-}
-
-/// A front matter cut into entries.
-struct FrontMatter<'a> {
-    /// Lines before the first key (comments, blank lines).
-    prefix: &'a str,
-    entries: Vec<Entry<'a>>,
-}
-
-impl<'a> FrontMatter<'a> {
-    /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
-    /// at column 0 (values may hold anchors and aliases; keys may not).
-    fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
-        // Byte offset of each line start, and one past the end.
-        let mut starts = vec![0];
-        starts.extend(front.match_indices('\n').map(|(i, _)| i + 1));
-        if starts.last() != Some(&front.len()) {
-            starts.push(front.len());
-        }
-        let line_start = |line: u64| -> usize {
-            let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-            starts.get(index).copied().unwrap_or(front.len())
-        };
-
-        struct Found {
-            key: String,
-            line: u64,
-            key_len: usize,
-            /// The first line that may be trivia (after the value's last scalar).
-            trivia_from: u64,
-            merge: bool,
-        }
-        let mut found: Vec<Found> = Vec::new();
-        let mut depth = 0usize;
-        // At depth 1 (in the root mapping): true when the next node is a key.
-        let mut expect_key = true;
-        let mut root_seen = false;
-        let options = granit_parser::options! { emit_comments: false };
-        for next in Parser::new_from_str_with_options(front, options) {
-            let (event, span) = next.ok()?;
-            let (start, end) = (&span.start, &span.end);
-            let end_line = |marker: &granit_parser::Marker| {
-                marker.line() as u64 + u64::from(marker.col() != 0)
-            };
-            match event {
-                Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
-                Event::DocumentEnd => {
-                    if root_seen && depth != 0 {
-                        return None;
-                    }
-                }
-                Event::MappingStart(style, anchor, _) | Event::SequenceStart(style, anchor, _) => {
-                    let is_map = matches!(event, Event::MappingStart(..));
-                    if anchor != 0 && depth == 0 {
-                        return None;
-                    }
-                    if depth == 0 {
-                        if root_seen || !is_map || style != StructureStyle::Block {
-                            return None;
-                        }
-                        root_seen = true;
-                    } else if depth == 1 {
-                        if expect_key {
-                            return None; // A complex key.
-                        }
-                        expect_key = true;
-                    }
-                    depth += 1;
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    depth = depth.checked_sub(1)?;
-                }
-                Event::Scalar(text, style, anchor, tag) => {
-                    match depth {
-                        0 => return None, // A scalar document.
-                        1 if expect_key => {
-                            // An anchored key would move its text right of the anchor.
-                            if start.col() != 0 || anchor != 0 {
-                                return None;
-                            }
-                            let merge = style == ScalarStyle::Plain
-                                && tag.is_none()
-                                && text == crate::merge::MERGE_KEY;
-                            let line = start.line() as u64;
-                            let line_text = &front[line_start(line)..line_start(line + 1)];
-                            let key_len = byte_len(line_text, end.col())?;
-                            found.push(Found {
-                                key: text.into_owned(),
-                                line,
-                                key_len,
-                                trivia_from: end_line(end),
-                                merge,
-                            });
-                            expect_key = false;
-                        }
-                        1 => expect_key = true,
-                        _ => {}
-                    }
-                    if depth >= 1
-                        && let Some(last) = found.last_mut()
-                    {
-                        last.trivia_from = last.trivia_from.max(end_line(end));
-                    }
-                }
-                // An alias as a value (an alias key is not cut).
-                Event::Alias(_) if depth >= 1 => {
-                    if depth == 1 {
-                        if expect_key {
-                            return None;
-                        }
-                        expect_key = true;
-                    }
-                    if let Some(last) = found.last_mut() {
-                        last.trivia_from = last.trivia_from.max(end_line(end));
-                    }
-                }
-                _ => return None,
-            }
-        }
-        if !root_seen && !found.is_empty() {
-            return None;
-        }
-        let mut entries = Vec::with_capacity(found.len());
-        let prefix_end = found.first().map_or(front.len(), |f| line_start(f.line));
-        for (i, f) in found.iter().enumerate() {
-            let begin = line_start(f.line);
-            let end = found.get(i + 1).map_or(front.len(), |n| line_start(n.line));
-            let text = front.get(begin..end)?;
-            // Trivia: the trailing lines that are blank or comments at column 0, after
-            // the value's last scalar.
-            let mut split = text.len();
-            let mut line = f.line + text[..split].matches('\n').count() as u64;
-            if !text.ends_with('\n') {
-                line += 1;
-            }
-            loop {
-                let before = &text[..split];
-                let Some(prev_start) = before
-                    .strip_suffix('\n')
-                    .map(|b| b.rfind('\n').map_or(0, |i| i + 1))
-                else {
-                    break;
-                };
-                let prev = &before[prev_start..];
-                let line_no = line - 1;
-                let is_trivia = prev.trim().is_empty() || prev.starts_with('#');
-                if !is_trivia || line_no < f.trivia_from || prev_start == 0 {
-                    break;
-                }
-                split = prev_start;
-                line = line_no;
-            }
-            entries.push(Entry {
-                key: f.key.clone(),
-                line: f.line,
-                key_len: f.key_len,
-                content: &text[..split],
-                trivia: &text[split..],
-                merge: f.merge,
-            });
-        }
-        Some(FrontMatter {
-            prefix: &front[..prefix_end],
-            entries,
-        })
-    }
-}
-
-/// The byte length of the first `chars` characters of `line`.
-fn byte_len(line: &str, chars: usize) -> Option<usize> {
-    match line.char_indices().nth(chars) {
-        Some((i, _)) => Some(i),
-        None => (line.chars().count() == chars).then_some(line.len()),
-    }
-}
-
 /// Splits a record's fields as a Markdown file holds them: the front-matter fields, and
 /// the string body (a non-string `body` stays in the front matter).
 fn front_and_body(record: &Record) -> (Map, Option<&str>) {
-    let mut fields = record.fields.clone();
-    match record.fields.get(BODY) {
-        Some(Value::String(body)) => {
-            fields.shift_remove(BODY);
-            (fields, Some(body))
+    let (front, body) = Front::of(record);
+    let fields = front.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    (fields, body)
+}
+
+/// A record's front-matter fields, borrowed: its fields less a string body, which a
+/// Markdown file holds after its front matter. Indices count the front-matter fields.
+#[derive(Clone, Copy)]
+struct Front<'a> {
+    fields: &'a Map,
+    /// Where the string body is among `fields`.
+    body_at: Option<usize>,
+}
+
+impl<'a> Front<'a> {
+    /// The front-matter fields of a record, and its string body.
+    fn of(record: &'a Record) -> (Front<'a>, Option<&'a str>) {
+        let body = record.fields.get_full(BODY).and_then(|(at, _, value)| {
+            let body = value.as_str()?;
+            Some((at, body))
+        });
+        let front = Front {
+            fields: &record.fields,
+            body_at: body.map(|(at, _)| at),
+        };
+        (front, body.map(|(_, body)| body))
+    }
+
+    /// All of `fields`, as front-matter fields.
+    fn whole(fields: &'a Map) -> Front<'a> {
+        Front {
+            fields,
+            body_at: None,
         }
-        _ => (fields, None),
+    }
+
+    fn len(&self) -> usize {
+        self.fields.len() - usize::from(self.body_at.is_some())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a String, &'a Value)> + use<'a> {
+        let body_at = self.body_at;
+        (self.fields.iter().enumerate())
+            .filter(move |(at, _)| Some(*at) != body_at)
+            .map(|(_, entry)| entry)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'a String> + use<'a> {
+        self.iter().map(|(key, _)| key)
+    }
+
+    fn get_index_of(&self, key: &str) -> Option<usize> {
+        let at = self.fields.get_index_of(key)?;
+        match self.body_at {
+            Some(body) if body == at => None,
+            Some(body) if body < at => Some(at - 1),
+            _ => Some(at),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.get_index_of(key).map(|at| self.value(at))
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get_index_of(key).is_some()
+    }
+
+    /// The value of the `at`-th front-matter field.
+    fn value(&self, at: usize) -> &'a Value {
+        let at = match self.body_at {
+            Some(body) if body <= at => at + 1,
+            _ => at,
+        };
+        &self.fields[at]
     }
 }
 
@@ -416,9 +303,11 @@ fn with_eol(text: String, eol: &str) -> String {
 }
 
 /// A rewritten piece of front matter.
-struct Piece {
-    content: String,
-    trivia: String,
+struct Piece<'a> {
+    content: Cow<'a, str>,
+    trivia: Cow<'a, str>,
+    /// The entry's text in the file, when the piece keeps it verbatim.
+    kept: Option<&'a str>,
     block: bool,
     /// The value is text ending with a line break: maybe a keep-chomped block scalar
     /// (`|+`), which would take any blank line written right after it as its own.
@@ -435,15 +324,26 @@ enum KeyOrder {
     Merged,
 }
 
-fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(String, KeyOrder)> {
+/// The front matter rewritten entry by entry, how it must read back, and whether that
+/// is already known ([`pieces_read_as`]); `None` when it cannot be cut or does not
+/// match `old`.
+fn minimal_rewrite(
+    parts: &Fenced<'_>,
+    old: &Record,
+    new: &Record,
+) -> Option<(String, KeyOrder, bool)> {
     let front = FrontMatter::parse(parts.front)?;
-    let (old_front, old_body) = front_and_body(old);
-    let (new_front, new_body) = front_and_body(new);
+    let (old_front, old_body) = Front::of(old);
+    let (new_front, new_body) = Front::of(new);
     let order = match front.entries.iter().any(|e| e.merge) {
         true => KeyOrder::Merged,
         false => KeyOrder::Kept,
     };
-    let (old_front, new_front) = as_written(&front, old_front, new_front)?;
+    let written = as_written(&front, old_front, new_front)?;
+    let (old_front, new_front) = match &written {
+        Some((old, new)) => (Front::whole(old), Front::whole(new)),
+        None => (old_front, new_front),
+    };
     // The cut must match what the reader read, key for key.
     if front.entries.len() != old_front.len()
         || front
@@ -473,7 +373,7 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
     let mut sources = vec![Source::Added; new_front.len()];
     for (n, (key, value)) in new_front.iter().enumerate() {
         if let Some(i) = old_front.get_index_of(key)
-            && strict_eq(&old_front[i], value)
+            && strict_eq(old_front.value(i), value)
         {
             claimed[i] = true;
             sources[n] = Source::Verbatim(i);
@@ -508,13 +408,14 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
         let ends_with_break = value.as_str().is_some_and(|t| t.ends_with('\n'));
         if let Source::Verbatim(i) | Source::Changed(i) = source {
             let entry = &front.entries[i];
-            let content = match source {
-                Source::Verbatim(_) => entry.content.to_owned(),
-                _ => emit_entry(key, value, eol),
+            let (content, kept) = match source {
+                Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content)),
+                _ => (Cow::Owned(emit_entry(key, value, eol)), None),
             };
             pieces.push(Piece {
                 content,
-                trivia: entry.trivia.to_owned(),
+                trivia: Cow::Borrowed(entry.trivia),
+                kept,
                 block,
                 ends_with_break,
             });
@@ -525,8 +426,9 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                 None => emit_entry(key, value, eol),
             };
             pieces.push(Piece {
-                content,
-                trivia: entry.trivia.to_owned(),
+                content: Cow::Owned(content),
+                trivia: Cow::Borrowed(entry.trivia),
+                kept: None,
                 block,
                 ends_with_break,
             });
@@ -536,8 +438,9 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                 Some(previous) if !previous.block && !block => {
                     let trivia = std::mem::take(&mut previous.trivia);
                     pieces.push(Piece {
-                        content: emitted,
+                        content: Cow::Owned(emitted),
                         trivia,
+                        kept: None,
                         block,
                         ends_with_break,
                     });
@@ -549,15 +452,17 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
                         ""
                     };
                     pieces.push(Piece {
-                        content: format!("{before}{emitted}"),
-                        trivia: eol.to_owned(),
+                        content: Cow::Owned(format!("{before}{emitted}")),
+                        trivia: Cow::Borrowed(eol),
+                        kept: None,
                         block,
                         ends_with_break,
                     });
                 }
                 _ => pieces.push(Piece {
-                    content: emitted,
-                    trivia: if block { eol.to_owned() } else { String::new() },
+                    content: Cow::Owned(emitted),
+                    trivia: Cow::Borrowed(if block { eol } else { "" }),
+                    kept: None,
                     block,
                     ends_with_break,
                 }),
@@ -576,11 +481,13 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
             .strip_suffix(eol)
             .filter(|rest| rest.is_empty() || rest.ends_with('\n'))
         {
-            last.trivia.truncate(stripped.len());
+            let len = stripped.len();
+            last.trivia.to_mut().truncate(len);
         }
         if last.trivia.is_empty() && !last.ends_with_break {
             while last.content.ends_with(&format!("{eol}{eol}")) {
-                last.content.truncate(last.content.len() - eol.len());
+                let len = last.content.len() - eol.len();
+                last.content.to_mut().truncate(len);
             }
         }
     }
@@ -598,7 +505,57 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
         out.push_str(eol);
     }
     push_close_and_body(&mut out, parts, old_body, new_body);
-    Some((out, order))
+    let checked = written.is_none() && pieces_read_as(&front, old_front, &pieces, new_front);
+    Some((out, order, checked))
+}
+
+/// Whether a minimal rewrite of a front matter the fast reader cut reads as the new
+/// fields, found without reading the whole text again; `false` leaves the question to
+/// [`reads_as`].
+///
+/// The fast reader reads a front matter line by line: each top-level entry from its
+/// key's line to the next line at column 0, skipping blank and comment lines, and gives
+/// up on anything else. So a text made of entries it reads alone, with only blank and
+/// comment lines between them, reads as those entries one after the other (distinct
+/// keys, and far from its node budget). An entry kept verbatim reads as it did, which
+/// is the old record's value if the fast reader read the old text as the old record;
+/// any other entry is read alone. The body and the fences are the rewrite's own: the
+/// old body verbatim, or the new one after a blank line; no line the fast reader takes
+/// can be a fence.
+fn pieces_read_as(
+    front: &FrontMatter<'_>,
+    old_front: Front<'_>,
+    pieces: &[Piece<'_>],
+    new_front: Front<'_>,
+) -> bool {
+    /// Far below the fast reader's million nodes, however the entries are written.
+    const MAX_CHECKED_BYTES: usize = 100_000;
+    let Some(read) = &front.fast_fields else {
+        return false;
+    };
+    let size: usize = pieces
+        .iter()
+        .map(|p| p.content.len() + p.trivia.len())
+        .sum();
+    if size + front.prefix.len() > MAX_CHECKED_BYTES
+        || pieces.len() != new_front.len()
+        || read.len() != old_front.len()
+        || !(read.iter().zip(old_front.iter()))
+            .all(|((k, v), (key, value))| k == key && strict_eq(v, value))
+        || !crate::fast::only_blank_and_comment_lines(front.prefix)
+        || !(front.prefix.is_empty() || front.prefix.ends_with('\n'))
+    {
+        return false;
+    }
+    // Whole lines each, so that no line of one part runs on into the next.
+    let whole_lines = |text: &str| text.is_empty() || text.ends_with('\n');
+    pieces.iter().zip(new_front.iter()).all(|(piece, field)| {
+        let kept = piece.kept == Some(&*piece.content);
+        whole_lines(&piece.content)
+            && whole_lines(&piece.trivia)
+            && crate::fast::only_blank_and_comment_lines(&piece.trivia)
+            && (kept || crate::fast::reads_as_fields(&piece.content, std::iter::once(field)))
+    })
 }
 
 /// The top-level fields as the text writes them, old and new, when the front matter
@@ -606,10 +563,15 @@ fn minimal_rewrite(parts: &Fenced<'_>, old: &Record, new: &Record) -> Option<(St
 /// stands as an entry of its own (valued null, so it is kept verbatim). A new field the
 /// merge still gives (no written key, the same value) is left out too; one whose value
 /// changed is written as a key of its own, which wins over the merged one. `None` when
-/// the cut does not match the record.
-fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)> {
+/// the cut does not match the record. `Some(None)` when there is no merge key: the
+/// fields are as the records hold them.
+fn as_written(
+    front: &FrontMatter<'_>,
+    old: Front<'_>,
+    new: Front<'_>,
+) -> Option<Option<(Map, Map)>> {
     let Some(merge_at) = front.entries.iter().position(|e| e.merge) else {
-        return Some((old, new));
+        return Some(None);
     };
     let merge_key = crate::merge::MERGE_KEY;
     if old.contains_key(merge_key) || new.contains_key(merge_key) {
@@ -619,15 +581,15 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
     for entry in &front.entries {
         let value = match entry.merge {
             true => Value::Null,
-            false => old.get(&entry.key)?.clone(),
+            false => old.get(entry.key.as_ref())?.clone(),
         };
-        old_written.insert(entry.key.clone(), value);
+        old_written.insert(entry.key.to_string(), value);
     }
     let merged = |key: &str| !old_written.contains_key(key) && old.contains_key(key);
     let mut new_written = Map::default();
     let mut merge_placed = false;
-    for (key, value) in new {
-        let still_merged = merged(&key) && old.get(&key).is_some_and(|o| strict_eq(o, &value));
+    for (key, value) in new.iter() {
+        let still_merged = merged(key) && old.get(key).is_some_and(|o| strict_eq(o, value));
         if still_merged {
             if !merge_placed {
                 new_written.insert(merge_key.to_owned(), Value::Null);
@@ -635,19 +597,19 @@ fn as_written(front: &FrontMatter<'_>, old: Map, new: Map) -> Option<(Map, Map)>
             }
             continue;
         }
-        new_written.insert(key, value);
+        new_written.insert(key.clone(), value.clone());
     }
     if !merge_placed {
         // After the written field it followed, if that field is still there.
         let at = match merge_at.checked_sub(1) {
             None => 0,
             Some(before) => new_written
-                .get_index_of(&front.entries[before].key)
+                .get_index_of(front.entries[before].key.as_ref())
                 .map_or(new_written.len(), |i| i + 1),
         };
         new_written.shift_insert(at, merge_key.to_owned(), Value::Null);
     }
-    Some((old_written, new_written))
+    Some(Some((old_written, new_written)))
 }
 
 /// The closing line and the body: as they were when the body did not change.
@@ -697,23 +659,23 @@ fn whole_rewrite(original: &str, parts: Option<&Fenced<'_>>, new: &Record) -> St
     }
 }
 
-/// True when `text` reads back as `record` (body last, as the reader puts it), with its
-/// top-level keys in the record's order unless `order` lets them move.
+/// True when `text` reads back as `record`, with its top-level keys in the record's
+/// order unless `order` lets them move. A string body is the text after the front
+/// matter (both rewrites write it there, never in the front matter).
 fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
-    let Ok(read) = read_markdown(text.as_bytes(), None) else {
+    let Ok((read, read_body)) = crate::front_matter::read_fields_and_body(text) else {
         return false;
     };
-    let (front, body) = front_and_body(record);
-    let mut expected = front;
-    if let Some(body) = body {
-        expected.insert(BODY.to_owned(), Value::String(body.to_owned()));
+    let (front, body) = Front::of(record);
+    if read_body != body || read.len() != front.len() {
+        return false;
     }
+    let mut expected = front.iter();
     match order {
-        KeyOrder::Kept => read == Record::new(expected, Default::default()),
+        KeyOrder::Kept => (read.iter().zip(expected))
+            .all(|((key, value), (k, v))| key == k && strict_eq(value, v)),
         KeyOrder::Merged => {
-            read.fields.len() == expected.len()
-                && (expected.iter())
-                    .all(|(key, value)| read.fields.get(key).is_some_and(|v| strict_eq(v, value)))
+            expected.all(|(key, value)| read.get(key).is_some_and(|v| strict_eq(v, value)))
         }
     }
 }
@@ -721,6 +683,7 @@ fn reads_as(text: &str, record: &Record, order: KeyOrder) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::front_matter::read_markdown;
 
     const SAMPLE: &str = "---\n# an archive record\ncategory: news\ntitle: \"AI revolution\"\npublishedDateTime: 2020-11-11T16:36:00Z\npublished: false\n\nprovider:\n  name: Harvard Medical School\n  domain: harvard.edu\n\ntopics:\n  - AI\n\nsecured: 'x'   # opaque\n---\n\nBody **text**.\n";
 
@@ -964,6 +927,75 @@ mod tests {
         );
     }
 
+    /// The rewrite of a front matter the fast reader cut is checked entry by entry when
+    /// the entries it writes are plain too, else by reading the whole text back.
+    #[test]
+    fn plain_rewrites_are_checked_entry_by_entry() {
+        let checked = |text: &str, edit: &dyn Fn(&mut Map)| {
+            let old = read(text);
+            let mut new = old.clone();
+            edit(&mut new.fields);
+            let parts = fenced(text).unwrap();
+            let (out, order, checked) = minimal_rewrite(&parts, &old, &new).unwrap();
+            assert!(reads_as(&out, &new, order), "{out}");
+            checked
+        };
+        let lower = |f: &mut Map| {
+            f.insert("topics".into(), Value::List(vec!["ai".into()]));
+        };
+        assert!(checked(SAMPLE, &lower));
+        let rename = |f: &mut Map| {
+            let v = f.shift_remove("title").unwrap();
+            f.shift_insert(1, "headline".into(), v);
+        };
+        assert!(checked(SAMPLE, &rename));
+        let add = |f: &mut Map| {
+            f.insert("tags".into(), Value::List(vec!["a".into()]));
+            f.insert("draft".into(), Value::Bool(true));
+        };
+        assert!(checked(SAMPLE, &add));
+        // An entry the fast reader does not take (a block scalar), a CRLF file, a
+        // front matter with a flow list: read back whole.
+        let text_block = |f: &mut Map| {
+            f.insert("published".into(), "two\nlines\n".into());
+        };
+        assert!(!checked(SAMPLE, &text_block));
+        assert!(!checked(&SAMPLE.replace('\n', "\r\n"), &lower));
+        let flow = SAMPLE
+            .replace("related", "x")
+            .replace("secured: 'x'", "flow: [a, b]");
+        assert!(!checked(&flow, &lower));
+        // An indented root mapping is not cut at all: written whole, reading back.
+        let indented = "---\n  a: 1\n  b: 2\n---\n";
+        let old = read(indented);
+        let mut new = old.clone();
+        new.fields.insert("c".into(), 3i64.into());
+        assert!(minimal_rewrite(&fenced(indented).unwrap(), &old, &new).is_none());
+        assert!(reads_as(
+            &rewrite_markdown(indented, &old, &new),
+            &new,
+            KeyOrder::Kept
+        ));
+    }
+
+    /// `old` must be what the text reads as: a record that is not is caught by the
+    /// full check, not trusted entry by entry.
+    #[test]
+    fn a_record_that_does_not_match_the_text_is_not_trusted() {
+        let old = read(SAMPLE);
+        let mut claimed = old.clone();
+        claimed.fields.insert("category".into(), "other".into());
+        let mut new = claimed.clone();
+        new.fields.insert("published".into(), Value::Bool(true));
+        let parts = fenced(SAMPLE).unwrap();
+        let (_, _, checked) = minimal_rewrite(&parts, &claimed, &new).unwrap();
+        assert!(!checked);
+        assert_eq!(
+            read(&rewrite_markdown(SAMPLE, &claimed, &new)).fields["category"],
+            Value::from("other")
+        );
+    }
+
     #[test]
     fn field_lines_point_at_keys() {
         let lines = field_lines(SAMPLE);
@@ -1079,6 +1111,36 @@ mod tests {
         }
 
         proptest! {
+            /// Whenever a rewrite is checked entry by entry, it does read back.
+            #[test]
+            fn the_entry_by_entry_check_agrees_with_reading_back(
+                entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),
+                prefix in 0usize..TRIVIA.len(),
+                changes in proptest::collection::vec(change(), 1..4),
+            ) {
+                let mut front = TRIVIA[prefix].to_owned();
+                let mut seen = Vec::new();
+                for (entry, trivia) in entries {
+                    if !seen.contains(&entry) {
+                        seen.push(entry);
+                        front.push_str(ENTRIES[entry]);
+                        front.push_str(TRIVIA[trivia]);
+                    }
+                }
+                let text = format!("---\n{front}---\n\nBody\n");
+                let Ok(old) = read_markdown(text.as_bytes(), None) else {
+                    return Ok(());
+                };
+                let mut new = old.clone();
+                for change in &changes {
+                    apply(&mut new.fields, change);
+                }
+                let parts = fenced(&text).unwrap();
+                if let Some((out, order, true)) = minimal_rewrite(&parts, &old, &new) {
+                    prop_assert!(reads_as(&out, &new, order), "{text:?}\n→\n{out:?}\n{changes:?}");
+                }
+            }
+
             #[test]
             fn any_edit_reads_back_and_keeps_the_body(
                 entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),

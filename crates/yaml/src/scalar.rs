@@ -105,7 +105,10 @@ fn parse_bool_1_1(text: &str) -> Option<bool> {
 
 /// A plain number, unless it has a leading zero (then it is a string, see the module docs).
 fn resolve_number(text: &str) -> Option<Number> {
-    if has_leading_zero(text) {
+    // Every number, JSON's and YAML's (`.5`, `.inf`, `+1`), starts with one of these:
+    // most strings are told apart by their first byte.
+    let starts_a_number = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.');
+    if !text.as_bytes().first().is_some_and(starts_a_number) || has_leading_zero(text) {
         return None;
     }
     // JSON syntax is a subset of YAML 1.2's; taking it as is keeps its exact spelling
