@@ -1005,12 +1005,19 @@ fn read_with_state(path: &Path) -> std::io::Result<(Vec<u8>, ReadState)> {
     let started = SystemTime::now();
     let mut file = fs::File::open(path)?;
     let metadata = file.metadata()?;
-    // Sized from the metadata: one read takes the file and one more finds its end
-    // (`read_to_end` would ask for the size again, and the position).
-    let presize = usize::try_from(metadata.len()).map_or(MAX_PRESIZE, |len| len.min(MAX_PRESIZE));
-    let mut bytes = vec![0; presize + 1];
+    // Sized from the metadata: one read takes the file (`read_to_end` would ask for the
+    // size again, and the position, and read once more to find the end). A file that
+    // grows meanwhile is read as it was: its size then differs from the metadata's,
+    // which keeps an in-place run from replacing it.
+    let size = usize::try_from(metadata.len())
+        .ok()
+        .filter(|&size| size > 0 && metadata.is_file());
+    let mut bytes = vec![0; size.map_or(8 << 10, |size| size.min(MAX_PRESIZE) + 1)];
     let mut filled = 0;
     loop {
+        if size == Some(filled) {
+            break;
+        }
         if filled == bytes.len() {
             bytes.resize(bytes.len() * 2, 0);
         }
@@ -1036,9 +1043,18 @@ struct ReadState {
 }
 
 /// How close to the read a file's last change must be for a save after the read to be
-/// able to leave its size and times as they were (the times' resolution: a clock tick
-/// on Linux, two seconds on FAT); only then is the text compared again.
-const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+/// able to leave its size and times as they were; only then is the text compared
+/// again. That is the resolution of the file system's times: a clock tick (at most 10
+/// ms) where they have fractions of a second, up to two seconds (FAT) where they do not.
+fn racy_window(last_change: SystemTime) -> std::time::Duration {
+    let fine = last_change
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .is_ok_and(|since| since.subsec_nanos() != 0);
+    match fine {
+        true => std::time::Duration::from_millis(100),
+        false => std::time::Duration::from_secs(2),
+    }
+}
 
 /// What a file was when it was read: a file that differs when it is about to be
 /// replaced was saved by someone else meanwhile, and is not overwritten.
@@ -1047,7 +1063,7 @@ struct Snapshot {
     /// owner its replacement is given.
     metadata: fs::Metadata,
     /// The hash of its text, when it had changed so shortly before the read that a
-    /// save after it could keep its size and times ([`RACY_WINDOW`]).
+    /// save after it could keep its size and times ([`racy_window`]).
     racy_hash: Option<u64>,
 }
 
@@ -1057,7 +1073,7 @@ impl Snapshot {
         let racy = last_change.is_none_or(|changed| {
             read.started
                 .duration_since(changed)
-                .is_ok_and(|age| age < RACY_WINDOW)
+                .is_ok_and(|age| age < racy_window(changed))
                 // Changed "after" the read began: a clock that moved back.
                 || changed > read.started
         });

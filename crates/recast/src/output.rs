@@ -21,7 +21,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 use anyhow::{Context, bail};
 use tempfile::{TempDir, TempPath};
@@ -29,9 +29,9 @@ use tempfile::{TempDir, TempPath};
 use crate::error::{usage, usage_bail};
 
 /// The temporary files and staging folders that exist right now, and the count of an
-/// in-place run's replaced files. Creating, committing and removing them all happen
-/// under its lock, so a signal's clean-up sees a consistent state and nothing new is
-/// created after it (it ends the process still holding the lock).
+/// in-place run's replaced files. Creating, committing and removing them happen under
+/// its lock or [`CHANGING_FILES`], so a signal's clean-up sees a consistent state and
+/// nothing new is created after it (it ends the process still holding both).
 static TEMPORARY: Mutex<Temporary> = Mutex::new(Temporary {
     paths: BTreeSet::new(),
     in_place: None,
@@ -41,6 +41,26 @@ struct Temporary {
     paths: BTreeSet<PathBuf>,
     /// `migrate --in-place`: files to replace, and how many are replaced already.
     in_place: Option<(usize, usize)>,
+}
+
+/// Held shared while a temporary file is created and registered, or renamed into place
+/// and counted, and exclusively by the clean-up after a signal: it waits for those in
+/// flight to finish, and none starts after it. Doing them under the registry's own
+/// lock made the threads of an in-place run take turns for every file.
+static CHANGING_FILES: RwLock<()> = RwLock::new(());
+
+fn changing_files() -> RwLockReadGuard<'static, ()> {
+    CHANGING_FILES
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Stops the creation and renaming of temporary files until the process ends.
+fn stop_changing_files() {
+    let guard = CHANGING_FILES
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    std::mem::forget(guard);
 }
 
 fn temporary() -> MutexGuard<'static, Temporary> {
@@ -73,6 +93,7 @@ pub fn count_replacements(total: usize) {
 /// files were replaced already); called when SIGINT or SIGTERM arrives. It keeps the
 /// lock, so no thread creates or commits anything after it: the caller ends the process.
 pub fn clean_up_after_signal() -> String {
+    stop_changing_files();
     let guard = temporary();
     let removed = remove_all(&guard);
     let files = if removed == 1 { "file" } else { "files" };
@@ -91,6 +112,7 @@ pub fn clean_up_after_signal() -> String {
 /// Removes every registered temporary path quietly (the run ends because its reader
 /// went away); keeps the lock, like [`clean_up_after_signal`].
 pub fn clean_up_quietly() {
+    stop_changing_files();
     let guard = temporary();
     remove_all(&guard);
     std::mem::forget(guard);
@@ -230,12 +252,14 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
-        let mut registry = temporary();
+        // Shared: files are created on many threads at once, registered under the
+        // registry's lock only for the insert.
+        let changing = changing_files();
         let mut temp = builder
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        registry.paths.insert(temp.path().to_path_buf());
-        drop(registry);
+        temporary().paths.insert(temp.path().to_path_buf());
+        drop(changing);
         let registered = Registered(temp.path().to_path_buf());
         fill(temp.as_file_mut()).with_context(|| {
             format!("cannot write the temporary file {}", temp.path().display())
@@ -292,16 +316,19 @@ impl AtomicFile {
             registered,
             ..
         } = self;
-        let mut registry = temporary();
-        // On failure the temporary file is removed now, while it is still registered.
+        let changing = changing_files();
+        // On failure the temporary file is removed now, before a signal's clean-up can
+        // look for it.
         temp.persist(&target)
             .map_err(|failed| failed.error)
             .with_context(|| format!("cannot write {}", target.display()))?;
+        let mut registry = temporary();
         registry.paths.remove(&registered.0);
         if let Some((_, replaced)) = &mut registry.in_place {
             *replaced += 1;
         }
         drop(registry);
+        drop(changing);
         Ok(())
     }
 }
