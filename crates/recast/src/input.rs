@@ -97,6 +97,7 @@ impl Inputs {
                 }
                 let start = inputs.files.len();
                 inputs.walk(path, &root, from)?;
+                inputs.measure_walked(start)?;
                 if let Some(shard) = shard {
                     let mut walked = inputs.files.split_off(start);
                     walked.retain(|input| {
@@ -204,20 +205,38 @@ impl Inputs {
                 }
                 None => continue,
             };
-            let meta = fs::metadata(&path)?;
-            if self.output.is_some() && FileId::from_metadata(&path, &meta) == self.output {
+            // Its size is filled in by `measure_walked`, for all files at once.
+            self.files.push(Input {
+                path: Some(path.into()),
+                format,
+                size: 0,
+                sniff: false,
+            });
+        }
+        Ok(())
+    }
+
+    /// Gives the files walked from `start` on their sizes, asking for them on every core
+    /// (20,000 files: 20,000 `stat`s, which were a tenth of a second of a migration run
+    /// on one thread), and leaves out the output of the run (`-o`), with a warning.
+    fn measure_walked(&mut self, start: usize) -> anyhow::Result<()> {
+        use rayon::prelude::*;
+        let metadata: Vec<fs::Metadata> = self.files[start..]
+            .par_iter()
+            .map(|input| fs::metadata(input.path.as_deref().expect("walked files have paths")))
+            .collect::<io::Result<_>>()?;
+        let walked = self.files.split_off(start);
+        for (mut input, meta) in walked.into_iter().zip(metadata) {
+            let path = input.path.as_deref().expect("walked files have paths");
+            if self.output.is_some() && FileId::from_metadata(path, &meta) == self.output {
                 self.warnings.push(format!(
                     "{}: skipped: it is the output of this run (-o)",
                     path.display()
                 ));
                 continue;
             }
-            self.files.push(Input {
-                path: Some(path.into()),
-                format,
-                size: meta.len(),
-                sniff: false,
-            });
+            input.size = meta.len();
+            self.files.push(input);
         }
         Ok(())
     }

@@ -16,7 +16,7 @@
 //! interrupted run (SIGINT, SIGTERM) removes them before it ends
 //! ([`clean_up_after_signal`]).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
@@ -33,12 +33,16 @@ use crate::error::{usage, usage_bail};
 /// its lock or [`CHANGING_FILES`], so a signal's clean-up sees a consistent state and
 /// nothing new is created after it (it ends the process still holding both).
 static TEMPORARY: Mutex<Temporary> = Mutex::new(Temporary {
-    paths: BTreeSet::new(),
+    paths: BTreeMap::new(),
+    next: 0,
     in_place: None,
 });
 
 struct Temporary {
-    paths: BTreeSet<PathBuf>,
+    /// Each registered path, by the number [`Temporary::register`] gave it (numbers, not
+    /// paths, are looked up: a path compares component by component).
+    paths: BTreeMap<u64, PathBuf>,
+    next: u64,
     /// `migrate --in-place`: files to replace, and how many are replaced already.
     in_place: Option<(usize, usize)>,
 }
@@ -63,6 +67,16 @@ fn stop_changing_files() {
     std::mem::forget(guard);
 }
 
+impl Temporary {
+    /// Registers `path`; it is forgotten when the returned value is dropped.
+    fn register(&mut self, path: PathBuf) -> Registered {
+        let number = self.next;
+        self.next += 1;
+        self.paths.insert(number, path);
+        Registered(number)
+    }
+}
+
 fn temporary() -> MutexGuard<'static, Temporary> {
     // A thread that panicked while holding the lock left the set as consistent as it
     // was: each change is one insert or remove.
@@ -73,7 +87,7 @@ fn temporary() -> MutexGuard<'static, Temporary> {
 
 /// A registered temporary path; dropping it forgets the path (whoever owns the file or
 /// folder removes it, or has renamed it into place).
-struct Registered(PathBuf);
+struct Registered(u64);
 
 impl Drop for Registered {
     fn drop(&mut self) {
@@ -121,7 +135,7 @@ pub fn clean_up_quietly() {
 /// Removes the registered paths; returns how many files they held.
 fn remove_all(temporary: &Temporary) -> usize {
     let mut removed = 0;
-    for path in &temporary.paths {
+    for path in temporary.paths.values() {
         match fs::symlink_metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let files = count_files(path);
@@ -258,9 +272,8 @@ impl AtomicFile {
         let mut temp = builder
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        temporary().paths.insert(temp.path().to_path_buf());
+        let registered = temporary().register(temp.path().to_path_buf());
         drop(changing);
-        let registered = Registered(temp.path().to_path_buf());
         fill(temp.as_file_mut()).with_context(|| {
             format!("cannot write the temporary file {}", temp.path().display())
         })?;
@@ -329,6 +342,8 @@ impl AtomicFile {
         }
         drop(registry);
         drop(changing);
+        // Forgotten already: dropping it would take the lock again for nothing.
+        std::mem::forget(registered);
         Ok(())
     }
 }
@@ -549,9 +564,8 @@ impl OutDir {
             .prefix(".recast-staging-")
             .tempdir_in(root)
             .with_context(|| format!("cannot create a folder in {}", root.display()))?;
-        registry.paths.insert(staging.path().to_owned());
+        let registered = registry.register(staging.path().to_owned());
         drop(registry);
-        let registered = Registered(staging.path().to_owned());
         Ok(OutDir {
             root: root.to_owned(),
             staging,
