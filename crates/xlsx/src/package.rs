@@ -6,7 +6,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
-use crate::deflate::{Piece, deflate_piece};
+use crate::deflate::Piece;
 use crate::sheet_xml::{DECLARATION, RowXml, Style, column_letters, sheet_end, sheet_start};
 use crate::zip_writer::{Packed, ZipWriter};
 
@@ -209,19 +209,10 @@ pub(crate) fn write_package<W: Write>(
     legend: bool,
 ) -> io::Result<W> {
     let mut zip = ZipWriter::new(output);
-    let add_small = |zip: &mut ZipWriter<W>, name: &str, xml: &[u8]| {
-        let piece = deflate_piece(xml, true);
-        let packed = Packed {
-            crc: piece.crc.finalize(),
-            plain_len: piece.plain_len,
-            packed_len: piece.packed.len() as u64,
-        };
-        zip.add(name, &packed, |out| out.write_all(&piece.packed))
-    };
     for (name, xml) in fixed_parts(&sheet, legend) {
         let mut part = DECLARATION.as_bytes().to_vec();
         part.extend_from_slice(xml.as_bytes());
-        add_small(&mut zip, name, &part)?;
+        zip.add_whole(name, &part)?;
     }
     let RecordsSheet { part, .. } = sheet;
     let packed = Packed {
@@ -242,7 +233,7 @@ pub(crate) fn write_package<W: Write>(
         }
     })?;
     if legend {
-        add_small(&mut zip, "xl/worksheets/sheet2.xml", &legend_sheet())?;
+        zip.add_whole("xl/worksheets/sheet2.xml", &legend_sheet())?;
     }
     zip.finish()
 }

@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+use crate::deflate::deflate_piece;
+
 /// Sizes and offsets from this one on need zip64 fields.
 const ZIP64_AT: u64 = 0xFFFF_FFFF;
 
@@ -48,6 +50,17 @@ impl<W: Write> ZipWriter<W> {
             entries: Vec::new(),
             zip64_at: ZIP64_AT,
         }
+    }
+
+    /// Adds the entry `name` holding `data`, deflated in one piece (a small part).
+    pub(crate) fn add_whole(&mut self, name: &str, data: &[u8]) -> io::Result<()> {
+        let piece = deflate_piece(data, true);
+        let packed = Packed {
+            crc: piece.crc.finalize(),
+            plain_len: piece.plain_len,
+            packed_len: piece.packed.len() as u64,
+        };
+        self.add(name, &packed, |out| out.write_all(&piece.packed))
     }
 
     /// Adds the entry `name`: `write_data` writes its `packed.packed_len` bytes of raw
@@ -198,21 +211,13 @@ fn put64(out: &mut Vec<u8>, value: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deflate::deflate_piece;
     use std::io::Read;
 
     fn zip_of(parts: &[(&str, &[u8])], zip64_at: u64) -> Vec<u8> {
         let mut zip = ZipWriter::new(Vec::new());
         zip.zip64_at = zip64_at;
         for (name, data) in parts {
-            let piece = deflate_piece(data, true);
-            let packed = Packed {
-                crc: piece.crc.finalize(),
-                plain_len: piece.plain_len,
-                packed_len: piece.packed.len() as u64,
-            };
-            zip.add(name, &packed, |out| out.write_all(&piece.packed))
-                .unwrap();
+            zip.add_whole(name, data).unwrap();
         }
         zip.finish().unwrap()
     }

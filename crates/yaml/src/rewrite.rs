@@ -1110,6 +1110,21 @@ mod tests {
             }
         }
 
+        /// A front matter of the `entries` (each once, in the order first given), each
+        /// followed by its trivia, after the trivia `prefix`; and the entries it holds.
+        fn front_matter_of(entries: &[(usize, usize)], prefix: usize) -> (String, Vec<usize>) {
+            let mut front = TRIVIA[prefix].to_owned();
+            let mut seen = Vec::new();
+            for &(entry, trivia) in entries {
+                if !seen.contains(&entry) {
+                    seen.push(entry);
+                    front.push_str(ENTRIES[entry]);
+                    front.push_str(TRIVIA[trivia]);
+                }
+            }
+            (front, seen)
+        }
+
         proptest! {
             /// Whenever a rewrite is checked entry by entry, it does read back.
             #[test]
@@ -1118,15 +1133,7 @@ mod tests {
                 prefix in 0usize..TRIVIA.len(),
                 changes in proptest::collection::vec(change(), 1..4),
             ) {
-                let mut front = TRIVIA[prefix].to_owned();
-                let mut seen = Vec::new();
-                for (entry, trivia) in entries {
-                    if !seen.contains(&entry) {
-                        seen.push(entry);
-                        front.push_str(ENTRIES[entry]);
-                        front.push_str(TRIVIA[trivia]);
-                    }
-                }
+                let (front, _) = front_matter_of(&entries, prefix);
                 let text = format!("---\n{front}---\n\nBody\n");
                 let Ok(old) = read_markdown(text.as_bytes(), None) else {
                     return Ok(());
@@ -1150,15 +1157,7 @@ mod tests {
                 body in proptest::option::of("[a-z\n-]{0,20}"),
                 changes in proptest::collection::vec(change(), 1..4),
             ) {
-                let mut front = TRIVIA[prefix].to_owned();
-                let mut seen = Vec::new();
-                for (entry, trivia) in entries {
-                    if !seen.contains(&entry) {
-                        seen.push(entry);
-                        front.push_str(ENTRIES[entry]);
-                        front.push_str(TRIVIA[trivia]);
-                    }
-                }
+                let (front, seen) = front_matter_of(&entries, prefix);
                 let mut text = format!("---\n{front}---\n");
                 if let Some(body) = &body {
                     text.push('\n');
