@@ -27,7 +27,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::hash::Hasher;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -1003,38 +1003,13 @@ fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::R
 /// descriptor, and the time the read began.
 fn read_with_state(path: &Path) -> std::io::Result<(Vec<u8>, ReadState)> {
     let started = SystemTime::now();
-    let mut file = fs::File::open(path)?;
+    let file = fs::File::open(path)?;
     let metadata = file.metadata()?;
-    // Sized from the metadata: one read takes the file (`read_to_end` would ask for the
-    // size again, and the position, and read once more to find the end). A file that
-    // grows meanwhile is read as it was: its size then differs from the metadata's,
-    // which keeps an in-place run from replacing it.
-    let size = usize::try_from(metadata.len())
-        .ok()
-        .filter(|&size| size > 0 && metadata.is_file());
-    let mut bytes = vec![0; size.map_or(8 << 10, |size| size.min(MAX_PRESIZE) + 1)];
-    let mut filled = 0;
-    loop {
-        if size == Some(filled) {
-            break;
-        }
-        if filled == bytes.len() {
-            bytes.resize(bytes.len() * 2, 0);
-        }
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    bytes.truncate(filled);
+    // A file that grows meanwhile is read whole, but its size then differs from the
+    // metadata's, which keeps an in-place run from replacing it.
+    let bytes = crate::pipeline::read_sized(file, metadata.len())?;
     Ok((bytes, ReadState { metadata, started }))
 }
-
-/// The most [`read_with_state`] reserves ahead of reading: a file that claims to be
-/// bigger grows its buffer as it is read.
-const MAX_PRESIZE: usize = 64 << 20;
 
 /// What [`read_with_state`] saw of a file besides its bytes.
 struct ReadState {

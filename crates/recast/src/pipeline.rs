@@ -367,7 +367,12 @@ fn read_whole(input: &Input, parsing: &Parsing, items: &mut Vec<Result<Record>>)
 /// Reads a file into a buffer of the size the folder walk found: one read for the
 /// bytes and one to see the end, no other system call.
 fn read_file(path: &Path, size: u64) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
+    read_sized(File::open(path)?, size)
+}
+
+/// Reads an open file whose size is known (a walk's or its metadata's) into a buffer
+/// of that size: one read for the bytes and one to see the end.
+pub(crate) fn read_sized(file: File, size: u64) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     // Through `Take`: `File::read_to_end` would ask the system for the size again.
     file.take(u64::MAX).read_to_end(&mut bytes)?;
