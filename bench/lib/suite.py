@@ -195,12 +195,19 @@ def diff_size(before, after):
     return {"files": files, "lines": len(lines)}
 
 
-def run_in_place(job, tool, corpus, outdir, n, a):
-    """A job whose tool rewrites a copy of the corpus folder ({out}) in place."""
+def new_row(job, tool, n):
+    """A result row for `tool` on `job`; with a status already when the tool is missing."""
     row = {"job": job.key, "tool": tool.label, "role": tool.role, "key": tool.key or tool.label, "n": n}
     missing = available(tool)
     if missing:
         row["status"] = f"skipped: {missing}"
+    return row
+
+
+def run_in_place(job, tool, corpus, outdir, n, a):
+    """A job whose tool rewrites a copy of the corpus folder ({out}) in place."""
+    row = new_row(job, tool, n)
+    if "status" in row:
         return row
     source = os.path.join(corpus, job.input)
     work = os.path.join(a.in_place_dir or outdir, f"{job.key}.{tool.output}")
@@ -305,10 +312,8 @@ def last_line(path):
 
 
 def run_tool(job, tool, corpus, outdir, n, a):
-    row = {"job": job.key, "tool": tool.label, "role": tool.role, "key": tool.key or tool.label, "n": n}
-    missing = available(tool)
-    if missing:
-        row["status"] = f"skipped: {missing}"
+    row = new_row(job, tool, n)
+    if "status" in row:
         return row
     source = os.path.join(corpus, job.input)
     if not os.path.exists(source):
