@@ -9,6 +9,19 @@ use std::process::Command;
 
 use crate::support::{assert_succeeded, data, python_jsonschema_available, recast, run_ok, sample};
 
+/// `recast validate INPUT --schema SCHEMA`, run to its end.
+fn validate_with_schema(input: &Path, schema: &Path) -> std::process::Output {
+    recast()
+        .args([
+            "validate",
+            path_str_of(input),
+            "--schema",
+            path_str_of(schema),
+        ])
+        .output()
+        .unwrap()
+}
+
 fn path_str_of(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
 }
@@ -92,15 +105,7 @@ fn archive_with_violations(dir: &Path) -> std::path::PathBuf {
 /// Counts of (line, JSON pointer) among recast's problems (`file:line: /pointer: message`;
 /// `/` is the record itself, the empty pointer).
 fn recast_problems(archive: &Path, schema: &Path) -> BTreeMap<(u64, String), usize> {
-    let output = recast()
-        .args([
-            "validate",
-            path_str_of(archive),
-            "--schema",
-            path_str_of(schema),
-        ])
-        .output()
-        .unwrap();
+    let output = validate_with_schema(archive, schema);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let prefix = format!("{}:", archive.display());
     let mut found = BTreeMap::new();
@@ -195,15 +200,7 @@ fn problems_name_the_file_line_and_pointer() {
     .unwrap();
     let post = dir.path().join("post.md");
     fs::write(&post, "---\ncategory: news\nquality: high\n---\nBody\n").unwrap();
-    let output = recast()
-        .args([
-            "validate",
-            path_str_of(&post),
-            "--schema",
-            path_str_of(&schema),
-        ])
-        .output()
-        .unwrap();
+    let output = validate_with_schema(&post, &schema);
     assert_eq!(output.status.code(), Some(1));
     let path = post.display();
     assert_eq!(
@@ -227,15 +224,7 @@ fn problems_name_the_file_line_and_pointer() {
     assert_eq!(output.status.code(), Some(2));
     // A schema that is not one, or not there, is a usage error naming it.
     fs::write(&schema, "type: 5\n").unwrap();
-    let output = recast()
-        .args([
-            "validate",
-            path_str_of(&post),
-            "--schema",
-            path_str_of(&schema),
-        ])
-        .output()
-        .unwrap();
+    let output = validate_with_schema(&post, &schema);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not a valid JSON Schema"), "{stderr}");
@@ -257,15 +246,7 @@ fn inferred_schemas_are_passed_by_their_archive() {
         assert_eq!(schema["type"], "object", "{}", input.display());
         let schema_file = dir.path().join("schema.json");
         fs::write(&schema_file, &schema_text).unwrap();
-        let output = recast()
-            .args([
-                "validate",
-                path_str_of(&input),
-                "--schema",
-                path_str_of(&schema_file),
-            ])
-            .output()
-            .unwrap();
+        let output = validate_with_schema(&input, &schema_file);
         assert_eq!(
             output.status.code(),
             Some(0),
