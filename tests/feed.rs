@@ -385,16 +385,7 @@ fn feedparser_reads_recasts_feeds_like_the_archive() {
 #[test]
 fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
     let dir = tempfile::tempdir().unwrap();
-    let flags = [
-        "--feed-title",
-        "T",
-        "--feed-link",
-        "https://x.example/",
-        "--feed-description",
-        "D",
-        "--quiet",
-        "--lossless",
-    ];
+    let flags = [&CHANNEL[..], &["--quiet", "--lossless"]].concat();
     let mut written = Vec::new();
     let mut names: Vec<PathBuf> = fs::read_dir(data("feeds"))
         .unwrap()
@@ -459,18 +450,8 @@ fn real_feeds_rewritten_as_rss_and_atom_stay_lossless_and_valid() {
 fn feeds_are_plain_by_default_and_lossless_when_asked() {
     let input = data("generated/archive.json");
     let feed = |extra: &[&str]| {
-        let mut args = vec![
-            "convert",
-            input.to_str().unwrap(),
-            "--feed-title",
-            "T",
-            "--feed-link",
-            "https://x.example/",
-            "--feed-description",
-            "D",
-            "--limit",
-            "2",
-        ];
+        let mut args = vec!["convert", input.to_str().unwrap(), "--limit", "2"];
+        args.extend_from_slice(&CHANNEL);
         args.extend_from_slice(extra);
         run_ok(&args)
     };

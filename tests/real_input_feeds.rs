@@ -13,15 +13,6 @@ use std::process::Command;
 
 use support::*;
 
-const CHANNEL: [&str; 6] = [
-    "--feed-title",
-    "T",
-    "--feed-link",
-    "https://x.example/",
-    "--feed-description",
-    "D",
-];
-
 /// An RSS feed from elsewhere (no recast:record) whose body is HTML that Markdown
 /// would change: emphasis stars, underscores, an indented paragraph.
 const HTML_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

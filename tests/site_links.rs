@@ -9,17 +9,8 @@ use std::process::Command;
 
 use serde_json::Value as Json;
 
-use crate::support::{data, feedparser_available, recast, run_ok};
+use crate::support::{JEKYLL_NEWS_CHANNEL as CHANNEL, data, feedparser_available, recast, run_ok};
 use recast_model::source_file::without_date_prefix;
-
-const CHANNEL: [&str; 6] = [
-    "--feed-title",
-    "Jekyll News",
-    "--feed-link",
-    "https://jekyllrb.com/",
-    "--feed-description",
-    "Jekyll's news posts",
-];
 
 /// The slugs of Jekyll's posts: their file stems without the date prefix.
 fn jekyll_slugs() -> BTreeSet<String> {

@@ -11,16 +11,7 @@ use std::process::Command;
 use recast_model::date::DateTime;
 use serde_json::Value as Json;
 
-use crate::support::{data, feedparser_available, recast, run_ok};
-
-const CHANNEL: [&str; 6] = [
-    "--feed-title",
-    "Jekyll News",
-    "--feed-link",
-    "https://jekyllrb.com/",
-    "--feed-description",
-    "Jekyll's news posts",
-];
+use crate::support::{JEKYLL_NEWS_CHANNEL as CHANNEL, data, feedparser_available, recast, run_ok};
 
 /// Jekyll's posts, in file-name order.
 fn jekyll_posts() -> Vec<PathBuf> {

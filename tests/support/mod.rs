@@ -171,3 +171,23 @@ pub fn assert_valid_atom<P: AsRef<std::ffi::OsStr>>(files: impl IntoIterator<Ite
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The channel flags a feed written from records without `_index.md` needs.
+pub const CHANNEL: [&str; 6] = [
+    "--feed-title",
+    "T",
+    "--feed-link",
+    "https://x.example/",
+    "--feed-description",
+    "D",
+];
+
+/// The channel of Jekyll's news posts (tests/data/sites/jekyll).
+pub const JEKYLL_NEWS_CHANNEL: [&str; 6] = [
+    "--feed-title",
+    "Jekyll News",
+    "--feed-link",
+    "https://jekyllrb.com/",
+    "--feed-description",
+    "Jekyll's news posts",
+];
