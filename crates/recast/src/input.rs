@@ -23,7 +23,8 @@ pub struct Input {
     pub path: Option<Arc<Path>>,
     /// Its format: `--from`, else the extension's, else sniffed from the content.
     pub format: Format,
-    /// Its size in bytes (`u64::MAX` for standard input: not known before reading).
+    /// Its size in bytes (`u64::MAX` when not known before reading: standard input, a
+    /// file walked by [`Inputs::collect_unmeasured`]).
     pub size: u64,
     /// Standard input without `--from`: the format is sniffed when the stream opens.
     pub sniff: bool,
@@ -72,6 +73,28 @@ impl Inputs {
         shard: Option<Shard>,
         output: Option<&Path>,
     ) -> anyhow::Result<Inputs> {
+        Inputs::collect_sized(paths, from, shard, output, true)
+    }
+
+    /// [`Inputs::collect_except`] without asking the size of each walked file (its
+    /// `size` is `u64::MAX`, not known), for a caller that reads each file whole and
+    /// learns its size then, as a migration does: a `stat` fewer per file.
+    pub fn collect_unmeasured(
+        paths: &[PathBuf],
+        from: Option<Format>,
+        shard: Option<Shard>,
+        output: Option<&Path>,
+    ) -> anyhow::Result<Inputs> {
+        Inputs::collect_sized(paths, from, shard, output, false)
+    }
+
+    fn collect_sized(
+        paths: &[PathBuf],
+        from: Option<Format>,
+        shard: Option<Shard>,
+        output: Option<&Path>,
+        measure: bool,
+    ) -> anyhow::Result<Inputs> {
         if shard.is_some() && (paths.is_empty() || paths.iter().any(|p| p.as_os_str() == "-")) {
             bail!("--shard splits input files; standard input cannot be sharded");
         }
@@ -97,7 +120,9 @@ impl Inputs {
                 }
                 let start = inputs.files.len();
                 inputs.walk(path, &root, from)?;
-                inputs.measure_walked(start)?;
+                if measure || inputs.output.is_some() {
+                    inputs.measure_walked(start)?;
+                }
                 if let Some(shard) = shard {
                     let mut walked = inputs.files.split_off(start);
                     walked.retain(|input| {
@@ -205,11 +230,12 @@ impl Inputs {
                 }
                 None => continue,
             };
-            // Its size is filled in by `measure_walked`, for all files at once.
+            // Its size is filled in by `measure_walked`, for all files at once, when the
+            // caller asks for it.
             self.files.push(Input {
                 path: Some(path.into()),
                 format,
-                size: 0,
+                size: u64::MAX,
                 sniff: false,
             });
         }

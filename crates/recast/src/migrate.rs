@@ -2,18 +2,18 @@
 //! into another format, safely.
 //!
 //! The run has two phases. First every input is read and every edit applied (files in
-//! parallel), keeping in memory only the new text of the files that change; a file that
-//! fails stops the run before anything is written (or, with `--keep-going`, is skipped
-//! and reported). A dry run stops there and shows the diffs of the first few changed
-//! files.
+//! parallel); a file that fails stops the run before anything is written (or, with
+//! `--keep-going`, is skipped and reported). A dry run stops there and shows the diffs
+//! of the first few changed files.
 //!
-//! In place, the second phase first stages every new text in a temporary file beside
-//! the file it replaces (the real file, when the named one is a symbolic link) and
-//! checks that no file changed on disk since it was read; only then are the files
-//! renamed over, one by one, and their folders synced. So a folder that cannot be
-//! written, or a file another editor saved meanwhile, stops the run before any file is
-//! replaced; a rename that still fails names the files replaced and those not; and a
-//! run killed at any moment leaves every file whole, old or new.
+//! In place, the first phase also stages each changed file's new text in a temporary
+//! file beside the file it replaces (the real file, when the named one is a symbolic
+//! link), so no text waits in memory. The second phase checks that no file changed on
+//! disk since it was read; only then are the files renamed over, one by one, and their
+//! folders synced. So a folder that cannot be written, or a file another editor saved
+//! meanwhile, stops the run before any file is replaced (the staged files are removed);
+//! a rename that still fails names the files replaced and those not; and a run killed
+//! at any moment leaves every file whole, old or new.
 //!
 //! Each file keeps its form (issue 11, case 10): Markdown files are rewritten entry by
 //! entry ([`recast_yaml::rewrite`]; TOML front matter through toml_edit, a JSON object
@@ -29,6 +29,7 @@ use std::fs;
 use std::hash::Hasher;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, bail};
@@ -165,7 +166,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
         );
     }
     let inputs =
-        Inputs::collect_except(&args.inputs, args.from, args.shard, args.output.as_deref())?;
+        Inputs::collect_unmeasured(&args.inputs, args.from, args.shard, args.output.as_deref())?;
     for warning in &inputs.warnings {
         report.warn(warning);
     }
@@ -197,7 +198,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     base_write.feed.future = true;
     let roots: Vec<PathBuf> = args.inputs.clone();
 
-    // Phase 1: read and migrate everything; nothing is written.
+    // Phase 1: read and migrate everything; nothing is replaced.
     let progress = report.progress(inputs.files.len());
     let mut results = Vec::with_capacity(inputs.files.len());
     let diffs_shown = args.diffs.unwrap_or(DIFFS_SHOWN);
@@ -275,7 +276,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
     // Phase 2: write.
     match &target {
         Target::InPlace => {
-            let changed_on_disk = replace_in_place(&files, report)?;
+            let changed_on_disk = replace_in_place(files, report)?;
             summary.changed -= changed_on_disk;
             summary.skipped += changed_on_disk as u64;
             skipped += changed_on_disk as u64;
@@ -414,8 +415,9 @@ struct Migrated {
     dropped: usize,
     /// The records to write (`-o`, `--out-dir`).
     records: Vec<Record>,
-    /// In place: the file's new text, when it changed (a dry run keeps it in `diff`).
-    new_text: Option<String>,
+    /// In place: the file's new text in a temporary file beside it, when it changed
+    /// (a dry run keeps the text in `diff` instead), or why it could not be staged.
+    staged: Option<anyhow::Result<AtomicFile>>,
     /// In place: what the file was when it was read, when it changed.
     snapshot: Option<Snapshot>,
     /// In place: why a file an edit would change is left as it is (a warning).
@@ -431,7 +433,8 @@ struct Migrated {
     schema_columns: FieldsSeen,
 }
 
-/// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows.
+/// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows,
+/// else in place a changed file's new text is staged.
 fn migrate_file(
     input: &Input,
     plan: &Plan,
@@ -499,7 +502,7 @@ fn migrate_file(
             .saturating_sub(edited_records + if in_place { dropped } else { 0 }),
         dropped: if in_place { 0 } else { dropped },
         records: Vec::new(),
-        new_text: None,
+        staged: None,
         snapshot: None,
         left_alone: None,
         channel: channel.clone(),
@@ -537,13 +540,13 @@ fn migrate_file(
                 })?;
                 migrated.changed = new_text != old_text;
                 if migrated.changed {
-                    migrated.snapshot = Some(snapshot);
                     // A dry run shows the texts and writes nothing.
                     if keep_diff {
                         migrated.diff = Some((old_text, new_text));
                     } else {
-                        migrated.new_text = Some(new_text);
+                        migrated.staged = Some(stage(&path, new_text.as_bytes(), &snapshot));
                     }
+                    migrated.snapshot = Some(snapshot);
                 }
             }
         }
@@ -1062,8 +1065,22 @@ impl Snapshot {
     /// inode), size, modification and change times, and, when those cannot tell
     /// (`racy_hash`), the same text; an unreadable file is not. Else, what differs.
     fn still_matches(&self, path: &Path) -> Result<(), &'static str> {
+        self.matches(path, fs::metadata(path))
+    }
+
+    /// As [`Snapshot::still_matches`], and the file held open when it could be, so
+    /// that the run decides when it is freed once replaced ([`replace_in_place`]).
+    fn still_matches_held(&self, path: &Path) -> (Result<(), &'static str>, Option<fs::File>) {
+        match hold(path) {
+            Ok(file) => (self.matches(path, file.metadata()), Some(file)),
+            Err(_) => (self.still_matches(path), None),
+        }
+    }
+
+    /// Whether `now`, the metadata of the file at `path`, shows it unchanged.
+    fn matches(&self, path: &Path, now: std::io::Result<fs::Metadata>) -> Result<(), &'static str> {
         const SAVED: &str = "changed on disk since it was read (another program saved it?)";
-        let now = fs::metadata(path).map_err(|_| SAVED)?;
+        let now = now.map_err(|_| SAVED)?;
         if !now.is_file() {
             return Err("no longer a regular file");
         }
@@ -1076,6 +1093,22 @@ impl Snapshot {
             false => Err(SAVED),
         }
     }
+}
+
+/// The file at `path` (links followed), opened without being read: on Linux with
+/// `O_PATH`, which needs no permission to read and does not wait on a FIFO put there
+/// meanwhile. Elsewhere nothing is held.
+fn hold(path: &Path) -> std::io::Result<fs::File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH)
+            .open(path)
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// The later of a file's modification and change times (`ctime`, which no program
@@ -1121,38 +1154,37 @@ fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 /// A new text written to a temporary file beside the file it will replace.
-struct Staged<'a> {
+struct Staged {
     /// The path as the input named it (for messages).
-    named: &'a Path,
-    /// The file the rename replaces: `named`, or its target when it is a link.
-    real: PathBuf,
-    /// The new text, written and synced beside `real`, registered for clean-up.
+    named: Arc<Path>,
+    /// The new text beside the file the rename replaces (`named`, or its target when it
+    /// is a link: [`AtomicFile::target`]), registered for clean-up.
     temp: AtomicFile,
-    snapshot: &'a Snapshot,
+    snapshot: Snapshot,
 }
 
-/// Phase 2 in place: stage every new text, check nothing changed on disk, then rename
-/// each staged file over its target and sync the folders. Returns how many files were
-/// skipped because they changed on disk between the check and their rename.
-fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<usize> {
-    let changed: Vec<(&Path, &String, &Snapshot)> = files
-        .iter()
-        .filter(|file| file.changed)
-        .filter_map(|file| {
-            Some((
-                file.input.path.as_deref()?,
-                file.new_text.as_ref()?,
-                file.snapshot.as_ref()?,
-            ))
-        })
+/// Phase 2 in place: check nothing changed on disk since each file was read, sync the
+/// staged files, then rename each over its target and sync the folders. Returns how
+/// many files were skipped because they changed on disk between the check and their
+/// rename.
+fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result<usize> {
+    let staging: Vec<(Arc<Path>, Snapshot, anyhow::Result<AtomicFile>)> = files
+        .into_iter()
+        .filter_map(|file| Some((file.input.path?, file.snapshot?, file.staged?)))
         .collect();
     test_pause("RECAST_TEST_PAUSE_BEFORE_CHECK");
 
     // Check every file can be replaced before the first is: each staged beside its
     // target (the folder is writable, the disk has room), each target still a regular
     // file, unchanged since it was read.
-    let progress = report.progress(changed.len());
-    let mut staged = Vec::with_capacity(changed.len());
+    let unchanged: Vec<Result<(), &str>> = staging
+        .par_iter()
+        .map(|(_, snapshot, staged)| match staged {
+            Ok(temp) => snapshot.still_matches(temp.target()),
+            Err(_) => Ok(()),
+        })
+        .collect();
+    let mut staged = Vec::with_capacity(staging.len());
     let mut problems = Vec::new();
     let mut io_problem = false;
     // Two inputs may lead to one file (a link beside its target): it is replaced once.
@@ -1167,26 +1199,11 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
         }
         Entry::Occupied(first) => fs::canonicalize(real).ok() == fs::canonicalize(first.get()).ok(),
     };
-    // Staged files are synced together, one `syncfs` per file system (20,000 files: one
-    // wait on the disk); where that cannot be, each is synced, many at once, so that
-    // the file system commits their syncs together.
-    let staging: Vec<_> = changed
-        .par_iter()
-        .map(|(named, text, snapshot)| {
-            let result = stage(named, text.as_bytes(), snapshot);
-            let unchanged = match &result {
-                Ok((real, _)) => snapshot.still_matches(real),
-                Err(_) => Ok(()),
-            };
-            (*named, *snapshot, result, unchanged)
-        })
-        .collect();
-    for (named, snapshot, result, unchanged) in staging {
+    for ((named, snapshot, result), unchanged) in staging.into_iter().zip(unchanged) {
         match result {
-            Ok((real, _)) if seen_already(&real, snapshot) => {}
-            Ok((real, temp)) if unchanged.is_ok() => staged.push(Staged {
+            Ok(temp) if seen_already(temp.target(), &snapshot) => {}
+            Ok(temp) if unchanged.is_ok() => staged.push(Staged {
                 named,
-                real,
                 temp,
                 snapshot,
             }),
@@ -1200,9 +1217,10 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
                 problems.push(format!("{error:#}"));
             }
         }
-        progress.advance(1);
     }
-    progress.finish();
+    // Staged files are synced together, one `syncfs` per file system (20,000 files: one
+    // wait on the disk); where that cannot be, each is synced, many at once, so that
+    // the file system commits their syncs together.
     if problems.is_empty() {
         sync_staged(&mut staged).map_err(|error| {
             anyhow::Error::new(error).context("cannot sync the staged files; nothing was replaced")
@@ -1229,61 +1247,93 @@ fn replace_in_place(files: &[Migrated], report: &dyn Report) -> anyhow::Result<u
     let total = staged.len();
     // An interrupted run then says how many files it had replaced.
     count_replacements(total);
-    // Each file's last check runs on a thread of its own, at most CHECKED_AHEAD files
-    // ahead of its rename (tens of microseconds), so the renames, which take turns in a
-    // folder anyway, follow each other without waiting for the checks.
+    // Each file's last check runs on a thread of its own, in batches of CHECKED_TOGETHER
+    // files at most two batches ahead of the renames (a fraction of a millisecond), so
+    // the renames, which take turns in a folder anyway, follow each other without
+    // waiting for the checks, or for the threads to wake each other file by file.
+    //
+    // The check holds the old file open, and a third thread closes it after the rename:
+    // the last close frees the old file's contents, which would otherwise be done by the
+    // rename (a third of its time on tmpfs).
     std::thread::scope(|scope| {
-        let (checked, to_replace) = std::sync::mpsc::sync_channel(CHECKED_AHEAD);
+        let (checked, to_replace) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
-            for file in staged {
-                let unchanged = file.snapshot.still_matches(&file.real).is_ok();
-                if checked.send((file, unchanged)).is_err() {
+            let mut files = staged.into_iter();
+            loop {
+                let batch: Vec<_> = (files.by_ref().take(CHECKED_TOGETHER))
+                    .map(|file| {
+                        let (unchanged, old) = file.snapshot.still_matches_held(file.temp.target());
+                        (file, unchanged.is_ok(), old)
+                    })
+                    .collect();
+                if batch.is_empty() || checked.send(batch).is_err() {
                     break;
                 }
             }
         });
-        replace_checked(to_replace.into_iter(), total, report)
+        let (to_close, replaced_files) = std::sync::mpsc::sync_channel::<Vec<fs::File>>(2);
+        scope.spawn(move || replaced_files.into_iter().for_each(drop));
+        let mut replaced = Vec::with_capacity(CLOSED_TOGETHER);
+        let mut close = |file: fs::File| {
+            replaced.push(file);
+            if replaced.len() == CLOSED_TOGETHER {
+                let batch = std::mem::replace(&mut replaced, Vec::with_capacity(CLOSED_TOGETHER));
+                // The closing thread only stops with this one: a failed send returns the
+                // batch, which is closed here.
+                let _ = to_close.send(batch);
+            }
+        };
+        replace_checked(to_replace.into_iter().flatten(), total, &mut close, report)
     })
 }
 
-/// How many files [`replace_in_place`] checks ahead of its renames.
-const CHECKED_AHEAD: usize = 4;
+/// How many files [`replace_in_place`] checks at once, ahead of their renames.
+const CHECKED_TOGETHER: usize = 16;
+
+/// How many replaced files [`replace_in_place`] hands to its closing thread at once (a
+/// few hundred held open at most, well under the usual limit of 1,024 per process).
+const CLOSED_TOGETHER: usize = 64;
 
 /// Renames each staged file that its last check found unchanged over its target, in
 /// order; the first failure stops the run, naming what was replaced and what was not.
 /// Returns how many files were skipped because they changed on disk.
-fn replace_checked<'a>(
-    mut pending: impl Iterator<Item = (Staged<'a>, bool)>,
+fn replace_checked(
+    mut pending: impl Iterator<Item = (Staged, bool, Option<fs::File>)>,
     total: usize,
+    close: &mut dyn FnMut(fs::File),
     report: &dyn Report,
 ) -> anyhow::Result<usize> {
-    let mut replaced: Vec<&Path> = Vec::with_capacity(total);
+    let mut replaced: Vec<Arc<Path>> = Vec::with_capacity(total);
     let mut changed_on_disk = Vec::new();
     let mut folders = BTreeSet::new();
     let mut last_folder: Option<PathBuf> = None;
-    while let Some((file, unchanged)) = pending.next() {
+    while let Some((file, unchanged, old)) = pending.next() {
         // An editor may still have saved it since the check: never overwrite that.
         if !unchanged {
             changed_on_disk.push(file.named);
             continue;
         }
-        let folder = file.real.parent();
+        // Files come in path order: a folder's follow each other.
+        let new_folder = file
+            .temp
+            .target()
+            .parent()
+            .filter(|folder| last_folder.as_deref() != Some(*folder))
+            .map(Path::to_path_buf);
         match file.temp.commit() {
             Ok(()) => {
                 replaced.push(file.named);
-                // Files come in path order: a folder's follow each other.
-                if let Some(folder) = folder
-                    && last_folder.as_deref().map(Path::as_os_str) != Some(folder.as_os_str())
-                {
-                    folders.insert(folder.to_path_buf());
-                    last_folder = Some(folder.to_path_buf());
+                old.map(&mut *close);
+                if let Some(folder) = new_folder {
+                    folders.insert(folder.clone());
+                    last_folder = Some(folder);
                 }
             }
             Err(error) => {
                 sync_folders(&folders, report);
-                let not_replaced: Vec<&Path> = std::iter::once(file.named)
-                    .chain(pending.map(|(rest, _)| rest.named))
-                    .chain(changed_on_disk.iter().copied())
+                let not_replaced: Vec<Arc<Path>> = std::iter::once(file.named.clone())
+                    .chain(pending.map(|(rest, ..)| rest.named))
+                    .chain(changed_on_disk.iter().cloned())
                     .collect();
                 for path in &replaced {
                     report.notice(&format!("replaced: {}", path.display()));
@@ -1353,10 +1403,9 @@ fn sync_staged(staged: &mut [Staged]) -> std::io::Result<()> {
 /// when it is a symbolic link, so the link stays a link), with the permissions and owner
 /// the file had when it was read, not yet synced ([`sync_staged`] does that for all at
 /// once).
-fn stage(named: &Path, bytes: &[u8], snapshot: &Snapshot) -> anyhow::Result<(PathBuf, AtomicFile)> {
-    let temp = AtomicFile::with_contents(named, bytes, &snapshot.metadata)
-        .with_context(|| named.display().to_string())?;
-    Ok((temp.target().to_path_buf(), temp))
+fn stage(named: &Path, bytes: &[u8], snapshot: &Snapshot) -> anyhow::Result<AtomicFile> {
+    AtomicFile::with_contents(named, bytes, &snapshot.metadata)
+        .with_context(|| named.display().to_string())
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.

@@ -349,13 +349,24 @@ impl AtomicFile {
 }
 
 /// Gives an open file the permissions and (when allowed: root rewriting someone's file
-/// leaves it theirs, others cannot chown) the owner of `like`.
+/// leaves it theirs, others cannot chown) the owner of `like`. A new file mostly has
+/// them already (the user's own file, the usual umask): one `fstat` then saves a
+/// `chown` and a `chmod`. The owner comes first, since a `chown` may clear the set-user
+/// and set-group bits.
 fn give_mode_and_owner(file: &fs::File, like: &fs::Metadata) {
-    let _ = file.set_permissions(like.permissions());
+    let now = file.metadata().ok();
+    let mut owner_given = false;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        let _ = std::os::unix::fs::fchown(file, Some(like.uid()), Some(like.gid()));
+        let owner = |meta: &fs::Metadata| (meta.uid(), meta.gid());
+        if now.as_ref().is_none_or(|now| owner(now) != owner(like)) {
+            let _ = std::os::unix::fs::fchown(file, Some(like.uid()), Some(like.gid()));
+            owner_given = true;
+        }
+    }
+    if owner_given || now.is_none_or(|now| now.permissions() != like.permissions()) {
+        let _ = file.set_permissions(like.permissions());
     }
 }
 
