@@ -200,11 +200,12 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
 
     // Phase 1: read and migrate everything; nothing is replaced.
     let progress = report.progress(inputs.files.len());
-    let mut results = Vec::with_capacity(inputs.files.len());
+    let mut files = Vec::with_capacity(inputs.files.len());
+    let mut failed = Vec::new();
     let diffs_shown = args.diffs.unwrap_or(DIFFS_SHOWN);
     let mut changed_so_far = 0;
     for batch in inputs.files.chunks(FILES_PER_BATCH) {
-        let mut migrated: Vec<anyhow::Result<Migrated>> = batch
+        let migrated: Vec<anyhow::Result<Migrated>> = batch
             .par_iter()
             .map(|input| {
                 migrate_file(
@@ -219,29 +220,29 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
             })
             .collect();
         progress.advance(batch.len() as u64);
-        // A dry run shows the diffs of the first changed files only: the texts of the
-        // others need not stay in memory until the end.
-        for file in migrated.iter_mut().flatten().filter(|file| file.changed) {
-            changed_so_far += 1;
-            if changed_so_far > diffs_shown {
-                file.diff = None;
+        for result in migrated {
+            match result {
+                Ok(mut file) => {
+                    // A dry run shows the diffs of the first changed files only: the
+                    // texts of the others need not stay in memory until the end.
+                    if file.changed {
+                        changed_so_far += 1;
+                        if changed_so_far > diffs_shown {
+                            file.diff = None;
+                        }
+                    }
+                    files.push(file);
+                }
+                Err(error) => failed.push(error),
             }
         }
-        results.extend(migrated);
     }
     progress.finish();
 
-    let mut files = Vec::with_capacity(results.len());
-    let mut skipped = 0u64;
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(error) => {
-                let note = if args.keep_going { " (skipped)" } else { "" };
-                report.skipped(&format!("{error:#}{note}"));
-                skipped += 1;
-            }
-        }
+    let mut skipped = failed.len() as u64;
+    for error in failed {
+        let note = if args.keep_going { " (skipped)" } else { "" };
+        report.skipped(&format!("{error:#}{note}"));
     }
     if skipped > 0 && !args.keep_going {
         bail!(
@@ -285,7 +286,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
             // A feed keeps the channel of the folder's `_index.md`, else of the first
             // input that has one.
             let mut channel = inputs.index_channel()?.unwrap_or_default();
-            if let Some(first) = files.iter().find_map(|f| f.channel.as_ref()) {
+            if let Some(first) = files.iter().find_map(|f| f.channel.as_deref()) {
                 channel.fill_from(first);
             }
             let out = OutputFile::create(path)?;
@@ -312,7 +313,7 @@ pub fn migrate(options: &MigrateOptions, report: &dyn Report) -> anyhow::Result<
                 let format = format.unwrap_or(file.input.format);
                 let relative = relative_path(path, &roots).with_extension(format.extension());
                 let staged = out.reserve_exact(relative)?;
-                let text = render(format, &file.records, &base_write, file.channel.as_ref())
+                let text = render(format, &file.records, &base_write, file.channel.as_deref())
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 fs::write(&staged, text)
                     .with_context(|| format!("cannot write {}", staged.display()))?;
@@ -415,15 +416,14 @@ struct Migrated {
     dropped: usize,
     /// The records to write (`-o`, `--out-dir`).
     records: Vec<Record>,
-    /// In place: the file's new text in a temporary file beside it, when it changed
-    /// (a dry run keeps the text in `diff` instead), or why it could not be staged.
-    staged: Option<anyhow::Result<AtomicFile>>,
-    /// In place: what the file was when it was read, when it changed.
-    snapshot: Option<Snapshot>,
+    /// In place, when the file changed: its new text staged beside it (a dry run keeps
+    /// the text in `diff` instead). Boxed, as `channel` is, to keep this small: 20,000
+    /// of these are moved around.
+    staging: Option<Box<Staging>>,
     /// In place: why a file an edit would change is left as it is (a warning).
     left_alone: Option<String>,
     /// The input's channel, when it is a feed.
-    channel: Option<Channel>,
+    channel: Option<Box<Channel>>,
     /// The text before and after, for a dry run's diff, when it changed and is among
     /// the changed files the run shows.
     diff: Option<(String, String)>,
@@ -431,6 +431,13 @@ struct Migrated {
     report: PlanReport,
     /// Which `--column-types` columns its records have.
     schema_columns: FieldsSeen,
+}
+
+/// A changed file's new text, staged beside it, and what the file was when it was read.
+struct Staging {
+    /// The temporary file, or why it could not be written.
+    temp: anyhow::Result<AtomicFile>,
+    snapshot: Snapshot,
 }
 
 /// Reads one input and applies the plan; `keep_diff` keeps the texts a dry run shows,
@@ -502,10 +509,9 @@ fn migrate_file(
             .saturating_sub(edited_records + if in_place { dropped } else { 0 }),
         dropped: if in_place { 0 } else { dropped },
         records: Vec::new(),
-        staged: None,
-        snapshot: None,
+        staging: None,
         left_alone: None,
-        channel: channel.clone(),
+        channel: channel.clone().map(Box::new),
         diff: None,
         report,
         schema_columns,
@@ -539,14 +545,14 @@ fn migrate_file(
                     format!("{}: cannot rewrite it in its own form", path.display())
                 })?;
                 migrated.changed = new_text != old_text;
-                if migrated.changed {
-                    // A dry run shows the texts and writes nothing.
-                    if keep_diff {
-                        migrated.diff = Some((old_text, new_text));
-                    } else {
-                        migrated.staged = Some(stage(&path, new_text.as_bytes(), &snapshot));
-                    }
-                    migrated.snapshot = Some(snapshot);
+                // A dry run shows the texts and writes nothing.
+                if migrated.changed && keep_diff {
+                    migrated.diff = Some((old_text, new_text));
+                } else if migrated.changed {
+                    migrated.staging = Some(Box::new(Staging {
+                        temp: stage(&path, new_text.as_bytes(), &snapshot),
+                        snapshot,
+                    }));
                 }
             }
         }
@@ -1003,21 +1009,47 @@ fn yaml_text(body: &str, new: &[Record], channel: Option<&Channel>) -> anyhow::R
 }
 
 /// A file's bytes and what it was when they were read: its metadata from the same
-/// descriptor, and the time the read began.
+/// descriptor, the time the read began, and whether the path was a symbolic link.
 fn read_with_state(path: &Path) -> std::io::Result<(Vec<u8>, ReadState)> {
     let started = SystemTime::now();
-    let file = fs::File::open(path)?;
+    let (file, not_a_link) = open_noting_links(path)?;
     let metadata = file.metadata()?;
     // A file that grows meanwhile is read whole, but its size then differs from the
     // metadata's, which keeps an in-place run from replacing it.
     let bytes = crate::pipeline::read_sized(file, metadata.len())?;
-    Ok((bytes, ReadState { metadata, started }))
+    let state = ReadState {
+        metadata,
+        started,
+        not_a_link,
+    };
+    Ok((bytes, state))
+}
+
+/// Opens `path` (links followed), and says whether it is known not to be a symbolic
+/// link: on Linux it is first opened without following one, which fails on a link.
+fn open_noting_links(path: &Path) -> std::io::Result<(fs::File, bool)> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let direct = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path);
+        match direct {
+            Ok(file) => return Ok((file, true)),
+            Err(error) if error.raw_os_error() != Some(libc::ELOOP) => return Err(error),
+            Err(_) => {}
+        }
+    }
+    Ok((fs::File::open(path)?, false))
 }
 
 /// What [`read_with_state`] saw of a file besides its bytes.
 struct ReadState {
     metadata: fs::Metadata,
     started: SystemTime,
+    /// The path named the file itself, not a symbolic link to it.
+    not_a_link: bool,
 }
 
 /// How close to the read a file's last change must be for a save after the read to be
@@ -1043,6 +1075,8 @@ struct Snapshot {
     /// The hash of its text, when it had changed so shortly before the read that a
     /// save after it could keep its size and times ([`racy_window`]).
     racy_hash: Option<u64>,
+    /// The path named the file itself, not a symbolic link to it.
+    not_a_link: bool,
 }
 
 impl Snapshot {
@@ -1058,6 +1092,7 @@ impl Snapshot {
         Snapshot {
             racy_hash: racy.then(|| content_hash(bytes)),
             metadata: read.metadata,
+            not_a_link: read.not_a_link,
         }
     }
 
@@ -1068,12 +1103,16 @@ impl Snapshot {
         self.matches(path, fs::metadata(path))
     }
 
-    /// As [`Snapshot::still_matches`], and the file held open when it could be, so
+    /// As [`Snapshot::still_matches`], and the file held open when `holder` can, so
     /// that the run decides when it is freed once replaced ([`replace_in_place`]).
-    fn still_matches_held(&self, path: &Path) -> (Result<(), &'static str>, Option<fs::File>) {
-        match hold(path) {
-            Ok(file) => (self.matches(path, file.metadata()), Some(file)),
-            Err(_) => (self.still_matches(path), None),
+    fn still_matches_held<'h>(
+        &self,
+        path: &Path,
+        holder: &'h Holder,
+    ) -> (Result<(), &'static str>, Option<Held<'h>>) {
+        match holder.hold(path) {
+            Some(held) => (self.matches(path, held.file.metadata()), Some(held)),
+            None => (self.still_matches(path), None),
         }
     }
 
@@ -1095,20 +1134,78 @@ impl Snapshot {
     }
 }
 
-/// The file at `path` (links followed), opened without being read: on Linux with
-/// `O_PATH`, which needs no permission to read and does not wait on a FIFO put there
-/// meanwhile. Elsewhere nothing is held.
-fn hold(path: &Path) -> std::io::Result<fs::File> {
+/// Holds files open without reading them, a bounded number at a time: a quarter of
+/// the files the process may open, at most [`MAX_HELD`], so that the run's other opens
+/// (a racy file read again, a folder synced) never run out.
+struct Holder {
+    held: std::sync::atomic::AtomicUsize,
+    limit: usize,
+}
+
+/// The most files a [`Holder`] holds at once.
+const MAX_HELD: usize = 256;
+
+/// A file a [`Holder`] holds open; dropping it closes the file.
+struct Held<'h> {
+    file: fs::File,
+    holder: &'h Holder,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        (self.holder.held).fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Holder {
+    fn new() -> Holder {
+        Holder {
+            held: std::sync::atomic::AtomicUsize::new(0),
+            limit: (open_files_limit() / 4).min(MAX_HELD),
+        }
+    }
+
+    /// The file at `path` (links followed), opened without being read: on Linux with
+    /// `O_PATH`, which needs no permission to read and does not wait on a FIFO put
+    /// there meanwhile. `None` past the limit, on an error, and elsewhere than Linux.
+    fn hold(&self, path: &Path) -> Option<Held<'_>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.held.load(Relaxed) >= self.limit {
+            return None;
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let file = (fs::OpenOptions::new().read(true))
+                .custom_flags(libc::O_PATH)
+                .open(path)
+                .ok()?;
+            self.held.fetch_add(1, Relaxed);
+            Some(Held { file, holder: self })
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = path;
+            None
+        }
+    }
+}
+
+/// How many files the process may have open (its soft limit); 1,024, the usual one,
+/// where it cannot be asked.
+fn open_files_limit() -> usize {
     #[cfg(target_os = "linux")]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_PATH)
-            .open(path)
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given, which lives on this stack.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            return usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+        }
     }
-    #[cfg(not(target_os = "linux"))]
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    1024
 }
 
 /// The later of a file's modification and change times (`ctime`, which no program
@@ -1168,9 +1265,9 @@ struct Staged {
 /// many files were skipped because they changed on disk between the check and their
 /// rename.
 fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result<usize> {
-    let staging: Vec<(Arc<Path>, Snapshot, anyhow::Result<AtomicFile>)> = files
+    let staging: Vec<(Arc<Path>, Box<Staging>)> = files
         .into_iter()
-        .filter_map(|file| Some((file.input.path?, file.snapshot?, file.staged?)))
+        .filter_map(|file| Some((file.input.path?, file.staging?)))
         .collect();
     test_pause("RECAST_TEST_PAUSE_BEFORE_CHECK");
 
@@ -1179,8 +1276,8 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
     // file, unchanged since it was read.
     let unchanged: Vec<Result<(), &str>> = staging
         .par_iter()
-        .map(|(_, snapshot, staged)| match staged {
-            Ok(temp) => snapshot.still_matches(temp.target()),
+        .map(|(_, staging)| match &staging.temp {
+            Ok(temp) => staging.snapshot.still_matches(temp.target()),
             Err(_) => Ok(()),
         })
         .collect();
@@ -1189,7 +1286,7 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
     let mut io_problem = false;
     // Two inputs may lead to one file (a link beside its target): it is replaced once.
     // Hard links are two files' names: each is replaced.
-    let mut targets: HashMap<Option<FileId>, PathBuf> = HashMap::new();
+    let mut targets: HashMap<Option<FileId>, PathBuf> = HashMap::with_capacity(staging.len());
     let mut seen_already = |real: &Path, snapshot: &Snapshot| match targets
         .entry(FileId::from_metadata(real, &snapshot.metadata))
     {
@@ -1199,8 +1296,9 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
         }
         Entry::Occupied(first) => fs::canonicalize(real).ok() == fs::canonicalize(first.get()).ok(),
     };
-    for ((named, snapshot, result), unchanged) in staging.into_iter().zip(unchanged) {
-        match result {
+    for ((named, staging), unchanged) in staging.into_iter().zip(unchanged) {
+        let Staging { temp, snapshot } = *staging;
+        match temp {
             Ok(temp) if seen_already(temp.target(), &snapshot) => {}
             Ok(temp) if unchanged.is_ok() => staged.push(Staged {
                 named,
@@ -1255,14 +1353,19 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
     // The check holds the old file open, and a third thread closes it after the rename:
     // the last close frees the old file's contents, which would otherwise be done by the
     // rename (a third of its time on tmpfs).
+    let holder = Holder::new();
+    // A few batches to close in flight, within the holder's limit.
+    let closed_together = (holder.limit / 4).max(1);
     std::thread::scope(|scope| {
+        let holder = &holder;
         let (checked, to_replace) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
             let mut files = staged.into_iter();
             loop {
                 let batch: Vec<_> = (files.by_ref().take(CHECKED_TOGETHER))
                     .map(|file| {
-                        let (unchanged, old) = file.snapshot.still_matches_held(file.temp.target());
+                        let (unchanged, old) =
+                            (file.snapshot).still_matches_held(file.temp.target(), holder);
                         (file, unchanged.is_ok(), old)
                     })
                     .collect();
@@ -1271,13 +1374,13 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
                 }
             }
         });
-        let (to_close, replaced_files) = std::sync::mpsc::sync_channel::<Vec<fs::File>>(2);
+        let (to_close, replaced_files) = std::sync::mpsc::sync_channel::<Vec<Held>>(2);
         scope.spawn(move || replaced_files.into_iter().for_each(drop));
-        let mut replaced = Vec::with_capacity(CLOSED_TOGETHER);
-        let mut close = |file: fs::File| {
+        let mut replaced: Vec<Held> = Vec::with_capacity(closed_together);
+        let mut close = |file| {
             replaced.push(file);
-            if replaced.len() == CLOSED_TOGETHER {
-                let batch = std::mem::replace(&mut replaced, Vec::with_capacity(CLOSED_TOGETHER));
+            if replaced.len() == closed_together {
+                let batch = std::mem::replace(&mut replaced, Vec::with_capacity(closed_together));
                 // The closing thread only stops with this one: a failed send returns the
                 // batch, which is closed here.
                 let _ = to_close.send(batch);
@@ -1290,17 +1393,13 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
 /// How many files [`replace_in_place`] checks at once, ahead of their renames.
 const CHECKED_TOGETHER: usize = 16;
 
-/// How many replaced files [`replace_in_place`] hands to its closing thread at once (a
-/// few hundred held open at most, well under the usual limit of 1,024 per process).
-const CLOSED_TOGETHER: usize = 64;
-
 /// Renames each staged file that its last check found unchanged over its target, in
 /// order; the first failure stops the run, naming what was replaced and what was not.
 /// Returns how many files were skipped because they changed on disk.
-fn replace_checked(
-    mut pending: impl Iterator<Item = (Staged, bool, Option<fs::File>)>,
+fn replace_checked<'h>(
+    mut pending: impl Iterator<Item = (Staged, bool, Option<Held<'h>>)>,
     total: usize,
-    close: &mut dyn FnMut(fs::File),
+    close: &mut dyn FnMut(Held<'h>),
     report: &dyn Report,
 ) -> anyhow::Result<usize> {
     let mut replaced: Vec<Arc<Path>> = Vec::with_capacity(total);
@@ -1404,8 +1503,12 @@ fn sync_staged(staged: &mut [Staged]) -> std::io::Result<()> {
 /// the file had when it was read, not yet synced ([`sync_staged`] does that for all at
 /// once).
 fn stage(named: &Path, bytes: &[u8], snapshot: &Snapshot) -> anyhow::Result<AtomicFile> {
-    AtomicFile::with_contents(named, bytes, &snapshot.metadata)
-        .with_context(|| named.display().to_string())
+    let like = &snapshot.metadata;
+    match snapshot.not_a_link {
+        true => AtomicFile::with_contents_for_file(named.to_path_buf(), bytes, like),
+        false => AtomicFile::with_contents(named, bytes, like),
+    }
+    .with_context(|| named.display().to_string())
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.

@@ -224,7 +224,7 @@ impl AtomicFile {
     /// A temporary file beside `target` (the real file when it is a symbolic link),
     /// registered for the signal clean-up.
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
-        AtomicFile::beside(target, |_| Ok(()))
+        AtomicFile::beside(resolve_target(target)?, |_| Ok(()))
     }
 
     /// A temporary file beside `target` that already holds `bytes`, with the
@@ -239,6 +239,16 @@ impl AtomicFile {
         bytes: &[u8],
         like: &fs::Metadata,
     ) -> anyhow::Result<AtomicFile> {
+        AtomicFile::with_contents_for_file(resolve_target(target)?, bytes, like)
+    }
+
+    /// [`AtomicFile::with_contents`] for a `target` known not to be a symbolic link (it
+    /// was just opened without following one): its links are not looked for again.
+    pub fn with_contents_for_file(
+        target: PathBuf,
+        bytes: &[u8],
+        like: &fs::Metadata,
+    ) -> anyhow::Result<AtomicFile> {
         AtomicFile::beside(target, |file| {
             file.write_all(bytes)?;
             give_mode_and_owner(file, like);
@@ -246,13 +256,13 @@ impl AtomicFile {
         })
     }
 
-    /// Creates the temporary file beside `target` (links followed), registered while it
-    /// is created so a signal never leaves it behind, and lets `fill` write it.
+    /// Creates the temporary file beside `target` (its links already followed),
+    /// registered while it is created so a signal never leaves it behind, and lets
+    /// `fill` write it.
     fn beside(
-        target: &Path,
+        target: PathBuf,
         fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> anyhow::Result<AtomicFile> {
-        let target = resolve_target(target)?;
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
