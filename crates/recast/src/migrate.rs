@@ -1405,27 +1405,31 @@ fn replace_checked<'h>(
     let mut replaced: Vec<Arc<Path>> = Vec::with_capacity(total);
     let mut changed_on_disk = Vec::new();
     let mut folders = BTreeSet::new();
-    let mut last_folder: Option<PathBuf> = None;
+    // The folder of the last rename. Files come in path order: a folder's follow each
+    // other.
+    let mut folder: Option<OpenFolder> = None;
     while let Some((file, unchanged, old)) = pending.next() {
         // An editor may still have saved it since the check: never overwrite that.
         if !unchanged {
             changed_on_disk.push(file.named);
             continue;
         }
-        // Files come in path order: a folder's follow each other.
-        let new_folder = file
-            .temp
-            .target()
-            .parent()
-            .filter(|folder| last_folder.as_deref() != Some(*folder))
-            .map(Path::to_path_buf);
-        match file.temp.commit() {
+        let parent = file.temp.target().parent();
+        if folder.as_ref().map(|open| open.path.as_path()) != parent {
+            folder = parent.map(OpenFolder::open);
+        }
+        let committed = match folder.as_ref().and_then(|open| open.descriptor.as_ref()) {
+            #[cfg(target_os = "linux")]
+            Some(descriptor) => file.temp.commit_in(descriptor),
+            _ => file.temp.commit(),
+        };
+        match committed {
             Ok(()) => {
                 replaced.push(file.named);
                 old.map(&mut *close);
-                if let Some(folder) = new_folder {
-                    folders.insert(folder.clone());
-                    last_folder = Some(folder);
+                if let Some(open) = folder.as_mut().filter(|open| !open.renamed_into) {
+                    folders.insert(open.path.clone());
+                    open.renamed_into = true;
                 }
             }
             Err(error) => {
@@ -1509,6 +1513,39 @@ fn stage(named: &Path, bytes: &[u8], snapshot: &Snapshot) -> anyhow::Result<Atom
         false => AtomicFile::with_contents(named, bytes, like),
     }
     .with_context(|| named.display().to_string())
+}
+
+/// A folder files are renamed into, opened (on Linux) to rename them by name in it.
+struct OpenFolder {
+    path: PathBuf,
+    descriptor: Option<fs::File>,
+    /// A file was renamed into it: it is synced at the end.
+    renamed_into: bool,
+}
+
+impl OpenFolder {
+    fn open(path: &Path) -> OpenFolder {
+        #[cfg(target_os = "linux")]
+        let descriptor = {
+            use std::os::unix::fs::OpenOptionsExt;
+            let opened = if path.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                path
+            };
+            (fs::OpenOptions::new().read(true))
+                .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+                .open(opened)
+                .ok()
+        };
+        #[cfg(not(target_os = "linux"))]
+        let descriptor = None;
+        OpenFolder {
+            path: path.to_path_buf(),
+            descriptor,
+            renamed_into: false,
+        }
+    }
 }
 
 /// Syncs each folder a file was renamed into, so a power cut cannot undo the rename.
