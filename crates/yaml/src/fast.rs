@@ -135,7 +135,9 @@ enum Stop {
 /// What the reader does with the values it reads: build them, or compare them with
 /// the values expected, node for node, building nothing (then each node it returns is
 /// a placeholder `Value::Null`). The walk, its budget and its reasons to give up are
-/// the same either way.
+/// the same either way. The walk's functions take a `CHECK` parameter too, false when
+/// building: the compiler then drops every comparison from the build, which reads each
+/// Markdown file and must not pay for the check.
 #[derive(Clone, Copy)]
 enum Expect<'e> {
     Build,
@@ -211,12 +213,14 @@ fn read<'a>(
     if first.indent != 0 && !matches!(expect, Expect::Build) {
         return Err(Stop::GivesUp); // An indented root: not one the rewriter cuts.
     }
-    let value = reader
-        .node(&first, 1, true, expect)
-        .ok_or(match reader.differs {
-            true => Stop::Differs,
-            false => Stop::GivesUp,
-        })?;
+    let value = match expect {
+        Expect::Build => reader.node::<false>(&first, 1, true, expect),
+        Expect::Value(_) | Expect::Entries(_) => reader.node::<true>(&first, 1, true, expect),
+    };
+    let value = value.ok_or(match reader.differs {
+        true => Stop::Differs,
+        false => Stop::GivesUp,
+    })?;
     if reader.peek().is_some() {
         return Err(Stop::GivesUp);
     }
@@ -361,8 +365,14 @@ impl<'a> FastReader<'a> {
     }
 
     /// The value read, built or compared with the one expected.
-    fn leaf(&mut self, written: Written<'_>, expect: Expect<'_>) -> Option<Value> {
+    #[inline]
+    fn leaf<const CHECK: bool>(
+        &mut self,
+        written: Written<'_>,
+        expect: Expect<'_>,
+    ) -> Option<Value> {
         match expect {
+            _ if !CHECK => written.value(),
             Expect::Build => written.value(),
             Expect::Value(expected) if written.reads_as(expected)? => Some(Value::Null),
             Expect::Value(_) | Expect::Entries(_) => self.differs(),
@@ -370,7 +380,7 @@ impl<'a> FastReader<'a> {
     }
 
     /// A block collection whose first line is `line` (not yet consumed), at `depth`.
-    fn node(
+    fn node<const CHECK: bool>(
         &mut self,
         line: &Line<'a>,
         depth: usize,
@@ -381,14 +391,14 @@ impl<'a> FastReader<'a> {
             return None;
         }
         if is_item(line.rest) {
-            self.list(line.indent, depth, root, expect)
+            self.list::<CHECK>(line.indent, depth, root, expect)
         } else {
-            self.map(line.indent, None, depth, root, expect)
+            self.map::<CHECK>(line.indent, None, depth, root, expect)
         }
     }
 
     /// A block list whose `- ` items are at column `indent`.
-    fn list(
+    fn list<const CHECK: bool>(
         &mut self,
         indent: usize,
         depth: usize,
@@ -400,6 +410,7 @@ impl<'a> FastReader<'a> {
         }
         self.count()?;
         let expected = match expect {
+            _ if !CHECK => None,
             Expect::Build => None,
             Expect::Value(Value::List(items)) => Some(items.as_slice()),
             Expect::Value(_) | Expect::Entries(_) => return self.differs(),
@@ -432,8 +443,10 @@ impl<'a> FastReader<'a> {
                 if root {
                     self.items.push((next.number, next.indent as u64 + 1));
                 }
-                let item = self.node(&next, depth + 1, false, item_expect)?;
-                items.extend(expected.is_none().then_some(item));
+                let item = self.node::<CHECK>(&next, depth + 1, false, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
             } else if is_item(content) {
                 return None; // `- - x`: a list in a list on one line.
             } else if let Some(entry) = split_entry(content) {
@@ -442,15 +455,19 @@ impl<'a> FastReader<'a> {
                     self.items.push((line.number, column as u64 + 1));
                 }
                 let first = (entry, line.number);
-                let item = self.map(column, Some(first), depth + 1, false, item_expect)?;
-                items.extend(expected.is_none().then_some(item));
+                let item = self.map::<CHECK>(column, Some(first), depth + 1, false, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
             } else {
                 if root {
                     return None; // A record that is not a mapping: the full parser says so.
                 }
                 self.count()?;
-                let item = self.leaf(Written::scalar(content)?, item_expect)?;
-                items.extend(expected.is_none().then_some(item));
+                let item = self.leaf::<CHECK>(Written::scalar(content)?, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
                 self.no_continuation(indent)?;
             }
         }
@@ -463,7 +480,7 @@ impl<'a> FastReader<'a> {
 
     /// A block mapping with keys at column `indent`; `first` is an entry already cut
     /// from the line that opened it (`- key: value`).
-    fn map(
+    fn map<const CHECK: bool>(
         &mut self,
         indent: usize,
         first: Option<((&'a str, &'a str), u64)>,
@@ -476,6 +493,7 @@ impl<'a> FastReader<'a> {
         }
         self.count()?;
         let expected = match expect {
+            _ if !CHECK => None,
             Expect::Build => None,
             Expect::Value(Value::Map(map)) => Some(ExpectedEntries::Map(map)),
             Expect::Entries(entries) => Some(ExpectedEntries::Slice(entries)),
@@ -523,20 +541,20 @@ impl<'a> FastReader<'a> {
             let value = if value_text.is_empty() || value_text.starts_with('#') {
                 match self.peek() {
                     Some(next) if next.indent > indent => {
-                        self.node(&next, depth + 1, false, value_expect)?
+                        self.node::<CHECK>(&next, depth + 1, false, value_expect)?
                     }
                     // YAML lets a list under a key start in the key's own column.
                     Some(next) if next.indent == indent && is_item(next.rest) => {
-                        self.list(indent, depth + 1, false, value_expect)?
+                        self.list::<CHECK>(indent, depth + 1, false, value_expect)?
                     }
                     _ => {
                         self.count()?;
-                        self.leaf(Written::Plain(""), value_expect)?
+                        self.leaf::<CHECK>(Written::Plain(""), value_expect)?
                     }
                 }
             } else {
                 self.count()?;
-                let value = self.leaf(Written::scalar(value_text)?, value_expect)?;
+                let value = self.leaf::<CHECK>(Written::scalar(value_text)?, value_expect)?;
                 self.no_continuation(indent)?;
                 value
             };
@@ -643,10 +661,18 @@ fn split_entry(rest: &str) -> Option<(&str, &str)> {
 /// building the value or comparing it with an expected one.
 #[derive(Clone, Copy)]
 enum Written<'t> {
-    /// `"…"`: the text between the quotes, escapes not yet decoded.
-    DoubleQuoted(&'t str),
-    /// `'…'`: the text between the quotes, `''` not yet a quote.
-    SingleQuoted(&'t str),
+    /// `"…"`: the text between the quotes, escapes not yet decoded; `escaped`: whether
+    /// it has any (else it is the value as is).
+    DoubleQuoted {
+        text: &'t str,
+        escaped: bool,
+    },
+    /// `'…'`: the text between the quotes, `''` not yet a quote; `escaped`: whether it
+    /// has any `''` (else it is the value as is).
+    SingleQuoted {
+        text: &'t str,
+        escaped: bool,
+    },
     EmptyList,
     EmptyMap,
     /// Plain: the text less a comment and trailing spaces.
@@ -656,11 +682,21 @@ enum Written<'t> {
 impl<'t> Written<'t> {
     /// One scalar on one line: quoted, `[]`, `{}` or plain, with an optional comment
     /// after; `None` when the full parser must read it.
+    #[inline]
     fn scalar(text: &'t str) -> Option<Written<'t>> {
-        let quoted = |end: usize| rest_is_blank(&text[end + 2..]).then_some(&text[1..end + 1]);
+        // A quoted scalar ends at its closing quote (`end` in the text after the opening
+        // one): what follows must be blanks or a comment.
         match text.as_bytes()[0] {
-            b'"' => quoted(double_quoted_end(&text[1..])?).map(Written::DoubleQuoted),
-            b'\'' => quoted(single_quoted_end(&text[1..])?).map(Written::SingleQuoted),
+            b'"' => {
+                let (end, escaped) = double_quoted_end(&text[1..])?;
+                let text = (rest_is_blank(&text[end + 2..])).then_some(&text[1..end + 1])?;
+                Some(Written::DoubleQuoted { text, escaped })
+            }
+            b'\'' => {
+                let (end, escaped) = single_quoted_end(&text[1..])?;
+                let text = (rest_is_blank(&text[end + 2..])).then_some(&text[1..end + 1])?;
+                Some(Written::SingleQuoted { text, escaped })
+            }
             b'[' if text.starts_with("[]") && rest_is_blank(&text[2..]) => Some(Written::EmptyList),
             b'{' if text.starts_with("{}") && rest_is_blank(&text[2..]) => Some(Written::EmptyMap),
             // `-1` is a plain scalar; `- x` after a key is an error.
@@ -672,10 +708,17 @@ impl<'t> Written<'t> {
 
     /// The value; `None` when a double-quoted text has an escape the fast reader does
     /// not take.
+    // Inlined into the walk: a call per scalar showed in the Markdown reader's counts.
+    #[inline(always)]
     fn value(self) -> Option<Value> {
         Some(match self {
-            Written::DoubleQuoted(text) => Value::String(unescape(text)?),
-            Written::SingleQuoted(text) => Value::String(text.replace("''", "'")),
+            Written::DoubleQuoted { text, escaped } if escaped => Value::String(unescape(text)?),
+            Written::SingleQuoted { text, escaped } if escaped => {
+                Value::String(text.replace("''", "'"))
+            }
+            Written::DoubleQuoted { text, .. } | Written::SingleQuoted { text, .. } => {
+                Value::String(text.to_owned())
+            }
             Written::EmptyList => Value::List(Vec::new()),
             Written::EmptyMap => Value::Map(Map::default()),
             Written::Plain(text) => resolve_plain(Cow::Borrowed(text)),
@@ -686,8 +729,17 @@ impl<'t> Written<'t> {
     /// it in the common cases; `None` where `value` is.
     fn reads_as(self, expected: &Value) -> Option<bool> {
         Some(match (self, expected) {
-            (Written::DoubleQuoted(text), Value::String(s)) if !text.contains('\\') => text == s,
-            (Written::SingleQuoted(text), Value::String(s)) if !text.contains("''") => text == s,
+            (
+                Written::DoubleQuoted {
+                    text,
+                    escaped: false,
+                }
+                | Written::SingleQuoted {
+                    text,
+                    escaped: false,
+                },
+                Value::String(s),
+            ) => text == s,
             (Written::Plain(text), Value::String(s)) => text == s && plain_is_string(text),
             (Written::EmptyList, Value::List(items)) => items.is_empty(),
             (Written::EmptyMap, Value::Map(map)) => map.is_empty(),
@@ -718,19 +770,21 @@ fn comment_start(text: &str) -> Option<usize> {
 }
 
 /// Where the closing quote of a double-quoted scalar closed on this line is (`text`
-/// starts after the opening quote); `None` when it is not closed on this line (a
-/// multi-line scalar). An escape is a backslash and the byte after it;
-/// [`unescape`] tells which escapes are good.
-fn double_quoted_end(text: &str) -> Option<usize> {
+/// starts after the opening quote), and whether an escape comes before it; `None` when
+/// it is not closed on this line (a multi-line scalar). An escape is a backslash and
+/// the byte after it; [`unescape`] tells which escapes are good.
+fn double_quoted_end(text: &str) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    let mut escaped = false;
     // Jump from one quote or backslash to the next: most of a quoted text is neither.
     while let Some(next) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
         i += next;
         if bytes[i] == b'"' {
-            return Some(i);
+            return Some((i, escaped));
         }
         bytes.get(i + 1)?;
+        escaped = true;
         i += 2;
     }
     None
@@ -789,16 +843,18 @@ fn unescape(text: &str) -> Option<String> {
 }
 
 /// Where the closing quote of a single-quoted scalar closed on this line is (`text`
-/// starts after the opening quote; `''` is a quote).
-fn single_quoted_end(text: &str) -> Option<usize> {
+/// starts after the opening quote; `''` is a quote), and whether a `''` comes before it.
+fn single_quoted_end(text: &str) -> Option<(usize, bool)> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    let mut escaped = false;
     loop {
         i += memchr::memchr(b'\'', &bytes[i..])?;
         if bytes.get(i + 1) == Some(&b'\'') {
+            escaped = true;
             i += 2;
         } else {
-            return Some(i);
+            return Some((i, escaped));
         }
     }
 }
