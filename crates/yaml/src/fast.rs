@@ -500,10 +500,14 @@ impl<'a> FastReader<'a> {
             Expect::Value(_) => return self.differs(),
         };
         // Room for a typical record (or nested map) up front: growing a map one
-        // doubling at a time rehashes it each time. Built only when building.
-        let capacity = if root { ROOT_FIELDS } else { NESTED_FIELDS };
-        let mut map = (expected.is_none())
-            .then(|| Map::with_capacity_and_hasher(capacity, Default::default()));
+        // doubling at a time rehashes it each time. Filled only when building (a map
+        // without room allocates nothing).
+        let capacity = match (expected, root) {
+            (Some(_), _) => 0,
+            (None, true) => ROOT_FIELDS,
+            (None, false) => NESTED_FIELDS,
+        };
+        let mut map = Map::with_capacity_and_hasher(capacity, Default::default());
         let mut read = 0;
         let mut pending = first;
         loop {
@@ -524,7 +528,7 @@ impl<'a> FastReader<'a> {
             };
             let value_expect = match expected {
                 // A duplicate key: the full parser reports it.
-                None if map.as_ref().is_some_and(|map| map.contains_key(key)) => return None,
+                None if map.contains_key(key) => return None,
                 None => Expect::Build,
                 // The expected keys are unique: a key read again differs from the
                 // expected one in its place.
@@ -567,14 +571,14 @@ impl<'a> FastReader<'a> {
                     last_line: self.line - 1,
                 });
             }
-            if let Some(map) = &mut map {
+            if expected.is_none() {
                 map.insert(key.to_owned(), value);
             }
         }
-        match (map, expected) {
-            (Some(map), _) => Some(Value::Map(map)),
-            (None, Some(expected)) if expected.len() == read => Some(Value::Null),
-            (None, _) => self.differs(),
+        match expected {
+            None => Some(Value::Map(map)),
+            Some(expected) if expected.len() == read => Some(Value::Null),
+            Some(_) => self.differs(),
         }
     }
 
