@@ -17,9 +17,9 @@
 use std::borrow::Cow;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
-use recast_model::Map;
+use recast_model::Value;
 
-use crate::fast;
+use crate::fast::{self, Reading, RootKey};
 
 /// One top-level entry of a front matter.
 pub(crate) struct Entry<'a> {
@@ -41,8 +41,9 @@ pub(crate) struct FrontMatter<'a> {
     /// Lines before the first key (comments, blank lines).
     pub(crate) prefix: &'a str,
     pub(crate) entries: Vec<Entry<'a>>,
-    /// The fields as the fast reader read them, when it cut the front matter.
-    pub(crate) fast_fields: Option<Map>,
+    /// Whether the fast reader cut the front matter and reads it as the fields it was
+    /// expected to hold ([`FrontMatter::parse_expecting`]).
+    pub(crate) reads_as_expected: bool,
 }
 
 /// A top-level key found in a front matter, before its entry is cut.
@@ -63,20 +64,41 @@ impl<'a> FrontMatter<'a> {
     /// Cuts a front matter; `None` when it is not a plain block mapping of simple keys
     /// at column 0 (values may hold anchors and aliases; keys may not).
     pub(crate) fn parse(front: &'a str) -> Option<FrontMatter<'a>> {
-        if let Some((keys, fields)) = keys_by_fast_reader(front) {
-            let mut cut = cut(front, keys)?;
-            cut.fast_fields = Some(fields);
-            return Some(cut);
+        match keys_by_fast_reader(front) {
+            Some(keys) => cut(front, keys),
+            None => cut(front, keys_by_events(front)?),
         }
-        cut(front, keys_by_events(front)?)
+    }
+
+    /// [`FrontMatter::parse`], for a front matter expected to hold the fields
+    /// `expected` (in order): the cut is the same, and
+    /// [`reads_as_expected`](FrontMatter::reads_as_expected) says whether the fast
+    /// reader reads it as them, found while reading it, without building its values.
+    pub(crate) fn parse_expecting(
+        front: &'a str,
+        expected: &[(&str, &Value)],
+    ) -> Option<FrontMatter<'a>> {
+        match fast::reads_as(front, expected) {
+            Reading::As(keys) => {
+                let mut cut = cut(front, from_root_keys(keys))?;
+                cut.reads_as_expected = true;
+                Some(cut)
+            }
+            Reading::Differs => FrontMatter::parse(front),
+            Reading::GivesUp => cut(front, keys_by_events(front)?),
+        }
     }
 }
 
-/// The keys of a front matter the fast reader reads, and its fields. Its values are on
-/// one line each (a scalar, `[]` or `{}`), so the value's last scalar ends on the
-/// entry's last line with content, and the trivia may start on the line after it.
-fn keys_by_fast_reader(front: &str) -> Option<(Vec<Key<'_>>, Map)> {
-    let (keys, fields) = fast::root_entries(front)?;
+/// The keys of a front matter the fast reader reads.
+fn keys_by_fast_reader(front: &str) -> Option<Vec<Key<'_>>> {
+    fast::root_keys(front).map(from_root_keys)
+}
+
+/// The keys the fast reader found. Its values are on one line each (a scalar, `[]` or
+/// `{}`), so the value's last scalar ends on the entry's last line with content, and
+/// the trivia may start on the line after it.
+fn from_root_keys(keys: Vec<RootKey<'_>>) -> Vec<Key<'_>> {
     let keys = keys.into_iter().map(|root| Key {
         key: Cow::Borrowed(root.key),
         line: root.line,
@@ -85,7 +107,7 @@ fn keys_by_fast_reader(front: &str) -> Option<(Vec<Key<'_>>, Map)> {
         trivia_from: root.last_line + 1,
         merge: false,
     });
-    Some((keys.collect(), fields))
+    keys.collect()
 }
 
 /// The keys of a front matter from granit-parser's events.
@@ -240,7 +262,7 @@ fn cut<'a>(front: &'a str, keys: Vec<Key<'a>>) -> Option<FrontMatter<'a>> {
     Some(FrontMatter {
         prefix: &front[..prefix_end],
         entries,
-        fast_fields: None,
+        reads_as_expected: false,
     })
 }
 
@@ -276,7 +298,7 @@ fn shape<'a>(front: &'a str, keys: Vec<Key<'a>>) -> Option<Shape<'a>> {
 /// The fast cut of `front`, checked against granit's: `None` when the fast reader
 /// leaves it to granit; a panic when the two cuts differ.
 fn fast_cut_checked(front: &str) -> Option<Shape<'_>> {
-    let fast = shape(front, keys_by_fast_reader(front)?.0);
+    let fast = shape(front, keys_by_fast_reader(front)?);
     let full = keys_by_events(front).and_then(|keys| shape(front, keys));
     assert!(
         full.is_some(),
@@ -457,6 +479,9 @@ mod tests {
                     front.pop();
                 }
                 fast_cut_checked(&front);
+                // The fast reader's check mode, which the rewriter cuts with, as the
+                // crate's fuzz target runs it.
+                crate::check_mode_against_build_mode(&front);
             }
         }
     }

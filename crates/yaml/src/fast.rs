@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use recast_model::{BODY, Map, Value, strict_eq};
 
 use crate::document::{Document, YamlReadOptions};
-use crate::scalar::resolve_plain;
+use crate::scalar::{plain_is_string, resolve_plain};
 
 /// Deepest nesting the fast reader takes on (it recurses once a level); deeper
 /// documents, rare in archives, go to the full parser, which has no recursion.
@@ -44,7 +44,7 @@ pub(crate) fn parse(
     first_line: u64,
     options: &YamlReadOptions,
 ) -> Option<Vec<Document>> {
-    let (documents, _) = read(text, first_line, options, true)?;
+    let (documents, _) = read(text, first_line, options, true, Expect::Build).ok()?;
     Some(documents)
 }
 
@@ -64,36 +64,53 @@ pub(crate) struct RootKey<'a> {
     pub(crate) last_line: u64,
 }
 
-/// The top-level keys of `text` and the fields it holds, when it is a block mapping
-/// at column 0 the fast reader reads (the same texts as [`parse`], less root lists, an
-/// indented root and a leading `---` line); `None` when the full parser must decide.
-/// The differential tests hold the rewriter's cut from these keys to the cut it makes
-/// from the full parser's events.
-pub(crate) fn root_entries(text: &str) -> Option<(Vec<RootKey<'_>>, Map)> {
-    let (documents, keys) = read(text, 1, &YamlReadOptions::default(), false)?;
-    match documents.into_iter().next() {
-        None => Some((keys, Map::default())),
+/// The top-level keys of `text`, when it is a block mapping at column 0 the fast reader
+/// reads (the same texts as [`parse`], less root lists, an indented root and a leading
+/// `---` line); `None` when the full parser must decide. The differential tests hold
+/// the rewriter's cut from these keys to the cut it makes from the full parser's events.
+pub(crate) fn root_keys(text: &str) -> Option<Vec<RootKey<'_>>> {
+    let (documents, keys) =
+        read(text, 1, &YamlReadOptions::default(), false, Expect::Build).ok()?;
+    match documents.first() {
+        None => Some(keys),
         Some(Document {
-            value: Value::Map(fields),
+            value: Value::Map(_),
             column: 1,
             ..
-        }) => Some((keys, fields)),
+        }) => Some(keys),
         Some(_) => None,
+    }
+}
+
+/// How the fast reader reads a text it is given with the entries it should read as.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Reading<'a> {
+    /// Exactly as those entries (values strict-equal, keys in order): its root keys.
+    As(Vec<RootKey<'a>>),
+    /// As something else, or maybe not at all: [`root_keys`] decides.
+    Differs,
+    /// Not at all: the full parser must decide.
+    GivesUp,
+}
+
+/// Whether the fast reader reads `text` as a block mapping of exactly the `expected`
+/// entries, in order (no leading `---` line), found while reading it, without building
+/// its values: what [`root_keys`] would give when the fields it reads are strict-equal
+/// to `expected`.
+pub(crate) fn reads_as<'a>(text: &'a str, expected: &[(&str, &Value)]) -> Reading<'a> {
+    let options = YamlReadOptions::default();
+    match read(text, 1, &options, false, Expect::Entries(expected)) {
+        Ok((documents, keys)) if !documents.is_empty() || expected.is_empty() => Reading::As(keys),
+        Ok(_) | Err(Stop::Differs) => Reading::Differs,
+        Err(Stop::GivesUp) => Reading::GivesUp,
     }
 }
 
 /// Whether the fast reader reads `text` alone as a block mapping of exactly these
 /// fields, in this order (no leading `---` line): for the rewriter, which checks each
 /// entry it writes on its own (see `rewrite.rs`).
-pub(crate) fn reads_as_fields<'v>(
-    text: &str,
-    fields: impl ExactSizeIterator<Item = (&'v String, &'v Value)>,
-) -> bool {
-    let Some((_, read)) = root_entries(text) else {
-        return false;
-    };
-    read.len() == fields.len()
-        && (read.iter().zip(fields)).all(|((k, v), (key, value))| k == key && strict_eq(v, value))
+pub(crate) fn reads_as_fields(text: &str, fields: &[(&str, &Value)]) -> bool {
+    matches!(reads_as(text, fields), Reading::As(_))
 }
 
 /// Whether every line of `text` is one the fast reader skips: blank (spaces only) or a
@@ -106,16 +123,65 @@ pub(crate) fn only_blank_and_comment_lines(text: &str) -> bool {
         })
 }
 
+/// Why the fast reader stopped before the end of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The full parser must decide.
+    GivesUp,
+    /// The text reads as something other than what was expected.
+    Differs,
+}
+
+/// What the reader does with the values it reads: build them, or compare them with
+/// the values expected, node for node, building nothing (then each node it returns is
+/// a placeholder `Value::Null`). The walk, its budget and its reasons to give up are
+/// the same either way. The walk's functions take a `CHECK` parameter too, false when
+/// building: the compiler then drops every comparison from the build, which reads each
+/// Markdown file and must not pay for the check.
+#[derive(Clone, Copy)]
+enum Expect<'e> {
+    Build,
+    /// The node read must be strict-equal to this value.
+    Value(&'e Value),
+    /// The root node must be a mapping of these entries, in this order (keys unique).
+    Entries(&'e [(&'e str, &'e Value)]),
+}
+
+/// The entries a mapping is expected to have, in order.
+#[derive(Clone, Copy)]
+enum ExpectedEntries<'e> {
+    Map(&'e Map),
+    Slice(&'e [(&'e str, &'e Value)]),
+}
+
+impl<'e> ExpectedEntries<'e> {
+    fn len(self) -> usize {
+        match self {
+            ExpectedEntries::Map(map) => map.len(),
+            ExpectedEntries::Slice(entries) => entries.len(),
+        }
+    }
+
+    fn get(self, at: usize) -> Option<(&'e str, &'e Value)> {
+        match self {
+            ExpectedEntries::Map(map) => map.get_index(at).map(|(k, v)| (k.as_str(), v)),
+            ExpectedEntries::Slice(entries) => entries.get(at).copied(),
+        }
+    }
+}
+
 /// [`parse`], with the root mapping's keys; `marker`: whether a `---` line may open
-/// the text.
+/// the text; `expect`: build the values or compare them (then the root mapping must be
+/// at column 0, as [`root_keys`] requires).
 fn read<'a>(
     text: &'a str,
     first_line: u64,
     options: &YamlReadOptions,
     marker: bool,
-) -> Option<(Vec<Document>, Vec<RootKey<'a>>)> {
+    expect: Expect<'_>,
+) -> Result<(Vec<Document>, Vec<RootKey<'a>>), Stop> {
     if !only_plain_characters(text) {
-        return None;
+        return Err(Stop::GivesUp);
     }
     let mut reader = FastReader {
         text,
@@ -128,15 +194,13 @@ fn read<'a>(
         items: Vec::new(),
         root_keys: Vec::new(),
         peeked: None,
+        differs: false,
     };
     let first = match reader.peek() {
         // A document marker alone may open the text (documents cut from a stream).
         Some(line) if line.indent == 0 && line.rest.starts_with("---") => {
-            if !marker {
-                return None;
-            }
-            if !rest_is_blank(&line.rest[3..]) {
-                return None;
+            if !marker || !rest_is_blank(&line.rest[3..]) {
+                return Err(Stop::GivesUp);
             }
             reader.advance(&line);
             reader.peek()
@@ -144,11 +208,21 @@ fn read<'a>(
         other => other,
     };
     let Some(first) = first else {
-        return Some((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new()));
     };
-    let value = reader.node(&first, 1, true)?;
+    if first.indent != 0 && !matches!(expect, Expect::Build) {
+        return Err(Stop::GivesUp); // An indented root: not one the rewriter cuts.
+    }
+    let value = match expect {
+        Expect::Build => reader.node::<false>(&first, 1, true, expect),
+        Expect::Value(_) | Expect::Entries(_) => reader.node::<true>(&first, 1, true, expect),
+    };
+    let value = value.ok_or(match reader.differs {
+        true => Stop::Differs,
+        false => Stop::GivesUp,
+    })?;
     if reader.peek().is_some() {
-        return None;
+        return Err(Stop::GivesUp);
     }
     let shift = first_line.saturating_sub(1);
     let document = Document {
@@ -158,7 +232,7 @@ fn read<'a>(
         body_key: reader.body_key.map(|(l, c)| (l + shift, c)),
         items: reader.items.iter().map(|&(l, c)| (l + shift, c)).collect(),
     };
-    Some((vec![document], reader.root_keys))
+    Ok((vec![document], reader.root_keys))
 }
 
 /// False when `text` has a character the fast reader leaves to the full parser: tabs and
@@ -232,6 +306,8 @@ struct FastReader<'a> {
     root_keys: Vec<RootKey<'a>>,
     /// What [`FastReader::peek`] found at `pos`, so each line is scanned once.
     peeked: Option<Option<Line<'a>>>,
+    /// Whether the reader stopped because a node differs from the one expected.
+    differs: bool,
 }
 
 impl<'a> FastReader<'a> {
@@ -282,25 +358,66 @@ impl<'a> FastReader<'a> {
         (self.nodes <= self.max_nodes).then_some(())
     }
 
+    /// Stops the reading: the text reads as something other than what was expected.
+    fn differs(&mut self) -> Option<Value> {
+        self.differs = true;
+        None
+    }
+
+    /// The value read, built or compared with the one expected.
+    #[inline]
+    fn leaf<const CHECK: bool>(
+        &mut self,
+        written: Written<'_>,
+        expect: Expect<'_>,
+    ) -> Option<Value> {
+        match expect {
+            _ if !CHECK => written.value(),
+            Expect::Build => written.value(),
+            Expect::Value(expected) if written.reads_as(expected)? => Some(Value::Null),
+            Expect::Value(_) | Expect::Entries(_) => self.differs(),
+        }
+    }
+
     /// A block collection whose first line is `line` (not yet consumed), at `depth`.
-    fn node(&mut self, line: &Line<'a>, depth: usize, root: bool) -> Option<Value> {
+    fn node<const CHECK: bool>(
+        &mut self,
+        line: &Line<'a>,
+        depth: usize,
+        root: bool,
+        expect: Expect<'_>,
+    ) -> Option<Value> {
         if is_document_line(line) {
             return None;
         }
         if is_item(line.rest) {
-            self.list(line.indent, depth, root)
+            self.list::<CHECK>(line.indent, depth, root, expect)
         } else {
-            self.map(line.indent, None, depth, root)
+            self.map::<CHECK>(line.indent, None, depth, root, expect)
         }
     }
 
     /// A block list whose `- ` items are at column `indent`.
-    fn list(&mut self, indent: usize, depth: usize, root: bool) -> Option<Value> {
+    fn list<const CHECK: bool>(
+        &mut self,
+        indent: usize,
+        depth: usize,
+        root: bool,
+        expect: Expect<'_>,
+    ) -> Option<Value> {
         if depth > self.max_depth {
             return None;
         }
         self.count()?;
+        let expected = match expect {
+            _ if !CHECK => None,
+            Expect::Build => None,
+            Expect::Value(Value::List(items)) => Some(items.as_slice()),
+            Expect::Value(_) | Expect::Entries(_) => return self.differs(),
+        };
+        // Built only when building (`Vec::new` allocates nothing).
         let mut items = Vec::new();
+        let mut read = 0;
         while let Some(line) = self.peek() {
             if line.indent < indent || (line.indent == indent && !is_item(line.rest)) {
                 break;
@@ -309,6 +426,14 @@ impl<'a> FastReader<'a> {
                 return None;
             }
             self.advance(&line);
+            let item_expect = match expected {
+                None => Expect::Build,
+                Some(expected) => match expected.get(read) {
+                    Some(item) => Expect::Value(item),
+                    None => return self.differs(),
+                },
+            };
+            read += 1;
             let after_dash = &line.rest[1..];
             let content = after_dash.trim_start_matches(' ');
             let column = indent + 1 + (after_dash.len() - content.len());
@@ -318,7 +443,10 @@ impl<'a> FastReader<'a> {
                 if root {
                     self.items.push((next.number, next.indent as u64 + 1));
                 }
-                items.push(self.node(&next, depth + 1, false)?);
+                let item = self.node::<CHECK>(&next, depth + 1, false, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
             } else if is_item(content) {
                 return None; // `- - x`: a list in a list on one line.
             } else if let Some(entry) = split_entry(content) {
@@ -327,36 +455,60 @@ impl<'a> FastReader<'a> {
                     self.items.push((line.number, column as u64 + 1));
                 }
                 let first = (entry, line.number);
-                items.push(self.map(column, Some(first), depth + 1, false)?);
+                let item = self.map::<CHECK>(column, Some(first), depth + 1, false, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
             } else {
                 if root {
                     return None; // A record that is not a mapping: the full parser says so.
                 }
                 self.count()?;
-                items.push(scalar(content)?);
+                let item = self.leaf::<CHECK>(Written::scalar(content)?, item_expect)?;
+                if expected.is_none() {
+                    items.push(item);
+                }
                 self.no_continuation(indent)?;
             }
         }
-        Some(Value::List(items))
+        match expected {
+            None => Some(Value::List(items)),
+            Some(expected) if expected.len() == read => Some(Value::Null),
+            Some(_) => self.differs(),
+        }
     }
 
     /// A block mapping with keys at column `indent`; `first` is an entry already cut
     /// from the line that opened it (`- key: value`).
-    fn map(
+    fn map<const CHECK: bool>(
         &mut self,
         indent: usize,
         first: Option<((&'a str, &'a str), u64)>,
         depth: usize,
         root: bool,
+        expect: Expect<'_>,
     ) -> Option<Value> {
         if depth > self.max_depth {
             return None;
         }
         self.count()?;
+        let expected = match expect {
+            _ if !CHECK => None,
+            Expect::Build => None,
+            Expect::Value(Value::Map(map)) => Some(ExpectedEntries::Map(map)),
+            Expect::Entries(entries) => Some(ExpectedEntries::Slice(entries)),
+            Expect::Value(_) => return self.differs(),
+        };
         // Room for a typical record (or nested map) up front: growing a map one
-        // doubling at a time rehashes it each time.
-        let capacity = if root { ROOT_FIELDS } else { NESTED_FIELDS };
+        // doubling at a time rehashes it each time. Filled only when building (a map
+        // without room allocates nothing).
+        let capacity = match (expected, root) {
+            (Some(_), _) => 0,
+            (None, true) => ROOT_FIELDS,
+            (None, false) => NESTED_FIELDS,
+        };
         let mut map = Map::with_capacity_and_hasher(capacity, Default::default());
+        let mut read = 0;
         let mut pending = first;
         loop {
             // The line's offset matters for root keys only, which are never `pending`.
@@ -374,28 +526,39 @@ impl<'a> FastReader<'a> {
                     (split_entry(line.rest)?, line.number, line.start)
                 }
             };
-            if map.contains_key(key) {
-                return None; // A duplicate key: the full parser reports it.
-            }
+            let value_expect = match expected {
+                // A duplicate key: the full parser reports it.
+                None if map.contains_key(key) => return None,
+                None => Expect::Build,
+                // The expected keys are unique: a key read again differs from the
+                // expected one in its place.
+                Some(expected) => match expected.get(read) {
+                    Some((expected_key, value)) if expected_key == key => Expect::Value(value),
+                    _ => return self.differs(),
+                },
+            };
+            read += 1;
             self.count()?;
             if root && key == BODY {
                 self.body_key = Some((number, indent as u64 + 1));
             }
             let value = if value_text.is_empty() || value_text.starts_with('#') {
                 match self.peek() {
-                    Some(next) if next.indent > indent => self.node(&next, depth + 1, false)?,
+                    Some(next) if next.indent > indent => {
+                        self.node::<CHECK>(&next, depth + 1, false, value_expect)?
+                    }
                     // YAML lets a list under a key start in the key's own column.
                     Some(next) if next.indent == indent && is_item(next.rest) => {
-                        self.list(indent, depth + 1, false)?
+                        self.list::<CHECK>(indent, depth + 1, false, value_expect)?
                     }
                     _ => {
                         self.count()?;
-                        Value::Null
+                        self.leaf::<CHECK>(Written::Plain(""), value_expect)?
                     }
                 }
             } else {
                 self.count()?;
-                let value = scalar(value_text)?;
+                let value = self.leaf::<CHECK>(Written::scalar(value_text)?, value_expect)?;
                 self.no_continuation(indent)?;
                 value
             };
@@ -408,9 +571,15 @@ impl<'a> FastReader<'a> {
                     last_line: self.line - 1,
                 });
             }
-            map.insert(key.to_owned(), value);
+            if expected.is_none() {
+                map.insert(key.to_owned(), value);
+            }
         }
-        Some(Value::Map(map))
+        match expected {
+            None => Some(Value::Map(map)),
+            Some(expected) if expected.len() == read => Some(Value::Null),
+            Some(_) => self.differs(),
+        }
     }
 
     /// After a scalar in a block at `indent`, a line indented further would continue it
@@ -492,30 +661,100 @@ fn split_entry(rest: &str) -> Option<(&str, &str)> {
     Some((key, value))
 }
 
-/// One scalar on one line: quoted, `[]`, `{}` or plain, with an optional comment after.
-fn scalar(text: &str) -> Option<Value> {
-    match text.as_bytes()[0] {
-        b'"' => {
-            let (value, after) = double_quoted(&text[1..])?;
-            rest_is_blank(after).then_some(Value::String(value))
+/// A scalar on one line as written, before it is a value: the syntax, apart from
+/// building the value or comparing it with an expected one.
+#[derive(Clone, Copy)]
+enum Written<'t> {
+    /// `"…"`: the text between the quotes, escapes not yet decoded; `escaped`: whether
+    /// it has any (else it is the value as is).
+    DoubleQuoted {
+        text: &'t str,
+        escaped: bool,
+    },
+    /// `'…'`: the text between the quotes, `''` not yet a quote; `escaped`: whether it
+    /// has any `''` (else it is the value as is).
+    SingleQuoted {
+        text: &'t str,
+        escaped: bool,
+    },
+    EmptyList,
+    EmptyMap,
+    /// Plain: the text less a comment and trailing spaces.
+    Plain(&'t str),
+}
+
+impl<'t> Written<'t> {
+    /// One scalar on one line: quoted, `[]`, `{}` or plain, with an optional comment
+    /// after; `None` when the full parser must read it.
+    #[inline]
+    fn scalar(text: &'t str) -> Option<Written<'t>> {
+        // A quoted scalar ends at its closing quote (`end` in the text after the opening
+        // one): what follows must be blanks or a comment.
+        match text.as_bytes()[0] {
+            b'"' => {
+                let (end, escaped) = double_quoted_end(&text[1..])?;
+                let text = (rest_is_blank(&text[end + 2..])).then_some(&text[1..end + 1])?;
+                Some(Written::DoubleQuoted { text, escaped })
+            }
+            b'\'' => {
+                let (end, escaped) = single_quoted_end(&text[1..])?;
+                let text = (rest_is_blank(&text[end + 2..])).then_some(&text[1..end + 1])?;
+                Some(Written::SingleQuoted { text, escaped })
+            }
+            b'[' if text.starts_with("[]") && rest_is_blank(&text[2..]) => Some(Written::EmptyList),
+            b'{' if text.starts_with("{}") && rest_is_blank(&text[2..]) => Some(Written::EmptyMap),
+            // `-1` is a plain scalar; `- x` after a key is an error.
+            b'-' if text.len() > 1 && text.as_bytes()[1] != b' ' => plain(text),
+            _ if starts_with_indicator(text) => None,
+            _ => plain(text),
         }
-        b'\'' => {
-            let (value, after) = single_quoted(&text[1..])?;
-            rest_is_blank(after).then_some(Value::String(value))
-        }
-        b'[' if text.starts_with("[]") && rest_is_blank(&text[2..]) => Some(Value::List(vec![])),
-        b'{' if text.starts_with("{}") && rest_is_blank(&text[2..]) => {
-            Some(Value::Map(Map::default()))
-        }
-        // `-1` is a plain scalar; `- x` after a key is an error.
-        b'-' if text.len() > 1 && text.as_bytes()[1] != b' ' => plain(text),
-        _ if starts_with_indicator(text) => None,
-        _ => plain(text),
+    }
+
+    /// The value; `None` when a double-quoted text has an escape the fast reader does
+    /// not take.
+    // Inlined into the walk: a call per scalar showed in the Markdown reader's counts.
+    #[inline(always)]
+    fn value(self) -> Option<Value> {
+        Some(match self {
+            Written::DoubleQuoted { text, escaped } if escaped => Value::String(unescape(text)?),
+            Written::SingleQuoted { text, escaped } if escaped => {
+                Value::String(text.replace("''", "'"))
+            }
+            Written::DoubleQuoted { text, .. } | Written::SingleQuoted { text, .. } => {
+                Value::String(text.to_owned())
+            }
+            Written::EmptyList => Value::List(Vec::new()),
+            Written::EmptyMap => Value::Map(Map::default()),
+            Written::Plain(text) => resolve_plain(Cow::Borrowed(text)),
+        })
+    }
+
+    /// Whether [`Written::value`] is strict-equal to `expected`, found without building
+    /// it in the common cases; `None` where `value` is.
+    fn reads_as(self, expected: &Value) -> Option<bool> {
+        Some(match (self, expected) {
+            (
+                Written::DoubleQuoted {
+                    text,
+                    escaped: false,
+                }
+                | Written::SingleQuoted {
+                    text,
+                    escaped: false,
+                },
+                Value::String(s),
+            ) => text == s,
+            (Written::Plain(text), Value::String(s)) => text == s && plain_is_string(text),
+            (Written::EmptyList, Value::List(items)) => items.is_empty(),
+            (Written::EmptyMap, Value::Map(map)) => map.is_empty(),
+            // Escapes, `''`, other scalars and other types: build, then compare.
+            (written, expected) => strict_eq(&written.value()?, expected),
+        })
     }
 }
 
 /// A plain scalar to the end of the line or a ` #` comment.
-fn plain(text: &str) -> Option<Value> {
+fn plain(text: &str) -> Option<Written<'_>> {
     let end = comment_start(text).unwrap_or(text.len());
     let plain = text[..end].trim_end_matches(' ');
     // `a: b: c` and `a: b:` are nested mappings on one line: errors for the full parser.
@@ -523,7 +762,7 @@ fn plain(text: &str) -> Option<Value> {
     if memchr::memchr_iter(b':', bytes).any(|i| bytes.get(i + 1).is_none_or(|&b| b == b' ')) {
         return None;
     }
-    Some(resolve_plain(Cow::Borrowed(plain)))
+    Some(Written::Plain(plain))
 }
 
 /// Where ` #` (a comment after a plain scalar) starts in `text`.
@@ -534,21 +773,37 @@ fn comment_start(text: &str) -> Option<usize> {
         .map(|i| i - 1)
 }
 
-/// The text of a double-quoted scalar closed on this line (`text` starts after the
-/// opening quote), and what follows its closing quote.
-fn double_quoted(text: &str) -> Option<(String, &str)> {
+/// Where the closing quote of a double-quoted scalar closed on this line is (`text`
+/// starts after the opening quote), and whether an escape comes before it; `None` when
+/// it is not closed on this line (a multi-line scalar). An escape is a backslash and
+/// the byte after it; [`unescape`] tells which escapes are good.
+fn double_quoted_end(text: &str) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut escaped = false;
+    // Jump from one quote or backslash to the next: most of a quoted text is neither.
+    while let Some(next) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        i += next;
+        if bytes[i] == b'"' {
+            return Some((i, escaped));
+        }
+        bytes.get(i + 1)?;
+        escaped = true;
+        i += 2;
+    }
+    None
+}
+
+/// The text of a double-quoted scalar (between its quotes) with its escapes decoded;
+/// `None` on an escape the fast reader leaves to the full parser.
+fn unescape(text: &str) -> Option<String> {
     let mut value = String::with_capacity(text.len());
     let mut start = 0;
     let bytes = text.as_bytes();
     let mut i = 0;
-    // Jump from one quote or backslash to the next: most of a quoted text is neither.
-    while let Some(next) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+    while let Some(next) = memchr::memchr(b'\\', &bytes[i..]) {
         i += next;
         value.push_str(&text[start..i]);
-        if bytes[i] == b'"' {
-            return Some((value, &text[i + 1..]));
-        }
-        // A backslash: an escape.
         let escape = *bytes.get(i + 1)?;
         i += 2;
         let simple = match escape {
@@ -587,22 +842,23 @@ fn double_quoted(text: &str) -> Option<(String, &str)> {
         value.push(simple);
         start = i;
     }
-    None // Not closed on this line: a multi-line scalar.
+    value.push_str(&text[start..]);
+    Some(value)
 }
 
-/// The text of a single-quoted scalar closed on this line (`text` starts after the
-/// opening quote; `''` is a quote), and what follows its closing quote.
-fn single_quoted(text: &str) -> Option<(String, &str)> {
-    let mut value = String::with_capacity(text.len());
-    let mut rest = text;
+/// Where the closing quote of a single-quoted scalar closed on this line is (`text`
+/// starts after the opening quote; `''` is a quote), and whether a `''` comes before it.
+fn single_quoted_end(text: &str) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut escaped = false;
     loop {
-        let quote = rest.find('\'')?;
-        value.push_str(&rest[..quote]);
-        if rest[quote + 1..].starts_with('\'') {
-            value.push('\'');
-            rest = &rest[quote + 2..];
+        i += memchr::memchr(b'\'', &bytes[i..])?;
+        if bytes.get(i + 1) == Some(&b'\'') {
+            escaped = true;
+            i += 2;
         } else {
-            return Some((value, &rest[quote + 1..]));
+            return Some((i, escaped));
         }
     }
 }

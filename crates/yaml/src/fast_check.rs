@@ -3,10 +3,10 @@
 //! positions). Used by the differential tests below and the `yaml_fast` fuzz target;
 //! kept apart so that neither reader's module imports the other's.
 
-use recast_model::strict_eq;
+use recast_model::{Map, Number, Value, strict_eq};
 
 use crate::document::{Document, YamlReadOptions};
-use crate::fast;
+use crate::fast::{self, Reading};
 use crate::read::parse_documents_fully;
 
 /// Checks the fast reader's answer for `text` against the full parser's: where the
@@ -41,11 +41,156 @@ fn compared_with_full_parser(text: &str) -> Option<Vec<Document>> {
     Some(fast)
 }
 
+/// Checks the fast reader's check mode ([`fast::reads_as`]) against its build mode on
+/// `text`: where the build mode reads `text` as a root mapping, the check mode, given
+/// the fields read, answers that it reads as them, with the same root keys; given those
+/// fields changed in any one way (a value's type or content, a key renamed, an entry
+/// added or removed, two keys swapped, at the root or deeper), it answers that it does
+/// not. Where the build mode gives up, the check mode never answers that it matches.
+/// Panics when not; true when the build mode read `text`. For the tests and the
+/// `yaml_fast` fuzz target.
+#[doc(hidden)]
+pub fn check_mode_against_build_mode(text: &str) -> bool {
+    let built = fast::parse(text, 1, &YamlReadOptions::default());
+    let fields = match built.as_ref().and_then(|documents| documents.first()) {
+        Some(document) => match &document.value {
+            Value::Map(fields) => fields.clone(),
+            _ => Map::default(),
+        },
+        None => Map::default(),
+    };
+    let entries: Vec<(&str, &Value)> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let Some(keys) = fast::root_keys(text) else {
+        let reading = fast::reads_as(text, &entries);
+        assert!(
+            !matches!(reading, Reading::As(_)),
+            "check mode matches what build mode gives up on: {text:?}"
+        );
+        return false;
+    };
+    assert_eq!(
+        fast::reads_as(text, &entries),
+        Reading::As(keys),
+        "check mode against the values read from {text:?}"
+    );
+    for changed in changed_entries(&fields) {
+        assert!(
+            !strict_eq(&Value::Map(changed.clone()), &Value::Map(fields.clone())),
+            "a change that changes nothing: {changed:?}"
+        );
+        let entries: Vec<(&str, &Value)> = changed.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        assert!(
+            !matches!(fast::reads_as(text, &entries), Reading::As(_)),
+            "check mode matches {text:?} against {changed:?}"
+        );
+    }
+    true
+}
+
+/// `map` changed in one way each: a value changed (see [`changed_values`]), a key
+/// renamed, an entry added (first, last) or removed, two neighbouring keys swapped.
+fn changed_entries(map: &Map) -> Vec<Map> {
+    let entries: Vec<(&String, &Value)> = map.iter().collect();
+    let with = |entries: Vec<(&String, &Value)>| -> Map {
+        (entries.into_iter())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let added = ("added key".to_owned(), Value::Null);
+    let mut out = Vec::new();
+    for (at, (key, value)) in entries.iter().enumerate() {
+        for changed in changed_values(value) {
+            let mut map = map.clone();
+            map[at] = changed;
+            out.push(map);
+        }
+        let renamed = format!("{key}_");
+        if !map.contains_key(&renamed) {
+            let mut changed = entries.clone();
+            changed[at] = (&renamed, value);
+            out.push(with(changed));
+        }
+        let mut removed = entries.clone();
+        removed.remove(at);
+        out.push(with(removed));
+        if at + 1 < entries.len() {
+            let mut swapped = entries.clone();
+            swapped.swap(at, at + 1);
+            out.push(with(swapped));
+        }
+    }
+    if !map.contains_key(&added.0) {
+        let mut last = map.clone();
+        last.insert(added.0.clone(), added.1.clone());
+        out.push(last);
+        let mut first = Map::default();
+        first.insert(added.0, added.1);
+        first.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out.push(first);
+    }
+    out
+}
+
+/// `value` changed in one way each, in type or in content; in a list or a mapping, its
+/// first and last members changed, and members added and removed.
+fn changed_values(value: &Value) -> Vec<Value> {
+    let mut out = match value {
+        Value::Null => vec![Value::from("null"), Value::from(""), Value::Bool(false)],
+        Value::Bool(b) => vec![Value::Bool(!b), Value::from(b.to_string())],
+        Value::Number(n) => {
+            let mut out = vec![Value::from(n.to_string())];
+            out.extend(Number::parse(&format!("{n}0")).map(Value::Number));
+            out.extend(Number::parse(&format!("{n}.0")).map(Value::Number));
+            out
+        }
+        Value::String(s) => {
+            let mut shorter = s.clone();
+            shorter.pop();
+            vec![
+                Value::from(format!("{s}x")),
+                Value::from(shorter),
+                crate::parse_scalar(s),
+                Value::List(Vec::new()),
+            ]
+        }
+        Value::List(items) => {
+            let mut out = vec![Value::Map(Map::default())];
+            let mut longer = items.clone();
+            longer.push(Value::Null);
+            out.push(Value::List(longer));
+            if !items.is_empty() {
+                let mut shorter = items.clone();
+                shorter.pop();
+                out.push(Value::List(shorter));
+            }
+            let ends: &[usize] = match items.len() {
+                0 => &[],
+                1 => &[0],
+                n => &[0, n - 1],
+            };
+            for &at in ends {
+                for changed in changed_values(&items[at]) {
+                    let mut items = items.clone();
+                    items[at] = changed;
+                    out.push(Value::List(items));
+                }
+            }
+            out
+        }
+        Value::Map(map) => {
+            let mut out = vec![Value::List(Vec::new())];
+            out.extend(changed_entries(map).into_iter().map(Value::Map));
+            out
+        }
+    };
+    out.retain(|changed| !strict_eq(changed, value));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fast::parse;
-    use recast_model::Value;
 
     fn differential(text: &str) -> Option<Vec<Document>> {
         compared_with_full_parser(text)
@@ -117,6 +262,171 @@ mod tests {
             ..YamlReadOptions::default()
         };
         assert!(parse("a: 1\nb: 2\nc: 3\n", 1, &options).is_none());
+    }
+
+    fn reads<'a>(text: &'a str, expected: &[(&str, &Value)]) -> Reading<'a> {
+        fast::reads_as(text, expected)
+    }
+
+    /// Whether check mode reads `text` as the one field `a: expected`.
+    fn reads_a_as(text: &str, expected: &Value) -> Reading<'static> {
+        match fast::reads_as(text, &[("a", expected)]) {
+            Reading::As(_) => Reading::As(Vec::new()),
+            Reading::Differs => Reading::Differs,
+            Reading::GivesUp => Reading::GivesUp,
+        }
+    }
+
+    #[test]
+    fn check_mode_reads_tricky_scalars_as_build_mode_does() {
+        let map = |entries: &[(&str, Value)]| -> Value {
+            Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            )
+        };
+        let number = crate::parse_scalar;
+        let nested = "a:\n- b: 1\n  c:\n  - d\n  - e: []\n-\n  f: ~\n- g\n";
+        let nested_value = Value::List(vec![
+            map(&[
+                ("b", number("1")),
+                (
+                    "c",
+                    Value::List(vec![Value::from("d"), map(&[("e", Value::List(vec![]))])]),
+                ),
+            ]),
+            map(&[("f", Value::Null)]),
+            Value::from("g"),
+        ]);
+        let nested_changed = Value::List(vec![
+            map(&[
+                ("b", number("1")),
+                (
+                    "c",
+                    Value::List(vec![
+                        Value::from("d"),
+                        map(&[("e", Value::Map(Map::default()))]),
+                    ]),
+                ),
+            ]),
+            map(&[("f", Value::Null)]),
+            Value::from("g"),
+        ]);
+        let cases: &[(&str, Value, bool)] = &[
+            ("a: \"a\\\"b\"\n", Value::from("a\"b"), true),
+            ("a: \"a\\\"b\"\n", Value::from("a\\\"b"), false),
+            ("a: 'it''s'\n", Value::from("it's"), true),
+            ("a: 'it''s'\n", Value::from("it''s"), false),
+            ("a: 'x # y' # z\n", Value::from("x # y"), true),
+            ("a: \"\\u00e9\"\n", Value::from("é"), true),
+            ("a: \"\\u00e9\"\n", Value::from("\\u00e9"), false),
+            ("a: \"é\"\n", Value::from("é"), true),
+            ("a: 007\n", Value::from("007"), true),
+            ("a: 007\n", number("7"), false),
+            ("a: 1.0\n", number("1.0"), true),
+            ("a: 1.0\n", number("1"), false),
+            ("a: 1\n", number("1.0"), false),
+            ("a: 1\n", Value::from("1"), false),
+            ("a: \"1\"\n", number("1"), false),
+            ("a: \"1\"\n", Value::from("1"), true),
+            ("a: ~\n", Value::Null, true),
+            ("a: null\n", Value::Null, true),
+            ("a:\n", Value::Null, true),
+            ("a: # only a comment\n", Value::Null, true),
+            ("a: ~\n", Value::from("~"), false),
+            ("a:\n", Value::from(""), false),
+            ("a: \"~\"\n", Value::from("~"), true),
+            ("a: \"~\"\n", Value::Null, false),
+            ("a: true\n", Value::Bool(true), true),
+            ("a: true\n", Value::from("true"), false),
+            ("a: \"true\"\n", Value::from("true"), true),
+            ("a: \"true\"\n", Value::Bool(true), false),
+            ("a: yes\n", Value::from("yes"), true),
+            ("a: plain words # c\n", Value::from("plain words"), true),
+            ("a: []\n", Value::List(vec![]), true),
+            ("a: []\n", Value::Map(Map::default()), false),
+            ("a: []\n", Value::List(vec![Value::Null]), false),
+            ("a: {}\n", Value::Map(Map::default()), true),
+            ("a: {}\n", Value::List(vec![]), false),
+            (nested, nested_value.clone(), true),
+            (nested, nested_changed, false),
+            (nested, Value::from("a"), false),
+        ];
+        for (text, expected, reads) in cases {
+            let want = match reads {
+                true => Reading::As(Vec::new()),
+                false => Reading::Differs,
+            };
+            assert_eq!(reads_a_as(text, expected), want, "{text:?} as {expected}");
+            assert!(check_mode_against_build_mode(text), "{text:?}");
+        }
+        // What build mode gives up on, check mode gives up on, whatever is expected.
+        for text in [
+            "a: \"\\q\"\n",
+            "a: b: c\n",
+            "a: [1]\n",
+            "---\na: 1\n",
+            "  a: 1\n",
+        ] {
+            assert_eq!(
+                reads_a_as(text, &Value::from("x")),
+                Reading::GivesUp,
+                "{text:?}"
+            );
+            assert!(!check_mode_against_build_mode(text), "{text:?}");
+        }
+        // Keys in order, no more and no fewer; a duplicate key never matches.
+        let one = number("1");
+        let two = number("2");
+        assert!(
+            matches!(reads("a: 1\nb: 2\n", &[("a", &one), ("b", &two)]), Reading::As(k) if k.len() == 2)
+        );
+        assert_eq!(
+            reads("a: 1\nb: 2\n", &[("b", &two), ("a", &one)]),
+            Reading::Differs
+        );
+        assert_eq!(reads("a: 1\nb: 2\n", &[("a", &one)]), Reading::Differs);
+        assert_eq!(
+            reads("a: 1\n", &[("a", &one), ("b", &two)]),
+            Reading::Differs
+        );
+        assert_eq!(reads("a: 1\na: 1\n", &[("a", &one)]), Reading::Differs);
+        assert_eq!(reads("", &[]), Reading::As(Vec::new()));
+        assert_eq!(
+            reads("# only a comment\n", &[("a", &one)]),
+            Reading::Differs
+        );
+    }
+
+    proptest::proptest! {
+        /// The front matter recast's writer gives any record.
+        #[test]
+        fn check_mode_answers_as_build_mode_on_written_records(
+            record in recast_testkit::strategy::record(recast_testkit::Shape::yaml())
+        ) {
+            let text = crate::to_markdown_string(&record);
+            if let crate::fence::Split::Fenced(parts) = crate::fence::split(&text) {
+                check_mode_against_build_mode(parts.front);
+            }
+        }
+    }
+
+    #[test]
+    fn check_mode_answers_as_build_mode_on_generated_documents() {
+        let mut blocks = Blocks(Lines(0x2545_F491_4F6C_DD1D));
+        let mut lines = Lines(0x9E37_79B9_7F4A_7C15);
+        let block_reads = (0..5_000)
+            .filter(|_| check_mode_against_build_mode(&blocks.document()))
+            .count();
+        let reads = (0..20_000)
+            .filter(|_| check_mode_against_build_mode(&lines.document()))
+            .count();
+        eprintln!(
+            "check mode on {block_reads} of 5000 block documents and {reads} of 20000 documents"
+        );
+        assert!(block_reads > 5_000 / 5 && reads > 20_000 / 100);
     }
 
     /// A small deterministic generator of YAML-ish documents: block lines of keys,

@@ -98,7 +98,7 @@ mod write;
 pub use cut::check_cut_against_full_parser;
 pub use document::YamlReadOptions;
 #[doc(hidden)]
-pub use fast_check::check_against_full_parser;
+pub use fast_check::{check_against_full_parser, check_mode_against_build_mode};
 pub use fence::FrontMatterDialect;
 pub use front_matter::{
     MarkdownReader, MarkdownWriteOptions, MarkdownWriter, read_markdown, read_markdown_owned,

@@ -332,8 +332,11 @@ fn minimal_rewrite(
     old: &Record,
     new: &Record,
 ) -> Option<(String, KeyOrder, bool)> {
-    let front = FrontMatter::parse(parts.front)?;
     let (old_front, old_body) = Front::of(old);
+    let expected: Vec<(&str, &Value)> = (old_front.iter())
+        .map(|(key, value)| (key.as_str(), value))
+        .collect();
+    let front = FrontMatter::parse_expecting(parts.front, &expected)?;
     let (new_front, new_body) = Front::of(new);
     let order = match front.entries.iter().any(|e| e.merge) {
         true => KeyOrder::Merged,
@@ -505,7 +508,7 @@ fn minimal_rewrite(
         out.push_str(eol);
     }
     push_close_and_body(&mut out, parts, old_body, new_body);
-    let checked = written.is_none() && pieces_read_as(&front, old_front, &pieces, new_front);
+    let checked = written.is_none() && pieces_read_as(&front, &pieces, new_front);
     Some((out, order, checked))
 }
 
@@ -518,30 +521,23 @@ fn minimal_rewrite(
 /// up on anything else. So a text made of entries it reads alone, with only blank and
 /// comment lines between them, reads as those entries one after the other (distinct
 /// keys, and far from its node budget). An entry kept verbatim reads as it did, which
-/// is the old record's value if the fast reader read the old text as the old record;
+/// is the old record's value if the fast reader read the old text as the old record
+/// (the cut's `reads_as_expected`, found while cutting, without building the values);
 /// any other entry is read alone. The body and the fences are the rewrite's own: the
 /// old body verbatim, or the new one after a blank line; no line the fast reader takes
 /// can be a fence.
-fn pieces_read_as(
-    front: &FrontMatter<'_>,
-    old_front: Front<'_>,
-    pieces: &[Piece<'_>],
-    new_front: Front<'_>,
-) -> bool {
+fn pieces_read_as(front: &FrontMatter<'_>, pieces: &[Piece<'_>], new_front: Front<'_>) -> bool {
     /// Far below the fast reader's million nodes, however the entries are written.
     const MAX_CHECKED_BYTES: usize = 100_000;
-    let Some(read) = &front.fast_fields else {
+    if !front.reads_as_expected {
         return false;
-    };
+    }
     let size: usize = pieces
         .iter()
         .map(|p| p.content.len() + p.trivia.len())
         .sum();
     if size + front.prefix.len() > MAX_CHECKED_BYTES
         || pieces.len() != new_front.len()
-        || read.len() != old_front.len()
-        || !(read.iter().zip(old_front.iter()))
-            .all(|((k, v), (key, value))| k == key && strict_eq(v, value))
         || !crate::fast::only_blank_and_comment_lines(front.prefix)
         || !(front.prefix.is_empty() || front.prefix.ends_with('\n'))
     {
@@ -554,7 +550,7 @@ fn pieces_read_as(
         whole_lines(&piece.content)
             && whole_lines(&piece.trivia)
             && crate::fast::only_blank_and_comment_lines(&piece.trivia)
-            && (kept || crate::fast::reads_as_fields(&piece.content, std::iter::once(field)))
+            && (kept || crate::fast::reads_as_fields(&piece.content, &[(field.0, field.1)]))
     })
 }
 
