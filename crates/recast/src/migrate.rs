@@ -433,6 +433,50 @@ struct Migrated {
     schema_columns: FieldsSeen,
 }
 
+/// What reading a file gave.
+struct FileRead {
+    records: Vec<Record>,
+    /// A feed's channel, written back with its items.
+    channel: Option<Channel>,
+    /// In place, where a Markdown file's front-matter entries are.
+    keys: recast_yaml::FrontMatterKeys,
+}
+
+impl FileRead {
+    fn of(
+        format: Format,
+        bytes: &[u8],
+        path: &Arc<Path>,
+        in_place: bool,
+        options: &ReadOptions,
+    ) -> recast_model::Result<FileRead> {
+        // In place, a Markdown file's read also says where its front-matter entries
+        // are, so that the rewrite need not read the front matter again.
+        if format == Format::Md && in_place {
+            let yaml = options.yaml();
+            recast_yaml::check_markdown_size(bytes.len(), Some(path), &yaml)?;
+            let (record, keys) =
+                recast_yaml::read_markdown_keyed(bytes.to_vec(), Some(path.clone()), &yaml)?;
+            return Ok(FileRead {
+                records: vec![record],
+                channel: None,
+                keys,
+            });
+        }
+        let mut reader = open_reader(
+            format,
+            Box::new(Cursor::new(bytes)),
+            Some(path.clone()),
+            options,
+        )?;
+        Ok(FileRead {
+            records: reader.by_ref().collect::<recast_model::Result<_>>()?,
+            channel: reader.channel().cloned(),
+            keys: Default::default(),
+        })
+    }
+}
+
 /// A changed file's new text, staged beside it, and what the file was when it was read.
 struct Staging {
     /// The temporary file, or why it could not be written.
@@ -456,28 +500,18 @@ fn migrate_file(
         .clone()
         .context("standard input cannot be migrated")?;
     let (bytes, read_at) = read_with_state(&path).map_err(|e| Error::io(Some(path.clone()), e))?;
-    let mut reader = open_reader(
-        input.format,
-        Box::new(Cursor::new(bytes.as_slice())),
-        Some(path.clone()),
-        read_options,
-    )?;
-    let mut old: Vec<Record> = Vec::new();
-    for record in reader.by_ref() {
-        let record = record?;
-        schema_columns.add(&record);
-        old.push(record);
+    let in_place = matches!(target, Target::InPlace);
+    let read = FileRead::of(input.format, &bytes, &path, in_place, read_options)?;
+    let (old, channel) = (read.records.as_slice(), &read.channel);
+    for record in old {
+        schema_columns.add(record);
     }
-    // A feed's channel, written back with its items.
-    let channel = reader.channel().cloned();
-    drop(reader);
     let mut new = Vec::with_capacity(old.len());
     let mut changed = false;
     let mut dropped = 0;
     let mut edited_records = 0;
-    let in_place = matches!(target, Target::InPlace);
     let mut report = PlanReport::new(plan);
-    for record in &old {
+    for record in old {
         // An edit that cannot apply to a record fails its file, naming where it is.
         let fanout = plan.apply_all(record, &mut report).map_err(|message| {
             let at = Location::new(record.origin.file.clone(), record.origin.line, 0);
@@ -532,18 +566,11 @@ fn migrate_file(
                     );
                     return Ok(migrated);
                 }
-                let new_text = in_place_text(
-                    input.format,
-                    &old_text,
-                    &old,
-                    &new,
-                    channel.as_ref(),
-                    read_options,
-                    write,
-                )
-                .with_context(|| {
-                    format!("{}: cannot rewrite it in its own form", path.display())
-                })?;
+                let new_text =
+                    in_place_text(input.format, &old_text, &read, &new, read_options, write)
+                        .with_context(|| {
+                            format!("{}: cannot rewrite it in its own form", path.display())
+                        })?;
                 migrated.changed = new_text != old_text;
                 // A dry run shows the texts and writes nothing.
                 if migrated.changed && keep_diff {
@@ -563,7 +590,7 @@ fn migrate_file(
         } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(*format, &old, write, channel.as_ref())?,
+                    render(*format, old, write, channel.as_ref())?,
                     render(*format, &new, write, channel.as_ref())?,
                 ));
             }
@@ -572,7 +599,7 @@ fn migrate_file(
         Target::Dir { format: None, .. } => {
             if changed && keep_diff {
                 migrated.diff = Some((
-                    render(input.format, &old, write, channel.as_ref())?,
+                    render(input.format, old, write, channel.as_ref())?,
                     render(input.format, &new, write, channel.as_ref())?,
                 ));
             }
@@ -735,20 +762,20 @@ fn elapsed(started: Instant) -> String {
 fn in_place_text(
     format: Format,
     original: &str,
-    old: &[Record],
+    read: &FileRead,
     new: &[Record],
-    channel: Option<&Channel>,
     options: &ReadOptions,
     write: &WriteOptions,
 ) -> anyhow::Result<String> {
     let form = TextForm::of(original);
     let body = original.strip_prefix('\u{feff}').unwrap_or(original);
+    let (old, channel) = (read.records.as_slice(), read.channel.as_ref());
     let text = match (format, old, new) {
         // The minimal-diff rewriter keeps every byte it does not need to change.
         // Each file keeps its front-matter dialect.
         (Format::Md, [old_record], [new_record]) => {
-            return Ok(recast_yaml::rewrite::rewrite_front_matter(
-                original, old_record, new_record,
+            return Ok(recast_yaml::rewrite::rewrite_front_matter_keyed(
+                original, old_record, &read.keys, new_record,
             )?);
         }
         (Format::Json, _, _) => form.apply(&json_text(body, new, options.select.as_deref())?, true),
@@ -1081,19 +1108,25 @@ struct Snapshot {
 
 impl Snapshot {
     fn of(bytes: &[u8], read: ReadState) -> Snapshot {
-        let last_change = last_change(&read.metadata);
-        let racy = last_change.is_none_or(|changed| {
-            read.started
-                .duration_since(changed)
-                .is_ok_and(|age| age < racy_window(changed))
-                // Changed "after" the read began: a clock that moved back.
-                || changed > read.started
-        });
+        let racy = is_racy(&read.metadata, read.started);
         Snapshot {
             racy_hash: racy.then(|| content_hash(bytes)),
             metadata: read.metadata,
             not_a_link: read.not_a_link,
         }
+    }
+
+    /// [`Snapshot::still_matches`], and a file whose text it had to compare is settled
+    /// when the comparison began past its racy window: a save after that gives the
+    /// file other times, so later checks compare its metadata only (the text is read
+    /// once more, not twice).
+    fn still_matches_settling(&mut self, path: &Path) -> Result<(), &'static str> {
+        let checked_at = SystemTime::now();
+        self.still_matches(path)?;
+        if self.racy_hash.is_some() && !is_racy(&self.metadata, checked_at) {
+            self.racy_hash = None;
+        }
+        Ok(())
     }
 
     /// Whether the file at `path` is still what was read: the same file (device and
@@ -1208,6 +1241,17 @@ fn open_files_limit() -> usize {
     1024
 }
 
+/// Whether a file with this metadata changed so shortly before `at` that a save after
+/// `at` could leave its size and times as they are ([`racy_window`]).
+fn is_racy(metadata: &fs::Metadata, at: SystemTime) -> bool {
+    last_change(metadata).is_none_or(|changed| {
+        at.duration_since(changed)
+            .is_ok_and(|age| age < racy_window(changed))
+            // Changed "after" `at`: a clock that moved back.
+            || changed > at
+    })
+}
+
 /// The later of a file's modification and change times (`ctime`, which no program
 /// can set back), where the system has them.
 fn last_change(metadata: &fs::Metadata) -> Option<SystemTime> {
@@ -1265,7 +1309,7 @@ struct Staged {
 /// many files were skipped because they changed on disk between the check and their
 /// rename.
 fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result<usize> {
-    let staging: Vec<(Arc<Path>, Box<Staging>)> = files
+    let mut staging: Vec<(Arc<Path>, Box<Staging>)> = files
         .into_iter()
         .filter_map(|file| Some((file.input.path?, file.staging?)))
         .collect();
@@ -1275,9 +1319,9 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
     // target (the folder is writable, the disk has room), each target still a regular
     // file, unchanged since it was read.
     let unchanged: Vec<Result<(), &str>> = staging
-        .par_iter()
+        .par_iter_mut()
         .map(|(_, staging)| match &staging.temp {
-            Ok(temp) => staging.snapshot.still_matches(temp.target()),
+            Ok(temp) => staging.snapshot.still_matches_settling(temp.target()),
             Err(_) => Ok(()),
         })
         .collect();

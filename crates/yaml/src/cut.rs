@@ -70,6 +70,22 @@ impl<'a> FrontMatter<'a> {
         }
     }
 
+    /// [`FrontMatter::parse_expecting`] of a front matter whose record `expected` was
+    /// read with `keys` ([`FrontMatterKeys`]): the fast reader read it as that record,
+    /// so the cut is made at those keys, without reading it again.
+    pub(crate) fn parse_read(
+        front: &'a str,
+        expected: &[(&str, &Value)],
+        keys: &FrontMatterKeys,
+    ) -> Option<FrontMatter<'a>> {
+        let Some(read) = keys.in_front(front, expected) else {
+            return FrontMatter::parse_expecting(front, expected);
+        };
+        let mut cut = cut(front, from_root_keys(read))?;
+        cut.reads_as_expected = true;
+        Some(cut)
+    }
+
     /// [`FrontMatter::parse`], for a front matter expected to hold the fields
     /// `expected` (in order): the cut is the same, and
     /// [`reads_as_expected`](FrontMatter::reads_as_expected) says whether the fast
@@ -87,6 +103,74 @@ impl<'a> FrontMatter<'a> {
             Reading::Differs => FrontMatter::parse(front),
             Reading::GivesUp => cut(front, keys_by_events(front)?),
         }
+    }
+}
+
+/// Where a Markdown file's YAML front matter has its top-level entries, found by the
+/// read that made its record ([`crate::read_markdown_keyed`]), so that the minimal-diff
+/// rewriter cuts it there without reading it again
+/// ([`crate::rewrite::rewrite_front_matter_keyed`]). Empty when that read did not find
+/// them (another dialect, or YAML the fast reader leaves to the full parser).
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatterKeys {
+    found: Option<FoundKeys>,
+}
+
+#[derive(Debug, Clone)]
+struct FoundKeys {
+    /// The length of the front matter they were found in.
+    front_len: usize,
+    keys: Vec<KeyAt>,
+}
+
+/// A [`RootKey`] without its text, which is the front matter's at `offset`.
+#[derive(Debug, Clone, Copy)]
+struct KeyAt {
+    offset: usize,
+    key_len: usize,
+    line: u64,
+    last_line: u64,
+}
+
+impl FrontMatterKeys {
+    pub(crate) fn found(front: &str, keys: &[RootKey<'_>]) -> FrontMatterKeys {
+        let keys = keys.iter().map(|root| KeyAt {
+            offset: root.offset,
+            key_len: root.key.len(),
+            line: root.line,
+            last_line: root.last_line,
+        });
+        FrontMatterKeys {
+            found: Some(FoundKeys {
+                front_len: front.len(),
+                keys: keys.collect(),
+            }),
+        }
+    }
+
+    /// The keys as the fast reader gives them, when they were found in a front matter
+    /// as long as `front` and name `expected`'s keys, in order, each at its place in
+    /// `front` followed by `:`: a guard against keys handed with another text.
+    fn in_front<'a>(
+        &self,
+        front: &'a str,
+        expected: &[(&str, &Value)],
+    ) -> Option<Vec<RootKey<'a>>> {
+        let found = self.found.as_ref()?;
+        if found.front_len != front.len() || found.keys.len() != expected.len() {
+            return None;
+        }
+        let keys = found.keys.iter().zip(expected).map(|(at, (name, _))| {
+            let key = front.get(at.offset..at.offset + at.key_len)?;
+            let colon = front.as_bytes().get(at.offset + at.key_len) == Some(&b':');
+            (key == *name && colon).then_some(RootKey {
+                key,
+                line: at.line,
+                offset: at.offset,
+                last_line: at.last_line,
+            })
+        });
+        keys.collect()
     }
 }
 
@@ -336,6 +420,23 @@ mod tests {
         );
         assert_eq!(provider.4, "\n# before topics\n");
         assert_eq!(entries[7].4, "\n# the end\n");
+    }
+
+    /// A Markdown read hands over its keys where the fast reader cuts the front matter
+    /// (after comment lines too), and none where it does not.
+    #[test]
+    fn a_markdown_read_finds_the_keys_the_fast_cut_would() {
+        let options = crate::YamlReadOptions::default();
+        let found = |text: &str| {
+            let (_, keys) = crate::read_markdown_keyed(text.into(), None, &options).unwrap();
+            keys.found.map(|found| found.keys.len())
+        };
+        assert_eq!(found("---\ntitle: A\ntopics:\n  - x\n---\nBody\n"), Some(2));
+        assert_eq!(found("---\n# a comment\n\ntitle: A\n---\n"), Some(1));
+        assert_eq!(found("---\n{title: A}\n---\n"), None);
+        assert_eq!(found("---\n  title: A\n---\n"), None);
+        assert_eq!(found("+++\ntitle = 'A'\n+++\n"), None);
+        assert_eq!(found("No front matter.\n"), None);
     }
 
     /// Front matter with what the fast reader does not take, each cut by granit alone;

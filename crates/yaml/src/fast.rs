@@ -48,6 +48,29 @@ pub(crate) fn parse(
     Some(documents)
 }
 
+/// [`parse`], and the root mapping's keys when [`root_keys`] would give them (a block
+/// mapping at column 0, without a leading `---` line): a Markdown read hands them to
+/// the minimal-diff rewriter, whose cut then needs no second reading.
+pub(crate) fn parse_keyed<'a>(
+    text: &'a str,
+    first_line: u64,
+    options: &YamlReadOptions,
+) -> Option<(Vec<Document>, Option<Vec<RootKey<'a>>>)> {
+    let (documents, keys) = read(text, first_line, options, true, Expect::Build).ok()?;
+    let cut_at_keys = match (documents.first(), keys.first()) {
+        (
+            Some(Document {
+                value: Value::Map(_),
+                column: 1,
+                ..
+            }),
+            Some(first),
+        ) => only_blank_and_comment_lines(&text[..first.offset]),
+        _ => false,
+    };
+    Some((documents, cut_at_keys.then_some(keys)))
+}
+
 /// A top-level key of a front matter the fast reader reads, and the lines its entry
 /// spans: what the minimal-diff rewriter cuts a front matter at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,9 +28,10 @@ use recast_model::{
     Value, check_utf8,
 };
 
+use crate::cut::FrontMatterKeys;
 use crate::document::YamlReadOptions;
 use crate::fence::{self, FrontMatterDialect, Split};
-use crate::read::parse_documents;
+use crate::read::parse_documents_fully;
 use crate::write::record_fields_except;
 
 /// Reads one Markdown file with YAML front matter into a record.
@@ -53,7 +54,7 @@ pub fn read_markdown_with(
     options: &YamlReadOptions,
 ) -> Result<Record> {
     let text = check_utf8(bytes, file.as_ref())?;
-    let (mut fields, body) = split_markdown(text, &file, options)?;
+    let (mut fields, body, _) = split_markdown(text, &file, options)?;
     if let Some(body) = body {
         fields.insert(BODY.to_owned(), Value::String(text[body].to_owned()));
     }
@@ -67,6 +68,17 @@ pub fn read_markdown_owned(
     file: Option<Arc<Path>>,
     options: &YamlReadOptions,
 ) -> Result<Record> {
+    read_markdown_keyed(bytes, file, options).map(|(record, _)| record)
+}
+
+/// [`read_markdown_owned`], and where the front matter's top-level entries are, as
+/// this read found them: [`crate::rewrite::rewrite_front_matter_keyed`] then rewrites
+/// the file without reading its front matter again.
+pub fn read_markdown_keyed(
+    bytes: Vec<u8>,
+    file: Option<Arc<Path>>,
+    options: &YamlReadOptions,
+) -> Result<(Record, FrontMatterKeys)> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
         // check_utf8 words the error: the line and column of the first bad byte.
@@ -81,28 +93,29 @@ pub fn read_markdown_owned(
             });
         }
     };
-    let (mut fields, body) = split_markdown(&text, &file, options)?;
+    let (mut fields, body, keys) = split_markdown(&text, &file, options)?;
     if let Some(body) = body {
         text.truncate(body.end);
         text.drain(..body.start);
         fields.insert(BODY.to_owned(), Value::String(text));
     }
-    Ok(Record::new(fields, Origin::new(file, 1)))
+    Ok((Record::new(fields, Origin::new(file, 1)), keys))
 }
 
 /// A Markdown file's front-matter fields and its body, as [`read_markdown`] reads them
 /// (the body is not among the fields), without copying the body out of `text`.
 pub(crate) fn read_fields_and_body(text: &str) -> Result<(Map, Option<&str>)> {
-    let (fields, body) = split_markdown(text, &None, &YamlReadOptions::default())?;
+    let (fields, body, _) = split_markdown(text, &None, &YamlReadOptions::default())?;
     Ok((fields, body.map(|range| &text[range])))
 }
 
-/// The fields of a Markdown file's front matter, and where its body is in `text`.
+/// The fields of a Markdown file's front matter, where its body is in `text`, and
+/// where the front matter's top-level entries are when the read found them.
 fn split_markdown(
     text: &str,
     file: &Option<Arc<Path>>,
     options: &YamlReadOptions,
-) -> Result<(Map, Option<std::ops::Range<usize>>)> {
+) -> Result<(Map, Option<std::ops::Range<usize>>, FrontMatterKeys)> {
     let file = file.clone();
     let parts = match fence::split(text) {
         Split::Plain => {
@@ -110,6 +123,7 @@ fn split_markdown(
             return Ok((
                 Map::default(),
                 Some(text.len() - unmarked.len()..text.len()),
+                FrontMatterKeys::default(),
             ));
         }
         Split::Unclosed { last_line } => {
@@ -120,20 +134,24 @@ fn split_markdown(
         }
         Split::Fenced(parts) => parts,
     };
-    let (fields, body_key) = match parts.dialect {
+    let FrontRead {
+        fields,
+        body_key,
+        keys,
+    } = match parts.dialect {
         FrontMatterDialect::Yaml => yaml_fields(parts.front, &file, options)?,
-        FrontMatterDialect::Toml => (
-            crate::toml::read_fields(parts.front, file.as_ref(), 2)?,
-            None,
-        ),
-        FrontMatterDialect::Json => (
-            crate::json::read_fields(parts.front, file.as_ref(), options)?,
-            None,
-        ),
+        FrontMatterDialect::Toml => {
+            FrontRead::of(crate::toml::read_fields(parts.front, file.as_ref(), 2)?)
+        }
+        FrontMatterDialect::Json => FrontRead::of(crate::json::read_fields(
+            parts.front,
+            file.as_ref(),
+            options,
+        )?),
     };
 
     let Some(body) = parts.body() else {
-        return Ok((fields, None));
+        return Ok((fields, None, keys));
     };
     if fields.contains_key(BODY) {
         let (line, column) = body_key.unwrap_or((parts.close_line(), 1));
@@ -143,17 +161,44 @@ fn split_markdown(
             "front matter has a `body` field and the file has a body after it; expected one or the other",
         ));
     }
-    Ok((fields, Some(text.len() - body.len()..text.len())))
+    Ok((fields, Some(text.len() - body.len()..text.len()), keys))
 }
 
-/// The fields of YAML front matter, and the line and column of its `body` key if any.
+/// What a front matter holds, as a Markdown read finds it.
+struct FrontRead {
+    fields: Map,
+    /// The line and column of its `body` key (YAML), if any.
+    body_key: Option<(u64, u64)>,
+    /// Where its top-level entries are (YAML the fast reader read).
+    keys: FrontMatterKeys,
+}
+
+impl FrontRead {
+    fn of(fields: Map) -> FrontRead {
+        FrontRead {
+            fields,
+            body_key: None,
+            keys: FrontMatterKeys::default(),
+        }
+    }
+}
+
+/// The fields of YAML front matter, the line and column of its `body` key if any, and
+/// where its top-level entries are when the fast reader read it.
 fn yaml_fields(
     front: &str,
     file: &Option<Arc<Path>>,
     options: &YamlReadOptions,
-) -> Result<(Map, Option<(u64, u64)>)> {
+) -> Result<FrontRead> {
     let file = file.clone();
-    let mut documents = parse_documents(front, file.as_ref(), 2, options)?;
+    let (mut documents, keys) = match crate::fast::parse_keyed(front, 2, options) {
+        Some((documents, Some(keys))) => (documents, FrontMatterKeys::found(front, &keys)),
+        Some((documents, None)) => (documents, FrontMatterKeys::default()),
+        None => (
+            parse_documents_fully(front, file.as_ref(), 2, options)?,
+            FrontMatterKeys::default(),
+        ),
+    };
     if documents.len() > 1 {
         let second = &documents[1];
         return Err(Error::data(
@@ -162,9 +207,16 @@ fn yaml_fields(
         ));
     }
     Ok(match documents.pop() {
-        None => (Map::default(), None),
+        None => FrontRead {
+            keys,
+            ..FrontRead::of(Map::default())
+        },
         Some(document) => match document.value {
-            Value::Map(map) => (map, document.body_key),
+            Value::Map(fields) => FrontRead {
+                fields,
+                body_key: document.body_key,
+                keys,
+            },
             other => {
                 return Err(Error::data(
                     Location::new(file, document.line, document.column),
@@ -221,15 +273,29 @@ impl<R: BufRead> Iterator for MarkdownReader<R> {
         if let Err(e) = input.take(limit as u64 + 1).read_to_end(&mut bytes) {
             return Some(Err(Error::io(self.file.clone(), e)));
         }
-        if bytes.len() > limit {
-            return Some(Err(Error::new(
-                ErrorKind::Limit,
-                Location::new(self.file.clone(), 1, 1),
-                format!("Markdown file larger than {limit} bytes; expected a smaller file"),
-            )));
+        if let Err(error) = check_markdown_size(bytes.len(), self.file.as_ref(), &self.options) {
+            return Some(Err(error));
         }
         Some(read_markdown_owned(bytes, self.file.clone(), &self.options))
     }
+}
+
+/// A Markdown file of `len` bytes is one record, which the stream budget for a
+/// document bounds: an error past it, as [`MarkdownReader`] gives.
+pub fn check_markdown_size(
+    len: usize,
+    file: Option<&Arc<Path>>,
+    options: &YamlReadOptions,
+) -> Result<()> {
+    let limit = options.max_document_bytes;
+    if len <= limit {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Limit,
+        Location::new(file.cloned(), 1, 1),
+        format!("Markdown file larger than {limit} bytes; expected a smaller file"),
+    ))
 }
 
 impl<R: BufRead> RecordReader for MarkdownReader<R> {}

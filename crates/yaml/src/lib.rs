@@ -94,6 +94,7 @@ mod stream;
 mod toml;
 mod write;
 
+pub use cut::FrontMatterKeys;
 #[doc(hidden)]
 pub use cut::check_cut_against_full_parser;
 pub use document::YamlReadOptions;
@@ -101,8 +102,9 @@ pub use document::YamlReadOptions;
 pub use fast_check::{check_against_full_parser, check_mode_against_build_mode};
 pub use fence::FrontMatterDialect;
 pub use front_matter::{
-    MarkdownReader, MarkdownWriteOptions, MarkdownWriter, read_markdown, read_markdown_owned,
-    read_markdown_with, to_markdown_string, to_markdown_string_in,
+    MarkdownReader, MarkdownWriteOptions, MarkdownWriter, check_markdown_size, read_markdown,
+    read_markdown_keyed, read_markdown_owned, read_markdown_with, to_markdown_string,
+    to_markdown_string_in,
 };
 pub use read::{parse_document, parse_value};
 pub use scalar::parse_scalar;

@@ -48,7 +48,7 @@ use std::borrow::Cow;
 
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
-use crate::cut::FrontMatter;
+use crate::cut::{FrontMatter, FrontMatterKeys};
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
 use crate::write::{record_fields, to_yaml_string};
 
@@ -56,17 +56,30 @@ use crate::write::{record_fields, to_yaml_string};
 /// `new`, changing as few lines as it can (see the module docs). Returns `original`
 /// itself when the records are equal.
 pub fn rewrite_markdown(original: &str, old: &Record, new: &Record) -> String {
-    rewrite_yaml(original, fenced(original), old, new)
+    rewrite_yaml(
+        original,
+        fenced(original),
+        old,
+        new,
+        &FrontMatterKeys::default(),
+    )
 }
 
 /// [`rewrite_markdown`] of a file already cut at its fences (`None`: it has no closed
-/// YAML front matter).
-fn rewrite_yaml(original: &str, file: Option<Fenced<'_>>, old: &Record, new: &Record) -> String {
+/// YAML front matter), whose front matter has its entries at `keys` when `old` was read
+/// with them.
+fn rewrite_yaml(
+    original: &str,
+    file: Option<Fenced<'_>>,
+    old: &Record,
+    new: &Record,
+    keys: &FrontMatterKeys,
+) -> String {
     if old == new {
         return original.to_owned();
     }
     if let Some(parts) = &file
-        && let Some((text, order, checked)) = minimal_rewrite(parts, old, new)
+        && let Some((text, order, checked)) = minimal_rewrite(parts, old, new, keys)
         && (checked || reads_as(&text, new, order))
     {
         return text;
@@ -97,10 +110,37 @@ fn rewrite_yaml(original: &str, file: Option<Fenced<'_>>, old: &Record, new: &Re
 /// # Ok::<(), recast_model::Error>(())
 /// ```
 pub fn rewrite_front_matter(original: &str, old: &Record, new: &Record) -> Result<String> {
+    rewrite_front_matter_keyed(original, old, &FrontMatterKeys::default(), new)
+}
+
+/// [`rewrite_front_matter`] of a file read by [`crate::read_markdown_keyed`], which gave
+/// `old` and `keys`: the YAML front matter is cut at those keys instead of being read
+/// again. `old` must be the record that read gave, unchanged; `keys` are used only
+/// when they match the text and the record's keys, else the front matter is read again.
+///
+/// ```
+/// use recast_model::Value;
+/// use recast_yaml::{YamlReadOptions, read_markdown_keyed, rewrite::rewrite_front_matter_keyed};
+/// let text = "---\ntitle: Hi  # as written\ntags: [a]\n---\nBody\n";
+/// let (old, keys) = read_markdown_keyed(text.into(), None, &YamlReadOptions::default())?;
+/// let mut new = old.clone();
+/// new.fields.insert("title".into(), Value::from("Hello"));
+/// assert_eq!(
+///     rewrite_front_matter_keyed(text, &old, &keys, &new)?,
+///     "---\ntitle: Hello\ntags: [a]\n---\nBody\n"
+/// );
+/// # Ok::<(), recast_model::Error>(())
+/// ```
+pub fn rewrite_front_matter_keyed(
+    original: &str,
+    old: &Record,
+    keys: &FrontMatterKeys,
+    new: &Record,
+) -> Result<String> {
     let parts = match fence::split(original) {
         Split::Fenced(parts) if parts.dialect != FrontMatterDialect::Yaml => parts,
-        Split::Fenced(parts) => return Ok(rewrite_yaml(original, Some(parts), old, new)),
-        _ => return Ok(rewrite_yaml(original, None, old, new)),
+        Split::Fenced(parts) => return Ok(rewrite_yaml(original, Some(parts), old, new, keys)),
+        _ => return Ok(rewrite_yaml(original, None, old, new, keys)),
     };
     if old == new {
         return Ok(original.to_owned());
@@ -315,7 +355,7 @@ struct Piece<'a> {
 }
 
 /// Whether a rewrite must read back with the record's top-level key order.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyOrder {
     /// Yes: the order is the file's.
     Kept,
@@ -331,12 +371,13 @@ fn minimal_rewrite(
     parts: &Fenced<'_>,
     old: &Record,
     new: &Record,
+    keys: &FrontMatterKeys,
 ) -> Option<(String, KeyOrder, bool)> {
     let (old_front, old_body) = Front::of(old);
     let expected: Vec<(&str, &Value)> = (old_front.iter())
         .map(|(key, value)| (key.as_str(), value))
         .collect();
-    let front = FrontMatter::parse_expecting(parts.front, &expected)?;
+    let front = FrontMatter::parse_read(parts.front, &expected, keys)?;
     let (new_front, new_body) = Front::of(new);
     let order = match front.entries.iter().any(|e| e.merge) {
         true => KeyOrder::Merged,
@@ -932,7 +973,8 @@ mod tests {
             let mut new = old.clone();
             edit(&mut new.fields);
             let parts = fenced(text).unwrap();
-            let (out, order, checked) = minimal_rewrite(&parts, &old, &new).unwrap();
+            let (out, order, checked) =
+                minimal_rewrite(&parts, &old, &new, &FrontMatterKeys::default()).unwrap();
             assert!(reads_as(&out, &new, order), "{out}");
             checked
         };
@@ -966,7 +1008,15 @@ mod tests {
         let old = read(indented);
         let mut new = old.clone();
         new.fields.insert("c".into(), 3i64.into());
-        assert!(minimal_rewrite(&fenced(indented).unwrap(), &old, &new).is_none());
+        assert!(
+            minimal_rewrite(
+                &fenced(indented).unwrap(),
+                &old,
+                &new,
+                &FrontMatterKeys::default()
+            )
+            .is_none()
+        );
         assert!(reads_as(
             &rewrite_markdown(indented, &old, &new),
             &new,
@@ -984,11 +1034,51 @@ mod tests {
         let mut new = claimed.clone();
         new.fields.insert("published".into(), Value::Bool(true));
         let parts = fenced(SAMPLE).unwrap();
-        let (_, _, checked) = minimal_rewrite(&parts, &claimed, &new).unwrap();
+        let (_, _, checked) =
+            minimal_rewrite(&parts, &claimed, &new, &FrontMatterKeys::default()).unwrap();
         assert!(!checked);
         assert_eq!(
             read(&rewrite_markdown(SAMPLE, &claimed, &new)).fields["category"],
             Value::from("other")
+        );
+    }
+
+    /// Keys handed with another text, or with a record of other keys, are not used:
+    /// the rewrite is the one made without them.
+    #[test]
+    fn keys_of_another_read_are_not_trusted() {
+        let options = crate::YamlReadOptions::default();
+        let (old, keys) = crate::read_markdown_keyed(SAMPLE.into(), None, &options).unwrap();
+        let mut new = old.clone();
+        new.fields.insert("published".into(), Value::Bool(true));
+        // The same length, the keys elsewhere.
+        let shifted = SAMPLE
+            .replacen("---\n", "---\n#\n", 1)
+            .replacen("\n\n", "\n", 2);
+        assert_eq!(shifted.len(), SAMPLE.len());
+        let other = read(&shifted);
+        let mut new_other = other.clone();
+        new_other
+            .fields
+            .insert("published".into(), Value::Bool(true));
+        assert_eq!(
+            rewrite_front_matter_keyed(&shifted, &other, &keys, &new_other).unwrap(),
+            rewrite_front_matter(&shifted, &other, &new_other).unwrap()
+        );
+        // A record whose first key is another.
+        let mut renamed = Record::default();
+        for (i, (key, value)) in old.fields.iter().enumerate() {
+            let key = if i == 0 {
+                "renamed".to_owned()
+            } else {
+                key.clone()
+            };
+            renamed.fields.insert(key, value.clone());
+        }
+        let parts = fenced(SAMPLE).unwrap();
+        assert_eq!(
+            minimal_rewrite(&parts, &renamed, &new, &keys),
+            minimal_rewrite(&parts, &renamed, &new, &FrontMatterKeys::default())
         );
     }
 
@@ -1139,9 +1229,39 @@ mod tests {
                     apply(&mut new.fields, change);
                 }
                 let parts = fenced(&text).unwrap();
-                if let Some((out, order, true)) = minimal_rewrite(&parts, &old, &new) {
+                if let Some((out, order, true)) = minimal_rewrite(&parts, &old, &new, &FrontMatterKeys::default()) {
                     prop_assert!(reads_as(&out, &new, order), "{text:?}\n→\n{out:?}\n{changes:?}");
                 }
+            }
+
+            /// The keys a read hands over give the rewrite it would make without
+            /// them, check included.
+            #[test]
+            fn a_keyed_rewrite_is_the_rewrite(
+                entries in proptest::collection::vec((0usize..ENTRIES.len(), 0usize..TRIVIA.len()), 0..8),
+                prefix in 0usize..TRIVIA.len(),
+                changes in proptest::collection::vec(change(), 1..4),
+            ) {
+                let (front, _) = front_matter_of(&entries, prefix);
+                let text = format!("---\n{front}---\n\nBody\n");
+                let options = crate::YamlReadOptions::default();
+                let Ok((old, keys)) = crate::read_markdown_keyed(text.clone().into(), None, &options) else {
+                    return Ok(());
+                };
+                prop_assert_eq!(&old, &read_markdown(text.as_bytes(), None).unwrap());
+                let mut new = old.clone();
+                for change in &changes {
+                    apply(&mut new.fields, change);
+                }
+                let parts = fenced(&text).unwrap();
+                prop_assert_eq!(
+                    minimal_rewrite(&parts, &old, &new, &keys),
+                    minimal_rewrite(&parts, &old, &new, &FrontMatterKeys::default())
+                );
+                prop_assert_eq!(
+                    rewrite_front_matter_keyed(&text, &old, &keys, &new).unwrap(),
+                    rewrite_front_matter(&text, &old, &new).unwrap()
+                );
             }
 
             #[test]
