@@ -684,3 +684,53 @@ fn more_files_than_open_descriptors_are_rewritten() {
     }
     assert!(leftovers(dir.path()).is_empty());
 }
+
+/// A migration leaves the access time of the files it reads as it was (Linux, the
+/// files' owner: `O_NOATIME`): reading a file to migrate it is not a use.
+#[cfg(target_os = "linux")]
+#[test]
+fn reading_leaves_access_times_as_they_were() {
+    let dir = TempDir::new().unwrap();
+    let kept = put(dir.path(), "kept.md", b"---\ntitle: Kept\n---\nBody\n");
+    put(dir.path(), "edited.md", b"---\ntitle: Edited\n---\nBody\n");
+    // Older than the file's change: a read under `relatime` would record it.
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800);
+    let set_access = |path: &Path| {
+        let times = fs::FileTimes::new().set_accessed(long_ago);
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_times(times)
+            .unwrap();
+    };
+    set_access(&kept);
+    let accessed = |path: &Path| fs::metadata(path).unwrap().accessed().unwrap();
+    let output = run_in(
+        dir.path(),
+        &[
+            "migrate",
+            ".",
+            "--where",
+            "title=Edited",
+            "--set",
+            "x=1",
+            "--in-place",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let edited = fs::read_to_string(dir.path().join("edited.md")).unwrap();
+    assert!(edited.contains("x: 1"), "{edited}");
+    assert_eq!(
+        accessed(&kept),
+        long_ago,
+        "recast's read recorded an access"
+    );
+    // The file system records accesses: a plain read does.
+    fs::read(&kept).unwrap();
+    if accessed(&kept) == long_ago {
+        eprintln!(
+            "note: this file system does not record reads (noatime); the check above proves nothing here"
+        );
+    }
+}

@@ -1054,14 +1054,24 @@ fn read_with_state(path: &Path) -> std::io::Result<(Vec<u8>, ReadState)> {
 
 /// Opens `path` (links followed), and says whether it is known not to be a symbolic
 /// link: on Linux it is first opened without following one, which fails on a link.
+///
+/// On Linux the read leaves the file's access time as it was (`O_NOATIME`): reading a
+/// file to migrate it is not a use to record, and recording it is a write to each
+/// file's inode. Only the file's owner may ask that; others read it as usual.
 fn open_noting_links(path: &Path) -> std::io::Result<(fs::File, bool)> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        let direct = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(path);
+        let open = |flags| {
+            fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(flags)
+                .open(path)
+        };
+        let direct = match open(libc::O_NOFOLLOW | libc::O_NOATIME) {
+            Err(error) if error.raw_os_error() == Some(libc::EPERM) => open(libc::O_NOFOLLOW),
+            other => other,
+        };
         match direct {
             Ok(file) => return Ok((file, true)),
             Err(error) if error.raw_os_error() != Some(libc::ELOOP) => return Err(error),
