@@ -207,17 +207,9 @@ fn map_serves_archives_with_other_field_names() {
     .unwrap();
     let profile = dir.path().join("profile.yaml");
     fs::write(&profile, "title: headline\nlink: permalink\n").unwrap();
-    let rss = run_ok(&[
-        "convert",
-        input.to_str().unwrap(),
-        "--to",
-        "rss",
-        "--feed-title",
-        "T",
-        "--feed-link",
-        "https://x.example/",
-        "--feed-description",
-        "D",
+    let mut args = vec!["convert", input.to_str().unwrap(), "--to", "rss"];
+    args.extend_from_slice(&CHANNEL);
+    args.extend([
         "--profile",
         profile.to_str().unwrap(),
         "--map",
@@ -225,6 +217,7 @@ fn map_serves_archives_with_other_field_names() {
         "--map",
         "categories=tags",
     ]);
+    let rss = run_ok(&args);
     assert!(rss.contains("<title>Renamed fields</title>"), "{rss}");
     assert!(rss.contains("<link>https://x.example/a</link>"));
     assert!(

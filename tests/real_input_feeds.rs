@@ -67,18 +67,9 @@ fn html_bodies_stay_html_through_md_folder_json_and_feeds() {
         json.to_str().unwrap(),
     ]);
     for (format, element) in [("rss", "content:encoded"), ("atom", "content")] {
-        let out = run_ok(&[
-            "convert",
-            json.to_str().unwrap(),
-            "--to",
-            format,
-            "--feed-title",
-            "T",
-            "--feed-link",
-            "https://x.example/",
-            "--feed-description",
-            "D",
-        ]);
+        let mut args = vec!["convert", json.to_str().unwrap(), "--to", format];
+        args.extend_from_slice(&CHANNEL);
+        let out = run_ok(&args);
         assert_eq!(content_of(&out, element), HTML_BODY, "{format}: {out}");
     }
     // A Markdown body (no markup field) is still rendered.
