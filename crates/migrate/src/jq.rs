@@ -163,16 +163,20 @@ impl JqProgram {
     /// order. The error is jq's runtime error (`cannot use null as iterable`), or says
     /// which output is not an object.
     pub fn run(&self, fields: &Map) -> Result<Vec<Map>, String> {
-        // Kept alive until every output is converted, so that an output value sharing
-        // the input's memory (a value the expression did not touch) is known by its
-        // address.
-        let input = Rc::new(object_of(fields));
+        let input = object_of(fields);
+        // The input's lists and maps, kept alive until every output is converted, so
+        // that one an output shares (a value the expression did not touch) is known by
+        // its address. Only these: the expression owns the input object itself alone,
+        // so that an update (`.topics |= ...`) changes it in place rather than copying.
+        let shared: Vec<Option<Val>> = (input.values())
+            .map(|value| matches!(value, Val::Arr(_) | Val::Obj(_)).then(|| value.clone()))
+            .collect();
         let ctx = Ctx::<JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
         let mut records = Vec::new();
-        for output in self.filter.id.run((ctx, Val::Obj(input.clone()))) {
+        for output in self.filter.id.run((ctx, Val::obj(input))) {
             let output = output.map_err(runtime_error)?;
             if let Val::Obj(object) = &output {
-                records.push(map_from_object(object, Some((&input, fields)))?);
+                records.push(map_from_object(object, Some((fields, &shared)))?);
                 continue;
             }
             let other = value_from_val(&output, None)?;
@@ -302,66 +306,54 @@ fn number_to_num(n: &Number) -> Num {
     }
 }
 
-/// A value of the input at some path: as jaq was given it, and as the record holds it.
-type Original<'a> = (&'a Val, &'a Value);
+/// A value of the input at some path: as the record holds it, and, for a list or map
+/// at the top, as jaq was given it.
+type Original<'a> = (&'a Value, Option<&'a Val>);
 
-/// An output value as a recast value; where `original` (the input's value at the same
-/// path) is the same number, the original is kept (see the module docs).
-///
-/// A value the expression left alone is the input's own jaq value, shared: the same
-/// allocation (or, for a number, the same number). Its conversion is then the record's
-/// value as it was, cloned instead of converted again.
+/// An output value as a recast value. Where `original` (the record's value at the same
+/// path) is equal to it, the original is kept as it is: the same number in the form it
+/// was written (`1.0`, `.inf`), the same text, the same list or map (one the expression
+/// left alone is the input's own, shared: it is cloned instead of converted again),
+/// else each item and entry matched in turn (see the module docs).
 fn value_from_val(val: &Val, original: Option<Original<'_>>) -> Result<Value, String> {
-    if let Some((input, value)) = original
-        && is_same_input(val, input)
-    {
-        return Ok(value.clone());
-    }
-    Ok(match val {
-        Val::Null => Value::Null,
-        Val::Bool(b) => Value::Bool(*b),
-        Val::Num(num) => num_to_value(num)?,
-        Val::TStr(bytes) | Val::BStr(bytes) => Value::String(text(bytes)),
-        Val::Arr(items) => {
-            let originals = match original {
-                Some((Val::Arr(input), Value::List(values))) => Some((input, values)),
-                _ => None,
-            };
-            let original_at = |i: usize| {
-                let (input, values) = originals?;
-                Some((input.get(i)?, values.get(i)?))
+    let value = original.map(|(value, _)| value);
+    Ok(match (val, value) {
+        (Val::Null, _) => Value::Null,
+        (Val::Bool(b), _) => Value::Bool(*b),
+        (Val::Num(num), Some(Value::Number(n))) if same_number(num, &number_to_num(n)) => {
+            Value::Number(n.clone())
+        }
+        (Val::Num(num), _) => num_to_value(num)?,
+        (Val::TStr(bytes) | Val::BStr(bytes), Some(Value::String(s)))
+            if bytes.as_ref() == s.as_bytes() =>
+        {
+            Value::String(s.clone())
+        }
+        (Val::TStr(bytes) | Val::BStr(bytes), _) => Value::String(text(bytes)),
+        (Val::Arr(items), Some(value)) if matches!(original, Some((_, Some(Val::Arr(input)))) if Rc::ptr_eq(items, input)) => {
+            value.clone()
+        }
+        (Val::Obj(object), Some(value)) if matches!(original, Some((_, Some(Val::Obj(input)))) if Rc::ptr_eq(object, input)) => {
+            value.clone()
+        }
+        (Val::Arr(items), value) => {
+            let originals = match value {
+                Some(Value::List(values)) => values.as_slice(),
+                _ => &[],
             };
             Value::List(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| value_from_val(item, original_at(i)))
+                    .map(|(i, item)| value_from_val(item, originals.get(i).map(|v| (v, None))))
                     .collect::<Result<_, _>>()?,
             )
         }
-        Val::Obj(object) => {
-            let originals = match original {
-                Some((Val::Obj(input), Value::Map(values))) => Some((&**input, values)),
-                _ => None,
-            };
-            Value::Map(map_from_object(object, originals)?)
-        }
+        (Val::Obj(object), value) => Value::Map(map_from_object(
+            object,
+            value.and_then(Value::as_map).map(|map| (map, &[][..])),
+        )?),
     })
-}
-
-/// Whether an output value is the input's value `input` untouched: the same shared
-/// string, list or object, or the same number, boolean or null. (The input is alive
-/// while outputs are converted, so an address cannot have been reused.)
-fn is_same_input(val: &Val, input: &Val) -> bool {
-    match (val, input) {
-        (Val::Null, Val::Null) => true,
-        (Val::Bool(a), Val::Bool(b)) => a == b,
-        (Val::Num(a), Val::Num(b)) => same_number(a, b),
-        (Val::TStr(a), Val::TStr(b)) => a.as_ptr() == b.as_ptr() && a.len() == b.len(),
-        (Val::Arr(a), Val::Arr(b)) => Rc::ptr_eq(a, b),
-        (Val::Obj(a), Val::Obj(b)) => Rc::ptr_eq(a, b),
-        _ => false,
-    }
 }
 
 /// jq's bytes as text; bytes that are not UTF-8 (which jq can make) get U+FFFD.
@@ -372,12 +364,12 @@ fn text(bytes: &[u8]) -> String {
     }
 }
 
-/// An output object as a map, each value matched against the input's value of its key
-/// (`originals`: the input object as jaq was given it and as the record holds it, key
-/// for key in the same places).
+/// An output object as a map, each value matched against the record's value of its
+/// key (`originals`: the record's map, in the same place when the expression kept the
+/// order, and at the top the input's lists and maps as jaq was given them).
 fn map_from_object(
     object: &jaq_json::Map,
-    originals: Option<(&jaq_json::Map, &Map)>,
+    originals: Option<(&Map, &[Option<Val>])>,
 ) -> Result<Map, String> {
     let mut map = Map::with_capacity_and_hasher(object.len(), Default::default());
     for (i, (key, value)) in object.iter().enumerate() {
@@ -387,19 +379,23 @@ fn map_from_object(
                 clipped(&key.to_string())
             ));
         };
-        // The input's entry of this key: in the same place when the order is kept.
-        let original = originals.and_then(|(input, values)| {
-            let at = match input.get_index(i) {
-                Some((input_key, _)) if input_key == key => i,
-                _ => input.get_index_of(key)?,
+        let original = originals.and_then(|(values, shared)| {
+            let (at, original_key, value) = match values.get_index(i) {
+                Some((original_key, value)) if original_key.as_bytes() == name.as_ref() => {
+                    (i, original_key, value)
+                }
+                _ => values.get_full(std::str::from_utf8(name).ok()?)?,
             };
-            Some((input.get_index(at)?.1, values.get_index(at)?))
+            Some((
+                original_key,
+                (value, shared.get(at).and_then(Option::as_ref)),
+            ))
         });
         let key = match original {
-            Some((_, (original_key, _))) => original_key.clone(),
+            Some((original_key, _)) => original_key.clone(),
             None => text(name),
         };
-        let value = value_from_val(value, original.map(|(val, (_, value))| (val, value)))?;
+        let value = value_from_val(value, original.map(|(_, original)| original))?;
         map.insert(key, value);
     }
     Ok(map)

@@ -29,7 +29,8 @@ use std::fs;
 use std::hash::Hasher;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, bail};
@@ -1335,25 +1336,16 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
             Err(_) => Ok(()),
         })
         .collect();
+    let replaced_already = replaced_already(&staging);
     let mut staged = Vec::with_capacity(staging.len());
     let mut problems = Vec::new();
     let mut io_problem = false;
-    // Two inputs may lead to one file (a link beside its target): it is replaced once.
-    // Hard links are two files' names: each is replaced.
-    let mut targets: HashMap<Option<FileId>, PathBuf> = HashMap::with_capacity(staging.len());
-    let mut seen_already = |real: &Path, snapshot: &Snapshot| match targets
-        .entry(FileId::from_metadata(real, &snapshot.metadata))
+    for (((named, staging), unchanged), replaced_already) in
+        staging.into_iter().zip(unchanged).zip(replaced_already)
     {
-        Entry::Vacant(slot) => {
-            slot.insert(real.to_path_buf());
-            false
-        }
-        Entry::Occupied(first) => fs::canonicalize(real).ok() == fs::canonicalize(first.get()).ok(),
-    };
-    for ((named, staging), unchanged) in staging.into_iter().zip(unchanged) {
         let Staging { temp, snapshot } = *staging;
         match temp {
-            Ok(temp) if seen_already(temp.target(), &snapshot) => {}
+            Ok(_) if replaced_already => {}
             Ok(temp) if unchanged.is_ok() => staged.push(Staged {
                 named,
                 temp,
@@ -1399,22 +1391,30 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
     let total = staged.len();
     // An interrupted run then says how many files it had replaced.
     count_replacements(total);
-    // Each file's last check runs just before its rename. The check holds the old file
-    // open, and a thread of its own closes it after the rename: the last close frees
-    // the old file's contents, which would otherwise be done by the rename (half of its
-    // time on tmpfs). (Checking on a thread of its own, ahead of the renames, was
-    // slower: three threads on two cores, waking each other.)
+    // Each file's last check runs just before its rename: on this thread, or a moment
+    // ahead (at most `LOOKED_AHEAD` files) on a second thread, whichever comes to it
+    // first. The check holds the old file open, and the second thread closes it after
+    // the rename: the last close frees the old file's contents, which would otherwise
+    // be done by the rename (half of its time on tmpfs). Renames in one folder take
+    // turns in the kernel; checking and closing need not. (A third thread, checking
+    // only, was slower: three busy threads on two cores.)
     let holder = Holder::new();
     // A few batches to close in flight, within the holder's limit.
-    let closed_together = (holder.limit / 4).max(1);
+    let closed_together = (holder.limit / 16).max(1);
+    let slots: Vec<Mutex<Option<LastCheck>>> = (staged.into_iter())
+        .map(|file| Mutex::new(Some(LastCheck { file, found: None })))
+        .collect();
+    let renaming = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let holder = &holder;
-        let checked = staged.into_iter().map(|file| {
-            let (unchanged, old) = (file.snapshot).still_matches_held(file.temp.target(), holder);
-            (file, unchanged.is_ok(), old)
+        let (holder, slots, renaming) = (&holder, &slots, &renaming);
+        let checked = slots.iter().enumerate().filter_map(|(at, slot)| {
+            renaming.store(at, Ordering::Relaxed);
+            let LastCheck { file, found } = lock(slot).take()?;
+            let (unchanged, old) = found.unwrap_or_else(|| file.check(holder));
+            Some((file, unchanged.is_ok(), old))
         });
         let (to_close, replaced_files) = std::sync::mpsc::sync_channel::<Vec<Held>>(2);
-        scope.spawn(move || replaced_files.into_iter().for_each(drop));
+        scope.spawn(move || check_ahead_and_close(slots, renaming, holder, replaced_files));
         let mut replaced: Vec<Held> = Vec::with_capacity(closed_together);
         let mut close = |file| {
             replaced.push(file);
@@ -1427,6 +1427,93 @@ fn replace_in_place(files: Vec<Migrated>, report: &dyn Report) -> anyhow::Result
         };
         replace_checked(checked, total, &mut close, report)
     })
+}
+
+/// How many files ahead of the renames their last checks may run.
+const LOOKED_AHEAD: usize = 32;
+
+/// A staged file waiting for its rename, and its last check once done.
+struct LastCheck<'h> {
+    file: Staged,
+    found: Option<Checked<'h>>,
+}
+
+/// A last check's finding, and the old file it holds open.
+type Checked<'h> = (Result<(), &'static str>, Option<Held<'h>>);
+
+impl Staged {
+    fn check<'h>(&self, holder: &'h Holder) -> Checked<'h> {
+        self.snapshot.still_matches_held(self.temp.target(), holder)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The renaming thread's helper: closes the old files it is sent, and in between runs
+/// the last checks of the files just ahead of the one being renamed (`renaming`).
+fn check_ahead_and_close<'h>(
+    slots: &[Mutex<Option<LastCheck<'h>>>],
+    renaming: &AtomicUsize,
+    holder: &'h Holder,
+    replaced_files: std::sync::mpsc::Receiver<Vec<Held<'h>>>,
+) {
+    use std::sync::mpsc::TryRecvError;
+    let mut next = 0;
+    loop {
+        match replaced_files.try_recv() {
+            Ok(batch) => {
+                drop(batch);
+                continue;
+            }
+            Err(TryRecvError::Disconnected) => return,
+            Err(TryRecvError::Empty) => {}
+        }
+        let at = renaming.load(Ordering::Relaxed);
+        next = next.max(at + 1);
+        if next < slots.len().min(at + LOOKED_AHEAD) {
+            // A slot the renaming thread holds is being checked or renamed there.
+            if let Ok(mut slot) = slots[next].try_lock()
+                && let Some(waiting) = slot.as_mut().filter(|waiting| waiting.found.is_none())
+            {
+                waiting.found = Some(waiting.file.check(holder));
+            }
+            next += 1;
+            continue;
+        }
+        match replaced_files.recv() {
+            Ok(batch) => drop(batch),
+            Err(_) => return,
+        }
+    }
+}
+
+/// For each staged file, whether an earlier one replaces the same file: a link and its
+/// target, each named as an input, lead to one file (hard links are two files' names:
+/// each is replaced).
+fn replaced_already(staging: &[(Arc<Path>, Box<Staging>)]) -> Vec<bool> {
+    let mut first: HashMap<Option<FileId>, &Path, recast_model::MapHasher> =
+        HashMap::with_capacity_and_hasher(staging.len(), Default::default());
+    (staging.iter())
+        .map(|(_, staging)| {
+            let Ok(temp) = &staging.temp else {
+                return false;
+            };
+            let real = temp.target();
+            match first.entry(FileId::from_metadata(real, &staging.snapshot.metadata)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(real);
+                    false
+                }
+                Entry::Occupied(first) => {
+                    fs::canonicalize(real).ok() == fs::canonicalize(first.get()).ok()
+                }
+            }
+        })
+        .collect()
 }
 
 /// Renames each staged file that its last check found unchanged over its target, in
