@@ -558,7 +558,9 @@ fn migrate_file(
                 let old_text = String::from_utf8(bytes).map_err(|_| {
                     Error::data(Default::default(), "not UTF-8").in_file(Some(&path))
                 })?;
-                if input.format == Format::Md && !recast_yaml::rewrite::has_front_matter(&old_text)
+                if input.format == Format::Md
+                    && !read.keys.in_fenced_front_matter()
+                    && !recast_yaml::rewrite::has_front_matter(&old_text)
                 {
                     migrated.changed = false;
                     migrated.left_alone = Some(

@@ -133,6 +133,12 @@ struct KeyAt {
 }
 
 impl FrontMatterKeys {
+    /// Whether the read found the entries of a fenced YAML front matter: its text then
+    /// has front matter ([`crate::rewrite::has_front_matter`] need not look again).
+    pub fn in_fenced_front_matter(&self) -> bool {
+        self.found.is_some()
+    }
+
     pub(crate) fn found(front: &str, keys: &[RootKey<'_>]) -> FrontMatterKeys {
         let keys = keys.iter().map(|root| KeyAt {
             offset: root.offset,
@@ -437,6 +443,20 @@ mod tests {
         assert_eq!(found("---\n  title: A\n---\n"), None);
         assert_eq!(found("+++\ntitle = 'A'\n+++\n"), None);
         assert_eq!(found("No front matter.\n"), None);
+        // Keys found say the text has front matter; none found say nothing of it.
+        let fenced = |text: &str| {
+            let (_, keys) = crate::read_markdown_keyed(text.into(), None, &options).unwrap();
+            let fenced = keys.in_fenced_front_matter();
+            assert!(
+                !fenced || crate::rewrite::has_front_matter(text),
+                "{text:?}"
+            );
+            fenced
+        };
+        assert!(fenced("---\ntitle: A\n---\nBody\n"));
+        assert!(!fenced("---\n{title: A}\n---\n"));
+        assert!(!fenced("+++\ntitle = 'A'\n+++\n"));
+        assert!(!fenced("No front matter.\n"));
     }
 
     /// Front matter with what the fast reader does not take, each cut by granit alone;
