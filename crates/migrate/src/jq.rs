@@ -330,10 +330,9 @@ fn value_from_val(val: &Val, original: Option<Original<'_>>) -> Result<Value, St
             Value::String(s.clone())
         }
         (Val::TStr(bytes) | Val::BStr(bytes), _) => Value::String(text(bytes)),
-        (Val::Arr(items), Some(value)) if matches!(original, Some((_, Some(Val::Arr(input)))) if Rc::ptr_eq(items, input)) => {
-            value.clone()
-        }
-        (Val::Obj(object), Some(value)) if matches!(original, Some((_, Some(Val::Obj(input)))) if Rc::ptr_eq(object, input)) => {
+        (Val::Arr(_) | Val::Obj(_), Some(value))
+            if original.is_some_and(|(_, input)| left_alone(val, input)) =>
+        {
             value.clone()
         }
         (Val::Arr(items), value) => {
@@ -354,6 +353,16 @@ fn value_from_val(val: &Val, original: Option<Original<'_>>) -> Result<Value, St
             value.and_then(Value::as_map).map(|map| (map, &[][..])),
         )?),
     })
+}
+
+/// Whether an output list or map is the very one jaq was given (the same `Rc`): the
+/// expression left it alone, so the record's value stands as it was, without comparing.
+fn left_alone(val: &Val, input: Option<&Val>) -> bool {
+    match (val, input) {
+        (Val::Arr(output), Some(Val::Arr(input))) => Rc::ptr_eq(output, input),
+        (Val::Obj(output), Some(Val::Obj(input))) => Rc::ptr_eq(output, input),
+        _ => false,
+    }
 }
 
 /// jq's bytes as text; bytes that are not UTF-8 (which jq can make) get U+FFFD.
