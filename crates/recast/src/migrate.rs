@@ -1449,6 +1449,8 @@ impl Staged {
     }
 }
 
+/// A check slot's lock. A thread that panicked holding it left a whole `Option` in the
+/// slot (a check is taken, or its result stored, in one move), so it is still sound.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
