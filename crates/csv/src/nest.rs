@@ -191,17 +191,14 @@ fn place(
         }
         None => Err(format!(
             "a second value for a field that already holds {}",
-            with_article(slot.type_name())
+            slot.type_in_words()
         )),
         Some((Segment::Index(i), tail)) => {
             if slot.is_null() {
                 *slot = Value::List(Vec::with_capacity(capacity));
             }
             let Value::List(list) = slot else {
-                return Err(format!(
-                    "a list item inside {}",
-                    with_article(slot.type_name())
-                ));
+                return Err(format!("a list item inside {}", slot.type_in_words()));
             };
             if list.len() <= *i {
                 list.resize(*i + 1, Value::Null);
@@ -213,16 +210,10 @@ fn place(
                 *slot = Value::Map(Map::with_capacity_and_hasher(capacity, Default::default()));
             }
             let Value::Map(map) = slot else {
-                return Err(format!("a field inside {}", with_article(slot.type_name())));
+                return Err(format!("a field inside {}", slot.type_in_words()));
             };
             let slot = map_slot(map, key, &mut slots.0[node]);
             place(slot, tail, deeper, below, slots, value)
         }
     }
-}
-
-/// "an integer", "a string": a type name with its indefinite article.
-fn with_article(name: &str) -> String {
-    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
-    format!("{} {name}", if vowel { "an" } else { "a" })
 }

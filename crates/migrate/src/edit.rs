@@ -280,8 +280,8 @@ impl Edit {
                 }
                 Ok(Some(Value::String(_))) => Applied::Unchanged,
                 Ok(Some(other)) => blocked(format!(
-                    "{path} is a {}, not a date text",
-                    other.type_name()
+                    "{path} is {}, not a date text",
+                    other.type_in_words()
                 )),
             },
             Edit::Where(_) | Edit::Jq(_) => Applied::Unchanged,
@@ -397,9 +397,9 @@ fn list_item<'a>(items: &'a [Value], segment: &str, list: &[String]) -> Result<&
 
 fn not_a_map(path: &[String], value: &Value) -> String {
     format!(
-        "{} is a {}, not a map",
+        "{} is {}, not a map",
         FieldPath::from_keys(path.iter().cloned()),
-        value.type_name()
+        value.type_in_words()
     )
 }
 

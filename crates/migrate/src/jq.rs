@@ -181,9 +181,9 @@ impl JqProgram {
             }
             let other = value_from_val(&output, None)?;
             return Err(format!(
-                "output {} is a {} ({}), not an object; a record is an object (use `{{field: ...}}` or `.field = ...`)",
+                "output {} is {} ({}), not an object; a record is an object (use `{{field: ...}}` or `.field = ...`)",
                 records.len() + 1,
-                other.type_name(),
+                other.type_in_words(),
                 clipped(&output.to_string())
             ));
         }
@@ -232,10 +232,31 @@ fn runtime_error(exception: jaq_core::Exn<Val>) -> String {
             };
         }
     };
+    // jaq shows an `error("text")` value as JSON (quoted) and its own messages as text.
+    let shown = error.to_string();
     match error.into_val() {
-        Val::TStr(text) => String::from_utf8_lossy(&text).into_owned(),
-        other => other.to_string(),
+        Val::TStr(text) if shown.starts_with('"') => String::from_utf8_lossy(&text).into_owned(),
+        // jaq's own messages hold whole values (`cannot use {…} as string`), and a
+        // record with its body can be pages long: its ends say what went wrong.
+        _ => ends_of(&shown),
     }
+}
+
+/// The first 160 and last 60 characters of a long message, with `…` between.
+fn ends_of(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= 240 {
+        return text.to_owned();
+    }
+    let head = text
+        .char_indices()
+        .nth(160)
+        .map_or(text.len(), |(at, _)| at);
+    let tail = text
+        .char_indices()
+        .nth(count - 60)
+        .map_or(text.len(), |(at, _)| at);
+    format!("{}…{}", &text[..head], &text[tail..])
 }
 
 /// The 1-based line and column (in characters) where `found`, a slice of `source`,
@@ -560,7 +581,7 @@ mod tests {
         assert!(
             run(".a")
                 .unwrap_err()
-                .contains("output 1 is a integer (1), not an object")
+                .contains("output 1 is an integer (1), not an object")
         );
         assert_eq!(run("error(\"no\")").unwrap_err(), "no");
         assert!(run(".a[]").unwrap_err().contains("cannot"));
@@ -570,6 +591,24 @@ mod tests {
                 .contains("computed inf (a division by zero?)")
         );
         assert!(run("halt_error").unwrap_err().contains("halts"));
+    }
+
+    #[test]
+    fn runtime_errors_show_the_ends_of_long_values() {
+        let body = "é".repeat(10_000);
+        let fields = record(&[("a", number("1")), ("body", Value::String(body.clone()))]);
+        let run = |e: &str| JqProgram::compile(e).unwrap().run(&fields).unwrap_err();
+        let error = run("ascii_downcase");
+        assert!(
+            error.starts_with("cannot use {\"a\":1,\"body\":\"éé"),
+            "{error}"
+        );
+        assert!(error.ends_with("éé\"} as string"), "{error}");
+        assert_eq!(error.chars().count(), 160 + 1 + 60, "{error}");
+        // The user's own message stays whole, and a short one as it is.
+        assert_eq!(run("error(.body)"), body);
+        assert_eq!(run("error({a})"), "{\"a\":1}");
+        assert_eq!(run(".a | error"), "1");
     }
 
     #[test]

@@ -213,8 +213,8 @@ impl Plan {
                 return Err(PlanError {
                     edit: None,
                     message: format!(
-                        "the plan is a {}; expected a list of edits (`- rename: {{from: a, to: b}}`)",
-                        other.type_name()
+                        "the plan is {}; expected a list of edits (`- rename: {{from: a, to: b}}`)",
+                        other.type_in_words()
                     ),
                 });
             }
@@ -344,8 +344,8 @@ fn parse_edit(
         match map.get(name) {
             Some(Value::String(s)) => Ok(s.clone()),
             Some(other) => Err(format!(
-                "`{name}` is a {}; expected text",
-                other.type_name()
+                "`{name}` is {}; expected text",
+                other.type_in_words()
             )),
             None => Err(format!("missing `{name}`")),
         }

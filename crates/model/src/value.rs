@@ -54,6 +54,25 @@ impl Value {
         }
     }
 
+    /// The type's name as a message says it: "an integer", "a string", "null".
+    ///
+    /// ```
+    /// use recast_model::Value;
+    /// assert_eq!(Value::Null.type_in_words(), "null");
+    /// assert_eq!(Value::Bool(true).type_in_words(), "a bool");
+    /// ```
+    pub fn type_in_words(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a bool",
+            Value::Number(n) if n.is_integer() => "an integer",
+            Value::Number(_) => "a float",
+            Value::String(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Map(_) => "a map",
+        }
+    }
+
     /// The text of a string; `None` for every other type.
     pub fn as_str(&self) -> Option<&str> {
         match self {

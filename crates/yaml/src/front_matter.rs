@@ -221,8 +221,8 @@ fn yaml_fields(
                 return Err(Error::data(
                     Location::new(file, document.line, document.column),
                     format!(
-                        "front matter is a {}; expected a mapping of fields",
-                        other.type_name()
+                        "front matter is {}; expected a mapping of fields",
+                        other.type_in_words()
                     ),
                 ));
             }

@@ -27,8 +27,8 @@ pub(crate) fn read_fields(
         Some((other, line, column)) => Err(Error::data(
             Location::new(file.cloned(), line, column),
             format!(
-                "JSON front matter is a {}; expected one object of fields",
-                other.type_name()
+                "JSON front matter is {}; expected one object of fields",
+                other.type_in_words()
             ),
         )),
         None => Ok(Map::default()),

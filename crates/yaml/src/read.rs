@@ -79,8 +79,8 @@ pub fn parse_document(
                             return Err(Error::data(
                                 Location::new(file.clone(), line, column),
                                 format!(
-                                    "expected each item of a top-level list to be a mapping (a record), found a {}",
-                                    other.type_name()
+                                    "expected each item of a top-level list to be a mapping (a record), found {}",
+                                    other.type_in_words()
                                 ),
                             ));
                         }
@@ -91,8 +91,8 @@ pub fn parse_document(
                 return Err(Error::data(
                     at,
                     format!(
-                        "expected a mapping (a record) or a list of mappings, found a {}",
-                        other.type_name()
+                        "expected a mapping (a record) or a list of mappings, found {}",
+                        other.type_in_words()
                     ),
                 ));
             }
@@ -305,8 +305,8 @@ impl Builder<'_> {
                         return Err(error(
                             ErrorKind::Data,
                             format!(
-                                "expected a mapping or a list of mappings to merge after `<<`, found a {}",
-                                value.type_name()
+                                "expected a mapping or a list of mappings to merge after `<<`, found {}",
+                                value.type_in_words()
                             ),
                         ));
                     }
@@ -320,8 +320,8 @@ impl Builder<'_> {
                         return Err(error(
                             ErrorKind::Data,
                             format!(
-                                "expected a scalar mapping key, found a {}",
-                                value.type_name()
+                                "expected a scalar mapping key, found {}",
+                                value.type_in_words()
                             ),
                         ));
                     };
@@ -714,7 +714,7 @@ mod tests {
         assert_eq!(e.location.line, 2, "{e}");
         assert!(
             e.message.contains(
-                "expected a mapping or a list of mappings to merge after `<<`, found a integer"
+                "expected a mapping or a list of mappings to merge after `<<`, found an integer"
             ),
             "{e}"
         );
