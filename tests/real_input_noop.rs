@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use support::{recast, root, sample};
+use support::{recast, root, run_ok, sample};
 use tempfile::TempDir;
 
 /// Runs recast; returns the exit code, stdout and stderr.
@@ -281,6 +281,9 @@ fn where_operators_it_does_not_have_are_usage_errors_listing_the_grammar() {
         ("title=~AI", 6),
         ("a && b", 3),
         ("a || b", 3),
+        // After a value, where they would be read as part of it and match nothing.
+        ("category=news && quality>50", 15),
+        ("quality>1 || draft", 11),
     ] {
         fails(
             &[
@@ -316,6 +319,44 @@ fn where_operators_it_does_not_have_are_usage_errors_listing_the_grammar() {
         "--in-place",
     ]);
     assert_eq!(status, 0, "{stderr}");
+}
+
+#[test]
+fn an_empty_output_says_which_step_left_nothing() {
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["convert", "samples/archive", "--to", "jsonl"];
+        args.extend_from_slice(extra);
+        let (status, stdout, stderr) = run(&args);
+        assert_eq!((status, stdout.as_str()), (0, ""), "{args:?}: {stderr}");
+        stderr
+    };
+    let stderr = convert(&["--where", "category=zzz"]);
+    assert!(
+        stderr.contains("--where matched none of 13 record(s): the output holds none"),
+        "{stderr}"
+    );
+    let stderr = convert(&["--where", "category=news", "--jq", "empty"]);
+    let news = run_ok(&[
+        "convert",
+        "samples/archive",
+        "--to",
+        "jsonl",
+        "--where",
+        "category=news",
+    ]);
+    assert!(
+        stderr.contains(&format!(
+            "--jq gave no record for the {} record(s) it was given",
+            news.lines().count()
+        )),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    fs::write(&empty, "").unwrap();
+    let (status, _, stderr) = run(&["convert", empty.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("no record was read"), "{stderr}");
 }
 
 // ---- case 15: flags that would do nothing ----------------------------------------------

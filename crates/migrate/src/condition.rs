@@ -293,9 +293,7 @@ impl<'a> Parser<'a> {
         let rest = self.rest();
         for foreign in ["&&", "||", "&", "|"] {
             if rest.starts_with(foreign) {
-                return self.error(&format!(
-                    "`{foreign}` is not a --where operator; write `and` or `or` between tests"
-                ));
+                return self.error(&not_a_join(foreign));
             }
         }
         let found: String = rest.chars().take(12).collect();
@@ -507,6 +505,16 @@ impl<'a> Parser<'a> {
                 end = i;
                 break;
             }
+            // `a=x && b=y` would otherwise test a for the text "x && b=y" and match nothing.
+            if let Some(foreign) = ["&&", "||"]
+                .into_iter()
+                .find(|foreign| previous_space && starts_with_keyword(&rest[i..], foreign))
+            {
+                return Err(self.error_at(
+                    start + i,
+                    &format!("{} (quote a value that holds it)", not_a_join(foreign)),
+                ));
+            }
             match c {
                 '(' => nested += 1,
                 ')' if nested > 0 => nested -= 1,
@@ -523,6 +531,11 @@ impl<'a> Parser<'a> {
         let written = &self.text[start..start + written.len()];
         Ok((written, written))
     }
+}
+
+/// Another language's `and` or `or` (`&&`, `||`), refused with what to write instead.
+fn not_a_join(foreign: &str) -> String {
+    format!("`{foreign}` is not a --where operator; write `and` or `or` between tests")
 }
 
 /// One condition as itself, several joined by `join`.
@@ -787,6 +800,14 @@ mod tests {
                 "a && b",
                 "at column 3: `&&` is not a --where operator; write `and` or `or` between tests",
             ),
+            (
+                "category=news && quality>50",
+                "at column 15: `&&` is not a --where operator; write `and` or `or` between tests (quote a value that holds it)",
+            ),
+            (
+                "quality>1 || draft",
+                "at column 11: `||` is not a --where operator",
+            ),
             ("title='x", "at column 7: this quote is not closed"),
             (
                 "title='x'y",
@@ -801,6 +822,9 @@ mod tests {
             assert!(message.starts_with(expected), "{text:?}: {message}");
         }
         assert!(error("a==1").starts_with("at column 2: `==` is not a --where operator"));
+        // Inside a value, only a `&&` or `||` standing alone is refused; quoted, it is text.
+        let parses = |text: &str| Condition::parse(text, &yaml_ish).is_ok();
+        assert!(parses("title=R&&D") && parses("title='x && y'"));
         assert!(error("a and =x").starts_with("at column 7: expected a field name"));
         assert!(error("a*b").starts_with("at column 2: a field name cannot hold `*`"));
         assert!(error("a..b=1").starts_with("at column 1: \"a..b\" is not a field path"));

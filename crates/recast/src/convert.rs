@@ -122,15 +122,18 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
         progress,
     );
     let mut failed = 0;
-    let mut records = 0u64;
+    // Records read, those --where kept, and those written (--jq may make more or none).
+    let (mut read, mut matched, mut records) = (0u64, 0u64, 0u64);
     for message in stream {
         match message {
             Message::Channel(found) => write_options.channel.fill_from(&found),
             Message::Records(items) => {
                 for item in items {
+                    read += u64::from(item.is_ok());
                     match item {
                         Ok(record) if !matches_filter(&options.filter, &record) => {}
                         Ok(record) => {
+                            matched += 1;
                             let outputs = match transformed(options.jq.as_ref(), record) {
                                 Ok(outputs) => outputs,
                                 Err(error) if options.keep_going => {
@@ -158,7 +161,13 @@ pub fn convert(options: &ConvertOptions, report: &dyn Report) -> anyhow::Result<
         }
     }
     if records == 0 {
-        report.warn("no record was read: the output holds none");
+        report.warn(&if read == 0 {
+            "no record was read: the output holds none".to_owned()
+        } else if matched == 0 {
+            format!("--where matched none of {read} record(s): the output holds none")
+        } else {
+            format!("--jq gave no record for the {matched} record(s) it was given: the output holds none")
+        });
     }
     // Checked before the output is committed: a file or folder is then left as it was.
     columns.check_fields()?;
