@@ -497,6 +497,13 @@ fn a_folder_with_nothing_to_read_fails_and_one_among_others_warns() {
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 13);
     assert!(stderr.contains("no file of a known format"), "{stderr}");
+    // A folder's channel named alone is no records, and the message says so.
+    let index = sample("archive/_index.md");
+    fails(
+        &["migrate", path_str(&index), "--set", "x=1", "--in-place"],
+        1,
+        &["_index.md is a channel file (a folder's feed title and links), not records"],
+    );
 }
 
 // ---- case 16: exit codes and messages --------------------------------------------------

@@ -125,13 +125,21 @@ pub fn check_found(paths: &[PathBuf], inputs: &Inputs, report: &dyn Report) -> a
         })
         .collect();
     if inputs.files.is_empty() {
-        let what = match empty.as_slice() {
-            [] => "no input file".to_owned(),
-            dirs => dirs
-                .iter()
-                .map(|d| d.display().to_string())
+        let listed = |paths: &mut dyn Iterator<Item = &PathBuf>| {
+            paths
+                .map(|path| path.display().to_string())
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(", ")
+        };
+        if empty.is_empty() && !inputs.index_files.is_empty() {
+            anyhow::bail!(
+                "nothing to read: {} is a channel file (a folder's feed title and links), not records",
+                listed(&mut inputs.index_files.iter())
+            );
+        }
+        let what = match empty.as_slice() {
+            [] => "the input".to_owned(),
+            dirs => listed(&mut dirs.iter().copied()),
         };
         anyhow::bail!(
             "nothing to read: {what} holds no file of a known format ({KNOWN}; other files need --from)"
