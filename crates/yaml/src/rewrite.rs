@@ -48,9 +48,9 @@ use std::borrow::Cow;
 
 use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
-use crate::cut::{FrontMatter, FrontMatterKeys};
+use crate::cut::{Entry, FrontMatter, FrontMatterKeys};
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
-use crate::write::{record_fields, to_yaml_string};
+use crate::write::{record_fields, to_yaml_string, write_flow};
 
 /// Rewrites a Markdown file's text (`original`, read as `old`) so that it reads as
 /// `new`, changing as few lines as it can (see the module docs). Returns `original`
@@ -325,6 +325,33 @@ fn emit_entry(key: &str, value: &Value, eol: &str) -> String {
     with_eol(to_yaml_string(&Value::Map(map)), eol)
 }
 
+/// A changed entry in the style it was written in: a list or map that was a flow
+/// collection on its key's line (`tags: [a, b]`) stays one, on one line while it fits
+/// in 100 characters; anything else (an empty `[]` too) as the writer writes it.
+fn emit_changed_entry(entry: &Entry<'_>, value: &Value, eol: &str) -> (String, bool) {
+    let (Some(key), Some(after_key)) = (
+        entry.content.get(..entry.key_len),
+        entry.content.get(entry.key_len..),
+    ) else {
+        return (emit_entry(&entry.key, value, eol), is_block(value));
+    };
+    let old_value = after_key.trim_start_matches([' ', '\t']);
+    let old_value = old_value.strip_prefix(':').unwrap_or(old_value).trim();
+    // `[]` and `{}` are how any writer puts an empty list or map: no style was chosen.
+    let was_flow = old_value.starts_with(['[', '{'])
+        && !old_value.contains('\n')
+        && !matches!(old_value, "[]" | "{}");
+    if was_flow && matches!(value, Value::List(_) | Value::Map(_)) {
+        let mut line = format!("{key}: ");
+        write_flow(&mut line, value);
+        if line.chars().count() <= 100 {
+            line.push_str(eol);
+            return (line, false);
+        }
+    }
+    (emit_entry(&entry.key, value, eol), is_block(value))
+}
+
 /// A key as the writer writes it, when it fits on one line.
 fn emit_key(key: &str) -> Option<String> {
     let mut map = Map::default();
@@ -452,9 +479,12 @@ fn minimal_rewrite(
         let ends_with_break = value.as_str().is_some_and(|t| t.ends_with('\n'));
         if let Source::Verbatim(i) | Source::Changed(i) = source {
             let entry = &front.entries[i];
-            let (content, kept) = match source {
-                Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content)),
-                _ => (Cow::Owned(emit_entry(key, value, eol)), None),
+            let (content, kept, block) = match source {
+                Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content), block),
+                _ => {
+                    let (content, block) = emit_changed_entry(entry, value, eol);
+                    (Cow::Owned(content), None, block)
+                }
             };
             pieces.push(Piece {
                 content,
@@ -811,6 +841,41 @@ mod tests {
         // The date stays unquoted, the comment and the single quotes stay.
         assert!(out.contains("publishedDateTime: 2020-11-11T16:36:00Z\n"));
         assert!(out.contains("secured: 'x'   # opaque\n"));
+    }
+
+    #[test]
+    fn a_flow_collection_changed_stays_one_line_in_flow_style() {
+        const FLOW: &str = "---\ntitle: T\ntags: [Rust, 'YAML']   # kept short\nmeta: {a: 1}\nempty: []\nlong: [a]\n---\nBody\n";
+        let list = |items: &[&str]| Value::List(items.iter().map(|s| Value::from(*s)).collect());
+        let out = rewrite(FLOW, |f| {
+            f.insert(
+                "tags".into(),
+                list(&["rust", "yaml", "a, b", "2024", "x\ny"]),
+            );
+            let Some(Value::Map(meta)) = f.get_mut("meta") else {
+                panic!("meta is a map")
+            };
+            meta.insert("b c".into(), list(&["[x]"]));
+            f.insert("empty".into(), list(&["e"]));
+            f.insert(
+                "long".into(),
+                list(&["an item of forty characters, about that"; 3]),
+            );
+        });
+        assert_eq!(
+            diff(FLOW, &out).1,
+            [
+                r#"tags: [rust, yaml, "a, b", "2024", "x\ny"]"#,
+                r#"meta: {a: 1, b c: ["[x]"]}"#,
+                // An empty `[]` was no choice of style; past 100 characters, block style.
+                "empty:",
+                "  - e",
+                "long:",
+                "  - an item of forty characters, about that",
+                "  - an item of forty characters, about that",
+                "  - an item of forty characters, about that",
+            ]
+        );
     }
 
     #[test]

@@ -197,6 +197,47 @@ fn string_value(out: &mut String, s: &str, n: usize) {
     }
 }
 
+/// Appends a value in flow style on one line (`[a, b]`, `{x: 1}`), for an entry that was
+/// written that way: strings with a line break are double-quoted with escapes.
+pub(crate) fn write_flow(out: &mut String, value: &Value) {
+    match value {
+        Value::String(s) => flow_string(out, s, false),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(out, item);
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (key, value)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow_string(out, key, true);
+                out.push_str(": ");
+                write_flow(out, value);
+            }
+            out.push('}');
+        }
+        scalar => scalar_value(out, scalar, 0),
+    }
+}
+
+/// A string inside a flow collection, where a plain one cannot hold `,`, `[`, `]`, `{`
+/// or `}` either.
+fn flow_string(out: &mut String, s: &str, key: bool) {
+    if plain_ok(s, key) && !s.contains([',', '[', ']', '{', '}']) {
+        out.push_str(s);
+    } else {
+        double_quoted(out, s);
+    }
+}
+
 /// Characters a plain or block scalar cannot carry as they are: YAML's non-printable
 /// characters, line breaks other than `\n` (readers normalise them), the BOM.
 fn needs_escape(c: char) -> bool {
