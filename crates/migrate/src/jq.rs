@@ -236,6 +236,12 @@ fn runtime_error(exception: jaq_core::Exn<Val>) -> String {
     let shown = error.to_string();
     match error.into_val() {
         Val::TStr(text) if shown.starts_with('"') => String::from_utf8_lossy(&text).into_owned(),
+        // jq creates what a path goes through (`.meta.x = 1` without `meta`); jaq refuses
+        // on purpose, with a message that does not say so.
+        _ if shown == "cannot use null as iterable (array or object)" => format!(
+            "{shown}; if the expression sets a path through a missing field, create it first: \
+             jaq, unlike jq, does not (`.meta += {{x: 1}}`, not `.meta.x = 1`)"
+        ),
         // jaq's own messages hold whole values (`cannot use {…} as string`), and a
         // record with its body can be pages long: its ends say what went wrong.
         _ => ends_of(&shown),
@@ -585,6 +591,11 @@ mod tests {
         );
         assert_eq!(run("error(\"no\")").unwrap_err(), "no");
         assert!(run(".a[]").unwrap_err().contains("cannot"));
+        assert!(
+            run(".meta.x = 1")
+                .unwrap_err()
+                .contains("create it first: jaq, unlike jq, does not (`.meta += {x: 1}`")
+        );
         assert!(
             run(".a /= 0")
                 .unwrap_err()
