@@ -197,6 +197,8 @@ impl JqProgram {
 /// `{a, b, c}` gives `{c, b}`); these delete as jq does, keeping the order of the rest,
 /// and delete several paths from the last to the first, as jq does, so that `del(.[0, 1])`
 /// removes the first two items; an index past the end deletes nothing, as in jq.
+/// jaq's `ltrimstr` and `rtrimstr` fail on a value that is not a string, where jq's return
+/// it unchanged, so `.tags[] |= ltrimstr("#")` over mixed values works as in jq.
 const RECAST_DEFS: &str = r#"
 def _recast_delpath($p):
   if $p == [] then null
@@ -210,6 +212,10 @@ def _recast_delpath($p):
   end;
 def delpaths($paths): reduce ($paths | unique | reverse)[] as $p (.; _recast_delpath($p));
 def del(f): delpaths([path(f)]);
+def _jaq_ltrimstr($s): ltrimstr($s);
+def _jaq_rtrimstr($s): rtrimstr($s);
+def ltrimstr($s): if type == "string" and ($s | type) == "string" then _jaq_ltrimstr($s) else . end;
+def rtrimstr($s): if type == "string" and ($s | type) == "string" then _jaq_rtrimstr($s) else . end;
 "#;
 
 fn recast_defs() -> impl Iterator<Item = jaq_core::load::parse::Def<&'static str>> {
