@@ -1,13 +1,15 @@
 //! JSON Schema checks of records (`recast validate --schema FILE`), by the `jsonschema`
 //! crate: drafts 2020-12 (the default, when the schema names no `$schema`), 2019-09, 7,
-//! 6 and 4. Built without its HTTP and file resolvers, so a schema never reaches out: a
-//! `$ref` must point inside the schema.
+//! 6 and 4. A schema read from a file may `$ref` other schema files by a path relative
+//! to it (`defs.json#/$defs/date`), as with other validators; the network is never used,
+//! so a `$ref` to `https://…` is an error that says to save that schema beside this one.
 //!
 //! Each record is checked as the JSON object JSON output would write (a Markdown
 //! body is the field `body`); `format` is checked too (`date-time`, `uri`, `email`…),
 //! as an assertion, not only an annotation.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use recast_model::path::FieldPath;
 use recast_model::{Map, Record, Value};
@@ -33,22 +35,40 @@ pub struct JsonSchema {
 }
 
 impl JsonSchema {
-    /// Compiles a schema from its JSON text; the error says what is wrong with it.
+    /// Compiles a schema from its JSON text; the error says what is wrong with it. Its
+    /// `$ref`s must point inside it ([`JsonSchema::parse_in`] reads other files).
     pub fn parse(text: &str) -> Result<JsonSchema, String> {
-        let schema: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        JsonSchema::from_json(&schema)
+        JsonSchema::build(&parse_json(text)?, None)
+    }
+
+    /// Compiles the JSON text of the schema file `file`: a `$ref` to another file is read
+    /// relative to it.
+    pub fn parse_in(text: &str, file: &Path) -> Result<JsonSchema, String> {
+        JsonSchema::build(&parse_json(text)?, Some(file))
     }
 
     /// Compiles a schema read as a record value (a YAML schema file).
     pub fn from_value(schema: &Value) -> Result<JsonSchema, String> {
-        JsonSchema::from_json(&to_json(schema))
+        JsonSchema::build(&to_json(schema), None)
+    }
+
+    /// Compiles the schema file `file` read as a record value (YAML): a `$ref` to another
+    /// file is read relative to it.
+    pub fn from_value_in(schema: &Value, file: &Path) -> Result<JsonSchema, String> {
+        JsonSchema::build(&to_json(schema), Some(file))
     }
 
     /// Compiles a schema already read as JSON.
     pub fn from_json(schema: &serde_json::Value) -> Result<JsonSchema, String> {
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
+        JsonSchema::build(schema, None)
+    }
+
+    fn build(schema: &serde_json::Value, file: Option<&Path>) -> Result<JsonSchema, String> {
+        let mut options = jsonschema::options().should_validate_formats(true);
+        if let Some(base) = file.and_then(file_url) {
+            options = options.with_base_uri(base).with_retriever(FilesBeside);
+        }
+        let validator = options
             .build(schema)
             .map_err(|e| format!("not a valid JSON Schema: {e}"))?;
         Ok(JsonSchema { validator })
@@ -72,6 +92,45 @@ impl JsonSchema {
                 })
             })
             .collect()
+    }
+}
+
+fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// The `file:` URL of a schema file, which its relative `$ref`s resolve against.
+fn file_url(file: &Path) -> Option<String> {
+    let absolute = std::path::absolute(file).ok()?;
+    url::Url::from_file_path(absolute)
+        .ok()
+        .map(|url| url.to_string())
+}
+
+/// Reads the schema files a schema's `$ref`s name (JSON), and nothing from the network.
+struct FilesBeside;
+
+impl jsonschema::Retrieve for FilesBeside {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let url = url::Url::parse(uri.as_str())?;
+        let path = match url.scheme() {
+            "file" => url
+                .to_file_path()
+                .map_err(|()| format!("{url} is not a file on this machine"))?,
+            _ => {
+                return Err(format!(
+                    "recast does not download schemas ({url}); save it beside this one and \
+                     refer to it by its file name"
+                )
+                .into());
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Ok(parse_json(&text).map_err(|e| format!("{}: {e}", path.display()))?)
     }
 }
 
@@ -202,5 +261,41 @@ mod tests {
         // No network: a remote reference is an error, not a download.
         let error = JsonSchema::parse(r#"{"$ref": "https://example.com/s.json"}"#).unwrap_err();
         assert!(error.starts_with("not a valid JSON Schema"), "{error}");
+    }
+
+    #[test]
+    fn a_schema_file_refers_to_files_beside_it_and_never_to_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("my schemas");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(
+            folder.join("common defs.json"),
+            r#"{"$defs": {"q": {"type": "integer", "maximum": 50}}}"#,
+        )
+        .unwrap();
+        let file = folder.join("article.json");
+        let schema = r#"{"properties": {"q": {"$ref": "common%20defs.json#/$defs/q"}}}"#;
+        let schema = JsonSchema::parse_in(schema, &file).unwrap();
+        let found = schema.check(&record(r#"{"q": 51}"#));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("51 is greater than the maximum of 50")
+        );
+        assert!(schema.check(&record(r#"{"q": 50}"#)).is_empty());
+
+        let missing = r#"{"$ref": "nowhere.json"}"#;
+        let error = JsonSchema::parse_in(missing, &file).unwrap_err();
+        assert!(
+            error.contains("cannot read ") && error.contains("nowhere.json"),
+            "{error}"
+        );
+        let remote = r#"{"$ref": "https://example.com/s.json"}"#;
+        let error = JsonSchema::parse_in(remote, &file).unwrap_err();
+        assert!(
+            error.contains("recast does not download schemas"),
+            "{error}"
+        );
     }
 }

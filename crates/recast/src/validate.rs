@@ -128,8 +128,8 @@ pub fn read_json_schema(path: &Path) -> anyhow::Result<JsonSchema> {
     let schema = match yaml {
         true => recast_yaml::parse_value(&text, Some(path.into()), 1, &Default::default())
             .map_err(|e| e.to_string())
-            .and_then(|value| JsonSchema::from_value(&value)),
-        false => JsonSchema::parse(&text),
+            .and_then(|value| JsonSchema::from_value_in(&value, path)),
+        false => JsonSchema::parse_in(&text, path),
     };
     schema.map_err(|e| crate::error::usage(format!("--schema {}: {e}", path.display())))
 }
