@@ -87,6 +87,7 @@ mod fence;
 mod front_matter;
 mod json;
 mod merge;
+mod patch;
 mod read;
 pub mod rewrite;
 mod scalar;

@@ -50,7 +50,8 @@ use recast_model::{BODY, Map, Record, Result, Value, strict_eq};
 
 use crate::cut::{Entry, FrontMatter, FrontMatterKeys};
 use crate::fence::{self, Fenced, FrontMatterDialect, Split};
-use crate::write::{record_fields, to_yaml_string, write_flow};
+use crate::patch::patch_changed_scalars;
+use crate::write::{record_fields, to_yaml_string, write_entry, write_flow};
 
 /// Rewrites a Markdown file's text (`original`, read as `old`) so that it reads as
 /// `new`, changing as few lines as it can (see the module docs). Returns `original`
@@ -125,9 +126,10 @@ pub fn rewrite_front_matter(original: &str, old: &Record, new: &Record) -> Resul
 /// let (old, keys) = read_markdown_keyed(text.into(), None, &YamlReadOptions::default())?;
 /// let mut new = old.clone();
 /// new.fields.insert("title".into(), Value::from("Hello"));
+/// // Only the changed value is replaced: its comment stays.
 /// assert_eq!(
 ///     rewrite_front_matter_keyed(text, &old, &keys, &new)?,
-///     "---\ntitle: Hello\ntags: [a]\n---\nBody\n"
+///     "---\ntitle: Hello  # as written\ntags: [a]\n---\nBody\n"
 /// );
 /// # Ok::<(), recast_model::Error>(())
 /// ```
@@ -319,21 +321,36 @@ fn is_block(value: &Value) -> bool {
 }
 
 /// One entry written as `key: value` lines by the writer.
-fn emit_entry(key: &str, value: &Value, eol: &str) -> String {
-    let mut map = Map::default();
-    map.insert(key.to_owned(), value.clone());
-    with_eol(to_yaml_string(&Value::Map(map)), eol)
+fn emit_entry(key: &String, value: &Value, eol: &str) -> String {
+    let mut out = String::new();
+    write_entry(&mut out, key, value);
+    with_eol(out, eol)
 }
 
-/// A changed entry in the style it was written in: a list or map that was a flow
-/// collection on its key's line (`tags: [a, b]`) stays one, on one line while it fits
-/// in 100 characters; anything else (an empty `[]` too) as the writer writes it.
-fn emit_changed_entry(entry: &Entry<'_>, value: &Value, eol: &str) -> (String, bool) {
-    let (Some(key), Some(after_key)) = (
+/// A changed entry in the style it was written in. When the text is not what the
+/// writer would write (quotes the author chose, a flow list), only the scalars that
+/// changed are replaced in it, where the change is one of values alone; a list or map
+/// that was a flow collection on its key's line (`tags: [a, b]`) stays one, on one line
+/// while it fits in 100 characters; anything else (an empty `[]` too) is written as the
+/// writer writes it. Returns the text and whether it is a block.
+fn emit_changed_entry(
+    entry: &Entry<'_>,
+    key: &String,
+    old: &Value,
+    new: &Value,
+    eol: &str,
+) -> (String, bool) {
+    // Text in the writer's own layout changes, written anew, on the changed lines alone.
+    if emit_entry(key, old, eol) != entry.content
+        && let Some(patched) = patch_changed_scalars(entry.content, key, old, new)
+    {
+        return (patched, is_block(new));
+    }
+    let (Some(written_key), Some(after_key)) = (
         entry.content.get(..entry.key_len),
         entry.content.get(entry.key_len..),
     ) else {
-        return (emit_entry(&entry.key, value, eol), is_block(value));
+        return (emit_entry(key, new, eol), is_block(new));
     };
     let old_value = after_key.trim_start_matches([' ', '\t']);
     let old_value = old_value.strip_prefix(':').unwrap_or(old_value).trim();
@@ -341,15 +358,15 @@ fn emit_changed_entry(entry: &Entry<'_>, value: &Value, eol: &str) -> (String, b
     let was_flow = old_value.starts_with(['[', '{'])
         && !old_value.contains('\n')
         && !matches!(old_value, "[]" | "{}");
-    if was_flow && matches!(value, Value::List(_) | Value::Map(_)) {
-        let mut line = format!("{key}: ");
-        write_flow(&mut line, value);
+    if was_flow && matches!(new, Value::List(_) | Value::Map(_)) {
+        let mut line = format!("{written_key}: ");
+        write_flow(&mut line, new);
         if line.chars().count() <= 100 {
             line.push_str(eol);
             return (line, false);
         }
     }
-    (emit_entry(&entry.key, value, eol), is_block(value))
+    (emit_entry(key, new, eol), is_block(new))
 }
 
 /// A key as the writer writes it, when it fits on one line.
@@ -482,7 +499,8 @@ fn minimal_rewrite(
             let (content, kept, block) = match source {
                 Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content), block),
                 _ => {
-                    let (content, block) = emit_changed_entry(entry, value, eol);
+                    let (content, block) =
+                        emit_changed_entry(entry, key, old_front.value(i), value, eol);
                     (Cow::Owned(content), None, block)
                 }
             };

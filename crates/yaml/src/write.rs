@@ -69,6 +69,11 @@ pub(crate) fn record_fields_except(out: &mut String, fields: &Map, skip: Option<
     }
 }
 
+/// Appends one `key: value` entry as a top-level map entry of the writer's layout.
+pub(crate) fn write_entry(out: &mut String, key: &String, value: &Value) {
+    map_entries(out, std::iter::once((key, value)), 0, false, false);
+}
+
 fn is_block(value: &Value) -> bool {
     match value {
         Value::Map(m) => !m.is_empty(),
@@ -171,7 +176,7 @@ fn write_key(out: &mut String, key: &str, n: usize) {
 /// Writes a scalar (or an empty list/map) after `key: ` or `- `; `n` is the column of
 /// that key or dash, so a block scalar's lines go at `n + 2`. May end with a line break
 /// (block scalars do).
-fn scalar_value(out: &mut String, value: &Value, n: usize) {
+pub(crate) fn scalar_value(out: &mut String, value: &Value, n: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -228,14 +233,19 @@ pub(crate) fn write_flow(out: &mut String, value: &Value) {
     }
 }
 
-/// A string inside a flow collection, where a plain one cannot hold `,`, `[`, `]`, `{`
-/// or `}` either.
+/// A string inside a flow collection.
 fn flow_string(out: &mut String, s: &str, key: bool) {
-    if plain_ok(s, key) && !s.contains([',', '[', ']', '{', '}']) {
+    if plain_ok(s, key) && flow_safe(s) {
         out.push_str(s);
     } else {
         double_quoted(out, s);
     }
+}
+
+/// Whether a plain string may stand inside a flow collection, where it cannot hold `,`,
+/// `[`, `]`, `{` or `}` either.
+pub(crate) fn flow_safe(s: &str) -> bool {
+    !s.contains([',', '[', ']', '{', '}'])
 }
 
 /// Characters a plain or block scalar cannot carry as they are: YAML's non-printable

@@ -1,0 +1,267 @@
+//! A changed front-matter entry rewritten by replacing only the scalars whose values
+//! changed, in the text as it stands: `.images[].width += 1` changes the `width:` lines
+//! and leaves `url: "https://…"` quoted as the author wrote it, where writing the entry
+//! anew would requote it. Each replaced scalar keeps its quoting style where the new
+//! text allows it.
+//!
+//! Only a change of values is patched: the same keys in the same order, lists of the
+//! same length, no anchors, aliases, tags or block scalars in the entry, each changed
+//! scalar on one line. Anything else is `None`, and the entry is written anew. The
+//! rewrite that uses a patch is checked to read as the new record, like every other.
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use recast_model::{Value, strict_eq};
+
+use crate::write::{double_quoted, flow_safe, plain_ok, scalar_value};
+
+/// One step of a path inside an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step<'a> {
+    Key(std::borrow::Cow<'a, str>),
+    Item(usize),
+}
+
+/// The entry `text` (its key's line and the lines of its value) with each scalar whose
+/// value differs between `old` and `new` replaced; `None` when the change is more than
+/// that, or the text is not one this patch can read safely.
+pub(crate) fn patch_changed_scalars(
+    text: &str,
+    key: &str,
+    old: &Value,
+    new: &Value,
+) -> Option<String> {
+    let mut changed = Vec::new();
+    let mut path = vec![Step::Key(key.into())];
+    changed_scalars(old, new, &mut path, &mut changed)?;
+    if changed.is_empty() {
+        return None;
+    }
+    let mut spans = Vec::with_capacity(changed.len());
+    // The collections the parser is in, outermost first.
+    let mut open: Vec<Open<'_>> = Vec::new();
+    let options = granit_parser::options! { emit_comments: false };
+    for next in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = next.ok()?;
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
+            Event::DocumentEnd => {}
+            Event::MappingStart(style, anchor, ref tag)
+            | Event::SequenceStart(style, anchor, ref tag) => {
+                // An anchor ties this text to an alias elsewhere; a key that is a
+                // collection is none this patch can name.
+                if anchor != 0 || tag.is_some() || open.last().is_some_and(Open::wants_key) {
+                    return None;
+                }
+                let flow = style == StructureStyle::Flow;
+                let is_map = matches!(event, Event::MappingStart(..));
+                open.push(Open {
+                    key: None,
+                    item: 0,
+                    is_map,
+                    flow,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                open.pop()?;
+                completed(&mut open);
+            }
+            Event::Scalar(text_of, style, anchor, tag) => {
+                if anchor != 0 || tag.is_some() {
+                    return None;
+                }
+                if let Some(map) = open.last_mut().filter(|o| o.wants_key()) {
+                    map.key = Some(text_of);
+                    continue;
+                }
+                let here: Vec<Step<'_>> = open.iter().filter_map(Open::step).collect();
+                if let Some(at) = changed.iter().position(|(path, _)| *path == here) {
+                    let (start, end) = (span.start.byte_offset()?, span.end.byte_offset()?);
+                    // A null written as nothing has no place on its key's line to patch.
+                    if start == end
+                        || span.start.line() != span.end.line()
+                        || matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    {
+                        return None;
+                    }
+                    let in_flow = open.iter().any(|o| o.flow);
+                    let (_, value) = changed.swap_remove(at);
+                    spans.push((start, end, style, in_flow, value));
+                }
+                completed(&mut open);
+            }
+            // An alias's value is another entry's text.
+            _ => return None,
+        }
+    }
+    if !changed.is_empty() {
+        return None;
+    }
+    spans.sort_by_key(|(start, ..)| *start);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut done = 0;
+    for (start, end, style, in_flow, value) in spans {
+        out.push_str(text.get(done..start)?);
+        scalar_in_style(&mut out, value, style, in_flow);
+        done = end;
+    }
+    out.push_str(text.get(done..)?);
+    Some(out)
+}
+
+/// A collection the parser is in.
+struct Open<'t> {
+    /// A map's current key, once read.
+    key: Option<std::borrow::Cow<'t, str>>,
+    /// A list's current item.
+    item: usize,
+    is_map: bool,
+    flow: bool,
+}
+
+impl<'t> Open<'t> {
+    fn wants_key(&self) -> bool {
+        self.is_map && self.key.is_none()
+    }
+
+    fn step(&self) -> Option<Step<'t>> {
+        match self.is_map {
+            true => self.key.clone().map(Step::Key),
+            false => Some(Step::Item(self.item)),
+        }
+    }
+}
+
+/// A value node ended: its map waits for the next key, its list is at the next item.
+fn completed(open: &mut [Open<'_>]) {
+    if let Some(parent) = open.last_mut() {
+        parent.key = None;
+        parent.item += 1;
+    }
+}
+
+/// The scalars that differ between `old` and `new`, with their paths; `None` when the
+/// two differ in shape (a key added, removed or moved, a list longer or shorter, a
+/// scalar become a list or map).
+fn changed_scalars<'v>(
+    old: &'v Value,
+    new: &'v Value,
+    path: &mut Vec<Step<'v>>,
+    out: &mut Vec<(Vec<Step<'v>>, &'v Value)>,
+) -> Option<()> {
+    match (old, new) {
+        (Value::Map(old), Value::Map(new)) => {
+            if old.len() != new.len() || old.keys().zip(new.keys()).any(|(a, b)| a != b) {
+                return None;
+            }
+            for ((key, old), new) in old.iter().zip(new.values()) {
+                path.push(Step::Key(key.as_str().into()));
+                changed_scalars(old, new, path, out)?;
+                path.pop();
+            }
+            Some(())
+        }
+        (Value::List(old), Value::List(new)) => {
+            if old.len() != new.len() {
+                return None;
+            }
+            for (i, (old, new)) in old.iter().zip(new).enumerate() {
+                path.push(Step::Item(i));
+                changed_scalars(old, new, path, out)?;
+                path.pop();
+            }
+            Some(())
+        }
+        (Value::Map(_) | Value::List(_), _) | (_, Value::Map(_) | Value::List(_)) => None,
+        (old, new) if strict_eq(old, new) => Some(()),
+        (_, new) => {
+            out.push((path.clone(), new));
+            Some(())
+        }
+    }
+}
+
+/// `value` written where a scalar of `style` stood: a string keeps double or single
+/// quotes, or stays plain, when it can be written so on one line; anything else as the
+/// writer writes it.
+fn scalar_in_style(out: &mut String, value: &Value, style: ScalarStyle, in_flow: bool) {
+    let Value::String(s) = value else {
+        scalar_value(out, value, 0);
+        return;
+    };
+    let plain = plain_ok(s, false) && (!in_flow || flow_safe(s));
+    match style {
+        ScalarStyle::SingleQuoted if !s.contains(|c: char| c.is_control()) => {
+            out.push('\'');
+            out.push_str(&s.replace('\'', "''"));
+            out.push('\'');
+        }
+        ScalarStyle::Plain if plain => out.push_str(s),
+        _ => double_quoted(out, s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(yaml: &str) -> Value {
+        crate::parse_value(yaml, None, 1, &Default::default()).unwrap()
+    }
+
+    /// The entry `text` (key `key`) patched to hold `new` (YAML) instead of its value.
+    fn patched(text: &str, new: &str) -> Option<String> {
+        let Value::Map(old) = value(text) else {
+            panic!("an entry is a map")
+        };
+        let (key, old) = old.into_iter().next().unwrap();
+        patch_changed_scalars(text, &key, &old, &value(new))
+    }
+
+    #[test]
+    fn only_the_changed_scalars_are_replaced_in_their_style() {
+        let images = "images:\n  - url: \"https://x/a.jpg\"   # the big one\n    width: 945\n    alt: 'it''s'\n  - url: \"https://x/b.jpg\"\n    width: 300\n";
+        assert_eq!(
+            patched(
+                images,
+                "[{url: 'https://x/a.jpg', width: 946, alt: 'it is'}, {url: 'https://x/b.jpg', width: 300}]"
+            )
+            .unwrap(),
+            "images:\n  - url: \"https://x/a.jpg\"   # the big one\n    width: 946\n    alt: 'it is'\n  - url: \"https://x/b.jpg\"\n    width: 300\n"
+        );
+        // A plain scalar that cannot stay plain is double-quoted; inside a flow list, a
+        // comma cannot be plain either.
+        assert_eq!(
+            patched(
+                "tags: [AI, \"Deep Learning\", x]\n",
+                "[ai, 'deep learning', 'x, y']"
+            )
+            .unwrap(),
+            "tags: [ai, \"deep learning\", \"x, y\"]\n"
+        );
+        assert_eq!(
+            patched("title: Hi  # as written\n", "'2024'").unwrap(),
+            "title: \"2024\"  # as written\n"
+        );
+        assert_eq!(
+            patched("meta:\n  n: '1'\n", "{n: 2}").unwrap(),
+            "meta:\n  n: 2\n"
+        );
+    }
+
+    #[test]
+    fn anything_but_a_change_of_values_is_left_to_the_writer() {
+        // A key added, a list longer, a scalar become a list.
+        assert_eq!(patched("m:\n  a: 1\n", "{a: 1, b: 2}"), None);
+        assert_eq!(patched("l:\n  - a\n", "[a, b]"), None);
+        assert_eq!(patched("s: a\n", "[a]"), None);
+        // No change at all, a block scalar, a null written as nothing, a value over lines.
+        assert_eq!(patched("s: a\n", "a"), None);
+        assert_eq!(patched("s: |\n  a\n", "b"), None);
+        assert_eq!(patched("s:\n", "b"), None);
+        assert_eq!(patched("s: \"a\n  b\"\n", "c"), None);
+        // Anchors, aliases and tags tie or type the text beyond this entry.
+        assert_eq!(patched("s: &x a\n", "b"), None);
+        assert_eq!(patched("s: !!str 1\n", "'2'"), None);
+        assert_eq!(patched("m: &m\n  a: 1\n", "{a: 2}"), None);
+    }
+}
