@@ -5,8 +5,8 @@
 //! text allows it.
 //!
 //! Only a change of values is patched: the same keys in the same order, lists of the
-//! same length, no anchors, aliases, tags or block scalars in the entry, each changed
-//! scalar on one line. Anything else is `None`, and the entry is written anew. The
+//! same length, no anchors, tags or block scalars in the entry, each changed scalar on
+//! one line and written in the entry itself (not merged into it by `<<: *alias`). Anything else is `None`, and the entry is written anew. The
 //! rewrite that uses a patch is checked to read as the new record, like every other.
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
@@ -21,15 +21,22 @@ enum Step<'a> {
     Item(usize),
 }
 
-/// The entry `text` (its key's line and the lines of its value) with each scalar whose
-/// value differs between `old` and `new` replaced; `None` when the change is more than
-/// that, or the text is not one this patch can read safely.
+/// The text of the entry `key` (its key's line and the lines of its value: `entry`, a
+/// slice of the front matter `front`) with each scalar whose value differs between `old`
+/// and `new` replaced; `None` when the change is more than that, or the text is not one
+/// this patch can read safely. The whole front matter is read, since an alias in the
+/// entry may name an anchor in another.
 pub(crate) fn patch_changed_scalars(
-    text: &str,
+    front: &str,
+    entry: &str,
     key: &str,
     old: &Value,
     new: &Value,
 ) -> Option<String> {
+    let entry_at = (entry.as_ptr() as usize).checked_sub(front.as_ptr() as usize)?;
+    let entry_end = entry_at
+        .checked_add(entry.len())
+        .filter(|end| *end <= front.len())?;
     let mut changed = Vec::new();
     let mut path = vec![Step::Key(key.into())];
     changed_scalars(old, new, &mut path, &mut changed)?;
@@ -40,8 +47,12 @@ pub(crate) fn patch_changed_scalars(
     // The collections the parser is in, outermost first.
     let mut open: Vec<Open<'_>> = Vec::new();
     let options = granit_parser::options! { emit_comments: false };
-    for next in Parser::new_from_str_with_options(text, options) {
+    for next in Parser::new_from_str_with_options(front, options) {
         let (event, span) = next.ok()?;
+        // Whether the event is in the entry: the root map is at the entry's key.
+        let inside = open
+            .first()
+            .is_some_and(|root| root.key.as_deref() == Some(key));
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
             Event::DocumentEnd => {}
@@ -49,7 +60,9 @@ pub(crate) fn patch_changed_scalars(
             | Event::SequenceStart(style, anchor, ref tag) => {
                 // An anchor ties this text to an alias elsewhere; a key that is a
                 // collection is none this patch can name.
-                if anchor != 0 || tag.is_some() || open.last().is_some_and(Open::wants_key) {
+                if inside
+                    && (anchor != 0 || tag.is_some() || open.last().is_some_and(Open::wants_key))
+                {
                     return None;
                 }
                 let flow = style == StructureStyle::Flow;
@@ -66,7 +79,7 @@ pub(crate) fn patch_changed_scalars(
                 completed(&mut open);
             }
             Event::Scalar(text_of, style, anchor, tag) => {
-                if anchor != 0 || tag.is_some() {
+                if inside && (anchor != 0 || tag.is_some()) {
                     return None;
                 }
                 if let Some(map) = open.last_mut().filter(|o| o.wants_key()) {
@@ -78,6 +91,8 @@ pub(crate) fn patch_changed_scalars(
                     let (start, end) = (span.start.byte_offset()?, span.end.byte_offset()?);
                     // A null written as nothing has no place on its key's line to patch.
                     if start == end
+                        || start < entry_at
+                        || end > entry_end
                         || span.start.line() != span.end.line()
                         || matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                     {
@@ -85,11 +100,13 @@ pub(crate) fn patch_changed_scalars(
                     }
                     let in_flow = open.iter().any(|o| o.flow);
                     let (_, value) = changed.swap_remove(at);
-                    spans.push((start, end, style, in_flow, value));
+                    spans.push((start - entry_at, end - entry_at, style, in_flow, value));
                 }
                 completed(&mut open);
             }
-            // An alias's value is another entry's text.
+            // An alias (a merge's `<<: *defaults` among them) is left as written: a
+            // changed value behind it is not in this text, and is then not found.
+            Event::Alias(_) => completed(&mut open),
             _ => return None,
         }
     }
@@ -97,14 +114,14 @@ pub(crate) fn patch_changed_scalars(
         return None;
     }
     spans.sort_by_key(|(start, ..)| *start);
-    let mut out = String::with_capacity(text.len() + 16);
+    let mut out = String::with_capacity(entry.len() + 16);
     let mut done = 0;
     for (start, end, style, in_flow, value) in spans {
-        out.push_str(text.get(done..start)?);
+        out.push_str(entry.get(done..start)?);
         scalar_in_style(&mut out, value, style, in_flow);
         done = end;
     }
-    out.push_str(text.get(done..)?);
+    out.push_str(entry.get(done..)?);
     Some(out)
 }
 
@@ -214,7 +231,7 @@ mod tests {
             panic!("an entry is a map")
         };
         let (key, old) = old.into_iter().next().unwrap();
-        patch_changed_scalars(text, &key, &old, &value(new))
+        patch_changed_scalars(text, text, &key, &old, &value(new))
     }
 
     #[test]
@@ -259,9 +276,29 @@ mod tests {
         assert_eq!(patched("s: |\n  a\n", "b"), None);
         assert_eq!(patched("s:\n", "b"), None);
         assert_eq!(patched("s: \"a\n  b\"\n", "c"), None);
-        // Anchors, aliases and tags tie or type the text beyond this entry.
+        // Anchors and tags tie or type the text beyond this entry.
         assert_eq!(patched("s: &x a\n", "b"), None);
         assert_eq!(patched("s: !!str 1\n", "'2'"), None);
         assert_eq!(patched("m: &m\n  a: 1\n", "{a: 2}"), None);
+    }
+
+    #[test]
+    fn a_merge_inside_the_entry_stays_and_only_its_own_keys_are_patched() {
+        let front = "defaults: &d {author: Ann, lang: en}\nmeta:\n  <<: *d\n  lang: fr\ntitle: T\n";
+        let entry = &front[front.find("meta").unwrap()..front.find("title").unwrap()];
+        let Value::Map(old) = value(front) else {
+            panic!("a map")
+        };
+        let new = value("{author: Ann, lang: de}");
+        assert_eq!(
+            patch_changed_scalars(front, entry, "meta", &old["meta"], &new).unwrap(),
+            "meta:\n  <<: *d\n  lang: de\n"
+        );
+        // A merged value is not in the entry's text: the entry is written anew.
+        let merged = value("{author: Bob, lang: fr}");
+        assert_eq!(
+            patch_changed_scalars(front, entry, "meta", &old["meta"], &merged),
+            None
+        );
     }
 }

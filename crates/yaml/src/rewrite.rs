@@ -334,6 +334,7 @@ fn emit_entry(key: &String, value: &Value, eol: &str) -> String {
 /// while it fits in 100 characters; anything else (an empty `[]` too) is written as the
 /// writer writes it. Returns the text and whether it is a block.
 fn emit_changed_entry(
+    front: &str,
     entry: &Entry<'_>,
     key: &String,
     old: &Value,
@@ -342,7 +343,7 @@ fn emit_changed_entry(
 ) -> (String, bool) {
     // Text in the writer's own layout changes, written anew, on the changed lines alone.
     if emit_entry(key, old, eol) != entry.content
-        && let Some(patched) = patch_changed_scalars(entry.content, key, old, new)
+        && let Some(patched) = patch_changed_scalars(front, entry.content, key, old, new)
     {
         return (patched, is_block(new));
     }
@@ -500,7 +501,7 @@ fn minimal_rewrite(
                 Source::Verbatim(_) => (Cow::Borrowed(entry.content), Some(entry.content), block),
                 _ => {
                     let (content, block) =
-                        emit_changed_entry(entry, key, old_front.value(i), value, eol);
+                        emit_changed_entry(parts.front, entry, key, old_front.value(i), value, eol);
                     (Cow::Owned(content), None, block)
                 }
             };
