@@ -301,4 +301,76 @@ mod tests {
             None
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Front matters whose entry `e` holds nested scalars in every style.
+        const FRONTS: [&str; 6] = [
+            "a: 1\ne:\n  name: \"Harvard\"   # quoted\n  n: 3\n  tags: [x, 'y z', \"w\"]\nz: 2\n",
+            "e:\n  - url: \"https://x/a.jpg\"\n    width: 945\n  - url: 'b'\n    width: 300\n",
+            "d: &d {k: v}\ne:\n  <<: *d\n  lang: fr\n  deep:\n    - [1, 2.5, \"3\"]\n",
+            "e: {a: 1, b: [c, \"d\"], 'e f': ~}\n",
+            "e:\n  # a comment\n  a: plain words here\n  b: -1\n  c: true\n",
+            "e: \"scalar\"  # kept\n",
+        ];
+
+        /// The `k`-th scalar inside `value` (depth first) set to `new`.
+        fn set_leaf(value: &mut Value, k: &mut usize, new: &Value) -> bool {
+            match value {
+                Value::Map(map) => map.values_mut().any(|v| set_leaf(v, k, new)),
+                Value::List(items) => items.iter_mut().any(|v| set_leaf(v, k, new)),
+                scalar if *k == 0 => {
+                    *scalar = new.clone();
+                    true
+                }
+                _ => {
+                    *k -= 1;
+                    false
+                }
+            }
+        }
+
+        fn leaf() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                "[a-z '#:,\\[\\]{}\"&*!|>%@`-]{0,8}".prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<bool>().prop_map(Value::Bool),
+                Just(Value::Null),
+                Just(Value::from("2020-11-11")),
+                Just(Value::from("line\nbreak")),
+            ]
+        }
+
+        proptest! {
+            /// A patch, when there is one, reads as the new value, and changes at most
+            /// the lines of the scalars that changed.
+            #[test]
+            fn a_patch_reads_as_the_new_value_and_changes_only_its_lines(
+                front in 0usize..FRONTS.len(),
+                changes in proptest::collection::vec((0usize..12, leaf()), 1..4),
+            ) {
+                let front = FRONTS[front];
+                let Value::Map(old) = value(front) else { panic!("a map") };
+                let mut new = old.clone();
+                for (k, to) in &changes {
+                    set_leaf(&mut new["e"], &mut k.clone(), to);
+                }
+                let start = front.find("e:").or_else(|| front.find("e: ")).unwrap();
+                let end = front[start..].find("\nz:").map_or(front.len(), |i| start + i + 1);
+                let entry = &front[start..end];
+                if let Some(patched) = patch_changed_scalars(front, entry, "e", &old["e"], &new["e"]) {
+                    let text = format!("{}{patched}{}", &front[..start], &front[end..]);
+                    let read = value(&text);
+                    prop_assert!(strict_eq(&read, &Value::Map(new.clone())), "{text:?}");
+                    let before: Vec<&str> = entry.lines().collect();
+                    let after: Vec<&str> = patched.lines().collect();
+                    prop_assert_eq!(before.len(), after.len());
+                    let differing = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+                    prop_assert!(differing <= changes.len(), "{entry:?} -> {patched:?}");
+                }
+            }
+        }
+    }
 }
