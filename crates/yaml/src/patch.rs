@@ -1,8 +1,9 @@
 //! A changed front-matter entry rewritten by replacing only the scalars whose values
 //! changed, in the text as it stands: `.images[].width += 1` changes the `width:` lines
 //! and leaves `url: "https://…"` quoted as the author wrote it, where writing the entry
-//! anew would requote it. Each replaced scalar keeps its quoting style where the new
-//! text allows it.
+//! anew would requote it, and a comment on a changed line stays. A replaced scalar is
+//! written as the writer writes it, so a patch and the entry written anew agree on every
+//! changed value.
 //!
 //! Only a change of values is patched: the same keys in the same order, lists of the
 //! same length, no anchors, tags or block scalars in the entry, each changed scalar on
@@ -24,8 +25,8 @@ enum Step<'a> {
 /// The text of the entry `key` (its key's line and the lines of its value: `entry`, a
 /// slice of the front matter `front`) with each scalar whose value differs between `old`
 /// and `new` replaced; `None` when the change is more than that, or the text is not one
-/// this patch can read safely. The whole front matter is read, since an alias in the
-/// entry may name an anchor in another.
+/// this patch can read safely. The whole front matter is read when the entry may hold an
+/// alias, which may name an anchor in another entry; else the entry alone.
 pub(crate) fn patch_changed_scalars(
     front: &str,
     entry: &str,
@@ -33,6 +34,8 @@ pub(crate) fn patch_changed_scalars(
     old: &Value,
     new: &Value,
 ) -> Option<String> {
+    // The entry alone reads as itself unless an alias in it names an anchor elsewhere.
+    let front = if entry.contains('*') { front } else { entry };
     let entry_at = (entry.as_ptr() as usize).checked_sub(front.as_ptr() as usize)?;
     let entry_end = entry_at
         .checked_add(entry.len())
@@ -100,7 +103,7 @@ pub(crate) fn patch_changed_scalars(
                     }
                     let in_flow = open.iter().any(|o| o.flow);
                     let (_, value) = changed.swap_remove(at);
-                    spans.push((start - entry_at, end - entry_at, style, in_flow, value));
+                    spans.push((start - entry_at, end - entry_at, in_flow, value));
                 }
                 completed(&mut open);
             }
@@ -116,9 +119,9 @@ pub(crate) fn patch_changed_scalars(
     spans.sort_by_key(|(start, ..)| *start);
     let mut out = String::with_capacity(entry.len() + 16);
     let mut done = 0;
-    for (start, end, style, in_flow, value) in spans {
+    for (start, end, in_flow, value) in spans {
         out.push_str(entry.get(done..start)?);
-        scalar_in_style(&mut out, value, style, in_flow);
+        one_line_scalar(&mut out, value, in_flow);
         done = end;
     }
     out.push_str(entry.get(done..)?);
@@ -197,23 +200,14 @@ fn changed_scalars<'v>(
     }
 }
 
-/// `value` written where a scalar of `style` stood: a string keeps double or single
-/// quotes, or stays plain, when it can be written so on one line; anything else as the
-/// writer writes it.
-fn scalar_in_style(out: &mut String, value: &Value, style: ScalarStyle, in_flow: bool) {
-    let Value::String(s) = value else {
-        scalar_value(out, value, 0);
-        return;
-    };
-    let plain = plain_ok(s, false) && (!in_flow || flow_safe(s));
-    match style {
-        ScalarStyle::SingleQuoted if !s.contains(|c: char| c.is_control()) => {
-            out.push('\'');
-            out.push_str(&s.replace('\'', "''"));
-            out.push('\'');
-        }
-        ScalarStyle::Plain if plain => out.push_str(s),
-        _ => double_quoted(out, s),
+/// `value` written as the writer writes a scalar on one line: plain where no reader
+/// could take it for anything else (and, in a flow collection, it holds no `,[]{}`),
+/// else double-quoted with escapes.
+fn one_line_scalar(out: &mut String, value: &Value, in_flow: bool) {
+    match value {
+        Value::String(s) if plain_ok(s, false) && (!in_flow || flow_safe(s)) => out.push_str(s),
+        Value::String(s) => double_quoted(out, s),
+        other => scalar_value(out, other, 0),
     }
 }
 
@@ -235,7 +229,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_changed_scalars_are_replaced_in_their_style() {
+    fn only_the_changed_scalars_are_replaced() {
         let images = "images:\n  - url: \"https://x/a.jpg\"   # the big one\n    width: 945\n    alt: 'it''s'\n  - url: \"https://x/b.jpg\"\n    width: 300\n";
         assert_eq!(
             patched(
@@ -243,17 +237,17 @@ mod tests {
                 "[{url: 'https://x/a.jpg', width: 946, alt: 'it is'}, {url: 'https://x/b.jpg', width: 300}]"
             )
             .unwrap(),
-            "images:\n  - url: \"https://x/a.jpg\"   # the big one\n    width: 946\n    alt: 'it is'\n  - url: \"https://x/b.jpg\"\n    width: 300\n"
+            "images:\n  - url: \"https://x/a.jpg\"   # the big one\n    width: 946\n    alt: it is\n  - url: \"https://x/b.jpg\"\n    width: 300\n"
         );
-        // A plain scalar that cannot stay plain is double-quoted; inside a flow list, a
-        // comma cannot be plain either.
+        // Changed values are written as the writer writes them; inside a flow list, a
+        // comma cannot be plain.
         assert_eq!(
             patched(
                 "tags: [AI, \"Deep Learning\", x]\n",
                 "[ai, 'deep learning', 'x, y']"
             )
             .unwrap(),
-            "tags: [ai, \"deep learning\", \"x, y\"]\n"
+            "tags: [ai, deep learning, \"x, y\"]\n"
         );
         assert_eq!(
             patched("title: Hi  # as written\n", "'2024'").unwrap(),

@@ -341,8 +341,10 @@ fn emit_changed_entry(
     new: &Value,
     eol: &str,
 ) -> (String, bool) {
-    // Text in the writer's own layout changes, written anew, on the changed lines alone.
-    if emit_entry(key, old, eol) != entry.content
+    let anew = emit_entry(key, new, eol);
+    // Written anew, text in the writer's own layout changes on the changed lines alone;
+    // so does other text whose every line in another layout holds a changed value.
+    if !changes_no_more_than_a_patch(&emit_entry(key, old, eol), entry.content, &anew)
         && let Some(patched) = patch_changed_scalars(front, entry.content, key, old, new)
     {
         return (patched, is_block(new));
@@ -351,7 +353,7 @@ fn emit_changed_entry(
         entry.content.get(..entry.key_len),
         entry.content.get(entry.key_len..),
     ) else {
-        return (emit_entry(key, new, eol), is_block(new));
+        return (anew, is_block(new));
     };
     let old_value = after_key.trim_start_matches([' ', '\t']);
     let old_value = old_value.strip_prefix(':').unwrap_or(old_value).trim();
@@ -367,7 +369,27 @@ fn emit_changed_entry(
             return (line, false);
         }
     }
-    (emit_entry(key, new, eol), is_block(new))
+    (anew, is_block(new))
+}
+
+/// Whether writing an entry anew (`new_anew`) gives what a patch of its changed scalars
+/// would, found without parsing: line for line, the `text` is what the writer writes for
+/// the old value (`old_anew`), or differs from it only in quotes on a line whose value
+/// changes (a patch writes a changed value as the writer does). Most entries are so.
+fn changes_no_more_than_a_patch(old_anew: &str, text: &str, new_anew: &str) -> bool {
+    if old_anew == text {
+        return true;
+    }
+    let same_but_quotes = |a: &str, b: &str| {
+        let not_quote = |c: &char| !matches!(c, '"' | '\'');
+        a.chars().filter(not_quote).eq(b.chars().filter(not_quote))
+    };
+    let count = |s: &str| s.lines().count();
+    let lines = count(text);
+    count(old_anew) == lines
+        && count(new_anew) == lines
+        && (old_anew.lines().zip(text.lines()).zip(new_anew.lines()))
+            .all(|((old, text), new)| old == text || (old != new && same_but_quotes(old, text)))
 }
 
 /// A key as the writer writes it, when it fits on one line.
@@ -894,6 +916,32 @@ mod tests {
                 "  - an item of forty characters, about that",
                 "  - an item of forty characters, about that",
             ]
+        );
+    }
+
+    #[test]
+    fn a_changed_entry_keeps_its_unchanged_lines_quotes_and_comments() {
+        const POST: &str = "---\ntitle: T  # short\nimages:\n  - url: \"https://x/a.jpg\"  # big\n    width: 945\ntopics:\n  - \"Art & Creativity\"\n  - AI\n---\nBody\n";
+        let out = rewrite(POST, |f| {
+            f.insert("title".into(), "Title".into());
+            let Some(Value::List(images)) = f.get_mut("images") else {
+                panic!("images")
+            };
+            let Value::Map(image) = &mut images[0] else {
+                panic!("an image")
+            };
+            image.insert("width".into(), Value::from(946));
+            let lower = |s: &str| Value::from(s.to_lowercase());
+            f.insert(
+                "topics".into(),
+                Value::List(vec![lower("Art & Creativity"), lower("AI")]),
+            );
+        });
+        // The url keeps its quotes and comments stay (patched); the topics, which differ
+        // from the writer's layout only in quotes on lines that change, are written anew.
+        assert_eq!(
+            out,
+            "---\ntitle: Title  # short\nimages:\n  - url: \"https://x/a.jpg\"  # big\n    width: 946\ntopics:\n  - art & creativity\n  - ai\n---\nBody\n"
         );
     }
 
