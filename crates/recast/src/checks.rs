@@ -108,6 +108,14 @@ pub fn check_write_options(options: &WriteOptions, format: Option<Format>) -> an
     Ok(())
 }
 
+/// Paths as a message lists them: `a, b`.
+fn listed<'p>(paths: impl IntoIterator<Item = &'p PathBuf>) -> String {
+    (paths.into_iter())
+        .map(|path| path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Warns about each folder named on the command line that holds no file of a known
 /// format; fails (exit 1) when nothing at all is left to read.
 pub fn check_found(paths: &[PathBuf], inputs: &Inputs, report: &dyn Report) -> anyhow::Result<()> {
@@ -125,21 +133,15 @@ pub fn check_found(paths: &[PathBuf], inputs: &Inputs, report: &dyn Report) -> a
         })
         .collect();
     if inputs.files.is_empty() {
-        let listed = |paths: &mut dyn Iterator<Item = &PathBuf>| {
-            paths
-                .map(|path| path.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         if empty.is_empty() && !inputs.index_files.is_empty() {
             anyhow::bail!(
                 "nothing to read: {} is a channel file (a folder's feed title and links), not records",
-                listed(&mut inputs.index_files.iter())
+                listed(&inputs.index_files)
             );
         }
         let what = match empty.as_slice() {
             [] => "the input".to_owned(),
-            dirs => listed(&mut dirs.iter().copied()),
+            dirs => listed(dirs.iter().copied()),
         };
         anyhow::bail!(
             "nothing to read: {what} holds no file of a known format ({KNOWN}; other files need --from)"

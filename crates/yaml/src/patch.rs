@@ -7,13 +7,14 @@
 //!
 //! Only a change of values is patched: the same keys in the same order, lists of the
 //! same length, no anchors, tags or block scalars in the entry, each changed scalar on
-//! one line and written in the entry itself (not merged into it by `<<: *alias`). Anything else is `None`, and the entry is written anew. The
-//! rewrite that uses a patch is checked to read as the new record, like every other.
+//! one line and written in the entry itself (not merged into it by `<<: *alias`).
+//! Anything else is `None`, and the entry is written anew. The rewrite that uses a
+//! patch is checked to read as the new record, like every other.
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use recast_model::{Value, strict_eq};
 
-use crate::write::{double_quoted, flow_safe, plain_ok, scalar_value};
+use crate::write::one_line_scalar;
 
 /// One step of a path inside an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +58,10 @@ pub(crate) fn patch_changed_scalars(
             .first()
             .is_some_and(|root| root.key.as_deref() == Some(key));
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(..) => {}
-            Event::DocumentEnd => {}
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(..)
+            | Event::DocumentEnd => {}
             Event::MappingStart(style, anchor, ref tag)
             | Event::SequenceStart(style, anchor, ref tag) => {
                 // An anchor ties this text to an alias elsewhere; a key that is a
@@ -89,8 +92,11 @@ pub(crate) fn patch_changed_scalars(
                     map.key = Some(text_of);
                     continue;
                 }
-                let here: Vec<Step<'_>> = open.iter().filter_map(Open::step).collect();
-                if let Some(at) = changed.iter().position(|(path, _)| *path == here) {
+                let here = || open.iter().filter_map(Open::step);
+                if let Some(at) = changed
+                    .iter()
+                    .position(|(path, _)| path.iter().cloned().eq(here()))
+                {
                     let (start, end) = (span.start.byte_offset()?, span.end.byte_offset()?);
                     // A null written as nothing has no place on its key's line to patch.
                     if start == end
@@ -197,17 +203,6 @@ fn changed_scalars<'v>(
             out.push((path.clone(), new));
             Some(())
         }
-    }
-}
-
-/// `value` written as the writer writes a scalar on one line: plain where no reader
-/// could take it for anything else (and, in a flow collection, it holds no `,[]{}`),
-/// else double-quoted with escapes.
-fn one_line_scalar(out: &mut String, value: &Value, in_flow: bool) {
-    match value {
-        Value::String(s) if plain_ok(s, false) && (!in_flow || flow_safe(s)) => out.push_str(s),
-        Value::String(s) => double_quoted(out, s),
-        other => scalar_value(out, other, 0),
     }
 }
 

@@ -176,7 +176,7 @@ fn write_key(out: &mut String, key: &str, n: usize) {
 /// Writes a scalar (or an empty list/map) after `key: ` or `- `; `n` is the column of
 /// that key or dash, so a block scalar's lines go at `n + 2`. May end with a line break
 /// (block scalars do).
-pub(crate) fn scalar_value(out: &mut String, value: &Value, n: usize) {
+fn scalar_value(out: &mut String, value: &Value, n: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -235,17 +235,27 @@ pub(crate) fn write_flow(out: &mut String, value: &Value) {
 
 /// A string inside a flow collection.
 fn flow_string(out: &mut String, s: &str, key: bool) {
-    if plain_ok(s, key) && flow_safe(s) {
+    one_line_string(out, s, key, true);
+}
+
+/// A scalar on one line, where a value of a block or (`in_flow`) a flow collection
+/// stands: a string plain where no reader could take it for anything else, else
+/// double-quoted with escapes.
+pub(crate) fn one_line_scalar(out: &mut String, value: &Value, in_flow: bool) {
+    match value {
+        Value::String(s) => one_line_string(out, s, false, in_flow),
+        other => scalar_value(out, other, 0),
+    }
+}
+
+/// A string on one line; in a flow collection a plain one cannot hold `,`, `[`, `]`,
+/// `{` or `}` either.
+fn one_line_string(out: &mut String, s: &str, key: bool, in_flow: bool) {
+    if plain_ok(s, key) && !(in_flow && s.contains([',', '[', ']', '{', '}'])) {
         out.push_str(s);
     } else {
         double_quoted(out, s);
     }
-}
-
-/// Whether a plain string may stand inside a flow collection, where it cannot hold `,`,
-/// `[`, `]`, `{` or `}` either.
-pub(crate) fn flow_safe(s: &str) -> bool {
-    !s.contains([',', '[', ']', '{', '}'])
 }
 
 /// Characters a plain or block scalar cannot carry as they are: YAML's non-printable
